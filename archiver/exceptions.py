@@ -1,0 +1,35 @@
+"""The errors the core raises. Each message names the URL, path or setting, and the fix.
+
+Adapters translate them: ``DropItem``/``IgnoreRequest`` in Scrapy, ``click.ClickException``
+in the CLI, so a user never sees a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+
+class ArchiverError(Exception):
+    """Base class of every error the archiver raises on purpose."""
+
+
+class ConfigError(ArchiverError):
+    """A setting, an outlet definition or a command-line value is wrong."""
+
+
+class UnknownOutletError(ConfigError):
+    """No outlet definition has the requested name."""
+
+
+class WarcError(ArchiverError):
+    """A WARC file cannot be written or read back."""
+
+
+class IndexQueryError(ArchiverError):
+    """A query against the index is malformed (bad FTS syntax, bad filter)."""
+
+
+class NotFoundError(ArchiverError):
+    """The index holds nothing for the requested URL or record."""
+
+
+class ExtractionError(ArchiverError):
+    """A page could not be turned into an article."""

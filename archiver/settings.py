@@ -1,0 +1,70 @@
+"""Scrapy settings of the archiver project: every ``ARCHIVER_*`` default lives here.
+
+``scrapy.cfg`` points Scrapy at this module; the CLI loads it the same way, so
+``archiver crawl`` and ``scrapy crawl news`` run with the same configuration.
+"""
+
+from __future__ import annotations
+
+from archiver import __version__
+
+BOT_NAME = "archiver"
+SPIDER_MODULES = ["spiders"]
+NEWSPIDER_MODULE = "spiders"
+
+# --- politeness ---------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+USER_AGENT = (
+    f"archiver/{__version__} (news archiving crawler; +https://github.com/archiver-project/archiver;"
+    " contact: archiver-operator@example.org)"
+)
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+# 429 is retried; Retry-After is honoured by archiver.middlewares.RetryAfterMiddleware.
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # Route listed hosts through a local address (the demo outlet's stable URLs).
+    "archiver.middlewares.HostMapMiddleware": 740,
+    # 950: after every middleware that rewrites the request (UA 500, compression 590 adds
+    # Accept-Encoding) and, on the way back, before HttpCompressionMiddleware (590) decodes the
+    # body and before RedirectMiddleware (600) follows a 3xx: the bytes seen here are the bytes
+    # as downloaded, and every redirect hop is seen.
+    "archiver.middlewares.WarcCaptureMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "archiver.pipelines.ExtractionPipeline": 300,
+    "archiver.pipelines.IndexPipeline": 800,
+}
+EXTENSIONS = {
+    "archiver.extensions.ArchiveIndexExtension": 100,
+}
+
+# --- archiver -----------------------------------------------------------------------------
+ARCHIVER_ARCHIVE_DIR = "archive"
+"""Root of the archive: WARC files go to ``<dir>/warc``, the index to ``<dir>/index.db``."""
+ARCHIVER_WARC_PREFIX = "archiver"
+"""First part of every WARC file name (``<prefix>-<timestamp>-<serial>-<host>.warc.gz``)."""
+ARCHIVER_WARC_MAX_SIZE = 1_000_000_000
+"""Rotate to a new WARC file once the open one reaches this many bytes."""
+ARCHIVER_WARC_GZIP_LEVEL = 6
+"""zlib level of each record's gzip member (1 fastest, 9 smallest)."""
+ARCHIVER_WARC_OPERATOR = ""
+"""Who runs the crawl, written into each file's ``warcinfo`` record."""
+ARCHIVER_HOST_MAP: dict[str, str] = {}
+"""``{"host": "127.0.0.1:PORT"}``: fetch these hosts through that address (an HTTP proxy hop)."""
+ARCHIVER_OUTLET = ""
+"""Name of the outlet definition to crawl (``-a outlet=`` on the spider takes precedence)."""
+ARCHIVER_MAX_ARTICLES = 0
+"""Stop requesting articles after this many (0: no limit besides the outlet's own)."""
