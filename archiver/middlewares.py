@@ -1,0 +1,156 @@
+"""Downloader middlewares: verbatim WARC capture of every exchange, and host routing.
+
+Adapters only: the WARC format lives in :mod:`archiver.warc`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from scrapy import Request, signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import Response
+from scrapy.http.headers import Headers
+from scrapy.utils.defer import deferred_from_coro
+
+from archiver import __version__
+from archiver import signals as archiver_signals
+from archiver.exceptions import WarcError
+from archiver.warc import WarcWriter
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+CAPTURE_META_KEY = "archiver_capture"
+"""``request.meta`` key under which the capture middleware leaves the response's CaptureRef."""
+
+
+def header_pairs(headers: Headers) -> list[tuple[str, str]]:
+    """Every (name, value) of a Scrapy ``Headers``, repeated headers included, latin-1 decoded."""
+    pairs = []
+    for name, values in headers.items():
+        key = name.decode("latin-1")
+        for value in values:
+            pairs.append((key, value.decode("latin-1")))
+    return pairs
+
+
+class WarcCaptureMiddleware:
+    """Writes a request and a response record for every response the downloader gets.
+
+    Placed at 950 (see ``archiver.settings``) so it sees each response before
+    HttpCompressionMiddleware (590) decodes the body and before RedirectMiddleware (600)
+    follows a 3xx: the stored body is the entity as downloaded, and every hop is recorded.
+    """
+
+    def __init__(self, crawler: Crawler, writer: WarcWriter) -> None:
+        self.crawler = crawler
+        self.writer = writer
+        self.stats = crawler.stats
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("ARCHIVER_WARC_ENABLED", True):
+            raise NotConfigured("ARCHIVER_WARC_ENABLED is off")
+        directory = Path(settings.get("ARCHIVER_ARCHIVE_DIR", "archive")) / "warc"
+        info = {
+            "operator": settings.get("ARCHIVER_WARC_OPERATOR") or "",
+            "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
+            "http-header-user-agent": settings.get("USER_AGENT") or "",
+            "isPartOf": settings.get("ARCHIVER_OUTLET") or "",
+        }
+        writer = WarcWriter(
+            directory,
+            prefix=settings.get("ARCHIVER_WARC_PREFIX", "archiver"),
+            max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE", 1_000_000_000),
+            gzip_level=settings.getint("ARCHIVER_WARC_GZIP_LEVEL", 6),
+            warcinfo={k: v for k, v in info.items() if v},
+        )
+        logger.debug("archiver %s writing WARC files to %s", __version__, directory)
+        return cls(crawler, writer)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        truncated = "length" if "dataloss" in response.flags else None
+        try:
+            ref = self.writer.write_exchange(
+                url=response.url,
+                method=request.method,
+                request_headers=header_pairs(request.headers),
+                request_body=request.body,
+                status=response.status,
+                reason=None,
+                protocol=response.protocol or "HTTP/1.1",
+                response_headers=header_pairs(response.headers),
+                body=response.body,
+                ip_address=str(response.ip_address) if response.ip_address else None,
+                truncated=truncated,
+            )
+        except WarcError as e:
+            # Nothing may be crawled that cannot be archived: stop cleanly, keep what is written.
+            logger.error("%s", e)
+            self.stats.inc_value("archiver/errors")
+            assert self.crawler.engine is not None
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_error"))
+            raise IgnoreRequest(str(e)) from e
+        request.meta[CAPTURE_META_KEY] = ref
+        self.stats.inc_value("archiver/pages")
+        self.stats.set_value("archiver/warc/bytes_written", self.writer.bytes_written)
+        self.stats.set_value("archiver/warc/records", self.writer.records_written)
+        if response.status >= 400:
+            self.stats.inc_value(f"archiver/status/{response.status}")
+        content_type = response.headers.get("Content-Type")
+        self.crawler.signals.send_catch_log(
+            archiver_signals.capture_written,
+            ref=ref,
+            url=response.url,
+            status=response.status,
+            content_type=content_type.decode("latin-1") if content_type else None,
+            captured_at=ref.date or datetime.now(UTC).isoformat(),
+        )
+        return response
+
+    def process_exception(self, request: Request, exception: BaseException) -> None:
+        self.stats.inc_value("archiver/errors")
+        logger.info("no response for %s: %s", request.url, exception)
+
+    def spider_closed(self) -> None:
+        files = [os.path.basename(path) for path in self.writer.close()]
+        self.stats.set_value("archiver/warc/files", files)
+        self.stats.set_value("archiver/warc/bytes_written", self.writer.bytes_written)
+        for name in files:
+            logger.info("WARC file %s", name)
+
+
+class HostMapMiddleware:
+    """Sends requests for mapped hosts through an address, as an HTTP proxy hop.
+
+    The URL (and so every archived record) keeps the outlet's own host name while the
+    bytes come from, e.g., the bundled demo server on an ephemeral loopback port.
+    Mappings come from ``ARCHIVER_HOST_MAP`` and from the spider's ``host_map`` attribute.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.static = dict(crawler.settings.getdict("ARCHIVER_HOST_MAP"))
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        host = urlsplit(request.url).hostname or ""
+        mapping = {**self.static, **getattr(self.crawler.spider, "host_map", {})}
+        address = mapping.get(host)
+        if address and "proxy" not in request.meta and request.url.startswith("http://"):
+            request.meta["proxy"] = f"http://{address}"

@@ -1,0 +1,463 @@
+"""Write HTTP exchanges to rotating WARC/1.1 files, one gzip member per record; read them back.
+
+Records are built with warcio, then each is compressed into its own gzip member (always gzip,
+``gzip_level`` 0..9; 0 stores without compression), so a record can be read at its offset. An
+exchange is a ``response`` record followed by its ``request`` record (warcio's and Heritrix's
+order, which pywb's indexer expects), written with one ``write()``: never split across files.
+Header values are ``str`` decoded as latin-1 from the wire and are written back as the same
+bytes (warcio would %-encode non-ASCII values). No Scrapy here: the adapters call this module.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import importlib.metadata
+import io
+import os
+import re
+import socket
+import threading
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import urldefrag, urlsplit
+
+import attrs
+import brotli
+from warcio.archiveiterator import WARCIterator
+from warcio.bufferedreaders import ChunkedDataReader
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
+
+from archiver import __version__
+from archiver.exceptions import ConfigError, WarcError
+from archiver.items import CaptureRef
+
+_zstd: Any
+try:
+    from backports import zstd as _zstd
+except ImportError:  # pragma: no cover - optional, as in Scrapy
+    _zstd = None
+
+ORIG_TE = "X-Archive-Orig-Transfer-Encoding"
+ORIG_CL = "X-Archive-Orig-Content-Length"
+CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+_FOLD = re.compile(r"[\r\n]+[ \t]*")  # a CR/LF would end the header: unfold it to one space
+Headers = list[tuple[str, str]]
+
+
+def _wire(text: str) -> bytes:
+    """Latin-1 bytes of a header block; a character beyond latin-1 is written as UTF-8."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        return b"".join(c.encode("latin-1" if ord(c) < 256 else "utf-8") for c in text)
+
+
+class _WireHeaders(StatusAndHeaders):
+    def compute_headers_buffer(self, header_filter: Any = None) -> None:
+        self.headers_buff = _wire(self.to_str(header_filter)) + b"\r\n"
+
+
+class _WireParser(StatusAndHeadersParser):
+    @staticmethod
+    def decode_header(line: bytes | str) -> str:
+        return line.decode("latin-1") if isinstance(line, bytes) else line
+
+
+def _framed(headers: Sequence[tuple[str, str]], size: int, add: bool) -> Headers:
+    """Headers matching the stored body: no Transfer-Encoding, Content-Length == ``size``."""
+    out: Headers = []
+    has_length = False
+    for name, value in headers:
+        name, value, key = _FOLD.sub(" ", name), _FOLD.sub(" ", value), name.lower()
+        if key == "transfer-encoding" or (key == "content-length" and has_length):
+            out.append((ORIG_TE if key == "transfer-encoding" else ORIG_CL, value))
+        elif key == "content-length":
+            has_length = True
+            out.append((name, str(size)))
+            if value.strip() != str(size):
+                out.append((ORIG_CL, value))
+        else:
+            out.append((name, value))
+    return [*out, ("Content-Length", str(size))] if add and not has_length else out
+
+
+def _utc(dt: datetime) -> datetime:
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
+
+
+def _warc_date(dt: datetime) -> str:
+    return str(datetime_to_iso_date(_utc(dt).replace(tzinfo=None), use_micros=True))
+
+
+class WarcWriter:
+    """Append exchanges to ``<prefix>-<UTC %Y%m%d%H%M%S%f>-<serial:05d>-<host>.warc.gz`` files.
+
+    A file is opened at the first write as ``<name>.open``, starting with a ``warcinfo`` record;
+    it is fsynced and renamed to ``<name>`` once it reaches ``max_size`` bytes after an exchange
+    (the next exchange opens serial + 1) and on :meth:`close`. Calls are serialized by a lock.
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        prefix: str = "archiver",
+        max_size: int = 1_000_000_000,
+        gzip_level: int = 6,
+        hostname: str | None = None,
+        warcinfo: Mapping[str, str] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        make_id: Callable[[], str] | None = None,
+    ) -> None:
+        if (
+            not prefix
+            or re.search(r"[/\\\s]", prefix)
+            or max_size <= 0
+            or gzip_level not in range(10)
+        ):
+            raise ConfigError(
+                f"bad WARC writer settings (prefix={prefix!r}, max_size={max_size}, gzip_level="
+                f"{gzip_level}); use a plain file-name prefix, max_size > 0, gzip_level 0..9"
+            )
+        self.directory = os.fspath(directory)
+        self.prefix, self.max_size, self.gzip_level = prefix, max_size, gzip_level
+        self.hostname = hostname or socket.gethostname()
+        self._clock = clock or (lambda: datetime.now(UTC))
+        self._make_id: Callable[[], str] = make_id or StatusAndHeadersParser.make_warc_id
+        software = f"archiver/{__version__} warcio/{importlib.metadata.version('warcio')}"
+        self._info = {"software": software, "format": "WARC File Format 1.1"}
+        self._info |= {"conformsTo": CONFORMS_TO, "hostname": self.hostname, **(warcinfo or {})}
+        try:
+            os.makedirs(self.directory, exist_ok=True)
+            if not os.access(self.directory, os.W_OK | os.X_OK):
+                raise PermissionError(13, "Permission denied")
+        except OSError as e:
+            raise WarcError(
+                f"cannot write WARC files in {self.directory}: {e.strerror or e}; "
+                "choose a writable directory or fix its permissions"
+            ) from e
+        self._builder = WARCWriter(None, gzip=False, warc_version="1.1")
+        self._lock = threading.Lock()
+        self._fh: io.FileIO | None = None
+        self._name = self._info_id = ""
+        self._size = self._serial = 0
+        self._closed = False
+        self._finished: list[str] = []
+        self.bytes_written = 0
+        """Compressed bytes written to all files so far."""
+        self.records_written = 0
+        """Records (warcinfo, response and request) written to all files so far."""
+
+    @property
+    def open_path(self) -> str | None:
+        """Path of the file being written (``<name>.open``), ``None`` between files."""
+        return os.path.join(self.directory, self._name + ".open") if self._fh else None
+
+    @property
+    def finished_files(self) -> list[str]:
+        """Paths of the files closed and renamed so far, oldest first."""
+        return list(self._finished)
+
+    def __enter__(self) -> WarcWriter:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def write_exchange(
+        self,
+        *,
+        url: str,
+        method: str,
+        request_headers: Sequence[tuple[str, str]],
+        request_body: bytes,
+        status: int,
+        reason: str | None,
+        protocol: str,
+        response_headers: Sequence[tuple[str, str]],
+        body: bytes,
+        ip_address: str | None,
+        truncated: str | None = None,
+    ) -> CaptureRef:
+        """Archive one exchange (response record, then request record); locate the response."""
+        url = urldefrag(url)[0]  # the fragment never goes over the wire
+        parts = urlsplit(url)
+        if reason is None:
+            reason = HTTPStatus(status).phrase if status in list(HTTPStatus) else ""
+        version, h2 = protocol.strip().upper(), ""
+        if version not in ("HTTP/1.0", "HTTP/1.1"):  # warcio and pywb parse only HTTP/1.x lines
+            version, h2 = "HTTP/1.1", protocol.strip().lower()
+        bodiless = method.upper() == "HEAD" or status < 200 or status in (204, 304)
+        resp_headers = _framed(response_headers, len(body), bool(body) or not bodiless)
+        req_headers = _framed(request_headers, len(request_body), bool(request_body))
+        if not any(name.lower() == "host" for name, _ in req_headers):
+            host, default_port = parts.netloc.rpartition("@")[2], {"http": 80, "https": 443}
+            with contextlib.suppress(ValueError):  # drop a default port, as clients do
+                if default_port.get(parts.scheme, -1) == parts.port:
+                    host = host.rsplit(":", 1)[0]
+            req_headers.insert(0, ("Host", host))
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        with self._lock:
+            if self._closed:
+                raise WarcError(f"WARC writer for {self.directory} is closed; create a new one")
+            if self._fh is None:
+                self._open_file()
+            resp_id, req_id, date = self._make_id(), self._make_id(), _warc_date(self._clock())
+            extra = [("WARC-IP-Address", ip_address or ""), ("WARC-Warcinfo-ID", self._info_id)]
+            extra += [("WARC-Protocol", h2), ("WARC-Truncated", truncated or "")]
+            statusline = _FOLD.sub(" ", f"{status} {reason}")
+            http = _WireHeaders(statusline, resp_headers, protocol=version)
+            response, digest = self._record("response", resp_id, date, url, extra, body, http)
+            extra = [("WARC-Warcinfo-ID", self._info_id), ("WARC-Concurrent-To", resp_id)]
+            http = _WireHeaders(f"{target} HTTP/1.1", req_headers, protocol=method)
+            request, _ = self._record("request", req_id, date, url, extra, request_body, http)
+            name, offset = self._name, self._size
+            self._append(response + request, records=2)
+            if self._size >= self.max_size:
+                self._finish_file()
+        return CaptureRef(
+            record_id=resp_id,
+            warc_file=name,
+            offset=offset,
+            length=len(response),
+            payload_digest=digest,
+            date=date,
+        )
+
+    def close(self) -> list[str]:
+        """Finish the open file (fsync, rename); return every finished file path."""
+        with self._lock:
+            if self._fh is not None:
+                self._finish_file()
+            self._closed = True
+            return list(self._finished)
+
+    def _record(
+        self,
+        rec_type: str,
+        rec_id: str,
+        date: str,
+        url: str,
+        extra: Headers,
+        block: bytes,
+        http: StatusAndHeaders | None,
+    ) -> tuple[bytes, str | None]:
+        """One record built by warcio, as one gzip member; and its payload digest."""
+        fields = [("WARC-Type", rec_type), ("WARC-Record-ID", rec_id), ("WARC-Date", date)]
+        fields += [("WARC-Target-URI", url)] if url else []
+        fields += [(name, value) for name, value in extra if value]
+        record = self._builder.create_warc_record(
+            url,
+            rec_type,
+            payload=io.BytesIO(block),
+            length=len(block),
+            warc_headers=StatusAndHeaders("", fields, protocol="WARC/1.1"),
+            http_headers=http,
+        )
+        self._builder.out = raw = io.BytesIO()
+        self._builder.write_record(record)
+        packer = zlib.compressobj(self.gzip_level, zlib.DEFLATED, 31)
+        member = packer.compress(raw.getvalue()) + packer.flush()
+        return member, record.rec_headers.get_header("WARC-Payload-Digest")
+
+    def _open_file(self) -> None:
+        host = re.sub(r"[^A-Za-z0-9._-]", "-", self.hostname)
+        while True:
+            started = _utc(self._clock())
+            stamp = started.strftime("%Y%m%d%H%M%S%f")
+            self._name = f"{self.prefix}-{stamp}-{self._serial:05d}-{host}.warc.gz"
+            path = os.path.join(self.directory, self._name)
+            try:
+                if not os.path.exists(path):
+                    self._fh = open(path + ".open", "xb", buffering=0)  # noqa: SIM115
+                    break
+            except FileExistsError:
+                pass
+            except OSError as e:
+                raise WarcError(
+                    f"cannot create WARC file {path}.open: {e.strerror or e}; "
+                    "check that the directory is writable and the disk has space"
+                ) from e
+            self._serial += 1  # the name is taken (same clock, same host): next serial
+        self._size, self._info_id = 0, self._make_id()
+        info = "".join(f"{k}: {_FOLD.sub(' ', str(v))}\r\n" for k, v in self._info.items() if v)
+        extra = [("WARC-Filename", self._name)]
+        date = _warc_date(started)
+        member, _ = self._record("warcinfo", self._info_id, date, "", extra, info.encode(), None)
+        try:
+            self._append(member, records=1)
+        except WarcError:  # no file may lack its warcinfo: drop it, the next write starts over
+            fh, self._fh = self._fh, None
+            with contextlib.suppress(OSError):
+                if fh is not None:
+                    fh.close()
+                os.remove(path + ".open")
+            raise
+
+    def _append(self, data: bytes, records: int) -> None:
+        assert self._fh is not None
+        start, view = self._size, memoryview(data)
+        try:
+            while view:
+                view = view[self._fh.write(view) :]
+        except OSError as e:
+            with contextlib.suppress(OSError):  # leave the file ending on a whole record
+                self._fh.truncate(start)
+                self._fh.seek(start)
+            raise WarcError(
+                f"cannot write to WARC file {self.open_path}: {e.strerror or e}; "
+                "free disk space or move the WARC directory elsewhere"
+            ) from e
+        self._size += len(data)
+        self.bytes_written += len(data)
+        self.records_written += records
+
+    def _finish_file(self) -> None:
+        assert self._fh is not None
+        fh, path = self._fh, os.path.join(self.directory, self._name)
+        self._fh, self._serial = None, self._serial + 1
+        try:
+            try:
+                os.fsync(fh.fileno())
+            finally:
+                fh.close()
+            os.rename(path + ".open", path)
+        except OSError as e:
+            raise WarcError(
+                f"cannot finish WARC file {path}.open: {e.strerror or e}; "
+                "check the disk, then rename the file to drop .open"
+            ) from e
+        with contextlib.suppress(OSError):  # make the rename itself durable
+            dir_fd = os.open(self.directory, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        self._finished.append(path)
+
+
+@attrs.define(kw_only=True)
+class ArchivedResponse:
+    """A response record read back from a WARC file."""
+
+    url: str
+    record_id: str
+    date: str
+    status: int
+    status_line: str
+    """The HTTP status line as stored, ``HTTP/1.1 200 OK``."""
+    headers: Headers
+    """HTTP headers in stored order, values decoded as latin-1."""
+    entity: bytes
+    """The body as stored (still Content-Encoded)."""
+    payload: bytes
+    """The body with Transfer- and Content-Encoding undone."""
+    record_headers: Headers
+    """The WARC record headers."""
+
+
+def _decode(data: bytes, coding: str, partial: bool) -> bytes:
+    """Undo one content coding; a cut-off stream is an error unless ``partial``."""
+    if coding in ("", "identity") or not data:
+        return data
+    if coding == "br":
+        unbrotli = brotli.Decompressor()
+        out, done = [unbrotli.process(data)], unbrotli.is_finished()
+    elif coding in ("gzip", "x-gzip", "deflate") or (coding == "zstd" and _zstd is not None):
+        wbits = 47  # gzip or zlib; "deflate" is raw when the data lacks a zlib header
+        if coding == "deflate" and (
+            len(data) < 2 or int.from_bytes(data[:2]) % 31 or data[0] & 15 != 8
+        ):
+            wbits = -15
+        out, done = [], True
+        while data and done:  # member after member (gzip), frame after frame (zstd)
+            unpack = _zstd.ZstdDecompressor() if coding == "zstd" else zlib.decompressobj(wbits)
+            out.append(unpack.decompress(data))
+            done, data = unpack.eof, unpack.unused_data.lstrip(b"\0")
+    else:
+        raise ValueError(f"unsupported Content-Encoding {coding!r}")
+    if not done and not partial:
+        raise ValueError(f"{coding} stream ends early")
+    return b"".join(out)
+
+
+def _block_intact(block: bytes, expected: str | None) -> bool:
+    """Whether ``block`` matches its ``WARC-Block-Digest`` (base32, base16 or base64)."""
+    algo, _, value = (expected or "").partition(":")
+    try:
+        digest = hashlib.new(algo.lower().replace("-", ""), block).digest()
+    except ValueError:  # no digest, or an algorithm hashlib lacks: nothing to check
+        return True
+    b32, b64 = base64.b32encode(digest).decode(), base64.b64encode(digest).decode()
+    return value.strip().upper() in (b32, digest.hex().upper()) or value.strip() == b64
+
+
+def read_response(path: str | os.PathLike[str], offset: int) -> ArchivedResponse:
+    """Read the response record whose gzip member starts at ``offset`` in ``path``.
+
+    ``path`` may name a file still being written: its ``.open`` twin is read then.
+    """
+    name = os.fspath(path)
+    if not os.path.exists(name) and os.path.exists(name + ".open"):
+        name += ".open"
+    where = f"{name} at offset {offset}"
+    try:
+        with open(name, "rb") as fh:
+            fh.seek(offset)
+            records = WARCIterator(fh, no_record_parse=True)
+            try:
+                record = next(records, None)
+                block = record.raw_stream.read() if record else b""
+            finally:
+                records.close()
+        if record is None or record.rec_type != "response":
+            kind = f"a {record.rec_type} record, not a response" if record else "no record"
+            raise WarcError(f"{where} holds {kind}; pass a response's CaptureRef.offset")
+        headers = record.rec_headers
+        if len(block) != record.length or not _block_intact(
+            block, headers.get_header("WARC-Block-Digest")
+        ):
+            raise WarcError(f"response record in {where} is truncated or corrupt; restore {name}")
+        stream = io.BytesIO(block)
+        first = stream.readline()
+        http = _WireParser([], verify=False).parse(stream, full_statusline=first)
+        entity = payload = stream.read()
+        status = int(http.get_statuscode())
+        if "chunked" in (http.get_header("Transfer-Encoding") or "").lower():
+            payload = ChunkedDataReader(io.BytesIO(entity)).read()
+        codings = ",".join(v for n, v in http.headers if n.lower() == "content-encoding")
+        for coding in reversed(codings.lower().split(",")):
+            payload = _decode(payload, coding.strip(), bool(headers.get_header("WARC-Truncated")))
+    except WarcError:
+        raise
+    except FileNotFoundError as e:
+        raise WarcError(f"WARC file {name} does not exist; check the path") from e
+    except ArchiveLoadFailed as e:
+        raise WarcError(
+            f"no WARC record starts in {where}; pass a response's CaptureRef.offset"
+        ) from e
+    except Exception as e:  # zlib, brotli, int() and warcio raise many kinds
+        text = re.sub(r"[^ -~]+", "?", " ".join(str(e).split()))[:120]
+        raise WarcError(
+            f"cannot read a response record from {where}: {text}; "
+            "pass a response record's offset (CaptureRef.offset) in an intact file"
+        ) from e
+    return ArchivedResponse(
+        url=headers.get_header("WARC-Target-URI") or "",
+        record_id=headers.get_header("WARC-Record-ID") or "",
+        date=headers.get_header("WARC-Date") or "",
+        status=status,
+        status_line=first.rstrip(b"\r\n").decode("latin-1"),
+        headers=list(http.headers),
+        entity=entity,
+        payload=payload,
+        record_headers=list(headers.headers),
+    )
