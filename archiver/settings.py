@@ -45,7 +45,6 @@ DOWNLOADER_MIDDLEWARES = {
 }
 ITEM_PIPELINES = {
     "archiver.pipelines.ExtractionPipeline": 300,
-    "archiver.pipelines.IndexPipeline": 800,
 }
 EXTENSIONS = {
     "archiver.extensions.ArchiveIndexExtension": 100,

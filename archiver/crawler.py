@@ -1,0 +1,127 @@
+"""Running a crawl from Python: settings, the Scrapy process, progress, and a summary."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+from twisted.python.failure import Failure
+
+from archiver import settings as default_settings
+from archiver import signals as archiver_signals
+from archiver.exceptions import ArchiverError, ConfigError
+from archiver.outlets import get_outlet
+
+logger = logging.getLogger(__name__)
+
+ProgressHook = Callable[[str, Mapping[str, Any]], None]
+"""Called with an event name (``page``, ``article``) and the crawl's current stats."""
+
+
+@attrs.define(kw_only=True)
+class CrawlSummary:
+    """What a finished crawl did."""
+
+    outlet: str
+    crawl_id: int | None
+    finish_reason: str
+    pages: int
+    articles: int
+    warc_bytes: int
+    errors: int
+    elapsed: float
+    warc_dir: Path
+    index_path: Path
+    warc_files: list[str]
+
+
+def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
+    """The project's settings (``archiver.settings``) with the archive dir and overrides applied."""
+    settings = Settings()
+    settings.setmodule(default_settings, priority="project")
+    settings.set("ARCHIVER_ARCHIVE_DIR", str(archive_dir), priority="cmdline")
+    for key, value in (overrides or {}).items():
+        settings.set(key, value, priority="cmdline")
+    return settings
+
+
+def check_archive_dir(archive_dir: str | Path) -> Path:
+    """Create ``<dir>/warc`` and make sure it is writable, or raise ``ConfigError``."""
+    warc_dir = Path(archive_dir) / "warc"
+    try:
+        warc_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ConfigError(
+            f"cannot create archive directory {warc_dir}: {e.strerror}; "
+            "pass --archive DIR with a writable directory"
+        ) from e
+    if not os.access(warc_dir, os.W_OK):
+        raise ConfigError(f"archive directory {warc_dir} is not writable; pass --archive DIR")
+    return warc_dir
+
+
+def run_crawl(
+    outlet_name: str,
+    *,
+    archive_dir: str | Path = "archive",
+    outlets_file: str | None = None,
+    max_articles: int | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    progress: ProgressHook | None = None,
+) -> CrawlSummary:
+    """Crawl one outlet into ``archive_dir`` and return the summary. One crawl per process."""
+    from spiders.news import SectionSpider
+
+    outlet = get_outlet(outlet_name, outlets_file)
+    warc_dir = check_archive_dir(archive_dir)
+    settings = build_settings(archive_dir, {"ARCHIVER_OUTLET": outlet.name, **(overrides or {})})
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(SectionSpider)
+    if progress is not None:
+        hook = progress
+
+        def stats() -> Mapping[str, Any]:
+            return crawler.stats.get_stats() if crawler.stats else {}
+
+        # weak=False: pydispatcher holds receivers weakly and these lambdas have no other owner.
+        crawler.signals.connect(
+            lambda **_: hook("page", stats()),
+            signal=archiver_signals.capture_written,
+            weak=False,
+        )
+        crawler.signals.connect(
+            lambda **_: hook("article", stats()), signal=signals.item_scraped, weak=False
+        )
+    failures: list[Failure] = []
+    started = time.monotonic()
+    deferred = process.crawl(crawler, outlet=outlet, max_articles=max_articles)
+    deferred.addErrback(failures.append)
+    process.start()
+    elapsed = time.monotonic() - started
+    if failures:
+        error = failures[0].value
+        if isinstance(error, ArchiverError):
+            raise error
+        raise ArchiverError(f"crawl of {outlet.name} failed: {error!r}")
+    values = crawler.stats.get_stats() if crawler.stats else {}
+    return CrawlSummary(
+        outlet=outlet.name,
+        crawl_id=values.get("archiver/crawl_id"),
+        finish_reason=str(values.get("finish_reason", "unknown")),
+        pages=int(values.get("archiver/pages", 0)),
+        articles=int(values.get("archiver/articles", 0)),
+        warc_bytes=int(values.get("archiver/warc/bytes_written", 0)),
+        errors=int(values.get("archiver/errors", 0)),
+        elapsed=elapsed,
+        warc_dir=warc_dir,
+        index_path=Path(archive_dir) / "index.db",
+        warc_files=list(values.get("archiver/warc/files", [])),
+    )
