@@ -22,8 +22,9 @@ from archiver.outlets import Outlet, get_outlet
 if TYPE_CHECKING:
     from typing import Self
 
-    from archiver.demo.server import DemoServer
     from scrapy.crawler import Crawler
+
+    from archiver.demo.server import DemoServer
 
 logger = logging.getLogger(__name__)
 

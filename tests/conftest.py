@@ -9,6 +9,7 @@ from pathlib import Path
 
 import attrs
 import pytest
+
 from archiver.demo.server import DemoServer
 
 REPO = Path(__file__).resolve().parent.parent

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from archiver.demo.site import DEMO_HOST, DemoSite
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.demo.site import DEMO_HOST, DemoSite
 from archiver.warc import read_response
 from tests.conftest import run_cli
 
