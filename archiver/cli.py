@@ -110,10 +110,10 @@ def _print_summary(summary: CrawlSummary) -> None:
         f"{summary.elapsed:.1f} s",
     )
     console.print(table)
-    console.print(f"WARC files: {summary.warc_dir}/ ({len(summary.warc_files)} written)")
+    click.echo(f"WARC files: {summary.warc_dir}/ ({len(summary.warc_files)} written)")
     for name in summary.warc_files:
-        console.print(f"  {name}")
-    console.print(f"Index:      {summary.index_path}")
+        click.echo(f"  {name}")
+    click.echo(f"Index:      {summary.index_path}")
 
 
 def _setup_logging(verbose: int) -> dict[str, Any]:
@@ -156,11 +156,11 @@ def demo(archive_dir: Path, verbose: int) -> None:
     _print_summary(summary)
     query = "human rights"
     hits = Archive(archive_dir).search(f'"{query}"', limit=3)
-    console.print()
-    console.print(f'Sample query: archiver search "{query}" --archive {archive_dir}')
+    click.echo()
+    click.echo(f'Sample query: archiver search "{query}" --archive {archive_dir}')
     _print_hits(hits)
     if hits:
-        console.print(f"Archived page: archiver show {hits[0]['url']} --archive {archive_dir}")
+        click.echo(f"Archived page: archiver show {hits[0]['url']} --archive {archive_dir}")
 
 
 def _print_hits(hits: list[dict[str, Any]]) -> None:
