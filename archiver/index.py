@@ -108,23 +108,25 @@ class ArchiveIndex:
     def _ensure_schema(self) -> None:
         db = self.db
         if "meta" not in db.table_names():
-            db["meta"].create({"key": str, "value": str}, pk="key")
+            db.table("meta").create({"key": str, "value": str}, pk="key")
         if "crawls" not in db.table_names():
-            db["crawls"].create(_CRAWLS, pk="id")
+            db.table("crawls").create(_CRAWLS, pk="id")
         if "captures" not in db.table_names():
-            db["captures"].create(_CAPTURES, pk="id", foreign_keys=[("crawl_id", "crawls", "id")])
-            db["captures"].create_index(["url"])
-            db["captures"].create_index(["record_id"], unique=True)
+            db.table("captures").create(
+                _CAPTURES, pk="id", foreign_keys=[("crawl_id", "crawls", "id")]
+            )
+            db.table("captures").create_index(["url"])
+            db.table("captures").create_index(["record_id"], unique=True)
         if "articles" not in db.table_names():
-            db["articles"].create(
+            db.table("articles").create(
                 _ARTICLES,
                 pk="id",
                 foreign_keys=[("capture_id", "captures", "id"), ("crawl_id", "crawls", "id")],
             )
-            db["articles"].create_index(["url"], unique=True)
-            db["articles"].create_index(["outlet", "published"])
-            db["articles"].enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
-        db["meta"].upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
+            db.table("articles").create_index(["url"], unique=True)
+            db.table("articles").create_index(["outlet", "published"])
+            db.table("articles").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
+        db.table("meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
     def close(self) -> None:
         """Close the connection (checkpoints the WAL)."""
@@ -139,13 +141,14 @@ class ArchiveIndex:
     # -- crawls ---------------------------------------------------------------------------
     def start_crawl(self, outlet: str) -> int:
         """Record the start of a crawl run; returns its id."""
-        table = self.db["crawls"]
+        table = self.db.table("crawls")
         table.insert({"outlet": outlet, "started_at": utcnow(), "outcome": "running"})
+        assert table.last_pk is not None
         return int(table.last_pk)
 
     def finish_crawl(self, crawl_id: int, *, outcome: str, stats: Mapping[str, Any]) -> None:
         """Record the end of a crawl run with its outcome and stats."""
-        self.db["crawls"].update(
+        self.db.table("crawls").update(
             crawl_id,
             {
                 "finished_at": utcnow(),
@@ -170,7 +173,7 @@ class ArchiveIndex:
         crawl_id: int | None,
     ) -> int:
         """Record one response record; returns the capture id (idempotent on the record id)."""
-        table = self.db["captures"]
+        table = self.db.table("captures")
         table.insert(
             {
                 "url": url,
@@ -246,7 +249,7 @@ class ArchiveIndex:
             "crawl_id": crawl_id,
             "indexed_at": utcnow(),
         }
-        table = self.db["articles"]
+        table = self.db.table("articles")
         table.upsert(row, pk="url", alter=False)
         found = self.db.execute("select id from articles where url = ?", [article.url]).fetchone()
         return int(found[0])

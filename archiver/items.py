@@ -16,9 +16,10 @@ class Dateline:
     place: str | None = None
     """The place named first (``"Astana"``, ``"WASHINGTON"``), as written."""
     date: str | None = None
-    """The date it gives, ISO ``YYYY-MM-DD``; a date without a year takes the published year."""
+    """The date it gives, ISO ``YYYY-MM-DD``; a date without a year takes the published year.
+    An undated dateline takes the published date (provenance ``dateline.date: published``)."""
     agency: str | None = None
-    """The agency or outlet in parentheses or after the date (``"TDI"``, ``"Reuters"``, ``"AP"``)."""
+    """The agency in parentheses or slashes (``"TDI"``, ``"Reuters"``, ``"AP"``)."""
 
 
 @attrs.define(kw_only=True)
@@ -70,7 +71,7 @@ class Article:
     title: str | None = None
     """The on-page headline, without site-name suffix."""
     body: str = ""
-    """Paragraphs as published, separated by blank lines; opens with the dateline when the page does."""
+    """Paragraphs as published, blank-line separated; opens with the dateline if the page does."""
     authors: list[str] = attrs.Factory(list)
     """Clean person or agency names: no "By", no bio, duplicates merged."""
     byline: str | None = None
@@ -78,7 +79,7 @@ class Article:
     dateline: Dateline | None = None
     """The parsed dateline, or ``None`` when the body opens without one."""
     published: str | None = None
-    """Publication date, ISO 8601 (with time and zone when the page gives them); never the crawl time."""
+    """Publication date, ISO 8601 (with time and zone when given); never the crawl time."""
     modified: str | None = None
     """Last-modified date, ISO 8601, when the page gives one."""
     section: list[str] = attrs.Factory(list)

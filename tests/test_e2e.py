@@ -136,7 +136,8 @@ def test_index_holds_every_demo_article(db: sqlite3.Connection) -> None:
         assert json.loads(r["authors"]), r["url"]
         assert r["outlet"] == "demo"
         if r["dateline_raw"]:
-            assert r["dateline_place"] or r["dateline_agency"]
+            assert r["dateline_place"] and r["dateline_date"] and r["dateline_agency"], r["url"]
+            assert r["dateline_date"] == r["published"][:10]
     by_url = {r["url"]: r for r in rows}
     for a in site.articles:
         row = by_url[f"{BASE}/{a.slug}/"]

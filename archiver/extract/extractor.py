@@ -1,0 +1,187 @@
+"""``ArticleExtractor``: one captured HTML page in, one :class:`~archiver.items.Article` out."""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.settings import Document, Extractor
+
+from archiver.dateline import parse_dateline
+from archiver.extract import authors as authors_mod
+from archiver.extract import body as body_mod
+from archiver.extract import dates, metadata
+from archiver.extract.markup import PageSignals, in_chrome, parse_html
+from archiver.items import Article, CaptureRef
+
+logger = logging.getLogger(__name__)
+
+EXTRACTOR_VERSION = f"archiver-extract/1 trafilatura/{trafilatura.__version__}"
+"""Written into every article, so a later extractor can tell which articles to redo."""
+
+
+class ArticleExtractor:
+    """Turns a page into an :class:`Article`: trafilatura for the body text, the page's own
+    structured data and markup for everything else, each field with its provenance.
+
+    Build one and reuse it: the trafilatura options are built once, here.
+    """
+
+    def __init__(self, *, include_comments: bool = False) -> None:
+        self.include_comments = include_comments
+        self._options = Extractor(
+            output_format="python", comments=include_comments, with_metadata=True, tables=True
+        )
+
+    def extract(
+        self,
+        html: bytes | str,
+        url: str,
+        *,
+        outlet: str | None = None,
+        capture: CaptureRef | None = None,
+        section_hint: Sequence[str] = (),
+        encoding: str | None = None,
+    ) -> Article:
+        """Extract the article on the page ``html`` fetched from ``url``.
+
+        ``html`` may be bytes in any charset (``encoding``, e.g. from the HTTP header, is tried
+        first, then the page's ``<meta charset>``, then UTF-8). Raises
+        :class:`~archiver.exceptions.ExtractionError` when the bytes are not an HTML page.
+        """
+        root = parse_html(html, url, encoding)
+        signals = PageSignals(root)
+        node = metadata.article_node(signals)
+        doc = self._trafilatura(root, url)
+        prov: dict[str, str] = {}
+
+        def pick(field: str, *found: tuple[Any, str | None]) -> Any:
+            for value, signal in found:
+                if value and signal:
+                    prov[field] = signal
+                    return value
+            return None
+
+        site_name = pick(
+            "site_name",
+            metadata.find_site_name(signals, node),
+            (doc.sitename if doc else None, "trafilatura"),
+        )
+        title = pick(
+            "title",
+            metadata.find_title(root, signals, node, site_name),
+            (doc.title if doc else None, "trafilatura"),
+        )
+        scope = _article_scope(root)
+        who = authors_mod.find_authors(
+            root, signals, node, scope, site_name, doc.author if doc else None
+        )
+        paragraphs, by_line = body_mod.clean_paragraphs(
+            doc.text if doc else None,
+            title=title,
+            authors=who.authors,
+            byline=who.byline,
+            box_texts=who.box_texts,
+        )
+        if paragraphs:
+            prov["body"] = "trafilatura"
+        authors = who.authors
+        if authors and who.signal:
+            prov["authors"] = who.signal
+        elif by_line and (authors := authors_mod.split_names(by_line)):
+            prov["authors"] = "byline"
+        byline = pick(
+            "byline",
+            (who.byline, "author-box"),
+            (by_line, "byline"),
+            (", ".join(authors), prov.get("authors")),
+        )
+        (published, pub_signal), modified_found = dates.find_dates(root, signals, node, scope)
+        published = pick("published", (published, pub_signal), (_htmldate(doc), "htmldate"))
+        dateline = (
+            parse_dateline(paragraphs[0], published=dates.as_date(published))
+            if paragraphs
+            else None
+        )
+        if dateline:
+            prov["dateline"] = "dateline"
+            published = published or pick("published", (dateline.date, "dateline"))
+            if dateline.date is None and published:
+                # An undated dateline (``WASHINGTON (AP) —``) is filed on the day of publication.
+                dateline.date = published[:10]
+                prov["dateline.date"] = "published"
+        section, section_signal = metadata.find_section(
+            root, signals, title, site_name, section_hint
+        )
+        if section and section_signal:
+            prov["section"] = section_signal
+        return Article(
+            url=url,
+            outlet=outlet,
+            canonical_url=pick("canonical_url", metadata.find_canonical(root, signals, url)),
+            title=title,
+            body="\n\n".join(paragraphs),
+            authors=authors,
+            byline=byline,
+            dateline=dateline,
+            published=published,
+            modified=pick("modified", modified_found),
+            section=section,
+            language=pick("language", metadata.find_language(root, signals, node)),
+            site_name=site_name,
+            description=pick(
+                "description",
+                metadata.find_description(signals, node),
+                (doc.description if doc else None, "trafilatura"),
+            ),
+            page_type=body_mod.page_type(
+                root,
+                signals,
+                node,
+                paragraphs,
+                headline=prov.get("title") in ("h1", "json-ld"),
+                dated=published is not None,
+            ),
+            provenance=prov,
+            capture=capture,
+            extractor_version=EXTRACTOR_VERSION,
+        )
+
+    def _trafilatura(self, root: HtmlElement, url: str) -> Document | None:
+        """trafilatura's ``bare_extraction`` on the already parsed tree (it works on a copy)."""
+        options = copy.copy(self._options)
+        options.url = options.source = url
+        today = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1)
+        options.date_params = {**self._options.date_params, "max_date": today.isoformat()}
+        try:
+            doc = trafilatura.bare_extraction(root, options=options)
+        except Exception as e:  # trafilatura bugs must not cost us the metadata
+            logger.warning("trafilatura failed on %s: %r; extracting metadata only", url, e)
+            return None
+        return doc if isinstance(doc, Document) else None
+
+
+def _htmldate(doc: Document | None) -> str | None:
+    """trafilatura's date: htmldate's ``original_date=True`` guess."""
+    return dates.normalise_date(doc.date) if doc and doc.date else None
+
+
+def _article_scope(root: HtmlElement) -> HtmlElement:
+    """The element holding the article: the ``<article>`` with the headline, else ``<main>``,
+    else the longest ``<article>``, else ``<body>``."""
+    articles = [a for a in root.iter("article") if not in_chrome(a)]
+    for art in articles:
+        if art.find(".//h1") is not None:
+            return art
+    mains = root.xpath("//main | //*[@role='main']")
+    if mains:
+        return mains[0]
+    if articles:
+        return max(articles, key=lambda a: len(a.text_content()))
+    body = root.find("body")
+    return body if body is not None else root

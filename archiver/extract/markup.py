@@ -1,0 +1,154 @@
+"""Read an HTML page once: decode its bytes, parse it with lxml, index its meta tags and JSON-LD."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import lxml.etree
+import lxml.html
+from lxml.html import HtmlElement
+from w3lib.encoding import html_body_declared_encoding, read_bom, resolve_encoding
+
+from archiver.exceptions import ExtractionError
+
+logger = logging.getLogger(__name__)
+
+_PARSER = lxml.html.HTMLParser(
+    collect_ids=False, default_doctype=False, remove_comments=True, remove_pis=True
+)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SPACE = re.compile(r"\s+")
+# Where a page keeps its chrome: text found there is not the article's.
+CHROME_XPATH = (
+    "ancestor-or-self::*[self::aside or self::nav or self::footer[not(ancestor::article)]"
+    " or re:test(concat(@class, ' ', @id),"
+    " '(^|[\\s_-])(sidebar|widget|related|popular|recommend|trending|comments?|menu"
+    "|share|social|newsletter|promo)([\\s_-]|$)', 'i')]"
+)
+_CHROME = lxml.etree.XPath(CHROME_XPATH, namespaces={"re": "http://exslt.org/regular-expressions"})
+
+
+def decode_html(html: bytes | str, encoding: str | None = None) -> str:
+    """Bytes to text: a BOM, else UTF-8 when the bytes are valid UTF-8 (pages declaring a legacy
+    charset while serving UTF-8 are common; the converse validating by chance is rare), else
+    ``encoding`` (the HTTP header's), else ``<meta charset>``, else windows-1252."""
+    if isinstance(html, str):
+        return html
+    bom_encoding, bom = read_bom(html)
+    if bom_encoding and bom:
+        return html[len(bom) :].decode(bom_encoding, "replace")
+    for label in ("utf-8", encoding, html_body_declared_encoding(html[:8192])):
+        name = resolve_encoding(label) if label else None
+        if not name:
+            continue
+        try:
+            return html.decode(name)
+        except (UnicodeDecodeError, LookupError):
+            logger.debug("page does not decode as %s", name)
+    return html.decode("cp1252", "replace")
+
+
+def parse_html(html: bytes | str, url: str, encoding: str | None = None) -> HtmlElement:
+    """Parse a whole page into an lxml tree (the ``<html>`` element)."""
+    text = _CONTROL.sub("", _XML_DECLARATION.sub("", decode_html(html, encoding), count=1))
+    if not text.strip():
+        raise ExtractionError(f"{url}: the page is empty; nothing to extract")
+    try:
+        root = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (lxml.etree.ParserError, ValueError) as e:
+        raise ExtractionError(f"{url}: the page is not parseable HTML ({e})") from e
+    if root is None or (root.find("body") is None and len(root) == 0):
+        raise ExtractionError(f"{url}: the page has no HTML body; is it HTML at all?")
+    return root
+
+
+def clean_text(text: str | None) -> str:
+    """Collapse whitespace (newlines, NBSP) to single spaces and strip."""
+    return _SPACE.sub(" ", text or "").strip()
+
+
+def text_of(element: HtmlElement) -> str:
+    return clean_text(element.text_content())
+
+
+def in_chrome(element: HtmlElement) -> bool:
+    """True for elements inside a sidebar, navigation, widget, related-links or comments block."""
+    return bool(_CHROME(element))
+
+
+def word_set(text: str) -> frozenset[str]:
+    """A word list written as one string (readable in source), as a set."""
+    return frozenset(text.split())
+
+
+def class_tokens(element: HtmlElement) -> list[str]:
+    return (element.get("class") or "").lower().split()
+
+
+class PageSignals:
+    """What the head and the structured data of one page say: meta tags and JSON-LD nodes."""
+
+    def __init__(self, root: HtmlElement) -> None:
+        self.root = root
+        self.meta: dict[str, str] = {}
+        for el in root.iter("meta"):
+            key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
+            value = clean_text(el.get("content"))
+            if key and value:
+                self.meta.setdefault(key.strip().lower(), value)
+        self.jsonld: list[dict[str, Any]] = list(_jsonld_nodes(root))
+        self._by_id = {n["@id"]: n for n in self.jsonld if isinstance(n.get("@id"), str)}
+
+    def first_meta(self, *keys: str) -> tuple[str, str] | None:
+        """The first of ``keys`` present in the meta tags, as ``(key, value)``."""
+        for key in keys:
+            if key in self.meta:
+                return key, self.meta[key]
+        return None
+
+    def nodes_of_type(self, *suffixes: str) -> Iterator[dict[str, Any]]:
+        """JSON-LD nodes whose ``@type`` ends with one of ``suffixes`` (``"Article"`` matches
+        ``NewsArticle``), in document order."""
+        for node in self.jsonld:
+            if any(t.endswith(suffixes) for t in node_types(node)):
+                yield node
+
+    def resolve(self, value: Any) -> Any:
+        """A ``{"@id": ...}`` reference replaced by the node it names, when the page has it."""
+        if isinstance(value, dict) and set(value) == {"@id"}:
+            return self._by_id.get(value["@id"], value)
+        return value
+
+
+def node_types(node: dict[str, Any]) -> list[str]:
+    types = node.get("@type")
+    return [t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)]
+
+
+def _jsonld_nodes(root: HtmlElement) -> Iterator[dict[str, Any]]:
+    """Top-level JSON-LD nodes of the page, ``@graph`` and lists flattened."""
+    for script in root.iterfind(".//script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip().removeprefix("<!--").removesuffix("-->").strip()
+        try:
+            data = json.loads(raw.rstrip(";"), strict=False)
+        except ValueError:
+            logger.debug("skipping a JSON-LD block that is not valid JSON")
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack[:0] = item
+            elif isinstance(item, dict):
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack[:0] = graph
+                if "@type" in item:
+                    yield item
