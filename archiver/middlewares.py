@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import Request, signals
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 from scrapy.http.headers import Headers
+from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 
 from archiver import __version__
@@ -154,3 +158,76 @@ class HostMapMiddleware:
         address = mapping.get(host)
         if address and "proxy" not in request.meta and request.url.startswith("http://"):
             request.meta["proxy"] = f"http://{address}"
+
+
+def retry_after_seconds(value: bytes | str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds a ``Retry-After`` value asks for (delta-seconds or HTTP-date); ``None`` if absent
+    or unreadable."""
+    if not value:
+        return None
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    text = text.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+class RetryAfterMiddleware(RetryMiddleware):
+    """Scrapy's retry, plus ``Retry-After`` on 429 and 503: the host's download slot pauses
+    for as long as the server asks before the retry goes out.
+
+    A wait longer than ``ARCHIVER_RETRY_AFTER_MAX`` seconds is not honoured by waiting: the
+    request is given up (the response stays archived) rather than stalling the crawl.
+    """
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__(settings)
+        self.max_wait = settings.getfloat("ARCHIVER_RETRY_AFTER_MAX", 300.0)
+
+    def process_response(  # type: ignore[override]
+        self, request: Request, response: Response
+    ) -> Request | Response:
+        if response.status in (429, 503) and not request.meta.get("dont_retry", False):
+            wait = retry_after_seconds(response.headers.get("Retry-After"))
+            if wait is not None:
+                stats = self.crawler.stats
+                if wait > self.max_wait:
+                    logger.warning(
+                        "%s asks to retry after %.0f s, more than ARCHIVER_RETRY_AFTER_MAX=%.0f;"
+                        " giving up on it",
+                        request.url,
+                        wait,
+                        self.max_wait,
+                    )
+                    if stats:
+                        stats.inc_value("archiver/retry_after/given_up")
+                    return response
+                self._pause_slot(request, wait)
+                if stats:
+                    stats.inc_value("archiver/retry_after/honoured")
+        return super().process_response(request, response)
+
+    def _pause_slot(self, request: Request, wait: float) -> None:
+        engine = self.crawler.engine
+        if engine is None:
+            return
+        downloader = engine.downloader
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is None:
+            return
+        before = slot.delay
+        slot.delay = max(slot.delay, wait)
+        slot.lastseen = time.monotonic()  # the slot's next request waits slot.delay from now
+        paused = slot.delay
+
+        def restore() -> None:
+            if slot.delay == paused:  # AutoThrottle has not taken over meanwhile
+                slot.delay = before
+
+        call_later(wait, restore)

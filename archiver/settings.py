@@ -30,11 +30,16 @@ DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 # 429 is retried; Retry-After is honoured by archiver.middlewares.RetryAfterMiddleware.
+ARCHIVER_RETRY_AFTER_MAX = 300.0
+"""Longest Retry-After (seconds) the crawl waits for; a longer one gives the request up."""
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's retry, plus Retry-After on 429/503 (replaces RetryMiddleware at its place).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "archiver.middlewares.RetryAfterMiddleware": 550,
     # Route listed hosts through a local address (the demo outlet's stable URLs).
     "archiver.middlewares.HostMapMiddleware": 740,
     # 950: after every middleware that rewrites the request (UA 500, compression 590 adds
