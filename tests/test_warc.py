@@ -563,7 +563,7 @@ def test_disk_full_before_warcinfo_leaves_no_file(
 ) -> None:
     real_open = open
     monkeypatch.setattr(
-        "archiver.warc.open", lambda *a, **k: DiskFull(real_open(*a, **k), 10), raising=False
+        "archiver.warc.writer.open", lambda *a, **k: DiskFull(real_open(*a, **k), 10), raising=False
     )
     writer = make_writer(tmp_path)
     with pytest.raises(WarcError, match="No space left"):

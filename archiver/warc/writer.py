@@ -1,18 +1,14 @@
-"""Write HTTP exchanges to rotating WARC/1.1 files, one gzip member per record; read them back.
+"""Write HTTP exchanges to rotating WARC/1.1 files, one gzip member per record.
 
 Records are built with warcio, then each is compressed into its own gzip member (always gzip,
 ``gzip_level`` 0..9; 0 stores without compression), so a record can be read at its offset. An
 exchange is a ``response`` record followed by its ``request`` record (warcio's and Heritrix's
 order, which pywb's indexer expects), written with one ``write()``: never split across files.
-Header values are ``str`` decoded as latin-1 from the wire and are written back as the same
-bytes (warcio would %-encode non-ASCII values). No Scrapy here: the adapters call this module.
 """
 
 from __future__ import annotations
 
-import base64
 import contextlib
-import hashlib
 import importlib.metadata
 import io
 import os
@@ -23,14 +19,8 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Any
 from urllib.parse import urldefrag, urlsplit
 
-import attrs
-import brotli
-from warcio.archiveiterator import WARCIterator
-from warcio.bufferedreaders import ChunkedDataReader
-from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
@@ -38,55 +28,9 @@ from warcio.warcwriter import WARCWriter
 from archiver import __version__
 from archiver.exceptions import ConfigError, WarcError
 from archiver.items import CaptureRef
+from archiver.warc.headers import FOLD, Headers, WireHeaders, framed
 
-_zstd: Any
-try:
-    from backports import zstd as _zstd
-except ImportError:  # pragma: no cover - optional, as in Scrapy
-    _zstd = None
-
-ORIG_TE = "X-Archive-Orig-Transfer-Encoding"
-ORIG_CL = "X-Archive-Orig-Content-Length"
 CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
-_FOLD = re.compile(r"[\r\n]+[ \t]*")  # a CR/LF would end the header: unfold it to one space
-Headers = list[tuple[str, str]]
-
-
-def _wire(text: str) -> bytes:
-    """Latin-1 bytes of a header block; a character beyond latin-1 is written as UTF-8."""
-    try:
-        return text.encode("latin-1")
-    except UnicodeEncodeError:
-        return b"".join(c.encode("latin-1" if ord(c) < 256 else "utf-8") for c in text)
-
-
-class _WireHeaders(StatusAndHeaders):
-    def compute_headers_buffer(self, header_filter: Any = None) -> None:
-        self.headers_buff = _wire(self.to_str(header_filter)) + b"\r\n"
-
-
-class _WireParser(StatusAndHeadersParser):
-    @staticmethod
-    def decode_header(line: bytes | str) -> str:
-        return line.decode("latin-1") if isinstance(line, bytes) else line
-
-
-def _framed(headers: Sequence[tuple[str, str]], size: int, add: bool) -> Headers:
-    """Headers matching the stored body: no Transfer-Encoding, Content-Length == ``size``."""
-    out: Headers = []
-    has_length = False
-    for name, value in headers:
-        name, value, key = _FOLD.sub(" ", name), _FOLD.sub(" ", value), name.lower()
-        if key == "transfer-encoding" or (key == "content-length" and has_length):
-            out.append((ORIG_TE if key == "transfer-encoding" else ORIG_CL, value))
-        elif key == "content-length":
-            has_length = True
-            out.append((name, str(size)))
-            if value.strip() != str(size):
-                out.append((ORIG_CL, value))
-        else:
-            out.append((name, value))
-    return [*out, ("Content-Length", str(size))] if add and not has_length else out
 
 
 def _utc(dt: datetime) -> datetime:
@@ -196,8 +140,8 @@ class WarcWriter:
         if version not in ("HTTP/1.0", "HTTP/1.1"):  # warcio and pywb parse only HTTP/1.x lines
             version, h2 = "HTTP/1.1", protocol.strip().lower()
         bodiless = method.upper() == "HEAD" or status < 200 or status in (204, 304)
-        resp_headers = _framed(response_headers, len(body), bool(body) or not bodiless)
-        req_headers = _framed(request_headers, len(request_body), bool(request_body))
+        resp_headers = framed(response_headers, len(body), bool(body) or not bodiless)
+        req_headers = framed(request_headers, len(request_body), bool(request_body))
         if not any(name.lower() == "host" for name, _ in req_headers):
             host, default_port = parts.netloc.rpartition("@")[2], {"http": 80, "https": 443}
             with contextlib.suppress(ValueError):  # drop a default port, as clients do
@@ -213,11 +157,11 @@ class WarcWriter:
             resp_id, req_id, date = self._make_id(), self._make_id(), _warc_date(self._clock())
             extra = [("WARC-IP-Address", ip_address or ""), ("WARC-Warcinfo-ID", self._info_id)]
             extra += [("WARC-Protocol", h2), ("WARC-Truncated", truncated or "")]
-            statusline = _FOLD.sub(" ", f"{status} {reason}")
-            http = _WireHeaders(statusline, resp_headers, protocol=version)
+            statusline = FOLD.sub(" ", f"{status} {reason}")
+            http = WireHeaders(statusline, resp_headers, protocol=version)
             response, digest = self._record("response", resp_id, date, url, extra, body, http)
             extra = [("WARC-Warcinfo-ID", self._info_id), ("WARC-Concurrent-To", resp_id)]
-            http = _WireHeaders(f"{target} HTTP/1.1", req_headers, protocol=method)
+            http = WireHeaders(f"{target} HTTP/1.1", req_headers, protocol=method)
             request, _ = self._record("request", req_id, date, url, extra, request_body, http)
             name, offset = self._name, self._size
             self._append(response + request, records=2)
@@ -288,7 +232,7 @@ class WarcWriter:
                 ) from e
             self._serial += 1  # the name is taken (same clock, same host): next serial
         self._size, self._info_id = 0, self._make_id()
-        info = "".join(f"{k}: {_FOLD.sub(' ', str(v))}\r\n" for k, v in self._info.items() if v)
+        info = "".join(f"{k}: {FOLD.sub(' ', str(v))}\r\n" for k, v in self._info.items() if v)
         extra = [("WARC-Filename", self._name)]
         date = _warc_date(started)
         member, _ = self._record("warcinfo", self._info_id, date, "", extra, info.encode(), None)
@@ -342,122 +286,3 @@ class WarcWriter:
             finally:
                 os.close(dir_fd)
         self._finished.append(path)
-
-
-@attrs.define(kw_only=True)
-class ArchivedResponse:
-    """A response record read back from a WARC file."""
-
-    url: str
-    record_id: str
-    date: str
-    status: int
-    status_line: str
-    """The HTTP status line as stored, ``HTTP/1.1 200 OK``."""
-    headers: Headers
-    """HTTP headers in stored order, values decoded as latin-1."""
-    entity: bytes
-    """The body as stored (still Content-Encoded)."""
-    payload: bytes
-    """The body with Transfer- and Content-Encoding undone."""
-    record_headers: Headers
-    """The WARC record headers."""
-
-
-def _decode(data: bytes, coding: str, partial: bool) -> bytes:
-    """Undo one content coding; a cut-off stream is an error unless ``partial``."""
-    if coding in ("", "identity") or not data:
-        return data
-    if coding == "br":
-        unbrotli = brotli.Decompressor()
-        out, done = [unbrotli.process(data)], unbrotli.is_finished()
-    elif coding in ("gzip", "x-gzip", "deflate") or (coding == "zstd" and _zstd is not None):
-        wbits = 47  # gzip or zlib; "deflate" is raw when the data lacks a zlib header
-        if coding == "deflate" and (
-            len(data) < 2 or int.from_bytes(data[:2]) % 31 or data[0] & 15 != 8
-        ):
-            wbits = -15
-        out, done = [], True
-        while data and done:  # member after member (gzip), frame after frame (zstd)
-            unpack = _zstd.ZstdDecompressor() if coding == "zstd" else zlib.decompressobj(wbits)
-            out.append(unpack.decompress(data))
-            done, data = unpack.eof, unpack.unused_data.lstrip(b"\0")
-    else:
-        raise ValueError(f"unsupported Content-Encoding {coding!r}")
-    if not done and not partial:
-        raise ValueError(f"{coding} stream ends early")
-    return b"".join(out)
-
-
-def _block_intact(block: bytes, expected: str | None) -> bool:
-    """Whether ``block`` matches its ``WARC-Block-Digest`` (base32, base16 or base64)."""
-    algo, _, value = (expected or "").partition(":")
-    try:
-        digest = hashlib.new(algo.lower().replace("-", ""), block).digest()
-    except ValueError:  # no digest, or an algorithm hashlib lacks: nothing to check
-        return True
-    b32, b64 = base64.b32encode(digest).decode(), base64.b64encode(digest).decode()
-    return value.strip().upper() in (b32, digest.hex().upper()) or value.strip() == b64
-
-
-def read_response(path: str | os.PathLike[str], offset: int) -> ArchivedResponse:
-    """Read the response record whose gzip member starts at ``offset`` in ``path``.
-
-    ``path`` may name a file still being written: its ``.open`` twin is read then.
-    """
-    name = os.fspath(path)
-    if not os.path.exists(name) and os.path.exists(name + ".open"):
-        name += ".open"
-    where = f"{name} at offset {offset}"
-    try:
-        with open(name, "rb") as fh:
-            fh.seek(offset)
-            records = WARCIterator(fh, no_record_parse=True)
-            try:
-                record = next(records, None)
-                block = record.raw_stream.read() if record else b""
-            finally:
-                records.close()
-        if record is None or record.rec_type != "response":
-            kind = f"a {record.rec_type} record, not a response" if record else "no record"
-            raise WarcError(f"{where} holds {kind}; pass a response's CaptureRef.offset")
-        headers = record.rec_headers
-        if len(block) != record.length or not _block_intact(
-            block, headers.get_header("WARC-Block-Digest")
-        ):
-            raise WarcError(f"response record in {where} is truncated or corrupt; restore {name}")
-        stream = io.BytesIO(block)
-        first = stream.readline()
-        http = _WireParser([], verify=False).parse(stream, full_statusline=first)
-        entity = payload = stream.read()
-        status = int(http.get_statuscode())
-        if "chunked" in (http.get_header("Transfer-Encoding") or "").lower():
-            payload = ChunkedDataReader(io.BytesIO(entity)).read()
-        codings = ",".join(v for n, v in http.headers if n.lower() == "content-encoding")
-        for coding in reversed(codings.lower().split(",")):
-            payload = _decode(payload, coding.strip(), bool(headers.get_header("WARC-Truncated")))
-    except WarcError:
-        raise
-    except FileNotFoundError as e:
-        raise WarcError(f"WARC file {name} does not exist; check the path") from e
-    except ArchiveLoadFailed as e:
-        raise WarcError(
-            f"no WARC record starts in {where}; pass a response's CaptureRef.offset"
-        ) from e
-    except Exception as e:  # zlib, brotli, int() and warcio raise many kinds
-        text = re.sub(r"[^ -~]+", "?", " ".join(str(e).split()))[:120]
-        raise WarcError(
-            f"cannot read a response record from {where}: {text}; "
-            "pass a response record's offset (CaptureRef.offset) in an intact file"
-        ) from e
-    return ArchivedResponse(
-        url=headers.get_header("WARC-Target-URI") or "",
-        record_id=headers.get_header("WARC-Record-ID") or "",
-        date=headers.get_header("WARC-Date") or "",
-        status=status,
-        status_line=first.rstrip(b"\r\n").decode("latin-1"),
-        headers=list(http.headers),
-        entity=entity,
-        payload=payload,
-        record_headers=list(headers.headers),
-    )
