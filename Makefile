@@ -1,4 +1,4 @@
-# make demo | make test | make lint | make verify — `make` creates .venv itself when missing.
+# make demo | make test | make lint | make verify | make eval — `make` creates .venv itself when missing.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 ARCHIVE ?= archive
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test lint format verify clean
+.PHONY: demo test lint format verify eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ format: $(STAMP)
 
 verify: $(STAMP)
 	../shared/tools/verify_archive/verify_archive.sh $(ARCHIVE)/warc
+
+eval: $(STAMP)
+	$(BIN)/python -m archiver.evaluation --corpus ../shared/corpus
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Mapping
 from functools import wraps
@@ -17,6 +18,7 @@ from archiver import __version__
 from archiver.archive import Archive
 from archiver.crawler import CrawlSummary, run_crawl
 from archiver.exceptions import ArchiverError
+from archiver.extract.batch import extract_file, extract_manifest
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -200,3 +202,25 @@ def show(url: str, archive_dir: Path, headers: bool) -> None:
         out.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace"))
     out.write(response.payload)
     out.flush()
+
+
+@main.command()
+@click.argument("page", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", help="URL the page was fetched from (default: its file:// URL).")
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help='JSON Lines of {"id", "path", "url"}: extract every case, one output line each.',
+)
+@translate_errors
+def extract(page: Path | None, url: str | None, manifest: Path | None) -> None:
+    """Extract the article of a saved PAGE (.html or .html.gz) and print it as JSON."""
+    if manifest is None:
+        if page is None:
+            raise CliError("give a PAGE file, or --manifest CASES.jsonl for many pages")
+        click.echo(json.dumps(extract_file(page, url), ensure_ascii=False, indent=2))
+        return
+    if page is not None or url is not None:
+        raise CliError("--manifest replaces PAGE and --url: each case gives its own path and url")
+    for case_id, record in extract_manifest(manifest):
+        click.echo(json.dumps({"id": case_id, **record}, ensure_ascii=False))

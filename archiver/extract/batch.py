@@ -1,0 +1,142 @@
+"""Extraction of saved pages from files: one page, or a manifest of many, with one extractor.
+
+A manifest is JSON Lines, one case a line: ``{"id": ..., "path": ..., "url": ...}``; ``path`` is
+relative to the manifest's directory (or absolute) and may end in ``.gz``. Extracting a manifest
+yields one ``(id, record)`` pair per case, where a failed case gives ``{"error": "..."}`` and the
+run goes on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import logging
+import re
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from archiver.exceptions import ArchiverError, ConfigError, ExtractionError
+from archiver.extract.extractor import ArticleExtractor
+from archiver.items import Article
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "ManifestCase",
+    "article_record",
+    "extract_file",
+    "extract_manifest",
+    "read_manifest",
+    "read_page",
+]
+
+# Markup a web page has near its start; a page without any of it is not HTML.
+_HTML_SNIFF = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|meta|title|div|p|article)[\s>/]", re.I
+)
+_SNIFF_BYTES = 1 << 16
+
+
+@attrs.define(frozen=True)
+class ManifestCase:
+    """One line of a manifest."""
+
+    id: str
+    """The case's name, echoed in its output line."""
+    path: Path
+    """The saved page (``.html`` or ``.html.gz``), resolved against the manifest's directory."""
+    url: str
+    """The URL the page was fetched from."""
+
+
+def read_page(path: Path) -> bytes:
+    """The bytes of the HTML page saved at ``path``, gunzipped when it ends in ``.gz`` (or is
+    gzip data under another name).
+
+    Raises :class:`ExtractionError` when the file is missing, unreadable, or not HTML.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as e:
+        raise ExtractionError(f"{path}: no such file; give the path of a saved HTML page") from e
+    except OSError as e:
+        raise ExtractionError(f"{path}: cannot read the file ({e.strerror or e})") from e
+    if path.suffix == ".gz" or data.startswith(b"\x1f\x8b"):  # gzip magic: a .gz by another name
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError, zlib.error) as e:
+            raise ExtractionError(f"{path}: not a gzip file ({e}); drop the .gz suffix?") from e
+    head = data[:_SNIFF_BYTES]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        head = head.decode("utf-16", "replace").encode("utf-8")
+    if not _HTML_SNIFF.search(head):
+        raise ExtractionError(f"{path}: not an HTML page (no HTML tags near its start)")
+    return data
+
+
+def article_record(article: Article) -> dict[str, Any]:
+    """The JSON form of an extracted article: every field, plus ``word_count``."""
+    return {**article.to_dict(), "word_count": article.word_count}
+
+
+def extract_file(
+    path: Path, url: str | None = None, extractor: ArticleExtractor | None = None
+) -> dict[str, Any]:
+    """Extract the page saved at ``path`` (fetched from ``url``; default: its ``file://`` URL)."""
+    html = read_page(path)
+    extractor = extractor or ArticleExtractor()
+    return article_record(extractor.extract(html, url or path.resolve().as_uri()))
+
+
+def read_manifest(manifest: Path) -> list[ManifestCase]:
+    """The cases of ``manifest``. Raises :class:`ConfigError` when it cannot be read or a line
+    is not a ``{"id", "path", "url"}`` object."""
+    try:
+        lines = manifest.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{manifest}: cannot read the manifest ({e})") from e
+    base = manifest.parent
+    cases = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            entry = json.loads(line)
+            case = ManifestCase(
+                id=str(entry["id"]), path=base / str(entry["path"]), url=str(entry["url"])
+            )
+        except (ValueError, TypeError, KeyError) as e:
+            raise ConfigError(
+                f'{manifest}:{number}: not a {{"id", "path", "url"}} JSON object ({e!r})'
+            ) from e
+        cases.append(case)
+    return cases
+
+
+def extract_manifest(
+    manifest: Path, extractor: ArticleExtractor | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Extract every case of ``manifest`` with one extractor, yielding ``(id, record)``; a case
+    that fails yields ``(id, {"error": message})``. The manifest is read before the first yield,
+    so an unreadable one raises at once."""
+    cases = read_manifest(manifest)
+    extractor = extractor or ArticleExtractor()
+    return _extract_cases(cases, extractor)
+
+
+def _extract_cases(
+    cases: list[ManifestCase], extractor: ArticleExtractor
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    for case in cases:
+        try:
+            yield case.id, extract_file(case.path, case.url, extractor)
+        except ArchiverError as e:
+            yield case.id, {"error": str(e)}
+        except Exception as e:  # an extractor bug on one page must not end the batch
+            logger.debug("extraction of %s crashed", case.path, exc_info=True)
+            yield case.id, {"error": f"{case.path}: extraction failed: {type(e).__name__}: {e}"}
