@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from archiver.exceptions import NotFoundError
-from archiver.index import ArchiveIndex
+from archiver.exceptions import NotFoundError, WarcError
+from archiver.index import ArchiveIndex, ArticleFilter, IndexStats
 from archiver.warc import ArchivedResponse, read_response
 
 
@@ -22,13 +24,58 @@ class Archive:
         """The archive's index; ``NotFoundError`` when there is none yet."""
         return ArchiveIndex(self.index_path, create=False)
 
-    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    def search(
+        self, query: str, *, limit: int = 20, filters: ArticleFilter | None = None
+    ) -> list[dict[str, Any]]:
         """Full-text search over the archived articles."""
         index = self.open_index()
         try:
-            return index.search(query, limit=limit)
+            return index.search(query, limit=limit, filters=filters)
         finally:
             index.close()
+
+    def export(
+        self, query: str | None = None, *, filters: ArticleFilter | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """The articles matching ``query`` (optional) and ``filters``, one dict each."""
+        index = self.open_index()
+        try:
+            yield from index.export(query, filters=filters)
+        finally:
+            index.close()
+
+    def stats(self) -> IndexStats:
+        """Counts per outlet and day, field fill rates and their drops."""
+        index = self.open_index()
+        try:
+            return index.stats()
+        finally:
+            index.close()
+
+    def article(self, url: str) -> dict[str, Any]:
+        """The indexed article of ``url``."""
+        index = self.open_index()
+        try:
+            return index.find_article(url)
+        finally:
+            index.close()
+
+    def history(self, url: str) -> list[dict[str, Any]]:
+        """Every capture of ``url``, oldest first."""
+        index = self.open_index()
+        try:
+            return index.capture_history(url)
+        finally:
+            index.close()
+
+    def _warc_path(self, url: str, row: dict[str, Any]) -> Path:
+        path = self.warc_dir / row["warc_file"]
+        if not path.exists() and not path.with_name(path.name + ".open").exists():
+            raise NotFoundError(
+                f"{url}: the index points at {path}, which is missing; "
+                "restore the WARC file or rebuild the index from the WARC files"
+            )
+        return path
 
     def latest_capture(self, url: str) -> tuple[dict[str, Any], ArchivedResponse]:
         """The index row and the archived response of the latest capture of ``url``."""
@@ -37,13 +84,34 @@ class Archive:
             row = index.find_capture(url)
         finally:
             index.close()
-        path = self.warc_dir / row["warc_file"]
-        if not path.exists() and not path.with_name(path.name + ".open").exists():
-            raise NotFoundError(
-                f"{url}: the index points at {path}, which is missing; "
-                "restore the WARC file or rebuild the index from the WARC files"
-            )
-        return row, read_response(path, row["warc_offset"])
+        return row, read_response(self._warc_path(url, row), row["warc_offset"])
+
+    def raw_http(self, url: str) -> bytes:
+        """The HTTP response of the latest capture of ``url`` exactly as archived: the block of
+        its WARC response record (status line, headers, body still Content-Encoded)."""
+        row, _response = self.latest_capture(url)  # checks the record and its block digest
+        path = self._warc_path(url, row)
+        if not path.exists():
+            path = path.with_name(path.name + ".open")
+        with path.open("rb") as fh:
+            fh.seek(row["warc_offset"])
+            member = fh.read(row["warc_length"])
+        try:
+            record = zlib.decompressobj(31).decompress(member)
+        except zlib.error as e:
+            raise WarcError(f"{path} at offset {row['warc_offset']}: {e}; restore it") from e
+        head, sep, rest = record.partition(b"\r\n\r\n")
+        length = next(
+            (
+                int(line.split(b":", 1)[1])
+                for line in head.split(b"\r\n")
+                if line.lower().startswith(b"content-length:")
+            ),
+            None,
+        )
+        if not sep or length is None or len(rest) < length:
+            raise WarcError(f"response record of {url} in {path} is truncated; restore it")
+        return rest[:length]
 
     def warc_files(self) -> list[Path]:
         """Finished WARC files, oldest first."""

@@ -5,6 +5,7 @@ Adapters only: the WARC format lives in :mod:`archiver.warc`.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -25,6 +26,7 @@ from scrapy.utils.defer import deferred_from_coro
 from archiver import __version__
 from archiver import signals as archiver_signals
 from archiver.exceptions import WarcError
+from archiver.items import Article
 from archiver.warc import WarcWriter
 
 if TYPE_CHECKING:
@@ -48,8 +50,18 @@ def header_pairs(headers: Headers) -> list[tuple[str, str]]:
     return pairs
 
 
+def article_metadata(article: Article) -> bytes:
+    """The body of an article's ``metadata`` record: its fields as JSON, ``capture`` left out
+    (the record's ``WARC-Refers-To`` names the response instead)."""
+    data = article.to_dict()
+    data.pop("capture", None)
+    data.setdefault("extractor_version", article.extractor_version)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
+
+
 class WarcCaptureMiddleware:
-    """Writes a request and a response record for every response the downloader gets.
+    """Writes a request and a response record for every response the downloader gets,
+    and a ``metadata`` record (the extracted JSON) for every article scraped from one.
 
     Placed at 950 (see ``archiver.settings``) so it sees each response before
     HttpCompressionMiddleware (590) decodes the body and before RedirectMiddleware (600)
@@ -61,6 +73,7 @@ class WarcCaptureMiddleware:
         self.writer = writer
         self.stats = crawler.stats
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -123,6 +136,25 @@ class WarcCaptureMiddleware:
             captured_at=ref.date or datetime.now(UTC).isoformat(),
         )
         return response
+
+    def item_scraped(self, item: Any) -> None:
+        """Archive an extracted article as a ``metadata`` record referring to its response."""
+        if not isinstance(item, Article) or item.capture is None:
+            return
+        try:
+            self.writer.write_metadata(
+                url=item.url,
+                refers_to=item.capture.record_id,
+                payload=article_metadata(item),
+                content_type="application/json",
+            )
+        except WarcError as e:  # the article stays indexed; only its WARC copy is missing
+            logger.error("%s", e)
+            self.stats.inc_value("archiver/errors")
+            return
+        self.stats.inc_value("archiver/warc/metadata_records")
+        self.stats.set_value("archiver/warc/bytes_written", self.writer.bytes_written)
+        self.stats.set_value("archiver/warc/records", self.writer.records_written)
 
     def process_exception(self, request: Request, exception: BaseException) -> None:
         self.stats.inc_value("archiver/errors")
@@ -221,12 +253,14 @@ class RetryAfterMiddleware(RetryMiddleware):
         slot = downloader.slots.get(downloader.get_slot_key(request))
         if slot is None:
             return
-        before = slot.delay
+        before, jitter = slot.delay, slot.jitter
         slot.delay = max(slot.delay, wait)
+        slot.jitter = 0  # RANDOMIZE_DOWNLOAD_DELAY would otherwise cut the wait by up to half
         slot.lastseen = time.monotonic()  # the slot's next request waits slot.delay from now
         paused = slot.delay
 
         def restore() -> None:
+            slot.jitter = jitter
             if slot.delay == paused:  # AutoThrottle has not taken over meanwhile
                 slot.delay = before
 

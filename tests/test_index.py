@@ -3,13 +3,105 @@
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from archiver.exceptions import IndexQueryError, NotFoundError
-from archiver.index import SCHEMA_VERSION, ArchiveIndex
+from archiver.exceptions import ArchiverError, IndexQueryError, NotFoundError
+from archiver.index import MIGRATIONS, SCHEMA_VERSION, ArchiveIndex, ArticleFilter
+from archiver.index.schema import apply_migration
 from archiver.items import Article, CaptureRef, Dateline
+
+REPO = Path(__file__).resolve().parent.parent
+
+# The schema as archiver 0.1 (schema version 1) created it, from its sqlite_master.
+V1_DDL = """
+CREATE TABLE "meta" (
+   "key" TEXT PRIMARY KEY,
+   "value" TEXT
+);
+CREATE TABLE "crawls" (
+   "id" INTEGER PRIMARY KEY,
+   "outlet" TEXT,
+   "started_at" TEXT,
+   "finished_at" TEXT,
+   "outcome" TEXT,
+   "pages" INTEGER,
+   "articles" INTEGER,
+   "warc_bytes" INTEGER,
+   "errors" INTEGER,
+   "stats" TEXT
+);
+CREATE TABLE "captures" (
+   "id" INTEGER PRIMARY KEY,
+   "url" TEXT,
+   "status" INTEGER,
+   "content_type" TEXT,
+   "payload_digest" TEXT,
+   "record_id" TEXT,
+   "warc_file" TEXT,
+   "warc_offset" INTEGER,
+   "warc_length" INTEGER,
+   "captured_at" TEXT,
+   "crawl_id" INTEGER REFERENCES "crawls"("id")
+);
+CREATE INDEX "idx_captures_url"
+    ON "captures" ("url");
+CREATE UNIQUE INDEX "idx_captures_record_id"
+    ON "captures" ("record_id");
+CREATE TABLE "articles" (
+   "id" INTEGER PRIMARY KEY,
+   "url" TEXT,
+   "canonical_url" TEXT,
+   "outlet" TEXT,
+   "title" TEXT,
+   "authors" TEXT,
+   "byline" TEXT,
+   "dateline_raw" TEXT,
+   "dateline_place" TEXT,
+   "dateline_date" TEXT,
+   "dateline_agency" TEXT,
+   "published" TEXT,
+   "modified" TEXT,
+   "section" TEXT,
+   "language" TEXT,
+   "site_name" TEXT,
+   "description" TEXT,
+   "body" TEXT,
+   "word_count" INTEGER,
+   "capture_id" INTEGER REFERENCES "captures"("id"),
+   "record_id" TEXT,
+   "extractor_version" TEXT,
+   "provenance" TEXT,
+   "crawl_id" INTEGER REFERENCES "crawls"("id"),
+   "indexed_at" TEXT
+);
+CREATE UNIQUE INDEX "idx_articles_url"
+    ON "articles" ("url");
+CREATE INDEX "idx_articles_outlet_published"
+    ON "articles" ("outlet", "published");
+CREATE VIRTUAL TABLE "articles_fts" USING FTS5 (
+    "title", "body", "byline",
+    tokenize='porter',
+    content="articles"
+);
+CREATE TRIGGER "articles_ai" AFTER INSERT ON "articles" BEGIN
+  INSERT INTO "articles_fts" (rowid, "title", "body", "byline")
+    VALUES (new.rowid, new."title", new."body", new."byline");
+END;
+CREATE TRIGGER "articles_ad" AFTER DELETE ON "articles" BEGIN
+  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "body", "byline")
+    VALUES('delete', old.rowid, old."title", old."body", old."byline");
+END;
+CREATE TRIGGER "articles_au" AFTER UPDATE ON "articles" BEGIN
+  INSERT INTO "articles_fts" ("articles_fts", rowid, "title", "body", "byline")
+    VALUES('delete', old.rowid, old."title", old."body", old."byline");
+  INSERT INTO "articles_fts" (rowid, "title", "body", "byline")
+    VALUES (new.rowid, new."title", new."body", new."byline");
+END;
+"""
 
 
 def make_ref(n: int) -> CaptureRef:
@@ -134,3 +226,113 @@ def test_missing_index_is_not_created_when_reading(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError, match="no index"):
         ArchiveIndex(tmp_path / "none.db", create=False)
     assert not (tmp_path / "none.db").exists()
+
+
+def make_v1(path: Path) -> None:
+    conn = sqlite3.connect(path)
+    conn.executescript(V1_DDL)
+    conn.execute("insert into meta values ('schema_version', '1')")
+    conn.execute("insert into crawls (id, outlet, outcome) values (1, 'demo', 'finished')")
+    conn.execute(
+        "insert into articles (url, outlet, title, body, byline, authors, section, crawl_id)"
+        " values (?, 'demo', 'Old plan', 'human rights body', 'By A and B', ?, ?, 1)",
+        ["http://demo-insight.test/old/", '["Amina Rahimova", "Bo Li"]', '["World", "Asia"]'],
+    )
+    conn.execute(
+        "insert into articles (url, outlet, title, body, authors, section, crawl_id)"
+        " values ('http://demo-insight.test/bare/', 'demo', 'Bare', 'text', '[]', NULL, 1)"
+    )
+    conn.commit()
+    conn.close()
+
+
+def test_v1_archive_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "index.db"
+    make_v1(path)
+    ix = ArchiveIndex(path)
+    try:
+        assert ix.db["meta"].get("schema_version")["value"] == str(SCHEMA_VERSION) == "2"
+        assert ix.count("articles") == 2 and ix.count("crawls") == 1
+        assert list(ix.db.execute("select author, position from article_authors")) == [
+            ("Amina Rahimova", 0),
+            ("Bo Li", 1),
+        ]
+        assert list(ix.db.execute("select section, depth from article_sections")) == [
+            ("World", 0),
+            ("Asia", 1),
+        ]
+        assert [h["title"] for h in ix.search("rights")] == ["Old plan"]
+        hits = ix.search("rights", filters=ArticleFilter(author="bo li", section="asia"))
+        assert [h["title"] for h in hits] == ["Old plan"]
+    finally:
+        ix.close()
+    ix = ArchiveIndex(path)  # opening again migrates nothing
+    ix.close()
+
+
+def test_failed_migration_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "index.db"
+    make_v1(path)
+    conn = sqlite3.connect(path)
+
+    def broken(c: sqlite3.Connection) -> None:
+        MIGRATIONS[2](c)
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        apply_migration(conn, 2, broken)
+    tables = {r[0] for r in conn.execute("select name from sqlite_master where type = 'table'")}
+    assert "article_authors" not in tables
+    assert conn.execute("select value from meta").fetchone() == ("1",)
+    conn.close()
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "index.db"
+    ArchiveIndex(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("update meta set value = '99' where key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(ArchiverError, match="schema version 99, newer"):
+        ArchiveIndex(path)
+
+
+def test_link_tables_follow_add_article(index: ArchiveIndex) -> None:
+    crawl = index.start_crawl("demo")
+    row_id = add(index, 1, crawl, title="t", body="b", authors=["A", "B"], section=["X", "Y"])
+    add(index, 1, crawl, title="t", body="b", authors=["C"], section=["Z"])
+    authors = list(index.db.execute("select * from article_authors"))
+    assert authors == [(row_id, "C", 0)]
+    assert list(index.db.execute("select * from article_sections")) == [(row_id, "Z", 0)]
+    index.db.execute("delete from articles where id = ?", [row_id])
+    assert index.count("article_authors") == index.count("article_sections") == 0
+
+
+def documented_columns() -> dict[str, set[str]]:
+    text = (REPO / "docs" / "index.md").read_text()
+    documented: dict[str, set[str]] = {}
+    current = None
+    for line in text.splitlines():
+        if m := re.match(r"### `(\w+)`", line):
+            current = documented.setdefault(m.group(1), set())
+        elif current is not None and (m := re.match(r"\| `(\w+)` \|", line)):
+            current.add(m.group(1))
+    return documented
+
+
+def test_every_table_and_column_is_documented(index: ArchiveIndex) -> None:
+    documented = documented_columns()
+    live = index.db.execute(
+        "select name from sqlite_master where type in ('table', 'view')"
+        " and name not like 'sqlite_%' and name not like 'articles_fts_%'"
+    ).fetchall()
+    assert len(live) >= 7
+    stale = set(documented) - {name for (name,) in live}
+    assert not stale, f"docs/index.md documents tables the schema lacks: {sorted(stale)}"
+    for (table,) in live:
+        assert table in documented, f"table {table} is not in docs/index.md"
+        columns = {r[1] for r in index.db.execute(f"pragma table_info('{table}')")}
+        missing = columns - documented[table]
+        assert not missing, f"{table} columns {sorted(missing)} are not in docs/index.md"
+    assert "schema_version" in (REPO / "docs" / "index.md").read_text()

@@ -49,6 +49,9 @@ class WarcWriter:
     (the next exchange opens serial + 1) and on :meth:`close`. Calls are serialized by a lock.
     """
 
+    METADATA_URI_PREFIX = "urn:archiver:metadata:"
+    """``WARC-Target-URI`` of a metadata record: this prefix, then the URL it describes."""
+
     def __init__(
         self,
         directory: str | os.PathLike[str],
@@ -174,6 +177,36 @@ class WarcWriter:
             length=len(response),
             payload_digest=digest,
             date=date,
+        )
+
+    def write_metadata(
+        self, *, url: str, refers_to: str, payload: bytes, content_type: str
+    ) -> CaptureRef:
+        """Archive one ``metadata`` record about the record ``refers_to`` (of ``url``); locate it.
+
+        One gzip member in the open file (same rotation rules as :meth:`write_exchange`).
+        ``WARC-Refers-To`` names the described record and ``WARC-Refers-To-Target-URI`` its URL;
+        ``WARC-Target-URI`` is ``METADATA_URI_PREFIX + url``: pywb and cdxj-indexer index
+        metadata records by target URI, so the bare URL would shadow the response in replay.
+        """
+        url = urldefrag(url)[0]
+        with self._lock:
+            if self._closed:
+                raise WarcError(f"WARC writer for {self.directory} is closed; create a new one")
+            if self._fh is None:
+                self._open_file()
+            rec_id, date = self._make_id(), _warc_date(self._clock())
+            extra = [("WARC-Warcinfo-ID", self._info_id), ("WARC-Refers-To", refers_to)]
+            extra += [("WARC-Refers-To-Target-URI", url)]
+            extra += [("Content-Type", FOLD.sub(" ", content_type))]
+            target = self.METADATA_URI_PREFIX + url
+            record, _ = self._record("metadata", rec_id, date, target, extra, payload, None)
+            name, offset = self._name, self._size
+            self._append(record, records=1)
+            if self._size >= self.max_size:
+                self._finish_file()
+        return CaptureRef(
+            record_id=rec_id, warc_file=name, offset=offset, length=len(record), date=date
         )
 
     def close(self) -> list[str]:

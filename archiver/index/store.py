@@ -1,8 +1,4 @@
-"""The SQLite index of an archive: crawls, captures, articles, and full-text search over articles.
-
-The index points into the WARC files (file, offset, length, record id); the WARC files stay the
-archive of record. Built on sqlite-utils; WAL mode so readers work while a crawl writes.
-"""
+"""``ArchiveIndex``: opens the index, records crawls, captures and articles, answers queries."""
 
 from __future__ import annotations
 
@@ -17,71 +13,22 @@ from typing import Any
 
 import sqlite_utils
 
-from archiver.exceptions import ArchiverError, IndexQueryError, NotFoundError
+from archiver.exceptions import ArchiverError, NotFoundError
+from archiver.index.query import ArticleFilter, export_rows, search_articles
+from archiver.index.schema import ensure_schema
+from archiver.index.stats import IndexStats, compute_stats
 from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
-
-SCHEMA_VERSION = 1
-
-_CRAWLS = {
-    "id": int,
-    "outlet": str,
-    "started_at": str,
-    "finished_at": str,
-    "outcome": str,
-    "pages": int,
-    "articles": int,
-    "warc_bytes": int,
-    "errors": int,
-    "stats": str,
-}
-_CAPTURES = {
-    "id": int,
-    "url": str,
-    "status": int,
-    "content_type": str,
-    "payload_digest": str,
-    "record_id": str,
-    "warc_file": str,
-    "warc_offset": int,
-    "warc_length": int,
-    "captured_at": str,
-    "crawl_id": int,
-}
-_ARTICLES = {
-    "id": int,
-    "url": str,
-    "canonical_url": str,
-    "outlet": str,
-    "title": str,
-    "authors": str,
-    "byline": str,
-    "dateline_raw": str,
-    "dateline_place": str,
-    "dateline_date": str,
-    "dateline_agency": str,
-    "published": str,
-    "modified": str,
-    "section": str,
-    "language": str,
-    "site_name": str,
-    "description": str,
-    "body": str,
-    "word_count": int,
-    "capture_id": int,
-    "record_id": str,
-    "extractor_version": str,
-    "provenance": str,
-    "crawl_id": int,
-    "indexed_at": str,
-}
-FTS_COLUMNS = ("title", "body", "byline")
 
 
 def utcnow() -> str:
     """The current UTC time as an ISO 8601 string with a ``Z``."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _url_variants(url: str) -> list[str]:
+    return [url, url.rstrip("/"), url.rstrip("/") + "/"]
 
 
 class ArchiveIndex:
@@ -98,35 +45,11 @@ class ArchiveIndex:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
             self.db.enable_wal()
-            self._ensure_schema()
+            ensure_schema(self.db, where=str(self.path))
         except (sqlite3.DatabaseError, OSError) as e:
             raise ArchiverError(
                 f"cannot open index {self.path}: {e}; check the path is a writable SQLite file"
             ) from e
-
-    # -- schema ---------------------------------------------------------------------------
-    def _ensure_schema(self) -> None:
-        db = self.db
-        if "meta" not in db.table_names():
-            db.table("meta").create({"key": str, "value": str}, pk="key")
-        if "crawls" not in db.table_names():
-            db.table("crawls").create(_CRAWLS, pk="id")
-        if "captures" not in db.table_names():
-            db.table("captures").create(
-                _CAPTURES, pk="id", foreign_keys=[("crawl_id", "crawls", "id")]
-            )
-            db.table("captures").create_index(["url"])
-            db.table("captures").create_index(["record_id"], unique=True)
-        if "articles" not in db.table_names():
-            db.table("articles").create(
-                _ARTICLES,
-                pk="id",
-                foreign_keys=[("capture_id", "captures", "id"), ("crawl_id", "crawls", "id")],
-            )
-            db.table("articles").create_index(["url"], unique=True)
-            db.table("articles").create_index(["outlet", "published"])
-            db.table("articles").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
-        db.table("meta").upsert({"key": "schema_version", "value": str(SCHEMA_VERSION)}, pk="key")
 
     def close(self) -> None:
         """Close the connection (checkpoints the WAL)."""
@@ -137,6 +60,11 @@ class ArchiveIndex:
         """Group writes into one transaction."""
         with self.db.conn:
             yield
+
+    def _rows(self, sql: str, params: list[Any]) -> list[dict[str, Any]]:
+        cursor = self.db.execute(sql, params)
+        columns = [c[0] for c in cursor.description]
+        return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
 
     # -- crawls ---------------------------------------------------------------------------
     def start_crawl(self, outlet: str) -> int:
@@ -198,21 +126,22 @@ class ArchiveIndex:
             raise NotFoundError(f"no capture with record id {record_id} in {self.path}")
         return int(row[0])
 
-    def find_capture(self, url: str) -> dict[str, Any]:
-        """The latest capture of ``url`` (a trailing-slash variant also matches)."""
-        variants = [url, url.rstrip("/"), url.rstrip("/") + "/"]
-        row = self.db.execute(
-            "select * from captures where url in (?, ?, ?)"
-            " order by captured_at desc, id desc limit 1",
-            variants,
-        ).fetchone()
-        if row is None:
+    def capture_history(self, url: str) -> list[dict[str, Any]]:
+        """Every capture of ``url`` (a trailing-slash variant also matches), oldest first."""
+        rows = self._rows(
+            "select * from captures where url in (?, ?, ?) order by captured_at, id",
+            _url_variants(url),
+        )
+        if not rows:
             raise NotFoundError(
                 f"{url} is not in the archive at {self.path}; "
                 "list archived URLs with: archiver search QUERY"
             )
-        columns = [c[0] for c in self.db.execute("select * from captures limit 0").description]
-        return dict(zip(columns, row, strict=True))
+        return rows
+
+    def find_capture(self, url: str) -> dict[str, Any]:
+        """The latest capture of ``url`` (a trailing-slash variant also matches)."""
+        return self.capture_history(url)[-1]
 
     # -- articles -------------------------------------------------------------------------
     def add_article(self, article: Article, *, crawl_id: int | None) -> int:
@@ -249,40 +178,60 @@ class ArchiveIndex:
             "crawl_id": crawl_id,
             "indexed_at": utcnow(),
         }
-        table = self.db.table("articles")
-        table.upsert(row, pk="url", alter=False)
-        found = self.db.execute("select id from articles where url = ?", [article.url]).fetchone()
-        return int(found[0])
+        columns = list(row)  # identifiers from the dict above; every value is a parameter
+        upsert = (
+            f"insert into articles ({', '.join(columns)}) values ({', '.join('?' * len(columns))})"
+            f" on conflict (url) do update set"
+            f" {', '.join(f'{c} = excluded.{c}' for c in columns if c != 'url')}"
+            " returning id"
+        )
+        authors = [(i, a.strip()) for i, a in enumerate(article.authors) if a.strip()]
+        sections = [(i, s.strip()) for i, s in enumerate(article.section) if s.strip()]
+        conn = self.db.conn
+        with conn:  # the row and its link rows in one transaction
+            article_id = int(conn.execute(upsert, list(row.values())).fetchone()[0])
+            conn.execute("delete from article_authors where article_id = ?", [article_id])
+            conn.execute("delete from article_sections where article_id = ?", [article_id])
+            conn.executemany(
+                "insert into article_authors (article_id, author, position) values (?, ?, ?)",
+                [(article_id, name, i) for i, name in authors],
+            )
+            conn.executemany(
+                "insert into article_sections (article_id, section, depth) values (?, ?, ?)",
+                [(article_id, name, i) for i, name in sections],
+            )
+        return article_id
+
+    def find_article(self, url: str) -> dict[str, Any]:
+        """The indexed article of ``url`` (a trailing-slash variant also matches)."""
+        rows = self._rows("select * from articles where url in (?, ?, ?)", _url_variants(url))
+        if not rows:
+            raise NotFoundError(
+                f"no article for {url} in the index at {self.path} (the page may be archived "
+                "but not an article); see its captures with: archiver show URL --history"
+            )
+        row = rows[0]
+        row["authors"] = json.loads(row["authors"] or "[]")
+        row["section"] = json.loads(row["section"] or "[]")
+        return row
 
     def count(self, table: str) -> int:
         """Number of rows in ``table``."""
         return self.db[table].count
 
     # -- queries --------------------------------------------------------------------------
-    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    def search(
+        self, query: str, *, limit: int = 20, filters: ArticleFilter | None = None
+    ) -> list[dict[str, Any]]:
         """Full-text search over title, body and byline, best match first (bm25)."""
-        if not query.strip():
-            raise IndexQueryError(
-                "empty search query: give words to search for, e.g. 'human rights'"
-            )
-        sql = """
-            select articles.url, articles.title, articles.outlet, articles.published,
-                   articles.authors,
-                   snippet(articles_fts, 1, '[', ']', '…', 12) as snippet
-            from articles_fts join articles on articles.id = articles_fts.rowid
-            where articles_fts match ?
-            order by bm25(articles_fts)
-            limit ?
-        """
-        try:
-            cursor = self.db.execute(sql, [query, limit])
-        except sqlite3.OperationalError as e:
-            raise IndexQueryError(
-                f"bad search query {query!r}: {e}; quote phrases with double quotes and "
-                "balance them, e.g. '\"human rights\"'"
-            ) from e
-        columns = [c[0] for c in cursor.description]
-        rows = [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
-        for r in rows:
-            r["authors"] = json.loads(r["authors"] or "[]")
-        return rows
+        return search_articles(self.db, query, limit=limit, filters=filters)
+
+    def export(
+        self, query: str | None = None, *, filters: ArticleFilter | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Every article matching ``query`` (optional) and ``filters``, one dict each."""
+        return export_rows(self.db, query, filters=filters)
+
+    def stats(self) -> IndexStats:
+        """Counts per outlet and day, field fill rates, and fill-rate drops per outlet."""
+        return compute_stats(self.db)

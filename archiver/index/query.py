@@ -1,0 +1,207 @@
+"""Article queries: filters, full-text search (FTS5, bm25, snippets) and export rows.
+
+Every value reaches SQL as a parameter; only fixed clauses of this module are joined into SQL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import attrs
+import sqlite_utils
+
+from archiver.exceptions import IndexQueryError
+
+MAX_LIMIT = 10_000
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+EXPORT_COLUMNS = (
+    "id",
+    "url",
+    "canonical_url",
+    "outlet",
+    "title",
+    "authors",
+    "byline",
+    "published",
+    "modified",
+    "section",
+    "language",
+    "dateline_raw",
+    "dateline_place",
+    "dateline_date",
+    "dateline_agency",
+    "site_name",
+    "description",
+    "body",
+    "word_count",
+    "record_id",
+    "crawl_id",
+)
+"""Columns of an exported article, in order; ``authors`` and ``section`` are lists."""
+
+
+def _check_date(name: str, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError("not YYYY-MM-DD")
+        return date.fromisoformat(value).isoformat()
+    except ValueError as e:
+        raise IndexQueryError(
+            f"--{name} {value!r} is not a date: give an ISO date YYYY-MM-DD, e.g. 2024-01-31"
+        ) from e
+
+
+@attrs.define(kw_only=True)
+class ArticleFilter:
+    """Which articles a search or export covers; every field optional, all must hold."""
+
+    outlet: str | None = None
+    """Outlet name, as crawled (``demo``)."""
+    author: str | None = None
+    """An author's name, whole, any case (``amina rahimova``)."""
+    section: str | None = None
+    """A section at any depth of the article's path, whole, any case (``Asia``)."""
+    since: str | None = None
+    """Published on or after this ISO date."""
+    until: str | None = None
+    """Published on or before this ISO date."""
+    lang: str | None = None
+    """Language code (``en``)."""
+
+    def validated(self, db: sqlite_utils.Database) -> ArticleFilter:
+        """A copy with dates normalised; ``IndexQueryError`` naming the bad value and the fix."""
+        since = _check_date("since", self.since)
+        until = _check_date("until", self.until)
+        if since and until and since > until:
+            raise IndexQueryError(f"--since {since} is after --until {until}: swap them")
+        if self.lang is not None and not _LANG.fullmatch(self.lang):
+            raise IndexQueryError(
+                f"--lang {self.lang!r} is not a language code: give one like en, de or pt-BR"
+            )
+        for name in ("author", "section"):
+            value = getattr(self, name)
+            if value is not None and not value.strip():
+                raise IndexQueryError(f"--{name} is empty: give a name, or leave the option out")
+        if self.outlet is not None:
+            outlets = [r[0] for r in db.execute("select distinct outlet from articles order by 1")]
+            if self.outlet not in outlets:
+                known = ", ".join(o for o in outlets if o) or "none yet (crawl one first)"
+                raise IndexQueryError(f"unknown outlet {self.outlet!r}: the index holds {known}")
+        return attrs.evolve(self, since=since, until=until)
+
+    def where(self) -> tuple[list[str], list[Any]]:
+        """SQL conditions on ``articles`` (alias ``a``) and their parameters."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.outlet is not None:
+            clauses.append("a.outlet = ?")
+            params.append(self.outlet)
+        if self.author is not None:
+            clauses.append(
+                "a.id in (select article_id from article_authors where author = ? collate nocase)"
+            )
+            params.append(self.author.strip())
+        if self.section is not None:
+            clauses.append(
+                "a.id in (select article_id from article_sections where section = ? collate nocase)"
+            )
+            params.append(self.section.strip())
+        if self.since is not None:
+            clauses.append("substr(a.published, 1, 10) >= ?")
+            params.append(self.since)
+        if self.until is not None:
+            clauses.append("substr(a.published, 1, 10) <= ?")
+            params.append(self.until)
+        if self.lang is not None:
+            clauses.append("lower(a.language) = lower(?)")
+            params.append(self.lang)
+        return clauses, params
+
+
+def check_limit(limit: int) -> int:
+    """``limit`` when it lies in 1..MAX_LIMIT, else ``IndexQueryError``."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise IndexQueryError(f"--limit {limit} is out of range: give 1 to {MAX_LIMIT}")
+    return limit
+
+
+def _check_query(query: str) -> str:
+    if not query.strip():
+        raise IndexQueryError("empty search query: give words to search for, e.g. 'human rights'")
+    return query
+
+
+def _execute(
+    db: sqlite_utils.Database, sql: str, params: list[Any], query: str | None
+) -> Iterator[dict[str, Any]]:
+    """Rows as dicts; an FTS5 syntax error (raised on execute or on a later fetch) as ours."""
+    try:
+        cursor = db.execute(sql, params)
+        columns = [c[0] for c in cursor.description]
+        for r in cursor:
+            yield _decode_lists(dict(zip(columns, r, strict=True)))
+    except sqlite3.OperationalError as e:
+        raise IndexQueryError(
+            f"bad search query {query!r}: {e}; quote phrases with double quotes and "
+            "balance them, e.g. '\"human rights\"'"
+        ) from e
+
+
+def _decode_lists(row: dict[str, Any]) -> dict[str, Any]:
+    for key in ("authors", "section"):
+        if key in row:
+            row[key] = json.loads(row[key] or "[]")
+    return row
+
+
+def search_articles(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    limit: int = 20,
+    filters: ArticleFilter | None = None,
+) -> list[dict[str, Any]]:
+    """Full-text search over title, body and byline, best match first (bm25)."""
+    _check_query(query)
+    check_limit(limit)
+    clauses, params = (filters or ArticleFilter()).validated(db).where()
+    where = "".join(f" and {c}" for c in clauses)
+    sql = f"""
+        select a.url, a.title, a.outlet, a.published, a.authors, a.section, a.language,
+               snippet(articles_fts, 1, '[', ']', '…', 12) as snippet,
+               bm25(articles_fts) as rank
+        from articles_fts join articles a on a.id = articles_fts.rowid
+        where articles_fts match ?{where}
+        order by rank
+        limit ?
+    """
+    return list(_execute(db, sql, [query, *params, limit], query))
+
+
+def export_rows(
+    db: sqlite_utils.Database, query: str | None = None, *, filters: ArticleFilter | None = None
+) -> Iterator[dict[str, Any]]:
+    """Articles matching ``query`` (best first) or, without one, all (newest first)."""
+    clauses, params = (filters or ArticleFilter()).validated(db).where()
+    columns = ", ".join(f"a.{c}" for c in EXPORT_COLUMNS)
+    if query is None:
+        where = f" where {' and '.join(clauses)}" if clauses else ""
+        sql = f"select {columns} from articles a{where} order by a.published desc, a.id"
+    else:
+        _check_query(query)
+        where = "".join(f" and {c}" for c in clauses)
+        sql = (
+            f"select {columns} from articles_fts join articles a on a.id = articles_fts.rowid"
+            f" where articles_fts match ?{where} order by bm25(articles_fts)"
+        )
+        params = [query, *params]
+    yield from _execute(db, sql, params, query)

@@ -1,0 +1,189 @@
+"""The index schema: the version 1 tables, and forward migrations applied in order on open.
+
+A migration is a function of an open connection, registered in :data:`MIGRATIONS` under the
+version it produces. :func:`ensure_schema` applies every migration newer than the stored
+``schema_version``, each in its own transaction together with the new version number, so an
+archive written by an older archiver opens with a newer one and a failed step changes nothing.
+The contract (every table and column) is documented in ``docs/index.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable
+
+import sqlite_utils
+
+from archiver.exceptions import ArchiverError
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 2
+"""The schema version this archiver writes; older indexes are migrated up to it on open."""
+
+FTS_COLUMNS = ("title", "body", "byline")
+
+_CRAWLS = {
+    "id": int,
+    "outlet": str,
+    "started_at": str,
+    "finished_at": str,
+    "outcome": str,
+    "pages": int,
+    "articles": int,
+    "warc_bytes": int,
+    "errors": int,
+    "stats": str,
+}
+_CAPTURES = {
+    "id": int,
+    "url": str,
+    "status": int,
+    "content_type": str,
+    "payload_digest": str,
+    "record_id": str,
+    "warc_file": str,
+    "warc_offset": int,
+    "warc_length": int,
+    "captured_at": str,
+    "crawl_id": int,
+}
+_ARTICLES = {
+    "id": int,
+    "url": str,
+    "canonical_url": str,
+    "outlet": str,
+    "title": str,
+    "authors": str,
+    "byline": str,
+    "dateline_raw": str,
+    "dateline_place": str,
+    "dateline_date": str,
+    "dateline_agency": str,
+    "published": str,
+    "modified": str,
+    "section": str,
+    "language": str,
+    "site_name": str,
+    "description": str,
+    "body": str,
+    "word_count": int,
+    "capture_id": int,
+    "record_id": str,
+    "extractor_version": str,
+    "provenance": str,
+    "crawl_id": int,
+    "indexed_at": str,
+}
+
+
+def _create_v1(db: sqlite_utils.Database) -> None:
+    """The version 1 tables (those missing), as the first archiver created them."""
+    if "meta" not in db.table_names():
+        db.table("meta").create({"key": str, "value": str}, pk="key")
+    if "crawls" not in db.table_names():
+        db.table("crawls").create(_CRAWLS, pk="id")
+    if "captures" not in db.table_names():
+        db.table("captures").create(_CAPTURES, pk="id", foreign_keys=[("crawl_id", "crawls", "id")])
+        db.table("captures").create_index(["url"])
+        db.table("captures").create_index(["record_id"], unique=True)
+    if "articles" not in db.table_names():
+        db.table("articles").create(
+            _ARTICLES,
+            pk="id",
+            foreign_keys=[("capture_id", "captures", "id"), ("crawl_id", "crawls", "id")],
+        )
+        db.table("articles").create_index(["url"], unique=True)
+        db.table("articles").create_index(["outlet", "published"])
+        db.table("articles").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
+
+
+def _v2_link_tables(conn: sqlite3.Connection) -> None:
+    """Authors and section paths as rows, filled from the JSON columns of existing articles."""
+    conn.execute(
+        "CREATE TABLE article_authors ("
+        " article_id INTEGER NOT NULL REFERENCES articles(id),"
+        " author TEXT NOT NULL,"
+        " position INTEGER NOT NULL,"
+        " PRIMARY KEY (article_id, position))"
+    )
+    conn.execute("CREATE INDEX idx_article_authors_author ON article_authors (author)")
+    conn.execute(
+        "CREATE TABLE article_sections ("
+        " article_id INTEGER NOT NULL REFERENCES articles(id),"
+        " section TEXT NOT NULL,"
+        " depth INTEGER NOT NULL,"
+        " PRIMARY KEY (article_id, depth))"
+    )
+    conn.execute("CREATE INDEX idx_article_sections_section ON article_sections (section)")
+    conn.execute(
+        "CREATE TRIGGER articles_links_ad AFTER DELETE ON articles BEGIN"
+        " DELETE FROM article_authors WHERE article_id = old.id;"
+        " DELETE FROM article_sections WHERE article_id = old.id;"
+        " END"
+    )
+    for table, link_column, json_column, order in (
+        ("article_authors", "author", "authors", "position"),
+        ("article_sections", "section", "section", "depth"),
+    ):  # identifiers from this tuple only; no value is formatted into SQL
+        conn.execute(
+            f"INSERT INTO {table} (article_id, {link_column}, {order})"
+            f" SELECT a.id, trim(j.value), j.key FROM articles a, json_each(a.{json_column}) j"
+            f" WHERE json_valid(a.{json_column}) AND json_type(a.{json_column}) = 'array'"
+            " AND j.type = 'text' AND trim(j.value) != ''"
+        )
+
+
+Migration = Callable[[sqlite3.Connection], None]
+
+MIGRATIONS: dict[int, Migration] = {
+    2: _v2_link_tables,
+}
+"""Migration functions keyed by the schema version each produces, applied in order."""
+
+
+def stored_version(db: sqlite_utils.Database) -> int:
+    """The ``schema_version`` the index records (0 for an empty database)."""
+    if "meta" not in db.table_names():
+        return 1 if "articles" in db.table_names() else 0
+    row = db.execute("SELECT value FROM meta WHERE key = ?", ["schema_version"]).fetchone()
+    return int(row[0]) if row else 1
+
+
+def ensure_schema(db: sqlite_utils.Database, *, where: str) -> None:
+    """Create an empty index, or migrate an older one forward to :data:`SCHEMA_VERSION`."""
+    version = stored_version(db)
+    if version > SCHEMA_VERSION:
+        raise ArchiverError(
+            f"index {where} has schema version {version}, newer than this archiver's "
+            f"{SCHEMA_VERSION}; upgrade archiver to read it"
+        )
+    if version < 1:
+        _create_v1(db)
+        _set_version(db.conn, 1)
+        db.conn.commit()
+        version = 1
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        apply_migration(db.conn, target, MIGRATIONS[target])
+        logger.info("migrated index %s to schema version %s", where, target)
+
+
+def _set_version(conn: sqlite3.Connection, version: int) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", ["schema_version", str(version)]
+    )
+
+
+def apply_migration(conn: sqlite3.Connection, version: int, migration: Migration) -> None:
+    """Run one migration and record ``version``, all in one transaction."""
+    if conn.in_transaction:
+        conn.commit()
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        migration(conn)
+        _set_version(conn, version)
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()

@@ -1,0 +1,319 @@
+"""Rebuild an index from WARC files alone: no network, no old index.
+
+Every ``response`` record becomes a capture row. Articles come from the ``metadata`` records
+the crawl wrote (the extracted JSON, ``WARC-Refers-To`` the response), or, with
+``re_extract`` or for the HTML 200 responses of a file without metadata records, from running
+:class:`~archiver.extract.ArticleExtractor` over the archived payload again (pages it does
+not find to be articles are left out). The new index is
+written to a temporary file beside ``out`` and renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import re
+import time
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from archiver.exceptions import ConfigError, WarcError
+from archiver.extract import ArticleExtractor
+from archiver.index import ArchiveIndex
+from archiver.items import Article, CaptureRef, Dateline
+from archiver.warc import read_response
+
+logger = logging.getLogger(__name__)
+
+_ARTICLE_FIELDS = {f.name for f in attrs.fields(Article)} - {"capture"}
+_DATELINE_FIELDS = {f.name for f in attrs.fields(Dateline)}
+
+
+@attrs.define(kw_only=True)
+class ReindexSummary:
+    """What a reindex found and wrote."""
+
+    out: Path
+    """The index written."""
+    files: int
+    """WARC files read."""
+    captures: int
+    """Response records indexed as captures."""
+    articles: int
+    """Article rows in the new index."""
+    from_metadata: int
+    """Articles read from ``metadata`` records."""
+    re_extracted: int
+    """Articles produced by running the extractor over an archived response."""
+    elapsed: float
+    """Wall-clock seconds."""
+
+
+@attrs.define(kw_only=True)
+class _Response:
+    ref: CaptureRef
+    url: str
+    status: int
+    content_type: str | None
+    path: Path
+    outlet: str | None
+
+
+def article_from_metadata(data: dict[str, Any], capture: CaptureRef | None) -> Article:
+    """An :class:`Article` from the JSON of its ``metadata`` record (unknown keys ignored)."""
+    fields = {k: v for k, v in data.items() if k in _ARTICLE_FIELDS}
+    dateline = fields.get("dateline")
+    if isinstance(dateline, dict):
+        fields["dateline"] = Dateline(
+            **{k: v for k, v in dateline.items() if k in _DATELINE_FIELDS}
+        )
+    return Article(**fields, capture=capture)
+
+
+def warc_files(warc_dir: Path) -> list[Path]:
+    """The WARC files of a directory in crawl order (their names start with a UTC timestamp)."""
+    if not warc_dir.is_dir():
+        raise ConfigError(f"{warc_dir} is not a directory; pass the archive's warc/ directory")
+    found = [p for p in warc_dir.iterdir() if re.search(r"\.warc(\.gz)?(\.open)?$", p.name)]
+    if not found:
+        raise ConfigError(f"no WARC files (*.warc.gz) in {warc_dir}; pass an archive's warc/")
+    return sorted(found, key=lambda p: p.name)
+
+
+def _warcinfo_fields(block: bytes) -> dict[str, str]:
+    fields = {}
+    for line in block.decode("utf-8", "replace").splitlines():
+        name, sep, value = line.partition(":")
+        if sep:
+            fields[name.strip()] = value.strip()
+    return fields
+
+
+def _scan(path: Path) -> Iterator[tuple[str, Any, bytes, int, int]]:
+    """(type, warcio record, block, gzip member offset, member length) of every record;
+    ``WarcError`` naming the file when it is truncated or corrupt."""
+    offset, block = 0, None
+    try:
+        with path.open("rb") as fh:
+            records = ArchiveIterator(fh, check_digests=True)
+            for record in records:
+                block = record.raw_stream.read()
+                missing = getattr(record.raw_stream, "limit", 0) or 0
+                offset, length = records.get_record_offset(), records.get_record_length()
+                if missing > 0:
+                    raise WarcError(
+                        f"{path}: truncated WARC file, record at offset {offset} lacks "
+                        f"{missing} bytes; restore the file or move it out of the directory"
+                    )
+                if record.digest_checker.passed is False:
+                    raise WarcError(
+                        f"{path}: corrupt WARC record at offset {offset} (digest mismatch); "
+                        "restore the file or move it out of the directory"
+                    )
+                yield record.rec_type, record, block, offset, length
+            if block is not None and path.name.removesuffix(".open").endswith(".gz"):
+                _check_last_member(path, fh, offset)
+    except WarcError:
+        raise
+    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as e:
+        text = re.sub(r"[^ -~]+", "?", " ".join(str(e).split()))[:120]
+        raise WarcError(
+            f"{path}: truncated or corrupt WARC file ({text or type(e).__name__}); "
+            "restore the file or move it out of the directory"
+        ) from e
+
+
+def _check_last_member(path: Path, fh: Any, offset: int) -> None:
+    """A cut-off gzip trailer escapes warcio once the last record's bytes are read: check that
+    the last member (at ``offset``) is whole and that nothing follows it."""
+    fh.seek(offset)
+    unpack = zlib.decompressobj(31)
+    while not unpack.eof and (data := fh.read(1 << 20)):
+        unpack.decompress(data)
+    if not unpack.eof or unpack.unused_data or fh.read(1):
+        raise WarcError(
+            f"{path}: truncated WARC file, its last gzip member at offset {offset} is cut off "
+            "or followed by stray bytes; restore the file or move it out of the directory"
+        )
+
+
+def _re_extract(
+    extractor: ArticleExtractor, response: _Response, default_outlet: str | None
+) -> Article | None:
+    if response.status != 200 or "html" not in (response.content_type or "").lower():
+        return None
+    archived = read_response(response.path, response.ref.offset)
+    try:
+        article = extractor.extract(
+            archived.payload,
+            response.url,
+            outlet=response.outlet or default_outlet,
+            capture=response.ref,
+        )
+    except Exception as e:  # one bad page must not stop the rebuild
+        logger.warning("extraction of %s failed: %r", response.url, e)
+        return None
+    return article if article.page_type == "article" else None
+
+
+def _remove_db(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(f"{path}{suffix}")
+
+
+def reindex(
+    warc_dir: str | Path,
+    out: str | Path,
+    *,
+    re_extract: bool = False,
+    force: bool = False,
+    extractor: ArticleExtractor | None = None,
+) -> ReindexSummary:
+    """Build a new index at ``out`` from the WARC files in ``warc_dir``."""
+    started = time.monotonic()
+    warc_dir, out = Path(warc_dir), Path(out)
+    if out.exists() and not force:
+        raise ConfigError(f"{out} already exists; pass --force to replace it or choose another")
+    if out.is_dir():
+        raise ConfigError(f"{out} is a directory; pass a file path for the new index")
+    files = warc_files(warc_dir)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    _remove_db(tmp)
+    try:
+        summary = _build(files, tmp, re_extract=re_extract, extractor=extractor)
+        if force:
+            _remove_db(out)
+        os.replace(tmp, out)
+    except BaseException:
+        _remove_db(tmp)
+        raise
+    summary.out = out
+    summary.elapsed = time.monotonic() - started
+    return summary
+
+
+def _build(
+    files: list[Path], tmp: Path, *, re_extract: bool, extractor: ArticleExtractor | None
+) -> ReindexSummary:
+    responses: dict[str, _Response] = {}
+    metadata: list[tuple[str, dict[str, Any]]] = []  # (refers-to, article JSON), in WARC order
+    outlets: list[str] = []
+    with_metadata: set[Path] = set()
+    total_bytes = 0
+    for path in files:
+        total_bytes += path.stat().st_size
+        warc_file = path.name.removesuffix(".open")
+        info_outlet: dict[str, str] = {}
+        for rec_type, record, block, offset, length in _scan(path):
+            headers = record.rec_headers
+            record_id = headers.get_header("WARC-Record-ID") or ""
+            if rec_type == "warcinfo":
+                part_of = _warcinfo_fields(block).get("isPartOf")
+                if part_of:
+                    info_outlet[record_id] = part_of
+                    outlets += [] if part_of in outlets else [part_of]
+            elif rec_type == "response" and record.http_headers is not None:
+                http = record.http_headers
+                types = [v for k, v in http.headers if k.lower() == "content-type"]
+                ref = CaptureRef(
+                    record_id=record_id,
+                    warc_file=warc_file,
+                    offset=offset,
+                    length=length,
+                    payload_digest=headers.get_header("WARC-Payload-Digest"),
+                    date=headers.get_header("WARC-Date"),
+                )
+                responses[record_id] = _Response(
+                    ref=ref,
+                    url=headers.get_header("WARC-Target-URI") or "",
+                    status=int(http.get_statuscode() or 0),
+                    content_type=types[-1] if types else None,
+                    path=path,
+                    outlet=info_outlet.get(headers.get_header("WARC-Warcinfo-ID") or ""),
+                )
+            elif rec_type == "metadata" and "json" in (headers.get_header("Content-Type") or ""):
+                try:
+                    data = json.loads(block)
+                except ValueError as e:
+                    raise WarcError(
+                        f"{path}: metadata record at offset {offset} is not valid JSON; "
+                        "restore the file or rerun with --re-extract"
+                    ) from e
+                refers_to = headers.get_header("WARC-Refers-To") or ""
+                if isinstance(data, dict) and refers_to:
+                    metadata.append((refers_to, data))
+                    with_metadata.add(path)
+
+    index = ArchiveIndex(tmp)
+    try:
+        crawl_id = index.start_crawl(",".join(outlets) or "reindex")
+        with index.transaction():
+            for response in responses.values():
+                index.add_capture(
+                    response.ref,
+                    url=response.url,
+                    status=response.status,
+                    content_type=response.content_type,
+                    captured_at=response.ref.date or "",
+                    crawl_id=crawl_id,
+                )
+        articles: list[Article] = []
+        described = set()
+        if not re_extract:
+            for refers_to, data in metadata:
+                described.add(refers_to)
+                response_or_none = responses.get(refers_to)
+                articles.append(
+                    article_from_metadata(data, response_or_none.ref if response_or_none else None)
+                )
+        from_metadata = len(articles)
+        # Without --re-extract, a response lacking a metadata record is extracted only when its
+        # file holds none (written before metadata records): in a file that has them, the crawl
+        # found it was no article (a listing page, say) and extracting it again might disagree.
+        pending = [
+            r
+            for rid, r in responses.items()
+            if rid not in described and (re_extract or r.path not in with_metadata)
+        ]
+        if pending:
+            extractor = extractor or ArticleExtractor()
+            default_outlet = outlets[0] if len(outlets) == 1 else None
+            for response in pending:
+                article = _re_extract(extractor, response, default_outlet)
+                if article is not None:
+                    articles.append(article)
+        with index.transaction():
+            for article in articles:
+                index.add_article(article, crawl_id=crawl_id)
+        count = index.count("articles")
+        stats = {
+            "archiver/pages": len(responses),
+            "archiver/articles": count,
+            "archiver/warc/bytes_written": total_bytes,
+            "archiver/errors": 0,
+            "archiver/reindex/files": len(files),
+            "archiver/reindex/from_metadata": from_metadata,
+            "archiver/reindex/re_extracted": len(articles) - from_metadata,
+        }
+        index.finish_crawl(crawl_id, outcome="reindex", stats=stats)
+    finally:
+        index.close()
+    return ReindexSummary(
+        out=tmp,
+        files=len(files),
+        captures=len(responses),
+        articles=count,
+        from_metadata=from_metadata,
+        re_extracted=len(articles) - from_metadata,
+        elapsed=0.0,
+    )

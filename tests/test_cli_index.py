@@ -1,0 +1,286 @@
+"""The index commands (search, stats, export, show) through the real CLI, on a small index
+built with ArchiveIndex (fast, no crawl) and, for show, on a real demo crawl."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from archiver.demo.site import DEMO_HOST, DemoSite
+from archiver.index import ArchiveIndex
+from archiver.items import Article, CaptureRef, Dateline
+from tests.conftest import REPO, run_cli
+
+BASE = f"http://{DEMO_HOST}"
+
+
+def _article(index: ArchiveIndex, n: int, crawl: int, outlet: str, **fields: object) -> None:
+    ref = CaptureRef(
+        record_id=f"<urn:uuid:00000000-0000-0000-0000-{n:012d}>",
+        warc_file="none.warc.gz",
+        offset=n,
+        length=1,
+    )
+    url = f"http://{outlet}.test/article-{n}/"
+    index.add_capture(
+        ref, url=url, status=200, content_type="text/html", captured_at="2024", crawl_id=crawl
+    )
+    article = Article(url=url, outlet=outlet, capture=ref, language="en", **fields)  # type: ignore[arg-type]
+    index.add_article(article, crawl_id=crawl)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """demo: 10 articles with bylines in crawl 1, 4 without in crawl 2; wire: 2 in German."""
+    root = tmp_path_factory.mktemp("index-archive")
+    index = ArchiveIndex(root / "index.db")
+    first = index.start_crawl("demo")
+    for n in range(10):
+        _article(
+            index,
+            n,
+            first,
+            "demo",
+            title=f"Human rights report {n}",
+            body=f"Report {n} on human rights in Asia. " * 3,
+            authors=["Amina Rahimova", "Bo Li"] if n % 2 else ["Amina Rahimova"],
+            byline="By Amina Rahimova",
+            section=["World", "Asia"],
+            published=f"2024-01-{n + 1:02d}T09:00:00+00:00",
+            dateline=Dateline(raw="Astana (TDI):", place="Astana", agency="TDI"),
+        )
+    second = index.start_crawl("demo")
+    for n in range(10, 14):
+        _article(
+            index,
+            n,
+            second,
+            "demo",
+            title=f"Trade talks {n}",
+            body="Trade talks resumed.",
+            authors=["Carl Ode"],
+            section=["Business"],
+            published="2024-02-01",
+        )
+    wire = index.start_crawl("wire")
+    for n in range(20, 22):
+        _article(index, n, wire, "wire", title=f"Menschenrechte {n}", body="Menschenrechte")
+    index.db.execute("update articles set language = 'de' where outlet = 'wire'")
+    index.db.conn.commit()
+    index.close()
+    return root
+
+
+def cli(archive: Path, *args: str) -> str:
+    result = run_cli(*args, "--archive", archive)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_search_table_ranks_and_highlights(archive: Path) -> None:
+    out = cli(archive, "search", "rights", "--limit", "3")
+    assert out.count("http://demo.test/") == 3 and "[rights]" in out
+
+
+def test_search_formats(archive: Path) -> None:
+    hits = json.loads(cli(archive, "search", '"human rights"', "--format", "json"))
+    assert len(hits) == 10 and hits[0]["authors"][0] == "Amina Rahimova"
+    assert all(h["rank"] < 0 and "[human rights]" in h["snippet"] for h in hits)
+    lines = cli(archive, "search", "rights", "--format", "jsonl", "--limit", "2").splitlines()
+    assert [json.loads(line)["outlet"] for line in lines] == ["demo", "demo"]
+    rows = list(csv.DictReader(io.StringIO(cli(archive, "search", "rights", "--format", "csv"))))
+    assert len(rows) == 10 and rows[0]["section"] == "World; Asia"
+    empty = cli(archive, "search", "nothingmatches", "--format", "csv")
+    assert empty.splitlines()[0].startswith("url,title,outlet")
+
+
+@pytest.mark.parametrize(
+    ("args", "count"),
+    [
+        (("--outlet", "wire"), 2),
+        (("--author", "bo li"), 5),
+        (("--author", "Amina"), 0),
+        (("--section", "asia"), 10),
+        (("--section", "Business"), 4),
+        (("--since", "2024-01-05"), 10),
+        (("--since", "2024-01-05", "--until", "2024-01-31"), 6),
+        (("--until", "2024-01-02"), 2),
+        (("--lang", "de"), 2),
+        (("--lang", "en", "--outlet", "demo", "--author", "Carl Ode"), 4),
+    ],
+)
+def test_search_filters(archive: Path, args: tuple[str, ...], count: int) -> None:
+    query = "rights OR trade OR menschenrechte"
+    hits = json.loads(cli(archive, "search", query, *args, "--format", "json"))
+    assert len(hits) == count
+
+
+BAD_INPUTS = [
+    ("search", '"human rights'),
+    ("search", "AND"),
+    ("search", "NEAR("),
+    ("search", "title:"),
+    ("search", "   "),
+    ("search", "rights", "--outlet", "nope"),
+    ("search", "rights", "--outlet", "demo' OR 1=1 --"),
+    ("search", "rights", "--author", "x'; drop table articles; --", "--outlet", "x"),
+    ("search", "rights", "--since", "2024-13-01"),
+    ("search", "rights", "--since", "yesterday"),
+    ("search", "rights", "--until", "2024-02-30"),
+    ("search", "rights", "--since", "20240101"),
+    ("search", "rights", "--since", "2024-02-01", "--until", "2024-01-01"),
+    ("search", "rights", "--limit", "0"),
+    ("search", "rights", "--limit", "10001"),
+    ("search", "rights", "--limit", "ten"),
+    ("search", "rights", "--lang", "en' OR '1'='1"),
+    ("search", "rights", "--author", " "),
+    ("export", "out.txt"),
+    ("export", "out.jsonl", "--query", '"open'),
+    ("export", "out.jsonl", "--outlet", "nope"),
+    ("export", "out.csv", "--since", "bad"),
+    ("export", "/nonexistent-dir/out.parquet"),
+    ("stats", "--plot", "/nonexistent-dir/stats.png"),
+    ("show", "http://demo.test/nope/"),
+    ("show", "http://demo.test/article-1/", "--text", "--raw"),
+    ("show", "http://demo.test/article-1/", "--history", "--headers"),
+]
+
+
+@pytest.mark.parametrize("args", BAD_INPUTS)
+def test_bad_input_is_one_line_and_exit_2(archive: Path, args: tuple[str, ...]) -> None:
+    result = run_cli(*args, "--archive", archive)
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.startswith("Error: "), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    index = ArchiveIndex(archive / "index.db")
+    assert index.count("articles") == 16  # nothing was dropped or changed
+    index.close()
+
+
+def test_unknown_outlet_names_the_known_ones(archive: Path) -> None:
+    result = run_cli("search", "x", "--outlet", "nope", "--archive", archive)
+    assert "the index holds demo, wire" in result.stderr
+
+
+def test_stats_table_json_and_fill_drop_warning(archive: Path) -> None:
+    out = cli(archive, "stats")
+    assert "demo                   14      2" in out
+    assert (
+        "WARNING: byline fill rate for demo fell from 100% to 0% in crawl 2 — "
+        "the outlet's markup may have changed"
+    ) in out
+    data = json.loads(cli(archive, "stats", "--format", "json"))
+    fill = {f["outlet"]: f for f in data["fill"]}
+    assert fill["demo"]["authors"] == 100 and fill["wire"]["authors"] == 0
+    assert round(fill["demo"]["byline"]) == round(100 * 10 / 14)
+    assert {d["field"] for d in data["drops"]} == {"byline", "dateline"}
+    assert sum(d["articles"] for d in data["days"] if d["outlet"] == "demo") == 14
+    assert data["warnings"][0].startswith("byline fill rate for demo")
+
+
+def test_stats_plot_writes_a_png(archive: Path, tmp_path: Path) -> None:
+    png = tmp_path / "stats.png"
+    cli(archive, "stats", "--plot", str(png))
+    data = png.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv", "parquet"])
+def test_export_reads_back(archive: Path, tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"articles.{suffix}"
+    cli(archive, "export", str(out), "--outlet", "demo", "--since", "2024-01-06")
+    if suffix == "jsonl":
+        rows = [json.loads(line) for line in out.read_text().splitlines()]
+    elif suffix == "csv":
+        with out.open(newline="") as fh:
+            rows = list(csv.DictReader(fh))
+    else:
+        rows = pq.read_table(out).to_pylist()
+    assert len(rows) == 9
+    by_url = {r["url"]: r for r in rows}
+    first = by_url["http://demo.test/article-5/"]
+    if suffix == "csv":
+        assert first["authors"] == "Amina Rahimova; Bo Li"
+        assert first["section"] == "World; Asia"
+    else:
+        assert first["authors"] == ["Amina Rahimova", "Bo Li"]
+        assert first["section"] == ["World", "Asia"]
+    assert first["title"] == "Human rights report 5" and first["dateline_place"] == "Astana"
+
+
+def test_export_with_query_and_explicit_format(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "articles.data"
+    cli(archive, "export", str(out), "--query", "trade", "--format", "jsonl")
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert sorted(r["title"] for r in rows) == [f"Trade talks {n}" for n in range(10, 14)]
+
+
+# -- show, on a real crawl ---------------------------------------------------------------------
+
+SEED = f"{BASE}/{DemoSite().seed_article.slug}/"
+
+
+def test_show_default_prints_decoded_html(demo_archive: Path) -> None:
+    out = cli(demo_archive, "show", SEED)
+    assert "<html" in out and DemoSite().seed_article.title in out
+
+
+def test_show_raw_writes_the_archived_http_bytes(demo_archive: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "archiver", "show", SEED, "--raw", "--archive", demo_archive],
+        capture_output=True,
+        cwd=REPO,
+        timeout=60,
+        check=True,
+    )
+    head, _, body = proc.stdout.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ")
+    assert b"Content-Encoding: gzip" in head
+    assert body[:2] == b"\x1f\x8b" and b"<html" in gzip.decompress(body).lower()
+    length = next(int(h.split(b":")[1]) for h in head.split(b"\r\n") if h.startswith(b"Content-L"))
+    assert len(body) == length
+
+
+def test_show_headers_keeps_its_behaviour(demo_archive: Path) -> None:
+    out = cli(demo_archive, "show", SEED, "--headers")
+    assert out.startswith("HTTP/1.1 200 ") and "<html" in out
+
+
+def test_show_text_prints_the_extracted_article(demo_archive: Path) -> None:
+    seed = DemoSite().seed_article
+    out = cli(demo_archive, "show", SEED, "--text")
+    lines = out.splitlines()
+    assert lines[0] == f"Title:     {seed.title}"
+    assert [line.split(":")[0] for line in lines[:5]] == [
+        "Title",
+        "Byline",
+        "Published",
+        "Dateline",
+        "Section",
+    ]
+    assert "Section:   " + " > ".join(seed.section) in lines
+    assert lines[5] == "" and len(out) > 500
+
+
+def test_show_history_lists_captures(demo_archive: Path) -> None:
+    out = cli(demo_archive, "show", SEED, "--history").splitlines()
+    assert out[0].split("\t") == [
+        "captured_at",
+        "status",
+        "warc_file",
+        "offset",
+        "record_id",
+        "payload_digest",
+    ]
+    fields = out[1].split("\t")
+    assert len(out) == 2 and fields[1] == "200" and fields[4].startswith("<urn:uuid:")
+    assert fields[5].startswith("sha1:")
