@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,14 +23,25 @@ logger = logging.getLogger(__name__)
 
 
 class ArchiveIndexExtension:
-    """Records the crawl run, each capture and each article in ``<archive>/index.db``."""
+    """Records the crawl run, each capture and each article in ``<archive>/index.db``.
 
-    def __init__(self, crawler: Crawler, path: Path) -> None:
+    Rows are written in batches, one transaction each: every ``ARCHIVER_INDEX_BATCH_SIZE``
+    rows, at the first row after ``ARCHIVER_INDEX_FLUSH_SECONDS``, and when the crawl ends.
+    A row still buffered when the process dies is in the WARC files (``archiver reindex``).
+    """
+
+    def __init__(
+        self, crawler: Crawler, path: Path, *, batch_size: int = 200, flush_seconds: float = 2.0
+    ) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.path = path
+        self.batch_size = max(1, batch_size)
+        self.flush_seconds = flush_seconds
         self.index: ArchiveIndex | None = None
         self.crawl_id: int | None = None
+        self.pending: list[tuple[str, dict[str, Any]]] = []
+        self.last_flush = time.monotonic()
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.capture_written, signal=archiver_signals.capture_written)
@@ -40,7 +52,12 @@ class ArchiveIndexExtension:
         settings = crawler.settings
         if not settings.getbool("ARCHIVER_INDEX_ENABLED", True):
             raise NotConfigured("ARCHIVER_INDEX_ENABLED is off")
-        return cls(crawler, Path(settings.get("ARCHIVER_ARCHIVE_DIR", "archive")) / "index.db")
+        return cls(
+            crawler,
+            Path(settings.get("ARCHIVER_ARCHIVE_DIR", "archive")) / "index.db",
+            batch_size=settings.getint("ARCHIVER_INDEX_BATCH_SIZE", 200),
+            flush_seconds=settings.getfloat("ARCHIVER_INDEX_FLUSH_SECONDS", 2.0),
+        )
 
     def spider_opened(self, spider: Spider) -> None:
         self.index = ArchiveIndex(self.path)
@@ -51,26 +68,39 @@ class ArchiveIndexExtension:
     def capture_written(
         self, ref: CaptureRef, url: str, status: int, content_type: str | None, captured_at: str
     ) -> None:
-        assert self.index is not None
-        self.index.add_capture(
-            ref,
-            url=url,
-            status=status,
-            content_type=content_type,
-            captured_at=captured_at,
-            crawl_id=self.crawl_id,
-        )
+        fields = {"url": url, "status": status, "content_type": content_type}
+        self._add("capture", {"ref": ref, **fields, "captured_at": captured_at})
 
     def item_scraped(self, item: Any) -> None:
         if not isinstance(item, Article):
             return
-        assert self.index is not None
-        self.index.add_article(item, crawl_id=self.crawl_id)
+        self._add("article", {"article": item})
         self.stats.inc_value("archiver/articles")
+
+    def _add(self, kind: str, row: dict[str, Any]) -> None:
+        self.pending.append((kind, row))
+        due = time.monotonic() - self.last_flush >= self.flush_seconds
+        if len(self.pending) >= self.batch_size or due:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered rows in one transaction (captures before the articles they hold)."""
+        assert self.index is not None
+        rows, self.pending = self.pending, []
+        with self.index.transaction():
+            for kind, row in rows:
+                if kind == "capture":
+                    self.index.add_capture(crawl_id=self.crawl_id, **row)
+                else:
+                    self.index.add_article(row["article"], crawl_id=self.crawl_id)
+        self.last_flush = time.monotonic()
+        self.stats.inc_value("archiver/index/batches")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.index is None or self.crawl_id is None:
             return
+        if self.pending:
+            self.flush()
         self.index.finish_crawl(self.crawl_id, outcome=reason, stats=self.stats.get_stats())
         self.index.close()
         logger.info("index %s updated (crawl %s, %s)", self.path, self.crawl_id, reason)

@@ -66,6 +66,10 @@ ARCHIVER_WARC_GZIP_LEVEL = 6
 """zlib level of each record's gzip member (1 fastest, 9 smallest)."""
 ARCHIVER_WARC_OPERATOR = ""
 """Who runs the crawl, written into each file's ``warcinfo`` record."""
+ARCHIVER_INDEX_BATCH_SIZE = 200
+"""Index rows written per transaction during a crawl."""
+ARCHIVER_INDEX_FLUSH_SECONDS = 2.0
+"""Longest time a row waits in the batch before it is written (checked as rows arrive)."""
 ARCHIVER_HOST_MAP: dict[str, str] = {}
 """``{"host": "127.0.0.1:PORT"}``: fetch these hosts through that address (an HTTP proxy hop)."""
 ARCHIVER_OUTLET = ""

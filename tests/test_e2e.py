@@ -177,6 +177,8 @@ def test_crawl_row_records_the_run(db: sqlite3.Connection) -> None:
     assert crawl["warc_bytes"] > 0 and crawl["finished_at"]
     captures = db.execute("select count(*) from captures").fetchone()[0]
     assert captures == crawl["pages"]
+    batches = json.loads(crawl["stats"])["archiver/index/batches"]
+    assert 0 < batches < captures, "index rows are written in batches, not one by one"
 
 
 def test_search_and_show(demo_archive: Path) -> None:
