@@ -21,8 +21,14 @@ The rules, in words (the regexes below spell them out):
   or, alone as one word, an en dash or spaced hyphen (``Potsdam - ``, continental style).
   So "Washington said on Monday -" and "London: a city of ..." are not datelines;
 * a bare capitals place (no date, no agency) must not be a kicker or label: words such as
-  ``EXCLUSIVE``, ``UPDATE``, ``BREAKING NEWS``, ``PHOTO``, ``Q``, a single word with a
-  common-noun suffix (``MIGRATION``, ``PROGRESS``), or a ``GIVEN-NAME SURNAME:`` speaker label;
+  ``EXCLUSIVE``, ``UPDATE``, ``BREAKING NEWS``, ``PHOTO``, ``Q``, a fact-check verdict
+  (``REAL:``, ``FAKE:``), a single word with a common-noun suffix (``MIGRATION``, ``PROGRESS``),
+  or a ``GIVEN-NAME SURNAME:`` speaker label;
+* a country in parentheses after the place (``Rostow (Russland) -``) is part of the place, not
+  the agency (country names in several languages from CLDR, through babel);
+* a byline (``By JANE ROE  WASHINGTON (AP) --``, or on a line of its own) or a feed label
+  (``Canadian Press - BAIKONUR, Kazakhstan (AP) -``) before the dateline is skipped when the
+  dateline after it gives two of place, date and agency;
 * agency-only (``(Bloomberg) --``), agency-first (``(ANSA) - Rome, October 11 -``) and date-first
   (``Jan. 12 (BusinessDesk) -``) forms, and the Chinese/Japanese wire forms ``新华社北京11月17日电``
   and ``【6月18日 AFP】``, are accepted too.
@@ -35,6 +41,7 @@ region is part of how the outlet names the place, and dropping it loses informat
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -43,7 +50,7 @@ from archiver.items import Dateline
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["parse_dateline"]
+__all__ = ["MONTH_PATTERN", "month_number", "parse_dateline"]
 
 
 def _char_class(test: Callable[[str], bool]) -> str:
@@ -93,6 +100,15 @@ def _month_table() -> dict[str, int]:
 
 _MONTHS = _month_table()
 _MONTH = "(?i:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")(?![^\W\d_])\.?"
+MONTH_PATTERN = _MONTH
+"""A month name or its abbreviation, in the languages above (``Dec.``, ``Dezember``, ``déc``)."""
+
+
+def month_number(name: str) -> int | None:
+    """``"Dec."`` -> 12; None for a word that is not a month name or unambiguous abbreviation."""
+    return _MONTHS.get(name.lower().rstrip("."))
+
+
 _S = r"[^\S\n]"  # whitespace within one line
 _DAY = r"\d{1,2}(?!\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]|20)\d\d(?!\d)"
@@ -156,6 +172,10 @@ _CJK_BRACKET = re.compile(  # 【6月18日 AFP】, 【ワシントン=共同】
     r"(?P<ag>[^\u3011]{1,20})\u3011"
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_BYLINE_LEAD = re.compile(r"(?i:by|von|par|por|door)[^\S\n]+(?=[^\W\d_])")
+_FEED_LABEL = re.compile(  # "Canadian Press - ": up to three capitalised words, a separator
+    rf"[{_UP}][^\W\d_]*(?:{_S}+[{_UP}][^\W\d_]*){{0,2}}{_S}*(?:--|[-{_DASH}|]){_S}+(?=[{_UP}(])"
+)
 
 # Capitals that open kickers, labels and section flags, not places (compared upper-cased).
 _STOP = _words(
@@ -168,6 +188,7 @@ _STOP = _words(
     RELATED REPORT REVIEW SPECIAL SPONSORED SPORT SPORTS SUMMARY SUBSCRIBE TIMELINE TODAY TOP
     TRENDING UPDATE UPDATED UPDATES URGENT VIDEO VIDEOS WARNING WATCH WEATHER WIRE
     CHRONICLE GAZETTE HERALD JOURNAL MAGAZINE POST TIMES TRIBUNE
+    CLAIM FAKE FALSE MISLEADING MYTH RATING REAL TRUE VERDICT
     MONDAY TUESDAY WEDNESDAY THURSDAY FRIDAY SATURDAY SUNDAY MONTAG DIENSTAG MITTWOCH
     DONNERSTAG FREITAG SAMSTAG SONNTAG LUNDI MARDI MERCREDI JEUDI VENDREDI SAMEDI DIMANCHE
     LUNES MARTES JUEVES VIERNES DOMINGO
@@ -211,18 +232,37 @@ def parse_dateline(text: str, *, published: datetime.date | None = None) -> Date
 
     ``published`` gives the year to a date written without one; without it such a date is
     left ``None`` while ``raw``, ``place`` and ``agency`` are still returned.
+
+    A byline (``By JANE ROE``, on the same line or its own) or a feed label (``Canadian Press -``)
+    may stand before the dateline; it is skipped, and is not part of ``raw``, when what follows
+    is a dateline giving two of place, date and agency.
     """
-    stripped = text.lstrip()
-    head = stripped[:_HEAD]
+    head = text.lstrip()[:_HEAD]
     if not head:
         return None
+    found = _parse_head(head, published)
+    if found is None:
+        for start in _lead_in_ends(head):
+            inner = _parse_head(head[start:], published)
+            if (
+                inner is not None
+                and sum(bool(v) for v in (inner.place, inner.date, inner.agency)) >= 2
+            ):
+                return inner
+    return found
+
+
+def _parse_head(head: str, published: datetime.date | None) -> Dateline | None:
     for m in (_CJK_WIRE.match(head), _CJK_BRACKET.match(head)):
         if m:
             return _dateline(m.group(0), m["place"], m["date"], m["ag"], published)
     m = _PLACE_FIRST.match(head)
     if m is not None and _accept(m, head[m.end() :]):
-        agency = m["ag"] or m["ags"] or m["agb"] or m["ag0"]
+        region = _region(m)
+        agency = None if region else m["ag"] or m["ags"] or m["agb"] or m["ag0"]
         place = (m["place"] + m["quals"]).strip()
+        if region:  # "Rostow (Russland) -": the country in parentheses qualifies the place
+            place = head[m.start("place") : head.index(")", m.end("ag")) + 1]
         date = m["date"] or m["pdate"] or m["date2"]
         return _dateline(m.group(0), place, date, agency, published)
     m = _AGENCY_FIRST.match(head)
@@ -234,13 +274,51 @@ def parse_dateline(text: str, *, published: datetime.date | None = None) -> Date
     return None
 
 
+def _lead_in_ends(head: str) -> list[int]:
+    """Where a dateline may start after a lead-in: after a byline (``By JANE ROE  WASHINGTON``,
+    or the byline on a line of its own), or after a short feed label and its separator
+    (``Canadian Press - BAIKONUR, Kazakhstan (AP) -``)."""
+    if m := _BYLINE_LEAD.match(head):
+        rest = head[m.end() :]
+        if gap := re.search(r"\s*\n\s*|[^\S\n]{2,}", rest[:80]):  # the name ends at a break
+            return [m.end() + gap.end()]
+        words = list(re.finditer(r"\S+", rest[:80]))
+        return [m.end() + w.start() for w in words[2:5]]  # a name of two to four words
+    if m := _FEED_LABEL.match(head):
+        return [m.end()]
+    return []
+
+
+def _region(m: re.Match[str]) -> str | None:
+    """The parenthesised word after the place when it names a country, not an agency."""
+    ag = m["ag"]
+    if not ag or ag.strip().upper() in _KNOWN_AGENCIES or not ag[0].isupper():
+        return None
+    return ag if ag.strip().casefold() in _territories() else None
+
+
+@functools.cache
+def _territories() -> frozenset[str]:
+    """Country names in the languages datelines are mostly written in, from CLDR via babel
+    (installed with trafilatura); empty when babel is missing, so the rule is then off."""
+    try:
+        from babel import Locale
+    except ImportError:  # pragma: no cover
+        return frozenset()
+    names: set[str] = set()
+    for lang in ("en", "de", "fr", "es", "it", "pt", "nl"):
+        territories = Locale.parse(lang).territories
+        names.update(n.casefold() for code, n in territories.items() if code.isalpha())
+    return frozenset(n for n in names if len(n) >= 4)
+
+
 def _accept(m: re.Match[str], rest: str) -> bool:
     """Decide whether a place-first match is a dateline rather than a sentence or a kicker."""
     place, sep = m["place"], (m["sep"] or "").strip()
     words = [w.strip(f".{_APOS}") for w in re.split(r"[\s/]+", place) if w]
     quals = [q.strip() for q in re.split(_COMMA, m["quals"]) if q.strip()]
     has_date = bool(m["date"] or m["pdate"] or m["date2"])
-    agency = m["ag"] or m["ags"] or m["agb"]
+    agency = None if _region(m) else m["ag"] or m["ags"] or m["agb"]
     if words[0].upper() in _STOP or (agency and not _agency_ok(agency, sep or "-", "")):
         return False
     if not sep:  # "London (CNN) Police said": only a known agency in parentheses ends it
@@ -307,7 +385,7 @@ def _iso_date(text: str, published: datetime.date | None) -> str | None:
         return None
     month_s = m["m1"] or m["m2"] or m["m3"] or m["m4"] or m["m5"]
     day_s = m["d1"] or m["d2"] or m["d3"] or m["d4"] or m["d5"]
-    month = int(month_s) if month_s.isdigit() else _MONTHS.get(month_s.lower().rstrip("."))
+    month = int(month_s) if month_s.isdigit() else month_number(month_s)
     year_m = re.search(_YEAR, text)
     if month is None:
         return None

@@ -143,6 +143,43 @@ POSITIVES = [
         "2024-02-28",
         "BUSINESS WIRE",
     ),
+    # a byline or a feed label before the dateline is not part of it
+    (
+        "By JANE ROE   NAIROBI, Kenya (AP) \u2014 The rains eased.",
+        "NAIROBI, Kenya (AP) \u2014",
+        "NAIROBI, Kenya",
+        None,
+        "AP",
+    ),
+    (
+        "By Jane Roe\nGENEVA, March 2 (Reuters) - Talks resumed.",
+        "GENEVA, March 2 (Reuters) -",
+        "GENEVA",
+        "2024-03-02",
+        "Reuters",
+    ),
+    (
+        "By Jane Roe Feb. 27 (BusinessDesk) - The bank held rates.",
+        "Feb. 27 (BusinessDesk) -",
+        None,
+        "2024-02-27",
+        "BusinessDesk",
+    ),
+    (
+        "Pacific Wire - HONIARA, Solomon Islands (AP) - Voting began.",
+        "HONIARA, Solomon Islands (AP) -",
+        "HONIARA, Solomon Islands",
+        None,
+        "AP",
+    ),
+    # a country in parentheses qualifies the place; it is not the agency
+    (
+        "Lyon (Frankreich) - Ein Zug entgleiste.",
+        "Lyon (Frankreich) -",
+        "Lyon (Frankreich)",
+        None,
+        None,
+    ),
     ("新华社上海3月1日电 记者报道", "新华社上海3月1日电", "上海", "2024-03-01", "新华社"),
     ("【3月1日 AFP】東京の株価は", "【3月1日 AFP】", None, "2024-03-01", "AFP"),
 ]
@@ -155,7 +192,8 @@ def test_dateline_found(
     found = parse_dateline(text, published=PUBLISHED)
     assert found is not None
     assert (found.raw, found.place, found.date, found.agency) == (raw, place, date, agency)
-    assert text.startswith(found.raw)
+    lead_in = text[: text.index(found.raw)]  # the exact span; only a byline or label before it
+    assert not lead_in or lead_in.startswith(("By ", "BY ")) or lead_in.endswith("- ")
 
 
 NEGATIVES = [
@@ -198,6 +236,13 @@ NEGATIVES = [
     "Stand des Artikels: 26. Februar 2020, 12:30 Uhr.",
     "Apple (AAPL) shares rose in early trading.",
     "The New York Times said in an editorial on Saturday, March 2: the court erred.",
+    "REAL: Rescuers kept digging through the night.",
+    "FAKE: The video does not show this week's flood.",
+    "By March 3 (the deadline) - the ministry must decide.",
+    "Sports Desk - The team won its third game in a row.",
+    "Canadian Press - The agency said it would appeal.",
+    "By Jane Roe - Opinion - The council voted.",
+    "Paris (France) is where the talks will be held.",
     "",
 ]
 

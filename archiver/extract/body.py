@@ -1,9 +1,23 @@
 """Clean trafilatura's text into the article body, and tell articles from listing pages.
 
-General rules, no per-site selectors: a paragraph is dropped when it repeats the headline at the
-top, is a "By ..." line at the top, opens with a promo label ("Also Read:", "Read more:",
-"Related:", "Lesen Sie auch:" ...), is a short newsletter/follow/share prompt, or is text of the
-author box (the bio). Paragraphs are joined by one blank line.
+General rules, no per-site selectors. A paragraph is dropped when it
+
+* repeats the headline (anywhere; also ``Headline | Programme name``), or is a bare URL at the
+  top;
+* is a byline: a "By ..." line at the top (kept as the byline found), or a bare ``Von Jane Roe``
+  line anywhere;
+* is the headline once more with its kicker run into it, above the text (not when it is a
+  wire lead such as ``新华社北京4月24日电 题 <headline>``);
+* opens with a promo label ("Also Read:", "MORE:", "Read more:", "Lesen Sie auch:" ...), is a
+  short newsletter/follow/share prompt, a teaser (``Headline Headline``, the same text in two
+  spans; ``... marmot [INSIGHT]``, a tagged link), or is text of the author box (the bio);
+* is page furniture (:mod:`archiver.extract.boilerplate`: photo credits, embed placeholders,
+  copyright and editorial notices, date lines, contact lines, paywall and comment prompts).
+
+And the text is cut at a closing section marker ("Comments", "Tags", "You may also like",
+"Ähnliche:" ...) when only teaser-sized paragraphs follow it, and a closing run of short
+headline-like list items (links to other articles) goes. Short lines that repeat stay: lists,
+schedules and tables repeat them. Paragraphs are joined by one blank line.
 """
 
 from __future__ import annotations
@@ -14,30 +28,66 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from archiver.dateline import parse_dateline
+from archiver.extract.boilerplate import is_boilerplate
 from archiver.extract.markup import PageSignals, clean_text, in_chrome
 from archiver.extract.metadata import norm
 
 _LABELS = (
-    r"also read|read also|read more|more to read|must read|see also|related(?: \w+){0,2}"
+    r"also|also read|read also|read more|more to read|must read|see also|related(?: \w+){0,2}"
     r"|recommended(?: for you)?|you (?:may|might) also like|don'?t miss|more from [^:]{1,40}"
     r"|most (?:popular|read|viewed)|trending(?: now)?|follow us(?: on [^:]{1,30})?"
     r"|subscribe(?: now)?|sign up(?: now)?|share(?: this)?(?: article| story| post)?"
-    r"|advertisement|sponsored|click here|watch(?: now)?|listen(?: now)?"
-    r"|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|das k\u00f6nnte sie auch"
-    r" interessieren|lire aussi|\u00e0 lire aussi|voir aussi|lee tambi\u00e9n|leer tambi\u00e9n"
-    r"|ver tambi\u00e9n|leia tamb\u00e9m|leggi anche"
+    r"|advertisement|sponsored|click here|watch(?: now)?|listen(?: now)?|(?:see )?more"
+    r"|read next|lesen sie auch|lesen sie mehr|mehr zum thema|auch interessant|das k\u00f6nnte"
+    r" sie auch interessieren|\u00e4hnliche(?: artikel| beitr\u00e4ge| themen)?|zum artikel"
+    r"|weitere artikel|mehr dazu|lire aussi|\u00e0 lire aussi|voir aussi|lee tambi\u00e9n"
+    r"|leer tambi\u00e9n|ver tambi\u00e9n|leia tamb\u00e9m|leggi anche(?: su)?"
 )
-_PROMO = re.compile(rf"^(?:{_LABELS})\s*(?:[:|\u00bb>\u203a\-\u2013\u2014]|$)", re.I)
-_PROMPT = re.compile(  # an imperative call to subscribe/follow/share, not reporting about one
-    r"^\W*(?:subscribe|sign up|follow|join|get|download|click|tap|share|like us|register"
-    r"|don'?t miss|stay (?:informed|updated|up to date))\b"
-    r".*\b(?:newsletters?|inbox|subscri\w+|follow|channel|app|twitter|facebook|instagram"
-    r"|whatsapp|telegram|google news|linkedin|youtube|notifications)\b",
+_PROMO = re.compile(
+    rf"^[-\u2013\u2022*(\s]*(?:{_LABELS})\s*(?:[:|\u00bb>\u203a\-\u2013\u2014\u2026]|\.\.\.|$)",
     re.I,
+)
+_PROMPT = re.compile(  # a call to subscribe/follow/share, not reporting about one; lower case
+    r"(?:^|[.!?:]\s)\W*(?:subscribe|sign up|follow|join|get|download|click|tap|share|like us"
+    r"|register"
+    r"|don'?t miss|stay (?:informed|updated|up to date)|check out|find out more|for more"
+    r"|start your day|got a|have a|would you like|folg(?:e|en sie|st du)|abonnier(?:e|en sie)"
+    r"|melde dich|melden sie sich|hol dir|holen sie sich|suscr\u00edbete|abonnez-vous"
+    r"|inscrivez-vous|iscriviti|reach)\b(?=.*\b(?:newsletters?|inbox|subscri\w+|follow|channel|app"
+    r"|twitter|facebook|instagram|whatsapp|telegram|google news|linkedin|youtube|notifications"
+    r"|stories like this|news page|e-paper|podcasts?|kanal|updates|comment|click(?:ing)? here"
+    r"|coverage)\b|.*https?://)"
+    r"|^\W*(?:sign up|subscribe|register) (?:for|to)\b",
 )
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 _WORD = re.compile(r"[^\s\u3040-\u30ff\u3400-\u9fff]+")
 _BY_LINE = re.compile(r"^(?:by|von|par|por|di|door)\s+\S", re.I)
+_NAME_LINE = re.compile(  # "Von Nina Roe", "By Jane Roe and John Doe": nothing but names
+    r"^(?i:by|von|par|por|door)\s+[A-Z\u00c0-\u00de][\w.'\u2019-]+"
+    r"(?:,?\s+(?:[A-Z\u00c0-\u00de][\w.'\u2019-]+|de|van|von|der|da|di|le|la|and|und|et|y|&))*$"
+)
+_URL_ONLY = re.compile(r"^\W*(?:https?://|www\.)\S+$")
+_TITLE_SUFFIX = re.compile(r"\s*[|\u2013\u2014-]\s*(?:\S+\s*){1,4}$")
+_END_MARKER = re.compile(  # what only ever closes an article: its tags, its comments
+    r"^(?:tags|schlagw\u00f6rter|etiketler|comments|kommentare|comentarios|coment\u00e1rios"
+    r"|commentaires|join the conversation|join our commenting forum)$",
+    re.I,
+)
+_LINKS_MARKER = re.compile(  # a box of links to other articles: at the end, or amid the text
+    r"^(?:themen|popular|most (?:popular|read|viewed)|meistgelesen|trending"
+    r"|related(?: articles| stories| posts| content| news)?|read next"
+    r"|you (?:may|might) also like|more (?:stories|news|on this story|from [\w .]{1,40})"
+    r"|top stories|recommended(?: for you)?|\u00e4hnliche(?: artikel| themen)?|mehr zum thema"
+    r"|weitere artikel|mehr themen auf [\w .]{1,40}|das k\u00f6nnte sie auch interessieren"
+    r"|lesen sie auch|sur le m\u00eame sujet|\u00e0 lire aussi|leia tamb\u00e9m"
+    r"|lee tambi\u00e9n|see more photos)$",
+    re.I,
+)
+_LINK_ITEM = re.compile(r"^[-\u2013\u2022*]\s+\S.*[^.!?\u2026)\"\u201d]$")
+_TEASER_WORDS = 35  # what follows a closing marker: headlines and teasers, not paragraphs
+_DOUBLED = re.compile(r"(.{12,}?)\s*\1")  # "Headline Headline": a teaser's two spans
+_TAGGED = re.compile(r"\[[^\W\d_][^\]\d]{2,14}\]\W*$")  # "... eating marmot [INSIGHT]": a link
 
 
 def clean_paragraphs(
@@ -49,27 +99,106 @@ def clean_paragraphs(
     box_texts: Sequence[str],
 ) -> tuple[list[str], str | None]:
     """Paragraphs of the body, and a "By ..." line found at its top (a byline), if any."""
-    paragraphs = [p for p in (clean_text(line) for line in (text or "").splitlines()) if p]
+    paragraphs = _cut_tail(
+        [p for p in (clean_text(line) for line in (text or "").splitlines()) if p]
+    )
     boxes = [norm(b) for b in box_texts]
     names = {norm(a) for a in authors}
+    headline = _key(title) if title else None
     found_byline = None
     kept: list[str] = []
     for n, para in enumerate(paragraphs):
-        key = norm(para)
+        key = _key(para)
+        words = len(para.split())
         top = not kept and n < 4
-        if top and title and key == norm(title):
+        if headline and (key == headline or _titled(key, headline)):
             continue
-        if top and _BY_LINE.match(para) and len(para.split()) <= 12:
-            found_byline = found_byline or para
+        if (
+            top
+            and headline
+            and words <= 40
+            and _kicker_and_headline(key, headline)
+            and parse_dateline(para) is None  # a wire lead: "新华社北京4月24日电 题 <headline>"
+        ):
+            continue
+        if top and _URL_ONLY.match(para):  # the page's address printed above the article
+            continue
+        if _BY_LINE.match(para) and (
+            (top and words <= 12) or (words <= 7 and _NAME_LINE.match(para))
+        ):
+            if top:
+                found_byline = found_byline or para
             continue
         if (byline and key == norm(byline)) or key in names:
             continue
-        if _PROMO.match(para) or (_PROMPT.search(para) and len(para.split()) <= 30):
+        if _PROMO.match(para) or (words <= 40 and _PROMPT.search(para.lower())):
+            continue
+        if words <= 40 and para[:12] in para[12:] and _DOUBLED.fullmatch(para):
+            continue
+        if 4 <= words <= 25 and _TAGGED.search(para):
             continue
         if len(key) >= 20 and any(key in box for box in boxes):
             continue
+        if is_boilerplate(para):
+            continue
         kept.append(para)
-    return kept, found_byline
+    return _drop_link_list(kept), found_byline
+
+
+def _drop_link_list(paragraphs: list[str]) -> list[str]:
+    """Drop a closing run of three or more short list items that read as headlines (no full
+    stop): links to other articles ("- Iran: the talks resume"), with the short line ending in a
+    colon that introduces them."""
+    n = len(paragraphs)
+    while n and _LINK_ITEM.match(paragraphs[n - 1]) and len(paragraphs[n - 1].split()) <= 15:
+        n -= 1
+    if len(paragraphs) - n < 3 or n == 0:
+        return paragraphs
+    if paragraphs[n - 1].endswith(":") and len(paragraphs[n - 1].split()) <= 12:
+        n -= 1
+    return paragraphs[:n]
+
+
+def _key(text: str) -> str:
+    """Comparison form: :func:`norm` without soft hyphens (``Helikopter\u00adlandeplatz``)."""
+    return norm(text.replace("\u00ad", ""))
+
+
+def _kicker_and_headline(key: str, headline: str) -> bool:
+    """The headline again above the text, with its kicker run into it (``Umbau des Weissen
+    Hauses Trump plant ...``, ``Onlineversand aus Fernost : Wie gefährlich ...``), or only the
+    part of a ``Kicker: Headline`` title after the kicker."""
+    if len(headline) >= 20 and headline in key:
+        return True
+    return len(key) >= 20 and headline.endswith(key)
+
+
+def _titled(key: str, headline: str) -> bool:
+    """``"Headline | wdr aktuell"``: the headline with a short programme or site name after it."""
+    return key.startswith(headline) and bool(_TITLE_SUFFIX.fullmatch(key[len(headline) :]))
+
+
+def _cut_tail(paragraphs: list[str]) -> list[str]:
+    """Cut at the first closing marker after which only teaser-sized paragraphs follow: the
+    article's tags or comments, or a box of links ("You may also like", "Lesen Sie auch") when
+    fewer words follow it than a third of those before it (so that such a box amid short
+    paragraphs does not end the article). Never at the very top."""
+    sizes = [len(p.split()) for p in paragraphs]
+    longest_after = [0] * (len(sizes) + 1)  # the longest paragraph after each index, and the sum
+    words_after = [0] * (len(sizes) + 1)
+    for n in range(len(sizes) - 1, -1, -1):
+        longest_after[n] = max(sizes[n], longest_after[n + 1])
+        words_after[n] = sizes[n] + words_after[n + 1]
+    for n in range(1, len(paragraphs)):
+        marker = paragraphs[n].strip(" .:\u2026|-\u2013\u2014\u00bb>")
+        if len(marker) > 40 or longest_after[n + 1] > _TEASER_WORDS:
+            continue
+        if _END_MARKER.match(marker) or (
+            _LINKS_MARKER.match(marker)
+            and words_after[n + 1] * 3 <= words_after[0] - words_after[n]
+        ):
+            return paragraphs[:n]
+    return paragraphs
 
 
 def word_count(paragraphs: Sequence[str]) -> int:

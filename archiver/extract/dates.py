@@ -2,10 +2,12 @@
 
 Order of trust: JSON-LD ``datePublished``/``dateModified``, then the meta tags
 (``article:published_time``, ...), then a ``<time datetime>`` in the article; for the published
-date then htmldate (trafilatura's call, ``original_date=True``) and finally the dateline. The value
-keeps time and zone when the page gives them (``2023-12-10T09:12:00+00:00``), else it is the day
-(``2023-12-10``). Nothing here ever reads the clock for a value: the clock only bounds what is
-plausible (no dates in the future, none before 1990).
+date then what the page shows (the date in the lines under the headline, a ``data-timestamp``
+in the article, a labelled date such as ``Datum 28.04.2023``), then htmldate (trafilatura's
+call, ``original_date=True``) and finally the dateline. The value keeps time and zone when the
+page gives them (``2023-12-10T09:12:00+00:00``), else it is the day (``2023-12-10``). Nothing
+here ever reads the clock for a value: the clock only bounds what is plausible (no dates in the
+future, none before 1990).
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ import logging
 import re
 from typing import Any
 
+import lxml.etree
 from lxml.html import HtmlElement
 
-from archiver.extract.markup import PageSignals, class_tokens, in_chrome
+from archiver.dateline import MONTH_PATTERN, month_number
+from archiver.extract.markup import PageSignals, class_tokens, clean_text, in_chrome, text_of
+from archiver.extract.metadata import norm
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +56,40 @@ _MODIFIED_HINT = re.compile(r"modif|updat|datemodified", re.I)
 _DATE_ONLY = re.compile(r"\d{4}-\d\d-\d\d")
 _HAS_TIME = re.compile(r"\d{1,2}:\d\d")
 _EARLIEST = datetime.date(1990, 1, 1)
+_TEXT_DATE = re.compile(
+    r"(?<!\d)(?:(?P<iso_y>(?:19|20)\d\d)(?:-|/|\u5e74\s?)(?P<iso_m>\d{1,2})(?:-|/|\u6708\s?)"
+    r"(?P<iso_d>\d{1,2})(?!\d)"
+    r"|(?P<dot_d>\d{1,2})\.\s?(?P<dot_m>\d{1,2})\.\s?(?P<dot_y>(?:19|20)\d\d)"
+    r"|(?P<dd_d>\d\d)\.(?P<dd_m>\d\d)\.(?P<dd_y>\d\d)(?![\d.])"
+    r"|(?P<sl_a>\d{1,2})/(?P<sl_b>\d{1,2})/(?P<sl_y>(?:19|20)\d\d)"
+    rf"|(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<dm_m>{MONTH_PATTERN}),?\s+"
+    r"(?:de\s+)?(?P<dm_y>(?:19|20)\d\d)"
+    rf"|(?P<md_m>{MONTH_PATTERN})\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<md_y>(?:19|20)\d\d))"
+    r"(?!\d)"
+)
+_DATE_LABEL = re.compile(
+    r"(?i:datum|dated|date|published(?: on)?|publication date|posted(?: on)?"
+    r"|ver\u00f6ffentlicht(?: am)?|erschienen(?: am)?|publi\u00e9(?: le)?|publicado(?: el)?"
+    r"|pubblicato(?: il)?|gepubliceerd(?: op)?|publicerad|publisert)"
+    r"(?=\s*:|\s+\d|\s*$)\s*:?\s*(?P<rest>.*)$"  # "Date: ...", "Datum 28.04.", not "Date of"
+)
+_FOLLOWING_TEXT = lxml.etree.XPath(
+    "following::text()[normalize-space()]"
+    "[not(ancestor::script or ancestor::style or ancestor::figure or ancestor::figcaption)]"
+    "[position() <= 12]",
+    smart_strings=False,
+)
+_TEXTS = lxml.etree.XPath(
+    "//body//text()[normalize-space()][not(ancestor::script or ancestor::style)]",
+    smart_strings=False,
+)
+_EPOCH_NAMES = ("data-time", "data-timestamp", "data-utime", "data-epoch", "data-time-ms")
+_EPOCH_ATTRS = lxml.etree.XPath(
+    ".//*[@data-time or @data-timestamp or @data-utime or @data-epoch or @data-time-ms]"
+)
+_SENTENCE = re.compile(r"(?:\S+\s+){5,}\S*[.!?]$")  # six words or more and a full stop
+_LOOK_AHEAD = 12  # text pieces after the headline: kicker, byline, date, share buttons ...
+_SHORT_TEXT = 80  # a date line is short; a longer text is the article (or a caption)
 
 
 def find_dates(
@@ -81,7 +120,107 @@ def find_dates(
                 if _MODIFIED_HINT.search(h) and not _PUBLISHED_HINT.search(h)
             ]
             modified = _first([t.get("datetime") for t in updated], "time-tag")
+    if published[0] is None:
+        published = _headline_date(root, signals, article)
+    if published[0] is None:
+        published = _epoch_date(scope)
+    if published[0] is None:
+        published = _labelled_date(root)
     return published, modified
+
+
+def _epoch_date(scope: HtmlElement) -> Found:
+    """The first Unix timestamp in a ``data-time``/``data-timestamp`` attribute of the article
+    (scripts render these as "3 hours ago"), as a UTC date and time."""
+    for el in _EPOCH_ATTRS(scope):
+        if in_chrome(el):
+            continue
+        for name in _EPOCH_NAMES:
+            value = (el.get(name) or "").strip()
+            if re.fullmatch(r"\d{10}|\d{13}", value):
+                seconds = int(value[:10])
+                moment = datetime.datetime.fromtimestamp(seconds, datetime.UTC)
+                if _plausible(moment):
+                    return moment.isoformat(), "data-time"
+    return None, None
+
+
+def _headline_date(
+    root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None
+) -> Found:
+    """The date written in the lines under the headline (``<h1>...</h1><p>13 Jan 2020,
+    22:11</p>``), before the first sentence and not in a photo caption: what a reader sees as the
+    article's date, where the page has no machine-readable one. It beats htmldate's guess, which
+    takes the first date on the page and so often today's date in the site header."""
+    if (headline := _headline(root, signals, article)) is not None:
+        for text in _FOLLOWING_TEXT(headline)[:_LOOK_AHEAD]:
+            if len(text) > _SHORT_TEXT or _SENTENCE.search(text):
+                break  # the article (its standfirst) has begun
+            if not _MODIFIED_HINT.search(text) and (day := text_date(text)):
+                return day, "headline-date"
+    return None, None
+
+
+def _labelled_date(root: HtmlElement) -> Found:
+    """A date after a label anywhere on the page (``Datum 28.04.2023``, ``Published: ...``)."""
+    texts = [t for t in (clean_text(t) for t in _TEXTS(root)) if t]
+    for n, text in enumerate(texts):
+        if len(text) <= _SHORT_TEXT and (m := _DATE_LABEL.match(text)):
+            for candidate in (m["rest"], *texts[n + 1 : n + 2]):
+                if len(candidate) <= _SHORT_TEXT and (day := text_date(candidate)):
+                    return day, "date-label"
+    return None, None
+
+
+def _headline(
+    root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None
+) -> HtmlElement | None:
+    """The heading that the page's titles (``<title>``, ``og:title``, JSON-LD ``headline``)
+    contain, or that contains one of them; the longest such heading (a blog's name in the
+    ``<h1>`` is part of the ``<title>`` too, but shorter than the post's heading)."""
+    title_el = root.find(".//title")
+    sources = (
+        signals.meta.get("og:title"),
+        signals.meta.get("twitter:title"),
+        article.get("headline") if article else None,
+        text_of(title_el) if title_el is not None else None,
+    )
+    titles = [t for t in (norm(s) for s in sources if isinstance(s, str)) if len(t) >= 6]
+    best: tuple[int, HtmlElement] | None = None
+    for heading in root.iter("h1", "h2", "h3"):
+        text = norm(text_of(heading))
+        if len(text) < 6 or not any(text in t or t in text for t in titles):
+            continue
+        if (best is None or len(text) > best[0]) and not in_chrome(heading):
+            best = (len(text), heading)
+    return best[1] if best else None
+
+
+def text_date(text: str) -> str | None:
+    """The first calendar date written in ``text`` (``13 Oct 2020``, ``October 13, 2020``,
+    ``28.04.2023``, ``25.04.24``, ``2020-10-13``, ``2020年7月12日``), as ``YYYY-MM-DD``; slashed
+    dates only when the order is unambiguous (``25/12/2020``)."""
+    for m in _TEXT_DATE.finditer(text):
+        if m["iso_y"]:
+            y, mo, d = m["iso_y"], m["iso_m"], m["iso_d"]
+        elif m["dot_y"]:
+            y, mo, d = m["dot_y"], m["dot_m"], m["dot_d"]
+        elif m["dd_y"]:  # "25.04.24": a two-digit year is this century's
+            y, mo, d = "20" + m["dd_y"], m["dd_m"], m["dd_d"]
+        elif m["sl_y"]:
+            a, b, y = int(m["sl_a"]), int(m["sl_b"]), m["sl_y"]
+            if (a > 12) == (b > 12):
+                continue  # 03/04/2020: which is the month depends on the country
+            d, mo = (str(a), str(b)) if a > 12 else (str(b), str(a))
+        else:
+            month = month_number(m["dm_m"] or m["md_m"] or "")
+            if month is None:
+                continue
+            y, mo, d = m["dm_y"] or m["md_y"], str(month), m["dm_d"] or m["md_d"]
+        day = _safe(lambda y=y, mo=mo, d=d: datetime.date(int(y), int(mo), int(d)))
+        if day is not None and _plausible(day):
+            return str(day.isoformat())
+    return None
 
 
 def _first(values: Any, signal: str) -> Found:

@@ -1,0 +1,215 @@
+"""The general clean-up and date rules of the extractor, each on pages and lines written for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archiver.extract import ArticleExtractor
+from archiver.extract.body import clean_paragraphs
+from archiver.extract.boilerplate import is_boilerplate
+from archiver.extract.dates import text_date
+from archiver.items import Article
+
+RULES = Path(__file__).parent / "fixtures" / "extract" / "rules"
+LONG = (
+    "The council met on Tuesday evening and agreed, after a debate of more than two hours, to "
+    "rebuild the old footbridge over the canal before the start of the next school year."
+)
+"""A paragraph of reporting: long enough that no furniture rule looks at it twice."""
+
+
+@pytest.fixture(scope="module")
+def extractor() -> ArticleExtractor:
+    return ArticleExtractor()
+
+
+def extract(extractor: ArticleExtractor, name: str, url: str) -> Article:
+    return extractor.extract((RULES / name).read_bytes(), url)
+
+
+def clean(*paragraphs: str, title: str | None = "Footbridge to be rebuilt") -> list[str]:
+    kept, _ = clean_paragraphs(
+        "\n".join(paragraphs), title=title, authors=[], byline=None, box_texts=[]
+    )
+    return kept
+
+
+def test_page_furniture_is_dropped_and_the_dateline_found(extractor: ArticleExtractor) -> None:
+    a = extract(extractor, "furniture.html", "https://tidewater-tribune.example/port/cranes/")
+    body = a.body.split("\n\n")
+    assert len(body) == 5
+    assert body[0].startswith("SALTHAVEN, Feb 14 (Reuters) - The four container cranes")
+    assert body[-1].endswith("with the management on Wednesday morning.")
+    for furniture in (
+        "After the gales",  # the kicker and the headline above the text
+        "Getty Images",
+        "Externer Inhalt",
+        "MORE:",
+        "Jonas Riedel",
+        "Stand:",
+        "tips@",
+        "Reporting by",
+        "Copyright",
+        "Comments",
+        "night shift",
+    ):
+        assert furniture not in a.body
+    # with the headline line gone, the dateline opens the body again
+    assert a.dateline is not None
+    assert (a.dateline.raw, a.dateline.agency) == ("SALTHAVEN, Feb 14 (Reuters) -", "Reuters")
+    assert a.authors == ["Maren Holt"]
+
+
+def test_date_under_the_headline_beats_the_site_header(extractor: ArticleExtractor) -> None:
+    a = extract(extractor, "headline-date.html", "https://valley-courier.example/reservoirs")
+    assert a.published == "2020-10-13"  # not the header's "today", not the sidebar's date
+    assert a.provenance["published"] == "headline-date"
+
+
+def test_labelled_date_beats_a_date_in_a_caption(extractor: ArticleExtractor) -> None:
+    a = extract(extractor, "date-label.html", "https://kuestenblatt.example/neue-faehre")
+    assert a.published == "2023-04-28"  # "Datum 28.04.2023", not the caption's 24 April
+    assert a.provenance["published"] == "date-label"
+
+
+def test_unix_timestamp_attribute(extractor: ArticleExtractor) -> None:
+    a = extract(extractor, "epoch-date.html", "https://rail-watch.example/night-trains")
+    assert a.published == "2020-07-11T06:25:02+00:00"
+    assert a.provenance["published"] == "data-time"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("13 Oct 2020 18:29", "2020-10-13"),
+        ("Tuesday, 8 December 2020", "2020-12-08"),
+        ("October 13, 2020 at 9:15", "2020-10-13"),
+        ("Datum 28.04.2023", "2023-04-28"),
+        ("Do 25.04.24 | 14:07 Uhr", "2024-04-25"),
+        ("2020-10-13T10:00:00Z", "2020-10-13"),
+        ("2020年7月12日", "2020-07-12"),
+        ("12 de marzo de 2021", "2021-03-12"),
+        ("25/12/2020", "2020-12-25"),
+        ("12/25/2020", "2020-12-25"),
+        ("03/04/2020", None),  # day first or month first: the page's country decides
+        ("version 1.5.10", None),
+        ("31 Feb 2020", None),
+        ("1,204 views", None),
+    ],
+)
+def test_text_date(text: str, day: str | None) -> None:
+    assert text_date(text) == day
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "STR/AFP via Getty Images",
+        "Photo: Lena Vogt",
+        "Bild: dpa",
+        "Externer Inhalt nicht verfügbar",
+        "Ein Klick für den Datenschutz",
+        "Embed",
+        "An error has occurred, please try again later.",
+        "Copyright 2024 Valley Courier. All rights reserved.",
+        "This is a breaking news story - more to follow",
+        "Stand: 14.02.2024, 10:45 Uhr",
+        "Updated at 1:23 p.m.",
+        "Aktualisiert am",
+        "05.09.2024 | 2:03 min",
+        "sexta-feira, 22 de outubro de 2010 às 20:13",
+        "Write to Ana Ruiz at ana.ruiz@example.org",
+        "La suite est réservée aux abonnés.",
+        "Log in or create an account to continue",
+        "Please read our comment policy before commenting.",
+        "Join our commenting forum",
+        "(Reporting by Ana Ruiz; editing by Tom Berg)",
+        "Jane Roe contributed to this report.",
+        "12/03/2019 - Posted by: Ana Ruiz - Category: Health - Tags: flu",
+        "(dmk)",
+    ],
+)
+def test_furniture_lines(line: str) -> None:
+    assert is_boilerplate(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        LONG,
+        "The company declined to comment.",
+        "Prices for subscribers will rise in May, the broadcaster said.",
+        "The photo agency said it had sent three photographers to the border.",
+        "Stand-up comedians filled the hall on 12.05.2024 at 19:30 for the charity night.",
+        "She was reached by phone on Monday and said she would send a statement later.",
+        "The game starts at 19:30 on 12.05.2024 in the new stadium.",
+        "Source code for the app is published on a public server.",
+        "Reporting on the trial was restricted by the judge.",
+        "The content is not available in all countries yet, the company said in a statement.",
+    ],
+)
+def test_reporting_is_not_furniture(line: str) -> None:
+    assert not is_boilerplate(line)
+
+
+def test_headline_repeated_with_a_programme_name_or_a_kicker() -> None:
+    assert clean("Footbridge to be rebuilt | Evening News", LONG) == [LONG]
+    assert clean("Canal works Footbridge to be rebuilt", LONG) == [LONG]
+    # the part of a "Kicker: Headline" title after its kicker
+    assert clean("Footbridge to be rebuilt", LONG, title="Canal: Footbridge to be rebuilt") == [
+        LONG
+    ]
+    # a wire lead that names the headline is the lead, not a repeat
+    lead = "新华社北京4月24日电 题\uff1aFootbridge to be rebuilt"
+    assert clean(lead, LONG) == [lead, LONG]
+
+
+def test_url_at_the_top_and_bylines_anywhere() -> None:
+    assert clean("https://news.example/2024/03/footbridge", LONG) == [LONG]
+    assert clean(LONG, "Von Jonas Riedel", LONG) == [LONG, LONG]
+    assert clean(LONG, "By Ana Ruiz and Tom Berg", LONG) == [LONG, LONG]
+    by_then = "By Monday the water had fallen by a metre."
+    assert clean(LONG, by_then) == [LONG, by_then]  # a sentence, not a byline
+
+
+def test_promo_lines_and_teasers() -> None:
+    kept = clean(
+        LONG,
+        "MORE: Ferry timetable changes for the spring season",
+        "Also: See our full coverage of the floods",
+        "Plague fears grow after a second case in the province [INSIGHT]",
+        "River levels fall across the region River levels fall across the region",
+        "Subscribe to our newsletter for the morning briefing.",
+        "Got a story? Get in touch with our newsroom: we read every message and click here.",
+        LONG,
+    )
+    assert kept == [LONG, LONG]
+
+
+def test_comments_and_tags_end_the_article() -> None:
+    kept = clean(LONG, LONG, "Tags", "bridges, canal, council", "Comments", "Great news!")
+    assert kept == [LONG, LONG]
+
+
+def test_a_links_box_ends_the_article_only_at_its_end() -> None:
+    teasers = ["Who will win the regatta this year?", "Five walks along the old canal"]
+    assert clean(LONG, LONG, LONG, "You may also like...", *teasers) == [LONG, LONG, LONG]
+    # amid the text, with as much text after it as before, the box is only a label
+    short = [f"Paragraph {n} of a story told in short lines." for n in range(8)]
+    kept = clean(*short, "Related", *short)
+    assert kept == short + short
+
+
+def test_closing_link_list_dropped_but_not_a_list_in_the_text() -> None:
+    links = ["- Bridge closures: what drivers need to know", "- Canal boats return", "- Maps"]
+    assert clean(LONG, "Read more on this story:", *links) == [LONG]
+    ingredients = ["- two eggs", "- a cup of flour", "- a pinch of salt"]
+    assert clean(LONG, *ingredients, LONG) == [LONG, *ingredients, LONG]
+
+
+def test_repeated_lines_stay() -> None:
+    """Recipes, schedules and tables repeat short lines; only the headline goes twice."""
+    plan = ["Eat every two to three hours", "Drink during your workout"]
+    assert clean(LONG, *plan, *plan, LONG) == [LONG, *plan, *plan, LONG]
