@@ -90,6 +90,15 @@ class Article:
     """The outlet's name as the page states it (``og:site_name``)."""
     description: str | None = None
     """The page's summary (``og:description`` or ``meta description``)."""
+    tags: list[str] = attrs.Factory(list)
+    """The article's tags or keywords (``article:tag``, JSON-LD ``keywords``, ``rel=tag`` links),
+    in page order, duplicates merged."""
+    images: list[dict[str, str | None]] = attrs.Factory(list)
+    """The article's images, lead image first: ``{"url": absolute URL, "caption": text or
+    None}`` from ``og:image``, JSON-LD ``image`` and the ``<figure>``s of the article."""
+    is_paywalled: bool | None = None
+    """JSON-LD ``isAccessibleForFree`` (of the article or of one of its ``hasPart``) inverted:
+    ``True`` behind a paywall, ``False`` free, ``None`` when the page does not say."""
     page_type: str = "article"
     """``article``, ``listing`` or ``other``; only articles are indexed."""
     provenance: dict[str, str] = attrs.Factory(dict)

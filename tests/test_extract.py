@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,10 @@ import pytest
 from archiver.demo.site import DemoSite
 from archiver.exceptions import ExtractionError
 from archiver.extract import EXTRACTOR_VERSION, ArticleExtractor
-from archiver.extract.authors import split_names
 from archiver.extract.dates import normalise_date
-from archiver.extract.markup import decode_html
-from archiver.extract.metadata import strip_site_name
+from archiver.extract.markup import PageSignals, decode_html, parse_html
+from archiver.extract.names import OutletNames, split_names
+from archiver.extract.title import strip_site_name
 from archiver.items import Article, CaptureRef
 
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -282,3 +283,249 @@ def test_demo_site_seed_article(extractor: ArticleExtractor) -> None:
     assert (a.dateline.place, a.dateline.date, a.dateline.agency) == ("Astana", "2023-12-10", "TDI")
     assert paragraphs(a) == list(seed.paragraphs)
     assert a.page_type == "article"
+
+
+# --- headline: kicker, declared titles, site-name tails (archiver.extract.title) -----------------
+
+LEAD = "<p>" + " ".join(["The council met again on Monday to discuss the harbour."] * 12) + "</p>"
+
+
+def page(head: str, body: str, *, ld: dict[str, Any] | None = None) -> str:
+    script = f'<script type="application/ld+json">{json.dumps(ld)}</script>' if ld else ""
+    head = f'<meta charset="utf-8">{head}{script}'
+    return f'<html lang="en"><head>{head}</head><body>{body}</body></html>'
+
+
+def test_kicker_page_title_authors_tags_images_paywall(extractor: ArticleExtractor) -> None:
+    a = extract(
+        extractor, "kicker-paywall.html", "https://seeblick-zeitung.example/region/nachtfaehre/"
+    )
+    # the h1's topline and headline spans, joined as the declared titles write them
+    assert a.title == "Fährverkehr: Neue Nachtfähre über den See"
+    assert a.provenance["title"] == "h1"
+    # the JSON-LD author is the outlet itself: the labelled field names the person
+    assert a.authors == ["Marta Keller"]
+    assert (a.byline, a.provenance["authors"]) == ("Autorin/Autor Marta Keller", "label")
+    assert a.tags == ["Fähre", "Konstanz"]  # repeated and code-like tags dropped
+    assert a.provenance["tags"] == "meta"
+    assert a.images == [
+        {  # og:image and the JSON-LD ImageObject are two sizes of one file: one entry
+            "url": "https://cdn.seeblick-zeitung.example/img/faehre.jpg?w=1200&crop=16x9",
+            "caption": "Die neue Fähre am Anleger in Meersburg.",
+        },
+        {"url": "https://cdn.seeblick-zeitung.example/img/karte.png", "caption": None},
+        {  # a lazy-loaded figure in the article; the sidebar's advert is not the article's
+            "url": "https://seeblick-zeitung.example/img/faehre-anleger.jpg",
+            "caption": "Die Fähre am Anleger in Meersburg. Foto: Marta Keller",
+        },
+    ]
+    assert a.provenance["images"] == "meta,json-ld,figure"
+    assert a.is_paywalled is True  # free as a whole, but a part of it is not
+    assert a.provenance["is_paywalled"] == "json-ld"
+
+
+def test_signature_names_and_rel_tags(extractor: ArticleExtractor) -> None:
+    a = extract(
+        extractor, "signature-byline.html", "https://valley-herald.example/news/water-rights/"
+    )
+    assert a.title == "Highland dairy farmers win water rights case"
+    # meta author is the outlet; the bold names atop the text sign the article
+    assert a.authors == ["Ana Ferreira", "Tom Okafor"]
+    assert (a.byline, a.provenance["authors"]) == ("Ana Ferreira/Tom Okafor", "signature")
+    assert not a.body.startswith("Ana Ferreira")  # the signature is not body text
+    assert "Mark Stone" not in a.authors  # a teaser's byline inside a link
+    assert a.tags == ["Farming", "Water", "Courts"]  # not the sidebar's tag cloud
+    assert a.provenance["tags"] == "rel-tag"
+    assert a.images == []
+    assert a.is_paywalled is None
+    assert "is_paywalled" not in a.provenance and "images" not in a.provenance
+
+
+@pytest.mark.parametrize(
+    ("h1", "og_title", "title"),
+    [
+        # a kicker marked as such, no declared title to match: dropped
+        (
+            '<span class="headline__overline">Harbour</span><span> - </span>'
+            "<span>Council votes to dredge the channel</span>",
+            "Harbour works: dredging approved",
+            "Council votes to dredge the channel",
+        ),
+        # og:title is the headline without the kicker span
+        (
+            "<span>Harbour</span><span>Council votes to dredge the channel</span>",
+            "Council votes to dredge the channel",
+            "Council votes to dredge the channel",
+        ),
+        # og:title writes the kicker with the colon the theme only draws: its spelling wins
+        (
+            "<span>Harbour</span>Council votes to dredge the channel",
+            "Harbour: Council votes to dredge the channel",
+            "Harbour: Council votes to dredge the channel",
+        ),
+        # an unmarked first part that no declared title confirms as a kicker stays
+        (
+            "<em>Exclusive</em> Council votes to dredge the channel",
+            "Dredging approved",
+            "Exclusive Council votes to dredge the channel",
+        ),
+    ],
+)
+def test_h1_kicker(extractor: ArticleExtractor, h1: str, og_title: str, title: str) -> None:
+    html = page(
+        f'<meta property="og:title" content="{og_title}">',
+        f"<article><h1>{h1}</h1>{LEAD}</article>",
+    )
+    a = extractor.extract(html, "https://harbour.example/council-dredge")
+    assert (a.title, a.provenance["title"]) == (title, "h1")
+
+
+def test_declared_headline_wins_over_an_h1_without_its_kicker(extractor: ArticleExtractor) -> None:
+    ld = {"@type": "NewsArticle", "headline": "Harbour: Council votes to dredge"}
+    head = '<meta property="og:title" content="Harbour: Council votes to dredge | Port News">'
+    html = page(head, f"<article><h1>Council votes to dredge</h1>{LEAD}</article>", ld=ld)
+    a = extractor.extract(html, "https://port-news.example/dredge")
+    assert (a.title, a.provenance["title"]) == ("Harbour: Council votes to dredge", "json-ld")
+    assert not a.body.startswith("Council votes")  # the h1 as shown is still not body
+
+
+def test_without_h1_og_title_before_json_ld_headline(extractor: ArticleExtractor) -> None:
+    ld = {"@type": "NewsArticle", "headline": "Council approves dredging of harbour channel"}
+    head = (
+        '<meta property="og:title" content="Harbour to be dredged - PORT">'
+        "<title>Council approves dredging of harbour channel - PORT</title>"
+    )
+    a = extractor.extract(page(head, LEAD, ld=ld), "https://port-news.example/dredge")
+    assert (a.title, a.provenance["title"]) == ("Harbour to be dredged", "meta")
+    # og:title = the JSON-LD headline plus " - PORT": the tail is the site's name
+    head = head.replace("Harbour to be dredged", "Council approves dredging of harbour channel")
+    a = extractor.extract(page(head, LEAD, ld=ld), "https://port-news.example/dredge")
+    assert a.title == "Council approves dredging of harbour channel"
+
+
+# --- authors: outlet names, labels, structured data (archiver.extract.authors, names) ------------
+
+
+def test_outlet_as_json_ld_author_gives_way_to_the_byline(extractor: ArticleExtractor) -> None:
+    ld = {
+        "@type": "NewsArticle",
+        "headline": "Council votes to dredge",
+        "author": {"@type": "Organization", "name": "PORT NEWS"},
+        "publisher": {"@type": "Organization", "name": "Port News"},
+    }
+    byline = '<p class="byline">By Jane Roe, Harbour</p>'
+    html = page("", f"<article><h1>Council votes to dredge</h1>{byline}{LEAD}</article>", ld=ld)
+    a = extractor.extract(html, "https://port-news.example/dredge")
+    assert (a.authors, a.provenance["authors"]) == (["Jane Roe", "Harbour"], "author-box")
+    # no person anywhere: the outlet's own name is the author after all
+    html = page("", f"<article><h1>Council votes to dredge</h1>{LEAD}</article>", ld=ld)
+    a = extractor.extract(html, "https://port-news.example/dredge")
+    assert (a.authors, a.provenance["authors"]) == (["PORT NEWS"], "json-ld")
+
+
+def test_json_ld_people_as_given_and_agencies_kept(extractor: ArticleExtractor) -> None:
+    ld = {
+        "@type": "NewsArticle",
+        "headline": "Council votes to dredge",
+        "author": [
+            {"@type": "Person", "name": "Desk Team 24"},  # would fail the name rules as text
+            {"@type": "Organization", "name": "Reuters"},  # an agency, not the outlet
+            {"@type": "Organization", "name": "port-news.example"},  # the outlet, by its host
+        ],
+    }
+    html = page("", f"<article><h1>Council votes to dredge</h1>{LEAD}</article>", ld=ld)
+    a = extractor.extract(html, "https://www.port-news.example/dredge")
+    assert a.authors == ["Desk Team 24", "Reuters"]
+
+
+def test_byline_listing_more_than_json_ld(extractor: ArticleExtractor) -> None:
+    ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "John Doe"}}
+    byline = (
+        '<div class="bylines"><a rel="author" href="/a/jr">Jane Roe</a>'
+        ' <a rel="author" href="/a/jd">John Doe</a></div>'
+    )
+    teasers = "".join(  # other articles' authors, far from the byline: not co-authors
+        f'<div class="more"><a rel="author" href="/a/{n}">Mia Park</a>{LEAD}</div>' for n in (1, 2)
+    )
+    html = page("", f"<article><h1>Dredging</h1>{byline}{LEAD}</article>{teasers}", ld=ld)
+    a = extractor.extract(html, "https://port-news.example/dredge")
+    assert (a.authors, a.provenance["authors"]) == (["Jane Roe", "John Doe"], "author-box")
+    only = page("", f"<article><h1>Dredging</h1>{LEAD}</article>{teasers}", ld=ld)
+    assert extractor.extract(only, "https://port-news.example/dredge").authors == ["John Doe"]
+
+
+@pytest.mark.parametrize(
+    ("fields", "names"),
+    [
+        ("<dl><dt>Author</dt><dd>Jane Roe</dd><dt>Date</dt><dd>3 March</dd></dl>", ["Jane Roe"]),
+        (
+            '<ul><li>Von: <span><a href="/jr">Jane Roe</a>,</span> <a href="/jd">John Doe</a>'
+            "</li></ul>",
+            ["Jane Roe", "John Doe"],
+        ),
+        ('<p class="meta">By Jane Roe, in <a href="/n">News</a>, 3 March</p>', ["Jane Roe"]),
+        ('<a href="/other"><span>Other story</span><span>By Mia Park</span></a>', []),
+        ("<p><strong>THE RULING</strong></p>", []),  # a subheading in capitals, not a name
+    ],
+)
+def test_labelled_and_signature_authors(
+    extractor: ArticleExtractor, fields: str, names: list[str]
+) -> None:
+    html = page("", f"<article><h1>Dredging</h1>{fields}{LEAD}</article>")
+    assert extractor.extract(html, "https://port-news.example/dredge").authors == names
+
+
+def test_outlet_names() -> None:
+    signals = PageSignals(
+        parse_html(
+            page("", "", ld={"@type": "NewsArticle", "publisher": {"name": "Times Of Harbour"}}),
+            "https://x.example",
+        )
+    )
+    outlet = OutletNames(signals, "https://harbour.timesofharbour.example/a/1", "The Harbour Times")
+    for name in ("TIMESOFHARBOUR.COM", "The Harbour Times", "times of harbour", "harbour"):
+        assert name in outlet
+    assert "Jane Roe" not in outlet
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Jane Roe/John Doe", ["Jane Roe", "John Doe"]),
+        ("By TPN, in News, Business", ["TPN"]),
+        ("red, Agenturen", []),
+    ],
+)
+def test_split_names_more(text: str, names: list[str]) -> None:
+    assert split_names(text) == names
+
+
+# --- paywall (archiver.extract.metadata) ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("ld", "paywalled"),
+    [
+        ({"isAccessibleForFree": False}, True),
+        ({"isAccessibleForFree": "False"}, True),
+        ({"isAccessibleForFree": "true"}, False),
+        ({"hasPart": [{"@type": "WebPageElement", "isAccessibleForFree": "False"}]}, True),
+        ({}, None),
+    ],
+)
+def test_paywall(extractor: ArticleExtractor, ld: dict[str, Any], paywalled: bool | None) -> None:
+    html = page(
+        "", f"<article><h1>Dredging</h1>{LEAD}</article>", ld={"@type": "NewsArticle", **ld}
+    )
+    a = extractor.extract(html, "https://port-news.example/dredge")
+    assert a.is_paywalled is paywalled
+    assert a.provenance.get("is_paywalled") == (None if paywalled is None else "json-ld")
+
+
+def test_json_ld_keywords_and_defaults(extractor: ArticleExtractor) -> None:
+    ld = {"@type": "NewsArticle", "keywords": "Harbour, dredging, 123456, Harbour"}
+    html = page("", f"<article><h1>Dredging</h1>{LEAD}</article>", ld=ld)
+    a = extractor.extract(html, "https://port-news.example/dredge")
+    assert (a.tags, a.provenance["tags"]) == (["Harbour", "dredging"], "json-ld")
+    bare = Article(url="https://x.example/")  # existing callers need not pass the new fields
+    assert (bare.tags, bare.images, bare.is_paywalled) == ([], [], None)

@@ -1,55 +1,37 @@
 """Authors and byline of an article, and the author-box text that must not end up in its body.
 
-Order of trust for ``authors``: JSON-LD ``author``, then the author markup on the page
-(``rel=author``, ``itemprop=author``, classes such as ``author``, ``byline``,
-``td-author-name``, ``vcard``), then ``<meta name=author>`` and kin, then trafilatura's guess.
-The first signal that yields a clean name wins; names are split on "and", "&" and commas,
-"By" is stripped, roles ("Staff Writer"), dates and the outlet's own name are dropped.
+Order of trust for ``authors``: JSON-LD ``author``; the author markup on the page (``rel=author``,
+``itemprop=author``, classes such as ``author``, ``byline``, ``td-author-name``, ``vcard``); a
+labelled field (``<strong>Autor</strong> Jane Roe``, ``Von: Jane Roe``); ``<meta name=author>``
+and kin; a signature, a name alone in bold at the top or the foot of the article; then
+trafilatura's guess. The first signal that names a person wins: the outlet itself (see
+:class:`~archiver.extract.names.OutletNames`) counts only when no signal names anyone else. When
+the page's byline lists the JSON-LD authors and more, the byline's list is taken: structured
+data often carries the first author only.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import attrs
 import lxml.etree
 from lxml.html import HtmlElement
 
-from archiver.extract.markup import (
-    PageSignals,
-    class_tokens,
-    clean_text,
-    in_chrome,
-    text_of,
-    word_set,
-)
+from archiver.extract.markup import PageSignals, class_tokens, clean_text, in_chrome, text_of
 from archiver.extract.metadata import norm, unescape
+from archiver.extract.names import BY, OutletNames, dedupe, split_names
 
 _NAME_CLASS = re.compile(
-    r"^(?:[a-z0-9]+[-_]+)*(?:author|byline|writer|reporter|vcard|fn)"
-    r"(?:[-_]+(?:name|names|link|title|author))?$"
+    r"^(?:[a-z0-9]+[-_]+)*(?:authors?|byline|writer|reporter|vcard|fn)"
+    r"(?:[-_]+(?:name|names|link|title|author|list|item|\d))*$"
 )
 _BYLINE_CLASS = re.compile(r"byline|author[-_]?(?:line|meta)")
 _BOX_CLASS = re.compile(
     r"author[-_]*(?:box|bio|description|desc|info|about|card|details|profile)|about[-_]author"
     r"|(?:^|[-_])bio$"
-)
-_BY = re.compile(
-    r"^\s*(?:by|von|par|por|di|door|av|af|text|written by|posted by|quelle|source|fuente)"
-    r"\s*:?\s+",
-    re.I,
-)
-_CUT = re.compile(  # what follows the names in a byline: a date, a role, a separator
-    r"\s*(?:[|\u2022\u00b7\n]|\s[-\u2013\u2014]\s|\bupdated\b|\bpublished\b|\bon\s+\w+day\b).*$",
-    re.I | re.S,
-)
-_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b)\s*", re.I)
-_ROLE_WORDS = word_set(
-    "staff writer writers correspondent correspondents reporter reporters editor editors"
-    " contributor contributing senior bureau chief desk columnist analyst team admin"
-    " administrator guest author authors editorial photographer published updated more view"
-    " posts profile follow email twitter image images photo photos credit getty"
 )
 _CANDIDATES = lxml.etree.XPath(  # XPath's contains() is fast; case is left to the regexes
     "//*[@rel or @itemprop='author' or contains(@class, 'uthor') or contains(@class, 'yline')"
@@ -58,6 +40,21 @@ _CANDIDATES = lxml.etree.XPath(  # XPath's contains() is fast; case is left to t
 )
 _CANDIDATE = re.compile(r"author|byline|writer|reporter|vcard|\bfn\b|bio", re.I)  # cheap prefilter
 _META_KEYS = ("author", "parsely-author", "sailthru.author", "dc.creator", "byl", "article:author")
+_LABELS = (
+    r"autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|verfasser(?:in)?|authors?|written by"
+    r"|reporter(?:in)?|auteure?s?|autore|text|von|by|door"
+)
+_LABEL = re.compile(rf"^(?:{_LABELS})\s*:?$", re.I)  # a label in an element of its own
+_LABEL_COLON = re.compile(rf"^\s*(?:{_LABELS})\s*:", re.I)  # "Von: Jane Roe"
+_BY_NAME = re.compile(r"^(?i:by|von|par|por|door)\s+[A-Z\u00c0-\u00de]")  # "By Jane Roe,"
+_EMPHASIS = ("strong", "b", "em", "i")
+_ASIDE = lxml.etree.XPath(  # in_chrome() is too broad here: themes call the main column a sidebar
+    "ancestor::*[self::aside or self::nav or self::footer"
+    " or contains(concat(' ', normalize-space(@class)), ' widget')]"
+)
+_SIGNATURE_SPLIT = re.compile(r"\s*[/,&]\s*|\s+(?:and|und|et|y|e)\s+")
+_LABEL_TAGS = ("strong", "b", "dt", "th", "label", "span")
+_PERSON_NAME = re.compile(r"^(?:[A-Z\u00c0-\u024f\u1e00-\u1eff][\w'\u2019.-]*\s+){1,3}\S+$")
 
 
 @attrs.define(kw_only=True)
@@ -68,6 +65,8 @@ class AuthorInfo:
     """Clean names, in page order."""
     byline: str | None = None
     """The visible byline text, as it stands."""
+    byline_signal: str | None = None
+    """The signal that gave ``byline``: ``author-box``, ``label`` or ``signature``."""
     signal: str | None = None
     """The signal that gave ``authors``."""
     box_texts: list[str] = attrs.Factory(list)
@@ -79,7 +78,7 @@ def find_authors(
     signals: PageSignals,
     article: dict[str, Any] | None,
     scope: HtmlElement,
-    site_name: str | None,
+    outlet: OutletNames,
     fallback: str | None,
 ) -> AuthorInfo:
     candidates = _candidates(root)
@@ -87,19 +86,46 @@ def find_authors(
     elements = _name_elements([e for e in candidates if _within(e, scope)]) or _name_elements(
         candidates
     )
-    sources: list[tuple[list[str], str]] = [
-        (_jsonld_names(signals, article), "json-ld"),
-        (_markup_names(elements), "author-box"),
-        ([v for k in _META_KEYS if (v := signals.meta.get(k)) and "://" not in v], "meta"),
-        ((fallback or "").split(";"), "trafilatura"),
+    jsonld, organisations = _jsonld_names(signals, article)
+    markup, where = _markup_names(elements)
+    people = [n for n in markup if n not in outlet]
+    if (
+        jsonld
+        and len(people) > len(jsonld)
+        and {norm(n) for n in jsonld} <= {norm(n) for n in people}
+        and where is not None
+        and len(text_of(where)) <= 400
+    ):
+        jsonld = []  # one byline names the JSON-LD authors and more: take the byline's list
+    sources: list[tuple[str, Callable[[], tuple[list[str], str | None]]]] = [
+        ("json-ld", lambda: (jsonld, None)),
+        ("author-box", lambda: (markup, None)),
+        ("label", lambda: _labelled_names(scope)),
+        ("meta", lambda: (_split(_meta_values(signals)), None)),
+        ("signature", lambda: _signature_names(scope)),
+        ("trafilatura", lambda: (_split((fallback or "").split(";")), None)),
     ]
-    for texts, signal in sources:
-        names = dedupe(n for t in texts for n in split_names(t, strict=signal != "json-ld"))
-        others = [n for n in names if norm(n) != norm(site_name)]
-        if names:  # the outlet's own name only when it is the only name given
-            info.authors, info.signal = others or names, signal
-            break
-    if info.authors:  # the visible byline: a "By ..." line or a byline-classed element
+    only_outlet: tuple[list[str], str] | None = None
+    for signal, source in sources:
+        found, as_written = source()
+        found = dedupe(found)
+        names = [n for n in found if n not in outlet]
+        if any(norm(n) not in organisations for n in names):
+            info.authors, info.signal = names, signal
+            if as_written:
+                info.byline, info.byline_signal = as_written, signal
+                return info
+            return _with_byline(info, elements)
+        if found and only_outlet is None:
+            only_outlet = (names or found, signal)
+    if only_outlet:  # the outlet's own name, or an organisation, only when no person is named
+        info.authors, info.signal = only_outlet
+    return _with_byline(info, elements)
+
+
+def _with_byline(info: AuthorInfo, elements: list[HtmlElement]) -> AuthorInfo:
+    """The visible byline: a "By ..." line or a byline-classed element naming the first author."""
+    if info.authors:
         first = norm(info.authors[0])
         spans = [(e, _spaced_text(e).rstrip(" |-\u2013\u2014")) for e in elements]
         bylines = [
@@ -107,21 +133,43 @@ def find_authors(
             for e, text in spans
             if len(text) <= 150
             and first in norm(text)
-            and (_BY.match(text) or _BYLINE_CLASS.search(" ".join(class_tokens(e))))
+            and (BY.match(text) or _BYLINE_CLASS.search(" ".join(class_tokens(e))))
         ]
-        info.byline = min(bylines, key=lambda t: (not _BY.match(t), len(t)), default=None)
+        info.byline = min(bylines, key=lambda t: (not BY.match(t), len(t)), default=None)
+        info.byline_signal = "author-box" if info.byline else None
     return info
 
 
-def _jsonld_names(signals: PageSignals, article: dict[str, Any] | None) -> list[str]:
+def _split(texts: list[str]) -> list[str]:
+    return [n for t in texts for n in split_names(t)]
+
+
+def _jsonld_names(
+    signals: PageSignals, article: dict[str, Any] | None
+) -> tuple[list[str], set[str]]:
+    """Names of the JSON-LD authors, and the normalised names of those typed as organisations;
+    a ``Person``'s name is taken as given ("Gear Team", "BR24 Redaktion")."""
     value = (article.get("author") or article.get("creator")) if article else None
     names: list[str] = []
+    organisations: set[str] = set()
     for entry in value if isinstance(value, list) else [value]:
         entry = signals.resolve(entry)
         name = unescape(entry.get("name")) if isinstance(entry, dict) else unescape(entry)
-        if name and "://" not in name:
-            names.append(name)
-    return names
+        if not name or "://" in name or "@" in name:
+            continue
+        found = split_names(name, strict=False)
+        if not found and OutletNames.is_person(entry) and len(name.split()) <= 4:
+            found = [BY.sub("", name)]
+        if OutletNames.is_organisation(entry):
+            organisations.update(norm(n) for n in found)
+        names.extend(found)
+    return names, organisations
+
+
+def _meta_values(signals: PageSignals) -> list[str]:
+    """Author meta tags: the known keys first, then any other key ending in ``author``."""
+    keys = [*_META_KEYS, *(k for k in signals.meta if k.endswith("author") and k not in _META_KEYS)]
+    return [v for k in keys if (v := signals.meta.get(k)) and "://" not in v]
 
 
 def _candidates(root: HtmlElement) -> list[HtmlElement]:
@@ -150,16 +198,17 @@ def _name_elements(candidates: list[HtmlElement]) -> list[HtmlElement]:
     return found
 
 
-def _markup_names(elements: list[HtmlElement]) -> list[str]:
+def _markup_names(elements: list[HtmlElement]) -> tuple[list[str], HtmlElement | None]:
     """Names from the first marked-up element that has one, and from its like (same tag and
-    class: the other links of one byline); later, different elements are related-article
-    teasers and author lists more often than co-authors."""
+    class: the other links of one byline), and the innermost element holding them all; later,
+    different elements are related-article teasers and author lists more often than
+    co-authors."""
     names: list[str] = []
-    first: HtmlElement | None = None
+    used: list[HtmlElement] = []
     for el in elements:
         if any(e in elements for e in el.iterdescendants()):
             continue  # the innermost element says it most precisely
-        if first is not None and (el.tag, el.get("class")) != (first.tag, first.get("class")):
+        if used and (el.tag, el.get("class")) != (used[0].tag, used[0].get("class")):
             continue
         inner = el.xpath(".//*[@itemprop='name']")
         if inner:
@@ -170,8 +219,67 @@ def _markup_names(elements: list[HtmlElement]) -> list[str]:
             ]
         if found:
             names.extend(found)
-            first = first if first is not None else el
-    return names
+            used.append(el)
+    return dedupe(names), _common_ancestor(used)
+
+
+def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement | None:
+    if not elements:
+        return None
+    shared = [elements[0], *elements[0].iterancestors()]
+    for el in elements[1:]:
+        lineage = {id(a) for a in (el, *el.iterancestors())}
+        shared = [a for a in shared if id(a) in lineage]
+    return shared[0] if shared else None
+
+
+def _labelled_names(scope: HtmlElement) -> tuple[list[str], str | None]:
+    """Names after an author label: ``<li><strong>Autorin/Autor</strong> Jane Roe</li>``,
+    ``<dt>Author</dt><dd>Jane Roe</dd>``, ``<li>Von: <a>Jane Roe</a>, <a>John Doe</a></li>``."""
+    for el in scope.iter("strong", "b", "dt", "th", "label", "span", "li", "p", "div", "dd"):
+        own = clean_text(el.text)
+        if not own or len(own) > 40:
+            continue
+        if el.tag in _LABEL_TAGS and _LABEL.match(own):
+            if len(el) or in_chrome(el):
+                continue
+            if el.tag == "dt":
+                value = el.getnext()
+                written = _spaced_text(value) if value is not None and value.tag == "dd" else ""
+                text = written
+            else:
+                parent = el.getparent()
+                written = _spaced_text(parent) if parent is not None else ""
+                text = written[len(own) :] if written.startswith(own) else ""
+        elif (_LABEL_COLON.match(own) or _BY_NAME.match(own)) and not in_chrome(el):
+            written = _spaced_text(el)
+            text = written.split(":", 1)[1] if _LABEL_COLON.match(own) else written
+        else:
+            continue
+        if el.xpath("ancestor::a"):
+            continue  # the byline of a teaser linking to another article
+        if 0 < len(text) <= 120 and (names := split_names(text)):
+            return names, written
+    return [], None
+
+
+def _signature_names(scope: HtmlElement) -> tuple[list[str], str | None]:
+    """A paragraph that is nothing but a name in bold or italics, among the first or the last
+    three paragraphs of the article: ``<p><strong>Jane Roe/John Doe</strong></p>``."""
+    paragraphs = [p for p in scope.iter("p") if p.text_content().strip()]
+    for p in paragraphs[:3] + paragraphs[-3:]:
+        if len(p) != 1 or (p.text or "").strip() or p[0].tag not in _EMPHASIS or _ASIDE(p):
+            continue
+        mark = p[0]
+        if (mark.tail or "").strip() or len(mark):
+            continue
+        text = text_of(mark)
+        if len(text.split()) > 4 * len(_SIGNATURE_SPLIT.split(text)):
+            continue  # a lead paragraph set in bold, not names
+        names = split_names(text)
+        if names and all(_PERSON_NAME.match(n) and not n.isupper() for n in names):
+            return names, text
+    return [], None
 
 
 def _spaced_text(el: HtmlElement) -> str:
@@ -185,34 +293,3 @@ def _box_texts(candidates: list[HtmlElement]) -> list[str]:
         if any(_BOX_CLASS.search(c) for c in class_tokens(el))
         if len(text := text_of(el)) > 20
     ]
-
-
-def split_names(text: str, *, strict: bool = True) -> list[str]:
-    """``"By Jane Roe and John Doe | 3 March 2024"`` -> ``["Jane Roe", "John Doe"]``.
-
-    ``strict=False`` (structured data) lets a name start in lower case (``dpa``).
-    """
-    text = _CUT.sub("", _BY.sub("", clean_text(unescape(text) or "")))
-    names = []
-    for part in _SPLIT.split(text):
-        part = _BY.sub("", part).strip(" .:;,-\u2013\u2014'\"()")
-        if _is_name(part) and (not strict or not part[0].islower()):
-            names.append(part)
-    return names
-
-
-def _is_name(part: str) -> bool:
-    words = part.split()
-    if not 1 <= len(words) <= 5 or re.search(r"[\d@:/]|https?:|www\.", part):
-        return False
-    return not any(w.lower().strip(".") in _ROLE_WORDS for w in words)
-
-
-def dedupe(names: Any) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for name in names:
-        if (key := norm(name)) not in seen:
-            seen.add(key)
-            out.append(name)
-    return out

@@ -15,8 +15,10 @@ from trafilatura.settings import Document, Extractor
 from archiver.dateline import parse_dateline
 from archiver.extract import authors as authors_mod
 from archiver.extract import body as body_mod
-from archiver.extract import dates, metadata
+from archiver.extract import dates, images, metadata
+from archiver.extract import title as title_mod
 from archiver.extract.markup import PageSignals, in_chrome, parse_html
+from archiver.extract.names import OutletNames, split_names
 from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
@@ -72,18 +74,20 @@ class ArticleExtractor:
             metadata.find_site_name(signals, node),
             (doc.sitename if doc else None, "trafilatura"),
         )
+        headline = title_mod.find_title(root, signals, node, site_name)
         title = pick(
             "title",
-            metadata.find_title(root, signals, node, site_name),
+            (headline.text, headline.signal),
             (doc.title if doc else None, "trafilatura"),
         )
         scope = _article_scope(root)
+        outlet_names = OutletNames(signals, url, site_name)
         who = authors_mod.find_authors(
-            root, signals, node, scope, site_name, doc.author if doc else None
+            root, signals, node, scope, outlet_names, doc.author if doc else None
         )
         paragraphs, by_line = body_mod.clean_paragraphs(
             doc.text if doc else None,
-            title=title,
+            title=headline.repeated or title,
             authors=who.authors,
             byline=who.byline,
             box_texts=who.box_texts,
@@ -93,11 +97,11 @@ class ArticleExtractor:
         authors = who.authors
         if authors and who.signal:
             prov["authors"] = who.signal
-        elif by_line and (authors := authors_mod.split_names(by_line)):
+        elif by_line and (authors := split_names(by_line)):
             prov["authors"] = "byline"
         byline = pick(
             "byline",
-            (who.byline, "author-box"),
+            (who.byline, who.byline_signal),
             (by_line, "byline"),
             (", ".join(authors), prov.get("authors")),
         )
@@ -115,6 +119,11 @@ class ArticleExtractor:
                 # An undated dateline (``WASHINGTON (AP) —``) is filed on the day of publication.
                 dateline.date = published[:10]
                 prov["dateline.date"] = "published"
+        tags, tags_signal = metadata.find_tags(root, signals, node)
+        paywalled, paywall_signal = metadata.find_paywall(signals, node)
+        if paywall_signal:  # not through pick(): False is a value here
+            prov["is_paywalled"] = paywall_signal
+        pictures, pictures_signal = images.find_images(signals, node, scope, url)
         section, section_signal = metadata.find_section(
             root, signals, title, site_name, section_hint
         )
@@ -139,6 +148,9 @@ class ArticleExtractor:
                 metadata.find_description(signals, node),
                 (doc.description if doc else None, "trafilatura"),
             ),
+            tags=pick("tags", (tags, tags_signal)) or [],
+            images=pick("images", (pictures, pictures_signal)) or [],
+            is_paywalled=paywalled,
             page_type=body_mod.page_type(
                 root,
                 signals,

@@ -96,11 +96,14 @@ class PageSignals:
     def __init__(self, root: HtmlElement) -> None:
         self.root = root
         self.meta: dict[str, str] = {}
+        self._repeated: dict[str, list[str]] = {}
         for el in root.iter("meta"):
             key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
             value = clean_text(el.get("content"))
             if key and value:
-                self.meta.setdefault(key.strip().lower(), value)
+                key = key.strip().lower()
+                self.meta.setdefault(key, value)
+                self._repeated.setdefault(key, []).append(value)
         self.jsonld: list[dict[str, Any]] = list(_jsonld_nodes(root))
         self._by_id = {n["@id"]: n for n in self.jsonld if isinstance(n.get("@id"), str)}
 
@@ -110,6 +113,10 @@ class PageSignals:
             if key in self.meta:
                 return key, self.meta[key]
         return None
+
+    def meta_values(self, key: str) -> list[str]:
+        """Every value of a meta tag that may repeat (``article:tag``, ``og:image``)."""
+        return self._repeated.get(key, [])
 
     def nodes_of_type(self, *suffixes: str) -> Iterator[dict[str, Any]]:
         """JSON-LD nodes whose ``@type`` ends with one of ``suffixes`` (``"Article"`` matches

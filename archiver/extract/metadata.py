@@ -1,4 +1,4 @@
-"""Title, site name, description, language, canonical URL and section of a page.
+"""Site name, description, tags, paywall, language, canonical URL and section of a page.
 
 Each finder returns ``(value, signal)`` so that the extractor can record provenance; the order of
 the signals tried is the order of trust.
@@ -9,23 +9,29 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urljoin
 
+import lxml.etree
 from lxml.html import HtmlElement
 
-from archiver.extract.markup import PageSignals, class_tokens, clean_text, in_chrome, text_of
+from archiver.extract.markup import PageSignals, clean_text, in_chrome, text_of
 
 Found = tuple[str | None, str | None]
 """A value and the name of the signal that gave it (``"json-ld"``, ``"meta"``, ...)."""
 
+FoundList = tuple[list[str], str | None]
+"""Values and the name of the signal that gave them."""
+
 _NOTHING: Found = (None, None)
-_TITLE_SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|\u00b7|\u2022|\u00bb|/)\s+")
+_TAG_LINKS = lxml.etree.XPath(
+    "//a[contains(@rel, 'tag')][contains(concat(' ', @rel, ' '), ' tag ')]"
+)
+_CODE = re.compile(r"^[\w-]*[_:=][\w:=-]*$")  # "type_news", "section:world": codes, not tags
 _HOME = {"home", "homepage", "home page", "start", "startseite", "inicio", "accueil", "portada"}
 _CRUMB_CHARS = " >/|\\:-\u00bb\u203a\u2192\u2022\u00b7"  # > / | \ : - and typographic kin
 _CRUMB_SEPARATORS = re.compile(rf"^[\s{re.escape(_CRUMB_CHARS)}]*$")
-_HEADLINE_CLASS = re.compile(r"(^|[-_])(entry|post|article|story|page)?[-_]?(title|headline)$")
 
 
 def norm(text: str | None) -> str:
@@ -65,78 +71,6 @@ def find_site_name(signals: PageSignals, article: dict[str, Any] | None) -> Foun
         if name := unescape(node.get("name")):
             return name, "json-ld"
     return _NOTHING
-
-
-def find_title(
-    root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None, site_name: str | None
-) -> Found:
-    """On-page ``h1`` headline, JSON-LD ``headline``, ``og:title``, then ``<title>`` unsuffixed."""
-    headline = unescape(article.get("headline") or article.get("name")) if article else None
-    og_title = signals.meta.get("og:title") or signals.meta.get("twitter:title")
-    if h1 := _headline_h1(root, site_name, [t for t in (headline, og_title) if t]):
-        return h1, "h1"
-    if headline:
-        return headline, "json-ld"
-    if og_title:
-        return strip_site_name(og_title, site_name), "meta"
-    title_el = root.find(".//title")
-    if title_el is not None and (title := text_of(title_el)):
-        return strip_site_name(title, site_name), "title-tag"
-    return _NOTHING
-
-
-def _headline_h1(root: HtmlElement, site_name: str | None, others: Sequence[str]) -> str | None:
-    candidates: list[tuple[HtmlElement, str]] = []
-    for h1 in root.iter("h1"):
-        text = text_of(h1)
-        if not text or len(text) > 400 or norm(text) == norm(site_name) or in_chrome(h1):
-            continue
-        if any(t in ("logo", "site-title", "site-name") for t in class_tokens(h1)):
-            continue
-        if others and max(_overlap(text, o) for o in others) < 0.2:
-            continue  # a generic h1 ("Article details") where the metadata names the headline
-        candidates.append((h1, text))
-    if not candidates:
-        return None
-    wanted = {norm(t) for t in others}
-    for h1, text in candidates:  # the theme's headline class, or the same words as the metadata
-        if norm(text) in wanted or any(_HEADLINE_CLASS.search(c) for c in class_tokens(h1)):
-            return text
-        if h1.get("itemprop") == "headline":
-            return text
-    if len(candidates) == 1:
-        return candidates[0][1]
-    for h1, text in candidates:
-        if h1.xpath("ancestor::article or ancestor::main"):
-            return text
-    return None
-
-
-def _overlap(a: str, b: str) -> float:
-    """Share of the shorter text's character trigrams found in the other (any script)."""
-    grams_a, grams_b = ({t[i : i + 3] for i in range(len(t) - 2)} for t in (norm(a), norm(b)))
-    smaller = min(len(grams_a), len(grams_b))
-    return len(grams_a & grams_b) / smaller if smaller else 0.0
-
-
-def strip_site_name(title: str, site_name: str | None) -> str:
-    """``"Headline - Site"`` / ``"Site | Headline"`` -> ``"Headline"``.
-
-    A ``|`` segment of up to five words at either end is dropped as a site name even when the
-    page does not name its site; a ``-`` segment only when it is the site name.
-    """
-    parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
-        return title
-    seps = _TITLE_SEPARATORS.findall(title)
-    site = norm(site_name)
-    if site and norm(parts[-1]) in (site, site.removeprefix("the ")):
-        return clean_text(title[: title.rfind(seps[-1])])
-    if site and norm(parts[0]) in (site, site.removeprefix("the ")):
-        return clean_text(title[title.find(seps[0]) + len(seps[0]) :])
-    if seps[-1].strip() == "|" and len(parts[-1].split()) <= 5:
-        return clean_text(title[: title.rfind(seps[-1])])
-    return title
 
 
 def find_description(signals: PageSignals, article: dict[str, Any] | None) -> Found:
@@ -240,3 +174,55 @@ def _clean_trail(items: list[str], title: str | None, site_name: str | None) -> 
         trail.pop()
     deduped = [i for n, i in enumerate(trail) if n == 0 or norm(i) != norm(trail[n - 1])]
     return deduped if all(len(i) <= 80 for i in deduped) else []
+
+
+def find_tags(root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None) -> FoundList:
+    """The article's tags: ``article:tag`` meta tags, else JSON-LD ``keywords`` (a list or a
+    comma-separated string), else the text of ``rel=tag`` links outside the page chrome (a
+    sidebar's tag cloud is the site's, not the article's); duplicates, bare numbers and codes
+    (``type_news``) dropped."""
+    keywords = article.get("keywords") if article else None
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    sources: list[tuple[str, Callable[[], list[Any]]]] = [
+        ("meta", lambda: signals.meta_values("article:tag")),
+        ("json-ld", lambda: keywords if isinstance(keywords, list) else []),
+        ("rel-tag", lambda: [text_of(a) for a in _TAG_LINKS(root) if not in_chrome(a)]),
+    ]
+    for signal, values in sources:
+        tags: dict[str, str] = {}
+        for value in values():
+            tag = unescape(value) if isinstance(value, str) else None
+            if tag and len(tag) <= 80 and not tag.isdigit() and not _CODE.match(tag):
+                tags.setdefault(norm(tag), tag)
+        if tags:
+            return list(tags.values()), signal
+    return [], None
+
+
+def find_paywall(
+    signals: PageSignals, article: dict[str, Any] | None
+) -> tuple[bool | None, str | None]:
+    """``True`` when JSON-LD says the article, or a part of it (``hasPart``), is not
+    ``isAccessibleForFree``; ``False`` when it says the article is free; else ``None``."""
+    nodes = [article] if article else []
+    nodes += [n for n in signals.jsonld if n is not article and "isAccessibleForFree" in n]
+    for node in nodes:
+        parts = node.get("hasPart")
+        for part in parts if isinstance(parts, list) else [parts]:
+            part = signals.resolve(part)
+            if isinstance(part, dict) and _free(part.get("isAccessibleForFree")) is False:
+                return True, "json-ld"
+        free = _free(node.get("isAccessibleForFree"))
+        if free is not None:
+            return not free, "json-ld"
+    return None, None
+
+
+def _free(value: Any) -> bool | None:
+    """JSON-LD's boolean, also when written as a string (``"False"``, ``"false"``)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    return None

@@ -1,0 +1,105 @@
+"""The images of an article, each with its caption: ``og:image``, JSON-LD ``image``, and the
+``<figure>``s of the article with their ``<figcaption>``.
+
+The lead image comes first (``og:image``, else the JSON-LD one); an image found twice (also as
+another size or crop of the same file) keeps one entry, with the caption of whichever signal
+has one. Figures in sidebars, teasers and other
+chrome are not the article's. Lazy-loading placeholders (``data:`` URIs, ``src`` left empty)
+give way to ``data-src`` and ``srcset``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+
+from archiver.extract.markup import PageSignals, clean_text, in_chrome, text_of
+from archiver.extract.metadata import unescape
+
+Image = dict[str, str | None]
+"""``{"url": ..., "caption": ...}``."""
+
+_MAX_IMAGES = 30
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.I)
+_LAZY_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-srcset", "srcset")
+
+
+def find_images(
+    signals: PageSignals,
+    article: dict[str, Any] | None,
+    scope: HtmlElement,
+    url: str,
+) -> tuple[list[Image], str | None]:
+    """The images and the signals that gave them (``"meta,json-ld,figure"``), or ``None``."""
+    found: dict[str, Image] = {}
+    signals_used: list[str] = []
+
+    def add(src: str | None, caption: str | None, signal: str) -> None:
+        absolute = _absolute(src, url)
+        if not absolute:
+            return
+        key = _rendition_key(absolute)
+        if key in found:
+            found[key]["caption"] = found[key]["caption"] or caption
+        elif len(found) < _MAX_IMAGES:
+            found[key] = {"url": absolute, "caption": caption or None}
+        if signal not in signals_used:
+            signals_used.append(signal)
+
+    for src in signals.meta_values("og:image") or signals.meta_values("og:image:url"):
+        add(src, None, "meta")
+    for entry in _jsonld_images(signals, article):
+        add(entry[0], entry[1], "json-ld")
+    for figure in scope.iter("figure"):
+        if in_chrome(figure) or figure.xpath("ancestor::*[contains(@class, 'teaser')]"):
+            continue
+        caption_el = figure.find(".//figcaption")
+        caption = text_of(caption_el) if caption_el is not None else None
+        for img in figure.iter("img"):
+            add(_img_src(img), caption, "figure")
+    return list(found.values()), ",".join(signals_used) or None
+
+
+def _jsonld_images(
+    signals: PageSignals, article: dict[str, Any] | None
+) -> list[tuple[str | None, str | None]]:
+    value = article.get("image") if article else None
+    images: list[tuple[str | None, str | None]] = []
+    for entry in value if isinstance(value, list) else [value]:
+        entry = signals.resolve(entry)
+        if isinstance(entry, str):
+            images.append((entry, None))
+        elif isinstance(entry, dict):
+            src = entry.get("url") or entry.get("contentUrl")
+            src = src[0] if isinstance(src, list) and src else src
+            caption = unescape(entry.get("caption")) or unescape(entry.get("description"))
+            images.append((src if isinstance(src, str) else None, caption))
+    return images
+
+
+def _img_src(img: HtmlElement) -> str | None:
+    src = (img.get("src") or "").strip()
+    if src and not src.startswith("data:"):
+        return src
+    for attribute in _LAZY_ATTRIBUTES:
+        if value := clean_text(img.get(attribute)):
+            return value.split(",")[0].split()[0]  # a srcset's first candidate
+    return None
+
+
+def _rendition_key(url: str) -> str:
+    """One key for the renditions of one image file: ``pic.jpg?w=1024&rect=...`` ->
+    ``pic.jpg`` (a query on a URL that names an image file only sizes or crops it)."""
+    path = url.split("?", 1)[0]
+    return path if _IMAGE_FILE.search(path) else url
+
+
+def _absolute(src: str | None, url: str) -> str | None:
+    src = (src or "").strip()
+    if not src or src.startswith("data:"):
+        return None
+    absolute = urljoin(url, src)
+    return absolute if absolute.startswith(("http://", "https://")) else None

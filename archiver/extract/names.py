@@ -1,0 +1,113 @@
+"""Person names out of byline text, and the outlet's own names that are not a person's.
+
+``split_names`` turns a byline into clean names: "By"/"Von" and labels stripped, names split on
+"and", "&", commas and slashes, roles ("Staff Writer"), dates and handles dropped.
+:class:`OutletNames` knows the names the outlet goes by (site name, JSON-LD publisher, the
+organisations the page credits, its host name), so that "STERN.de" or "Lesotho Times" as an
+author counts only when no person is named anywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from archiver.extract.markup import PageSignals, clean_text, node_types, word_set
+from archiver.extract.metadata import norm, unescape
+
+BY = re.compile(
+    r"^\s*(?:by|von|par|por|di|door|av|af|text|written by|posted by|quelle|source|fuente)"
+    r"\s*:?\s+",
+    re.I,
+)
+_CUT = re.compile(  # what follows the names in a byline: a date, a role, a separator
+    r"\s*(?:[|\u2022\u00b7\n]|\s[-\u2013\u2014]\s|\bupdated\b|\bpublished\b|\bon\s+\w+day\b"
+    r"|,?\s\bin\s).*$",
+    re.I | re.S,
+)
+_SPLIT = re.compile(r"\s*(?:,|;|&|/|\band\b|\bund\b|\bet\b)\s*", re.I)
+_ROLE_WORDS = word_set(
+    "staff writer writers correspondent correspondents reporter reporters editor editors"
+    " contributor contributing senior bureau chief desk columnist analyst team admin"
+    " administrator guest author authors editorial photographer published updated more view"
+    " posts profile follow email twitter image images photo photos credit getty agency agencies"
+    " agentur agenturen red report"
+)
+_ORGANISATION_TYPES = ("Organization", "NewsMediaOrganization", "Corporation", "WebSite")
+_LOOSE = re.compile(r"[\W_]+")
+_TLD = re.compile(r"\.[a-z]{2,3}(?:\.[a-z]{2})?$", re.I)
+
+
+def split_names(text: str, *, strict: bool = True) -> list[str]:
+    """``"By Jane Roe and John Doe | 3 March 2024"`` -> ``["Jane Roe", "John Doe"]``.
+
+    ``strict=False`` (structured data) lets a name start in lower case (``dpa``).
+    """
+    text = _CUT.sub("", BY.sub("", clean_text(unescape(text) or "")))
+    names = []
+    for part in _SPLIT.split(text):
+        part = BY.sub("", part).strip(" .:;,-\u2013\u2014'\"()")
+        if is_name(part) and (not strict or not part[0].islower()):
+            names.append(part)
+    return names
+
+
+def is_name(part: str) -> bool:
+    """One to five words, no digits, handles, URLs or role words (``Staff Writer``)."""
+    words = part.split()
+    if not 1 <= len(words) <= 5 or re.search(r"[\d@:/]|https?:|www\.", part):
+        return False
+    return not any(w.lower().strip(".") in _ROLE_WORDS for w in words)
+
+
+def dedupe(names: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for name in names:
+        if (key := norm(name)) not in seen:
+            seen.add(key)
+            out.append(name)
+    return out
+
+
+def loose(text: str | None) -> str:
+    """Comparison form that ignores case, punctuation and spacing: ``STERN.de`` -> ``sternde``."""
+    return _LOOSE.sub("", norm(text))
+
+
+class OutletNames:
+    """The names the outlet goes by on one page."""
+
+    def __init__(self, signals: PageSignals, url: str, site_name: str | None) -> None:
+        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+        names = {site_name, host, host.split(".")[0]}
+        for node in signals.jsonld:
+            publisher = signals.resolve(node.get("publisher"))
+            if isinstance(publisher, dict):
+                names.add(unescape(publisher.get("name")))
+            if any(t.endswith(_ORGANISATION_TYPES) for t in node_types(node)):
+                names.add(unescape(node.get("name")))
+        self._keys = {loose(n) for n in names if n} - {""}
+
+    def add(self, name: str) -> None:
+        """Count ``name`` as one of the outlet's (an organisation credited as author)."""
+        if key := loose(name):
+            self._keys.add(key)
+
+    def __contains__(self, name: str) -> bool:
+        """``name`` is the outlet's, also when written as its domain (``TIMESOFINDIA.COM``)."""
+        return loose(name) in self._keys or loose(_TLD.sub("", name)) in self._keys
+
+    @staticmethod
+    def is_organisation(entry: Any) -> bool:
+        """A JSON-LD author entry typed as an organisation rather than a person."""
+        return isinstance(entry, dict) and any(
+            t.endswith(_ORGANISATION_TYPES) for t in node_types(entry)
+        )
+
+    @staticmethod
+    def is_person(entry: Any) -> bool:
+        """A JSON-LD author entry typed as a person."""
+        return isinstance(entry, dict) and "Person" in node_types(entry)
