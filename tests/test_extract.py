@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from archiver.demo.site import DemoSite
+from archiver.demo.site import DemoSite, section_path
 from archiver.exceptions import ExtractionError
 from archiver.extract import EXTRACTOR_VERSION, ArticleExtractor
 from archiver.extract.dates import normalise_date
@@ -529,3 +529,39 @@ def test_json_ld_keywords_and_defaults(extractor: ArticleExtractor) -> None:
     assert (a.tags, a.provenance["tags"]) == (["Harbour", "dredging"], "json-ld")
     bare = Article(url="https://x.example/")  # existing callers need not pass the new fields
     assert (bare.tags, bare.images, bare.is_paywalled) == ([], [], None)
+
+
+def test_every_demo_listing_page_is_a_listing(extractor: ArticleExtractor) -> None:
+    """Home and section pages, last pages with only a few teasers included, are listings."""
+    site = DemoSite()
+    paths = []
+    for base in ["/", *(section_path(s) for s in site.sections)]:
+        paths += [base] + [f"{base}page/{n}/" for n in range(2, site.page_count(base) + 1)]
+    assert "/category/world/page/3/" in paths
+    for path in paths:
+        page = site.render("GET", path, "demo-insight.test", {})
+        assert page.status == 200, path
+        article = extractor.extract(page.body, f"http://demo-insight.test{path}")
+        assert article.page_type == "listing", path
+
+
+def test_adjacent_post_links_do_not_make_an_article_a_listing(
+    extractor: ArticleExtractor,
+) -> None:
+    """WordPress links the previous and next *posts* with rel=prev/next; only numbered pages
+    of teasers are listings."""
+    text = " ".join(["Three people died when two lorries collided on the coast road."] * 12)
+    page = (
+        "<html><head><title>Crash on the coast road</title>"
+        "<link rel='prev' href='/older-post/'><link rel='next' href='/newer-post/'>"
+        "<meta property='article:published_time' content='2024-05-02T08:00:00+00:00'></head>"
+        f"<body><h1>Crash on the coast road</h1><p>{text}</p>"
+        "<h3><a href='/older-post/'>Older post</a></h3></body></html>"
+    )
+    assert extractor.extract(page, "https://news.example/crash/").page_type == "article"
+    numbered = page.replace("/older-post/", "/category/news/page/2/")
+    listing = extractor.extract(
+        numbered.replace(f"<p>{text}</p>", "<p>Short.</p>"),
+        "https://news.example/category/news/page/3/",
+    )
+    assert listing.page_type == "listing"

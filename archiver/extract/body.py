@@ -85,6 +85,7 @@ _LINKS_MARKER = re.compile(  # a box of links to other articles: at the end, or 
     re.I,
 )
 _LINK_ITEM = re.compile(r"^[-\u2013\u2022*]\s+\S.*[^.!?\u2026)\"\u201d]$")
+_PAGE_NUMBER = re.compile(r"/page/\d+/?$|[?&](?:page|paged|pg)=\d+", re.IGNORECASE)
 _TEASER_WORDS = 35  # what follows a closing marker: headlines and teasers, not paragraphs
 _DOUBLED = re.compile(r"(.{12,}?)\s*\1")  # "Headline Headline": a teaser's two spans
 _TAGGED = re.compile(r"\[[^\W\d_][^\]\d]{2,14}\]\W*$")  # "... eating marmot [INSIGHT]": a link
@@ -213,6 +214,7 @@ def page_type(
     article: dict[str, Any] | None,
     paragraphs: list[str],
     *,
+    url: str = "",
     headline: bool,
     dated: bool,
 ) -> str:
@@ -230,6 +232,20 @@ def page_type(
     collection = any(signals.nodes_of_type("CollectionPage", "ItemList", "SearchResultsPage"))
     short = sum(len(p.split()) < 25 for p in paragraphs)
     if len(teasers) >= 4 and (words < 250 or short * 2 >= len(paragraphs)):
+        return "listing"
+    # A numbered page of teasers (a section's last page may hold a single one) is a listing
+    # even when its excerpts add up to an article-sized text. Only numbered pages count:
+    # WordPress also links the adjacent *posts* with rel=prev/next.
+    nav = root.xpath(
+        "//link[@rel='next' or @rel='prev']/@href | //a[@rel='next' or @rel='prev']/@href"
+    )
+    paginated = any(_PAGE_NUMBER.search(str(href)) for href in [url, *nav])
+    if teasers and paginated and words < 250:
+        return "listing"
+    # A body made of the teasers' own headlines is a list of other pages' excerpts.
+    titles = {" ".join(a.text_content().split()) for a in teasers}
+    in_body = sum(" ".join(p.split()) in titles for p in paragraphs)
+    if in_body >= 2 and in_body * 2 >= len(teasers):
         return "listing"
     if words >= 200 or (words >= 80 and headline and dated):
         return "article"

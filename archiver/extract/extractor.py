@@ -156,6 +156,7 @@ class ArticleExtractor:
                 signals,
                 node,
                 paragraphs,
+                url=url,
                 headline=prov.get("title") in ("h1", "json-ld"),
                 dated=published is not None,
             ),
