@@ -76,6 +76,9 @@ def test_two_authors_from_json_ld(extractor: ArticleExtractor) -> None:
         "description": "meta",
         "canonical_url": "meta",
         "language": "html-lang",
+        # signals that lost, kept with their values
+        "title.rejected": "trafilatura: Gwadar opens container terminal",
+        "byline.rejected": "json-ld: Nadia Qureshi, Tomas Berg",
     }
 
 

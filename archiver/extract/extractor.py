@@ -27,6 +27,13 @@ EXTRACTOR_VERSION = f"archiver-extract/1 trafilatura/{trafilatura.__version__}"
 """Written into every article, so a later extractor can tell which articles to redo."""
 
 
+def _agree(a: Any, b: Any) -> bool:
+    """Two candidate values say the same thing: equal after case and space folding, or one a
+    prefix of the other (``2024-03-03`` and ``2024-03-03T10:00:00+05:00``)."""
+    x, y = (" ".join(str(v).split()).casefold() for v in (a, b))
+    return x.startswith(y) or y.startswith(x)
+
+
 class ArticleExtractor:
     """Turns a page into an :class:`Article`: trafilatura for the body text, the page's own
     structured data and markup for everything else, each field with its provenance.
@@ -63,11 +70,20 @@ class ArticleExtractor:
         prov: dict[str, str] = {}
 
         def pick(field: str, *found: tuple[Any, str | None]) -> Any:
+            """The first candidate with a value wins; a later one that disagrees is kept in
+            provenance as ``<field>.rejected`` (``"signal: value | ..."``)."""
+            chosen = None
             for value, signal in found:
-                if value and signal:
+                if not (value and signal):
+                    continue
+                if chosen is None:
+                    chosen = value
                     prov[field] = signal
-                    return value
-            return None
+                elif not _agree(value, chosen):
+                    lost = f"{signal}: {str(value)[:120]}"
+                    key = f"{field}.rejected"
+                    prov[key] = f"{prov[key]} | {lost}" if key in prov else lost
+            return chosen
 
         site_name = pick(
             "site_name",
