@@ -11,6 +11,7 @@ written to a temporary file beside ``out`` and renamed into place only when comp
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import logging
 import os
@@ -101,11 +102,20 @@ def _scan(path: Path) -> Iterator[tuple[str, Any, bytes, int, int]]:
     """(type, warcio record, block, gzip member offset, member length) of every record;
     ``WarcError`` naming the file when it is truncated or corrupt."""
     offset, block = 0, None
+    # warcio reports a gzip member that fails mid-way on stderr and reads on as if the member
+    # had ended: catch that report and treat it as the corruption it is.
+    warcio_errors = io.StringIO()
     try:
-        with path.open("rb") as fh:
+        with path.open("rb") as fh, contextlib.redirect_stderr(warcio_errors):
             records = ArchiveIterator(fh, check_digests=True)
             for record in records:
                 block = record.raw_stream.read()
+                if warcio_errors.getvalue():
+                    raise WarcError(
+                        f"{path}: corrupt gzip data near offset {offset} "
+                        f"({warcio_errors.getvalue().strip().splitlines()[0][:80]}); "
+                        "restore the file or move it out of the directory"
+                    )
                 missing = getattr(record.raw_stream, "limit", 0) or 0
                 offset, length = records.get_record_offset(), records.get_record_length()
                 if missing > 0:
@@ -123,7 +133,8 @@ def _scan(path: Path) -> Iterator[tuple[str, Any, bytes, int, int]]:
                 _check_last_member(path, fh, offset)
     except WarcError:
         raise
-    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError) as e:
+    except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError, AttributeError) as e:
+        # AttributeError: warcio's parser on a record whose WARC headers are garbled
         text = re.sub(r"[^ -~]+", "?", " ".join(str(e).split()))[:120]
         raise WarcError(
             f"{path}: truncated or corrupt WARC file ({text or type(e).__name__}); "

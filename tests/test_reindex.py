@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.exceptions import WarcError
 from archiver.reindex import reindex
 from archiver.warc import WarcWriter
 from tests.conftest import run_cli
@@ -168,3 +169,19 @@ def test_corrupt_warc_is_one_line_and_leaves_nothing(
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert not out.exists()
     assert not list(out.parent.iterdir())
+
+
+def test_garbage_anywhere_is_an_error_not_a_silent_cut(
+    demo_archive: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """warcio reports a gzip member that breaks mid-way on stderr and reads on; reindex must
+    turn that, and warcio's AttributeError on garbled WARC headers, into a WarcError."""
+    (source,) = sorted((demo_archive / "warc").glob("*.warc.gz"))[:1]
+    data = source.read_bytes()
+    for n, pos in enumerate(range(0, len(data) - 64, len(data) // 25)):
+        warc_dir = tmp_path / f"w{n}"
+        warc_dir.mkdir()
+        (warc_dir / source.name).write_bytes(data[:pos] + b"\xff" * 64 + data[pos + 64 :])
+        with pytest.raises(WarcError):
+            reindex(warc_dir, tmp_path / f"out{n}.db")
+    assert capfd.readouterr().err == ""

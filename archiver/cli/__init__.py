@@ -1,0 +1,23 @@
+"""The ``archiver`` command: each command is one library call; errors are one line and exit 2."""
+
+from __future__ import annotations
+
+import click
+
+from archiver import __version__
+from archiver.cli.archive_tools import browse, extract, reindex
+from archiver.cli.crawling import crawl, demo
+from archiver.cli.errors import CliError
+from archiver.cli.research import export, search, show, stats
+
+__all__ = ["CliError", "main"]
+
+
+@click.group()
+@click.version_option(__version__, prog_name="archiver")
+def main() -> None:
+    """Crawl news outlets, archive every HTTP exchange as WARC, extract and index the articles."""
+
+
+for command in (crawl, demo, search, stats, export, show, extract, reindex, browse):
+    main.add_command(command)

@@ -1,0 +1,74 @@
+"""Commands that work on pages and WARC files directly: ``extract``, ``reindex``, ``browse``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from archiver.archive import Archive
+from archiver.cli.errors import CliError, translate_errors
+from archiver.cli.options import archive_option
+
+
+@click.command()
+@click.argument("page", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--url", help="URL the page was fetched from (default: its file:// URL).")
+@click.option(
+    "--manifest",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help='JSON Lines of {"id", "path", "url"}: extract every case, one output line each.',
+)
+@translate_errors
+def extract(page: Path | None, url: str | None, manifest: Path | None) -> None:
+    """Extract the article of a saved PAGE (.html or .html.gz) and print it as JSON."""
+    from archiver.extract.batch import extract_file, extract_manifest
+
+    if manifest is None:
+        if page is None:
+            raise CliError("give a PAGE file, or --manifest CASES.jsonl for many pages")
+        click.echo(json.dumps(extract_file(page, url), ensure_ascii=False, indent=2))
+        return
+    if page is not None or url is not None:
+        raise CliError("--manifest replaces PAGE and --url: each case gives its own path and url")
+    for case_id, record in extract_manifest(manifest):
+        click.echo(json.dumps({"id": case_id, **record}, ensure_ascii=False))
+
+
+@click.command()
+@click.argument("warc_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Path of the new index (written to a temporary file, renamed when complete).",
+)
+@click.option("--re-extract", is_flag=True, help="Extract pages again; ignore metadata records.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@translate_errors
+def reindex(warc_dir: Path, out: Path, re_extract: bool, force: bool) -> None:
+    """Rebuild an index from the WARC files in WARC_DIR alone (no network, no old index)."""
+    from archiver.reindex import reindex as rebuild_index
+
+    summary = rebuild_index(warc_dir, out, re_extract=re_extract, force=force)
+    click.echo(
+        f"{summary.out}: {summary.captures} captures, {summary.articles} articles "
+        f"({summary.from_metadata} from metadata records, {summary.re_extracted} re-extracted) "
+        f"from {summary.files} WARC files in {summary.elapsed:.1f} s"
+    )
+
+
+@click.command()
+@archive_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
+@translate_errors
+def browse(archive_dir: Path, host: str, port: int) -> None:
+    """Browse the index in Datasette: article facets, and canned queries (search, latest, ...)."""
+    from archiver.browse import serve
+
+    index_path = Archive(archive_dir).index_path
+    if index_path.is_file():
+        click.echo(f"Datasette over {index_path} at http://{host}:{port}/ (Ctrl-C stops it)")
+    serve(index_path, host=host, port=port)

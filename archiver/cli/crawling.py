@@ -1,0 +1,117 @@
+"""The crawling commands: ``crawl`` an outlet, and the self-contained ``demo``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from archiver.archive import Archive
+from archiver.cli.errors import translate_errors
+from archiver.cli.options import archive_option
+from archiver.cli.output import console, err_console, human_bytes, print_hits
+
+if TYPE_CHECKING:  # the crawler is imported by the commands that use it,
+    # so that the index commands start fast
+    from archiver.crawler import CrawlSummary
+
+
+def _crawl_with_progress(outlet: str, archive_dir: Path, **kwargs: Any) -> CrawlSummary:
+    columns = (
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        TextColumn("pages {task.fields[pages]}  articles {task.fields[articles]}"),
+        TextColumn("WARC {task.fields[warc]}"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, transient=False) as progress:
+        task = progress.add_task(f"crawling {outlet}", total=None, pages=0, articles=0, warc="0 B")
+
+        def update(event: str, stats: Mapping[str, Any]) -> None:
+            progress.update(
+                task,
+                pages=stats.get("archiver/pages", 0),
+                articles=stats.get("archiver/articles", 0),
+                warc=human_bytes(stats.get("archiver/warc/bytes_written", 0)),
+            )
+
+        from archiver.crawler import run_crawl
+
+        summary = run_crawl(outlet, archive_dir=archive_dir, progress=update, **kwargs)
+        progress.update(
+            task,
+            description=f"crawled {outlet}",
+            pages=summary.pages,
+            articles=summary.articles,
+            warc=human_bytes(summary.warc_bytes),
+        )
+    return summary
+
+
+def _print_summary(summary: CrawlSummary) -> None:
+    table = Table(title=f"crawl {summary.crawl_id} of {summary.outlet}: {summary.finish_reason}")
+    for column in ("pages", "articles", "WARC bytes", "errors", "elapsed"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        str(summary.pages),
+        str(summary.articles),
+        human_bytes(summary.warc_bytes),
+        str(summary.errors),
+        f"{summary.elapsed:.1f} s",
+    )
+    console.print(table)
+    click.echo(f"WARC files: {summary.warc_dir}/ ({len(summary.warc_files)} written)")
+    for name in summary.warc_files:
+        click.echo(f"  {name}")
+    click.echo(f"Index:      {summary.index_path}")
+
+
+def _setup_logging(verbose: int) -> dict[str, Any]:
+    level = {0: "WARNING", 1: "INFO"}.get(verbose, "DEBUG")
+    return {"LOG_LEVEL": level, "LOG_FORMAT": "%(levelname)s %(name)s: %(message)s"}
+
+
+@click.command()
+@click.argument("outlet")
+@archive_option
+@click.option(
+    "--outlets", "outlets_file", type=click.Path(dir_okay=False), help="TOML file of outlets."
+)
+@click.option("--max-articles", type=click.IntRange(min=1), help="Stop after this many articles.")
+@click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
+@translate_errors
+def crawl(
+    outlet: str, archive_dir: Path, outlets_file: str | None, max_articles: int | None, verbose: int
+) -> None:
+    """Crawl OUTLET: section pages, pagination, articles; archive and index everything."""
+    overrides = _setup_logging(verbose)
+    summary = _crawl_with_progress(
+        outlet,
+        archive_dir,
+        outlets_file=outlets_file,
+        max_articles=max_articles,
+        overrides=overrides,
+    )
+    _print_summary(summary)
+
+
+@click.command()
+@archive_option
+@click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
+@translate_errors
+def demo(archive_dir: Path, verbose: int) -> None:
+    """Serve the bundled demo outlet on 127.0.0.1, crawl it, and show what was archived."""
+    overrides = _setup_logging(verbose)
+    summary = _crawl_with_progress("demo", archive_dir, overrides=overrides)
+    _print_summary(summary)
+    query = "human rights"
+    hits = Archive(archive_dir).search(f'"{query}"', limit=3)
+    click.echo()
+    click.echo(f'Sample query: archiver search "{query}" --archive {archive_dir}')
+    print_hits(hits)
+    if hits:
+        click.echo(f"Archived page: archiver show {hits[0]['url']} --archive {archive_dir}")

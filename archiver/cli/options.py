@@ -1,0 +1,53 @@
+"""Options that several commands share, and the parsing of their values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import click
+
+from archiver.cli.errors import CliError
+from archiver.index import ArticleFilter
+from archiver.index.query import MAX_LIMIT, check_limit
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+archive_option = click.option(
+    "--archive",
+    "archive_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("archive"),
+    show_default=True,
+    help="Archive directory: WARC files in DIR/warc, the index in DIR/index.db.",
+)
+
+
+def filter_options(func: Callable[P, R]) -> Callable[P, R]:
+    """The article filters that search and export share."""
+    options = [
+        click.option("--outlet", help="Only this outlet's articles."),
+        click.option("--author", help="Only articles by this author (whole name, any case)."),
+        click.option("--section", help="Only articles in this section (at any depth)."),
+        click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this date."),
+        click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this date."),
+        click.option("--lang", help="Only articles in this language (en, de, ...)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def article_filter(**values: str | None) -> ArticleFilter:
+    """The ``ArticleFilter`` built from the values of ``filter_options``."""
+    return ArticleFilter(**values)
+
+
+def parse_limit(text: str) -> int:
+    """The value of ``--limit`` as a number in range, or a one-line error."""
+    try:
+        return check_limit(int(text))
+    except ValueError:
+        raise CliError(f"--limit {text!r} is not a number: give 1 to {MAX_LIMIT}") from None

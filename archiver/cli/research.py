@@ -1,0 +1,193 @@
+"""The research commands: ``search``, ``stats`` and ``export`` the index, ``show`` a capture."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from archiver.archive import Archive
+from archiver.cli.errors import CliError, translate_errors
+from archiver.cli.options import archive_option, article_filter, filter_options, parse_limit
+from archiver.cli.output import SEARCH_FIELDS, emit_records, err_console, print_hits
+from archiver.index import IndexStats
+from archiver.index.export import FORMATS, export_format, write_articles
+from archiver.index.plot import plot_stats
+from archiver.index.query import MAX_LIMIT
+from archiver.index.stats import FIELDS
+
+
+@click.command()
+@click.argument("query")
+@archive_option
+@filter_options
+@click.option(
+    "--limit", default="20", show_default=True, help=f"At most this many (1-{MAX_LIMIT})."
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "jsonl", "csv"]),
+    default="table",
+    show_default=True,
+)
+@translate_errors
+def search(
+    query: str,
+    archive_dir: Path,
+    outlet: str | None,
+    author: str | None,
+    section: str | None,
+    since: str | None,
+    until: str | None,
+    lang: str | None,
+    limit: str,
+    fmt: str,
+) -> None:
+    """Full-text search of the archived articles (SQLite FTS5 syntax: words, "phrases", OR, NOT)."""
+    filters = article_filter(
+        outlet=outlet, author=author, section=section, since=since, until=until, lang=lang
+    )
+    hits = Archive(archive_dir).search(query, limit=parse_limit(limit), filters=filters)
+    if fmt != "table":
+        emit_records([{k: h[k] for k in (*SEARCH_FIELDS, "snippet", "rank")} for h in hits], fmt)
+        return
+    if not hits:
+        err_console.print(f"no article matches {query!r}")
+        return
+    print_hits(hits)
+
+
+def _print_stats(stats: IndexStats) -> None:
+    click.echo("Articles per outlet")
+    click.echo(f"  {'outlet':<16} {'articles':>8} {'crawls':>6}  published")
+    for o in stats.outlets:
+        span = f"{o['first_published'] or '?'} .. {o['last_published'] or '?'}"
+        click.echo(f"  {o['outlet'] or '-':<16} {o['articles']:>8} {o['crawls']:>6}  {span}")
+    click.echo()
+    click.echo("Articles per day (published)")
+    for d in stats.days:
+        click.echo(f"  {d['day']}  {d['outlet'] or '-':<16} {d['articles']:>6}")
+    click.echo()
+    click.echo("Field fill rate (% of articles that have it)")
+    click.echo(f"  {'field':<14}" + "".join(f" {f['outlet'] or '-':>10}" for f in stats.fill))
+    for field in FIELDS:
+        click.echo(f"  {field:<14}" + "".join(f" {f[field]:>9.0f}%" for f in stats.fill))
+    for drop in stats.drops:
+        click.echo(f"WARNING: {drop.message()}")
+
+
+@click.command()
+@archive_option
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--plot",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also draw articles per day and fill rates per crawl into this PNG file.",
+)
+@translate_errors
+def stats(archive_dir: Path, fmt: str, plot: Path | None) -> None:
+    """Articles per outlet and per day, field fill rates, and warnings when they drop."""
+    result = Archive(archive_dir).stats()
+    if plot is not None:  # first, so that a bad path fails before anything is printed
+        try:
+            plot_stats(result, plot)
+        except OSError as e:
+            raise CliError(f"cannot write the plot to {plot}: {e.strerror or e}") from e
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_stats(result)
+    if plot is not None:
+        err_console.print(f"plot written to {plot}")
+
+
+@click.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@archive_option
+@click.option("--query", help="Only articles matching this full-text query (FTS5 syntax).")
+@filter_options
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), help="Default: from the suffix of OUT."
+)
+@translate_errors
+def export(
+    out: Path,
+    archive_dir: Path,
+    query: str | None,
+    outlet: str | None,
+    author: str | None,
+    section: str | None,
+    since: str | None,
+    until: str | None,
+    lang: str | None,
+    fmt: str | None,
+) -> None:
+    """Write the archived articles (all, or those matching the filters) to OUT: JSONL, CSV or
+    Parquet."""
+    chosen = export_format(out, fmt)
+    filters = article_filter(
+        outlet=outlet, author=author, section=section, since=since, until=until, lang=lang
+    )
+    rows = list(Archive(archive_dir).export(query, filters=filters))
+    try:
+        n = write_articles(rows, out, chosen)
+    except OSError as e:
+        raise CliError(f"cannot write {out}: {e.strerror or e}; check the directory") from e
+    err_console.print(f"{n} articles written to {out} ({chosen})")
+
+
+def _print_article(article: dict[str, Any]) -> None:
+    byline = article["byline"] or "; ".join(article["authors"])
+    for label, value in (
+        ("Title", article["title"]),
+        ("Byline", byline),
+        ("Published", article["published"]),
+        ("Dateline", article["dateline_raw"]),
+        ("Section", " > ".join(article["section"])),
+    ):
+        click.echo(f"{label + ':':<11}{value or ''}")
+    click.echo()
+    click.echo(article["body"] or "")
+
+
+@click.command()
+@click.argument("url")
+@archive_option
+@click.option("--headers", is_flag=True, help="Print the archived status line and headers first.")
+@click.option("--raw", is_flag=True, help="Write the archived HTTP response byte for byte.")
+@click.option("--text", is_flag=True, help="Print the extracted article from the index.")
+@click.option("--history", is_flag=True, help="List every capture of URL.")
+@translate_errors
+def show(url: str, archive_dir: Path, headers: bool, raw: bool, text: bool, history: bool) -> None:
+    """Print the archived response of URL (its latest capture), read back from the WARC file."""
+    modes = [name for name, on in (("--raw", raw), ("--text", text), ("--history", history)) if on]
+    if len(modes) > 1 or (modes and headers):
+        chosen = " and ".join([*modes, *(["--headers"] if headers else [])])
+        raise CliError(f"{chosen} cannot be combined: give one of --raw, --text, --history")
+    archive = Archive(archive_dir)
+    if text:
+        _print_article(archive.article(url))
+        return
+    if history:
+        click.echo("captured_at\tstatus\twarc_file\toffset\trecord_id\tpayload_digest")
+        for c in archive.history(url):
+            fields = ("captured_at", "status", "warc_file", "warc_offset", "record_id")
+            click.echo("\t".join(str(c[k]) for k in (*fields, "payload_digest")))
+        return
+    out = sys.stdout.buffer
+    if raw:
+        out.write(archive.raw_http(url))
+        out.flush()
+        return
+    _row, response = archive.latest_capture(url)
+    if headers:
+        lines = [response.status_line, *(f"{k}: {v}" for k, v in response.headers)]
+        out.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace"))
+    out.write(response.payload)
+    out.flush()
