@@ -5,8 +5,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ARCHIVE ?= archive
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Debian packages the tests need (installed by `make sysdeps` when running as root, as CI does).
+APT_PACKAGES :=
 
-.PHONY: demo test lint format verify eval clean
+.PHONY: demo test lint format verify eval clean sysdeps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +21,16 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/archiver demo --archive $(ARCHIVE)
 
-test: lint
+test: lint sysdeps
 	$(BIN)/python -m pytest
+
+sysdeps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "installing system packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	else echo "missing system packages:$$missing (run: sudo apt-get install$$missing)"; exit 1; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check archiver spiders tests
