@@ -251,8 +251,11 @@ def test_v1_archive_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
     make_v1(path)
     ix = ArchiveIndex(path)
     try:
-        assert ix.db["meta"].get("schema_version")["value"] == str(SCHEMA_VERSION) == "2"
+        assert ix.db["meta"].get("schema_version")["value"] == str(SCHEMA_VERSION) == "3"
         assert ix.count("articles") == 2 and ix.count("crawls") == 1
+        assert ix.count("article_tags") == 0
+        old = ix.find_article("http://demo-insight.test/old/")
+        assert old["tags"] == [] and old["images"] == [] and old["is_paywalled"] is None
         assert list(ix.db.execute("select author, position from article_authors")) == [
             ("Amina Rahimova", 0),
             ("Bo Li", 1),
@@ -300,13 +303,42 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
 
 def test_link_tables_follow_add_article(index: ArchiveIndex) -> None:
     crawl = index.start_crawl("demo")
-    row_id = add(index, 1, crawl, title="t", body="b", authors=["A", "B"], section=["X", "Y"])
-    add(index, 1, crawl, title="t", body="b", authors=["C"], section=["Z"])
+    row_id = add(
+        index, 1, crawl, title="t", body="b", authors=["A", "B"], section=["X", "Y"], tags=["p"]
+    )
+    add(index, 1, crawl, title="t", body="b", authors=["C"], section=["Z"], tags=["q", " "])
     authors = list(index.db.execute("select * from article_authors"))
     assert authors == [(row_id, "C", 0)]
     assert list(index.db.execute("select * from article_sections")) == [(row_id, "Z", 0)]
+    assert list(index.db.execute("select * from article_tags")) == [(row_id, "q", 0)]
     index.db.execute("delete from articles where id = ?", [row_id])
     assert index.count("article_authors") == index.count("article_sections") == 0
+    assert index.count("article_tags") == 0
+
+
+def test_tags_images_and_paywall_round_trip_and_filter(index: ArchiveIndex) -> None:
+    crawl = index.start_crawl("demo")
+    image = {"url": "http://demo-insight.test/a.jpg", "caption": "A caption"}
+    add(
+        index,
+        1,
+        crawl,
+        title="Plan",
+        body="human rights plan",
+        tags=["Human Rights", "Kazakhstan"],
+        images=[image],
+        is_paywalled=False,
+    )
+    add(index, 2, crawl, title="Other", body="human rights other", is_paywalled=True)
+    row = index.find_article("http://demo-insight.test/article-1/")
+    assert row["tags"] == ["Human Rights", "Kazakhstan"]
+    assert row["images"] == [image] and row["is_paywalled"] is False
+    hits = index.search("rights", filters=ArticleFilter(tag="human rights"))
+    assert [h["title"] for h in hits] == ["Plan"]
+    exported = {r["title"]: r for r in index.export(filters=ArticleFilter())}
+    assert exported["Plan"]["tags"] == ["Human Rights", "Kazakhstan"]
+    assert exported["Plan"]["images"] == [image]
+    assert exported["Other"]["is_paywalled"] is True and exported["Other"]["tags"] == []
 
 
 def documented_columns() -> dict[str, set[str]]:

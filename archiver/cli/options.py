@@ -31,6 +31,7 @@ def filter_options(func: Callable[P, R]) -> Callable[P, R]:
         click.option("--outlet", help="Only this outlet's articles."),
         click.option("--author", help="Only articles by this author (whole name, any case)."),
         click.option("--section", help="Only articles in this section (at any depth)."),
+        click.option("--tag", help="Only articles with this tag (whole tag, any case)."),
         click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this date."),
         click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this date."),
         click.option("--lang", help="Only articles in this language (en, de, ...)."),

@@ -41,6 +41,7 @@ def search(
     outlet: str | None,
     author: str | None,
     section: str | None,
+    tag: str | None,
     since: str | None,
     until: str | None,
     lang: str | None,
@@ -49,7 +50,13 @@ def search(
 ) -> None:
     """Full-text search of the archived articles (SQLite FTS5 syntax: words, "phrases", OR, NOT)."""
     filters = article_filter(
-        outlet=outlet, author=author, section=section, since=since, until=until, lang=lang
+        outlet=outlet,
+        author=author,
+        section=section,
+        tag=tag,
+        since=since,
+        until=until,
+        lang=lang,
     )
     hits = Archive(archive_dir).search(query, limit=parse_limit(limit), filters=filters)
     if fmt != "table":
@@ -123,6 +130,7 @@ def export(
     outlet: str | None,
     author: str | None,
     section: str | None,
+    tag: str | None,
     since: str | None,
     until: str | None,
     lang: str | None,
@@ -132,7 +140,13 @@ def export(
     Parquet."""
     chosen = export_format(out, fmt)
     filters = article_filter(
-        outlet=outlet, author=author, section=section, since=since, until=until, lang=lang
+        outlet=outlet,
+        author=author,
+        section=section,
+        tag=tag,
+        since=since,
+        until=until,
+        lang=lang,
     )
     rows = list(Archive(archive_dir).export(query, filters=filters))
     try:

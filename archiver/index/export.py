@@ -14,7 +14,7 @@ from archiver.index.query import EXPORT_COLUMNS
 
 FORMATS = ("jsonl", "csv", "parquet")
 _SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv", ".parquet": "parquet"}
-_LISTS = ("authors", "section")
+_LISTS = ("authors", "section", "tags")
 _INTS = ("id", "word_count", "crawl_id")
 
 
@@ -31,6 +31,14 @@ def export_format(out: Path, given: str | None) -> str:
         ) from None
 
 
+def _csv_value(key: str, value: Any) -> Any:
+    if key in _LISTS:
+        return "; ".join(value)
+    if key == "images":
+        return json.dumps(value, ensure_ascii=False) if value else ""
+    return value
+
+
 def write_articles(rows: Iterable[dict[str, Any]], out: Path, fmt: str) -> int:
     """Write ``rows`` to ``out`` in ``fmt``; returns how many were written."""
     if fmt == "jsonl":
@@ -45,19 +53,17 @@ def write_articles(rows: Iterable[dict[str, Any]], out: Path, fmt: str) -> int:
             writer = csv.DictWriter(fh, fieldnames=EXPORT_COLUMNS)
             writer.writeheader()
             for n, row in enumerate(rows, 1):  # noqa: B007 - n is the count
-                writer.writerow({k: "; ".join(v) if k in _LISTS else v for k, v in row.items()})
+                writer.writerow({k: _csv_value(k, v) for k, v in row.items()})
         return n
     if fmt == "parquet":
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        fields = [
-            pa.field(
-                c,
-                pa.list_(pa.string()) if c in _LISTS else pa.int64() if c in _INTS else pa.string(),
-            )
-            for c in EXPORT_COLUMNS
-        ]
+        image = pa.struct([("url", pa.string()), ("caption", pa.string())])
+        types = {c: pa.list_(pa.string()) for c in _LISTS}
+        types.update({c: pa.int64() for c in _INTS})
+        types.update({"images": pa.list_(image), "is_paywalled": pa.bool_()})
+        fields = [pa.field(c, types.get(c, pa.string())) for c in EXPORT_COLUMNS]
         data = list(rows)
         pq.write_table(pa.Table.from_pylist(data, schema=pa.schema(fields)), out)
         return len(data)

@@ -32,6 +32,7 @@ EXPORT_COLUMNS = (
     "published",
     "modified",
     "section",
+    "tags",
     "language",
     "dateline_raw",
     "dateline_place",
@@ -41,10 +42,13 @@ EXPORT_COLUMNS = (
     "description",
     "body",
     "word_count",
+    "images",
+    "is_paywalled",
     "record_id",
     "crawl_id",
 )
-"""Columns of an exported article, in order; ``authors`` and ``section`` are lists."""
+"""Columns of an exported article, in order; ``authors``, ``section``, ``tags`` are lists of
+names, ``images`` a list of ``{"url", "caption"}``, ``is_paywalled`` true, false or null."""
 
 
 def _check_date(name: str, value: str | None) -> str | None:
@@ -70,6 +74,8 @@ class ArticleFilter:
     """An author's name, whole, any case (``amina rahimova``)."""
     section: str | None = None
     """A section at any depth of the article's path, whole, any case (``Asia``)."""
+    tag: str | None = None
+    """A tag of the article, whole, any case (``human rights``)."""
     since: str | None = None
     """Published on or after this ISO date."""
     until: str | None = None
@@ -87,7 +93,7 @@ class ArticleFilter:
             raise IndexQueryError(
                 f"--lang {self.lang!r} is not a language code: give one like en, de or pt-BR"
             )
-        for name in ("author", "section"):
+        for name in ("author", "section", "tag"):
             value = getattr(self, name)
             if value is not None and not value.strip():
                 raise IndexQueryError(f"--{name} is empty: give a name, or leave the option out")
@@ -115,6 +121,11 @@ class ArticleFilter:
                 "a.id in (select article_id from article_sections where section = ? collate nocase)"
             )
             params.append(self.section.strip())
+        if self.tag is not None:
+            clauses.append(
+                "a.id in (select article_id from article_tags where tag = ? collate nocase)"
+            )
+            params.append(self.tag.strip())
         if self.since is not None:
             clauses.append("substr(a.published, 1, 10) >= ?")
             params.append(self.since)
@@ -157,9 +168,11 @@ def _execute(
 
 
 def _decode_lists(row: dict[str, Any]) -> dict[str, Any]:
-    for key in ("authors", "section"):
+    for key in ("authors", "section", "tags", "images"):
         if key in row:
             row[key] = json.loads(row[key] or "[]")
+    if row.get("is_paywalled") is not None:
+        row["is_paywalled"] = bool(row["is_paywalled"])
     return row
 
 

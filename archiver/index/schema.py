@@ -19,7 +19,7 @@ from archiver.exceptions import ArchiverError
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The schema version this archiver writes; older indexes are migrated up to it on open."""
 
 FTS_COLUMNS = ("title", "body", "byline")
@@ -135,10 +135,34 @@ def _v2_link_tables(conn: sqlite3.Connection) -> None:
         )
 
 
+def _v3_tags_images_paywall(conn: sqlite3.Connection) -> None:
+    """Tags (JSON list, and rows in ``article_tags``), images (JSON list), the paywall flag."""
+    conn.execute("ALTER TABLE articles ADD COLUMN tags TEXT")
+    conn.execute("ALTER TABLE articles ADD COLUMN images TEXT")
+    conn.execute("ALTER TABLE articles ADD COLUMN is_paywalled INTEGER")
+    conn.execute(
+        "CREATE TABLE article_tags ("
+        " article_id INTEGER NOT NULL REFERENCES articles(id),"
+        " tag TEXT NOT NULL,"
+        " position INTEGER NOT NULL,"
+        " PRIMARY KEY (article_id, position))"
+    )
+    conn.execute("CREATE INDEX idx_article_tags_tag ON article_tags (tag)")
+    conn.execute("DROP TRIGGER articles_links_ad")
+    conn.execute(
+        "CREATE TRIGGER articles_links_ad AFTER DELETE ON articles BEGIN"
+        " DELETE FROM article_authors WHERE article_id = old.id;"
+        " DELETE FROM article_sections WHERE article_id = old.id;"
+        " DELETE FROM article_tags WHERE article_id = old.id;"
+        " END"
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: dict[int, Migration] = {
     2: _v2_link_tables,
+    3: _v3_tags_images_paywall,
 }
 """Migration functions keyed by the schema version each produces, applied in order."""
 

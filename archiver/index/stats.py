@@ -22,6 +22,8 @@ FIELDS: dict[str, str] = {
     "published": "coalesce(a.published, '') != ''",
     "dateline": "coalesce(a.dateline_raw, '') != ''",
     "section": "exists (select 1 from article_sections x where x.article_id = a.id)",
+    "tags": "exists (select 1 from article_tags x where x.article_id = a.id)",
+    "images": "coalesce(a.images, '[]') != '[]'",
     "language": "coalesce(a.language, '') != ''",
     "canonical_url": "coalesce(a.canonical_url, '') != ''",
 }

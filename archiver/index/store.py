@@ -183,6 +183,9 @@ class ArchiveIndex:
             "published": article.published,
             "modified": article.modified,
             "section": json.dumps(article.section, ensure_ascii=False),
+            "tags": json.dumps(article.tags, ensure_ascii=False),
+            "images": json.dumps(article.images, ensure_ascii=False),
+            "is_paywalled": None if article.is_paywalled is None else int(article.is_paywalled),
             "language": article.language,
             "site_name": article.site_name,
             "description": article.description,
@@ -204,11 +207,13 @@ class ArchiveIndex:
         )
         authors = [(i, a.strip()) for i, a in enumerate(article.authors) if a.strip()]
         sections = [(i, s.strip()) for i, s in enumerate(article.section) if s.strip()]
+        tags = [(i, t.strip()) for i, t in enumerate(article.tags) if t.strip()]
         conn = self.db.conn
         with self.transaction():  # the row and its link rows in one transaction
             article_id = int(conn.execute(upsert, list(row.values())).fetchone()[0])
             conn.execute("delete from article_authors where article_id = ?", [article_id])
             conn.execute("delete from article_sections where article_id = ?", [article_id])
+            conn.execute("delete from article_tags where article_id = ?", [article_id])
             conn.executemany(
                 "insert into article_authors (article_id, author, position) values (?, ?, ?)",
                 [(article_id, name, i) for i, name in authors],
@@ -216,6 +221,10 @@ class ArchiveIndex:
             conn.executemany(
                 "insert into article_sections (article_id, section, depth) values (?, ?, ?)",
                 [(article_id, name, i) for i, name in sections],
+            )
+            conn.executemany(
+                "insert into article_tags (article_id, tag, position) values (?, ?, ?)",
+                [(article_id, name, i) for i, name in tags],
             )
         return article_id
 
@@ -230,6 +239,10 @@ class ArchiveIndex:
         row = rows[0]
         row["authors"] = json.loads(row["authors"] or "[]")
         row["section"] = json.loads(row["section"] or "[]")
+        row["tags"] = json.loads(row["tags"] or "[]")
+        row["images"] = json.loads(row["images"] or "[]")
+        if row["is_paywalled"] is not None:
+            row["is_paywalled"] = bool(row["is_paywalled"])
         return row
 
     def count(self, table: str) -> int:
