@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -368,3 +369,71 @@ def test_every_table_and_column_is_documented(index: ArchiveIndex) -> None:
         missing = columns - documented[table]
         assert not missing, f"{table} columns {sorted(missing)} are not in docs/index.md"
     assert "schema_version" in (REPO / "docs" / "index.md").read_text()
+
+
+def sample_articles(n: int) -> list[Article]:
+    return [
+        Article(
+            url=f"http://demo-insight.test/bulk-{i}/",
+            outlet="demo",
+            title=f"Plan number {i}",
+            body=f"human rights plan {i}\n\nsecond paragraph about trade {i % 3}",
+            authors=["Amina Rahimova", "Bo Li"][: 1 + i % 2],
+            section=["World", "Asia"],
+            tags=["rights"] if i % 2 else [],
+            published=f"2023-12-{1 + i % 28:02d}",
+        )
+        for i in range(n)
+    ]
+
+
+def table_dump(ix: ArchiveIndex) -> dict[str, list[tuple[object, ...]]]:
+    tables = ("articles", "article_authors", "article_sections", "article_tags")
+    dump = {t: list(ix.db.execute(f"select * from {t} order by 1, 2")) for t in tables}
+    indexed_at = [c[1] for c in ix.db.execute("pragma table_info('articles')")].index("indexed_at")
+    dump["articles"] = [r[:indexed_at] + r[indexed_at + 1 :] for r in dump["articles"]]
+    return dump
+
+
+def test_bulk_load_writes_what_add_article_writes(tmp_path: Path) -> None:
+    one_by_one = ArchiveIndex(tmp_path / "a.db")
+    bulk = ArchiveIndex(tmp_path / "b.db")
+    try:
+        for article in sample_articles(30):
+            one_by_one.add_article(article, crawl_id=None)
+        assert bulk.bulk_load(sample_articles(30)) == 30
+        assert table_dump(bulk) == table_dump(one_by_one)
+        bulk.db.execute("insert into articles_fts (articles_fts) values ('integrity-check')")
+        for query in ("rights", "trade", '"plan number"'):
+            assert bulk.search(query, limit=50) == one_by_one.search(query, limit=50)
+        # the full-text triggers are back: a later add_article is searchable
+        bulk.add_article(
+            Article(url="http://x.test/late/", outlet="demo", body="zebra"), crawl_id=None
+        )
+        assert [h["url"] for h in bulk.search("zebra")] == ["http://x.test/late/"]
+        with pytest.raises(ArchiverError, match="needs an empty index"):
+            bulk.bulk_load(sample_articles(1))
+    finally:
+        one_by_one.close()
+        bulk.close()
+
+
+def test_failed_bulk_load_leaves_the_index_empty(tmp_path: Path) -> None:
+    ix = ArchiveIndex(tmp_path / "i.db")
+
+    def broken() -> Iterator[Article]:
+        yield from sample_articles(5)
+        raise RuntimeError("generator failed")
+
+    try:
+        with pytest.raises(RuntimeError):
+            ix.bulk_load(broken())
+        assert ix.count("articles") == ix.count("article_authors") == 0
+        triggers = {
+            r[0] for r in ix.db.execute("select name from sqlite_master where type='trigger'")
+        }
+        assert {"articles_ai", "articles_ad", "articles_au"} <= triggers
+        ix.add_article(sample_articles(1)[0], crawl_id=None)
+        assert len(ix.search("rights")) == 1
+    finally:
+        ix.close()
