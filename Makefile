@@ -1,4 +1,4 @@
-# make demo | make test | make lint | make verify | make eval — `make` creates .venv itself when missing.
+# make demo | make test | make lint | make verify | make eval | make bench — `make` creates .venv itself when missing.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +8,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the tests need (installed by `make sysdeps` when running as root, as CI does).
 APT_PACKAGES :=
 
-.PHONY: demo test lint format verify eval clean sysdeps
+.PHONY: demo test lint format verify eval bench clean sysdeps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ format: $(STAMP)
 
 verify: $(STAMP)
 	../shared/tools/verify_archive/verify_archive.sh $(ARCHIVE)/warc
+
+# make bench [QUICK=1]: benchmarks, printed as ratios against baselines of the same run
+bench: $(STAMP)
+	$(BIN)/python -m archiver.bench $(if $(QUICK),--quick)
 
 eval: $(STAMP)
 	$(BIN)/python -m archiver.evaluation --corpus ../shared/corpus

@@ -14,6 +14,7 @@ from archiver.exceptions import ArchiverError, IndexQueryError, NotFoundError
 from archiver.index import MIGRATIONS, SCHEMA_VERSION, ArchiveIndex, ArticleFilter
 from archiver.index.schema import apply_migration
 from archiver.items import Article, CaptureRef, Dateline
+from tests.conftest import run_cli
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -437,3 +438,27 @@ def test_failed_bulk_load_leaves_the_index_empty(tmp_path: Path) -> None:
         assert len(ix.search("rights")) == 1
     finally:
         ix.close()
+
+
+def test_readers_work_while_a_writer_holds_a_transaction(tmp_path: Path) -> None:
+    """WAL: `archiver search` in another process answers from the last commit while a crawl's
+    batch is open, and sees the batch once it commits; nothing waits on the writer."""
+    archive = tmp_path / "archive"
+    writer = ArchiveIndex(archive / "index.db")
+    try:
+        writer.bulk_load(sample_articles(20))
+        with writer.transaction():
+            writer.add_article(
+                Article(url="http://demo-insight.test/new/", outlet="demo", body="zebra rights"),
+                crawl_id=None,
+            )
+            during = run_cli("search", "rights", "--archive", archive, "--format", "json")
+            zebra_during = run_cli("search", "zebra", "--archive", archive, "--format", "json")
+        after = run_cli("search", "zebra", "--archive", archive, "--format", "json")
+    finally:
+        writer.close()
+    assert during.returncode == 0, during.stderr
+    assert len(json.loads(during.stdout)) == 20
+    assert zebra_during.returncode == 0 and json.loads(zebra_during.stdout) == []
+    assert after.returncode == 0
+    assert [h["url"] for h in json.loads(after.stdout)] == ["http://demo-insight.test/new/"]

@@ -147,7 +147,12 @@ def _v3_tags_images_paywall(conn: sqlite3.Connection) -> None:
         " position INTEGER NOT NULL,"
         " PRIMARY KEY (article_id, position))"
     )
-    conn.execute("CREATE INDEX idx_article_tags_tag ON article_tags (tag)")
+    conn.execute("CREATE INDEX idx_article_tags_tag ON article_tags (tag COLLATE NOCASE)")
+    # filters compare names in any case: indexes in that collation, so a filter is a lookup
+    for table, column in (("article_authors", "author"), ("article_sections", "section")):
+        conn.execute(
+            f"CREATE INDEX idx_{table}_{column}_nocase ON {table} ({column} COLLATE NOCASE)"
+        )  # identifiers from the tuple above
     conn.execute("DROP TRIGGER articles_links_ad")
     conn.execute(
         "CREATE TRIGGER articles_links_ad AFTER DELETE ON articles BEGIN"

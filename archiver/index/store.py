@@ -27,6 +27,9 @@ def utcnow() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+CACHE_KIB = 64 * 1024
+MMAP_BYTES = 256 * 1024 * 1024
+
 LINK_TABLES = ("article_authors", "article_sections", "article_tags")
 """The tables that hold an article's lists as rows, keyed by ``article_id``."""
 
@@ -64,6 +67,10 @@ class ArchiveIndex:
             # WAL + NORMAL: a commit does not wait for fsync; the database stays consistent
             # and the WARC files, not the index, are the archive of record.
             self.db.execute("pragma synchronous = normal")
+            # a 64 MB page cache and memory-mapped reads: searches of a large index read the
+            # same FTS doclist pages again and again
+            self.db.execute(f"pragma cache_size = -{CACHE_KIB}")
+            self.db.execute(f"pragma mmap_size = {MMAP_BYTES}")
             self._depth = 0
             ensure_schema(self.db, where=str(self.path))
         except (sqlite3.DatabaseError, OSError) as e:
