@@ -18,7 +18,8 @@ from twisted.python.failure import Failure
 from archiver import settings as default_settings
 from archiver import signals as archiver_signals
 from archiver.exceptions import ArchiverError, ConfigError
-from archiver.outlets import get_outlet
+from archiver.locks import outlet_lock
+from archiver.outlets import Outlet, get_outlet
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +79,22 @@ def run_crawl(
     progress: ProgressHook | None = None,
 ) -> CrawlSummary:
     """Crawl one outlet into ``archive_dir`` and return the summary. One crawl per process."""
-    from spiders.news import SectionSpider
-
     outlet = get_outlet(outlet_name, outlets_file)
     warc_dir = check_archive_dir(archive_dir)
+    with outlet_lock(archive_dir, outlet.name):  # one crawl per outlet and archive at a time
+        return _crawl_locked(outlet, warc_dir, archive_dir, max_articles, overrides, progress)
+
+
+def _crawl_locked(
+    outlet: Outlet,
+    warc_dir: Path,
+    archive_dir: str | Path,
+    max_articles: int | None,
+    overrides: Mapping[str, Any] | None,
+    progress: ProgressHook | None,
+) -> CrawlSummary:
+    from spiders.news import SectionSpider
+
     settings = build_settings(archive_dir, {"ARCHIVER_OUTLET": outlet.name, **(overrides or {})})
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(SectionSpider)

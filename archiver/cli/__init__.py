@@ -6,7 +6,7 @@ import click
 
 from archiver import __version__
 from archiver.cli.archive_tools import browse, extract, reindex
-from archiver.cli.crawling import crawl, demo
+from archiver.cli.crawling import crawl, demo, schedule
 from archiver.cli.errors import CliError
 from archiver.cli.research import export, search, show, stats
 
@@ -19,5 +19,5 @@ def main() -> None:
     """Crawl news outlets, archive every HTTP exchange as WARC, extract and index the articles."""
 
 
-for command in (crawl, demo, search, stats, export, show, extract, reindex, browse):
+for command in (crawl, demo, schedule, search, stats, export, show, extract, reindex, browse):
     main.add_command(command)

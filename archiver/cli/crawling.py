@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,8 @@ from archiver.archive import Archive
 from archiver.cli.errors import translate_errors
 from archiver.cli.options import archive_option
 from archiver.cli.output import console, err_console, human_bytes, print_hits
+from archiver.outlets import load_outlets
+from archiver.scheduler import Scheduler
 
 if TYPE_CHECKING:  # the crawler is imported by the commands that use it,
     # so that the index commands start fast
@@ -115,3 +118,37 @@ def demo(archive_dir: Path, verbose: int) -> None:
     print_hits(hits)
     if hits:
         click.echo(f"Archived page: archiver show {hits[0]['url']} --archive {archive_dir}")
+
+
+@click.command()
+@archive_option
+@click.option(
+    "--outlets",
+    "outlets_file",
+    type=click.Path(dir_okay=False),
+    help="TOML file of outlets; those with a `schedule` (cron expression, UTC) are crawled.",
+)
+@click.option("--once", is_flag=True, help="Start the crawls due now, then exit (cron, timers).")
+@translate_errors
+def schedule(archive_dir: Path, outlets_file: str | None, once: bool) -> None:
+    """Crawl each outlet whenever its cron `schedule` falls due (stop with SIGTERM or Ctrl-C)."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(message)s", level=logging.INFO)
+    scheduler = Scheduler(archive_dir, load_outlets(outlets_file), outlets_file=outlets_file)
+    with scheduler.signals_stop():
+        if once:
+            runs = scheduler.run_due()
+        else:
+            click.echo(
+                f"scheduling {', '.join(scheduler.schedules)} into {archive_dir}; "
+                "stop with Ctrl-C or SIGTERM (the running crawl finishes its WARC files)"
+            )
+            scheduler.run_forever()
+            runs = []
+    if once and not runs:
+        click.echo(f"nothing due; next crawl at {scheduler.next_due().isoformat()}")
+    for run in runs:
+        took = (run.finished - run.started).total_seconds()
+        outcome = "finished" if run.returncode == 0 else f"failed (exit {run.returncode})"
+        click.echo(f"{run.outlet}: {outcome} in {took:.1f} s; log {run.log}")
+    if any(run.returncode for run in runs):
+        raise SystemExit(1)

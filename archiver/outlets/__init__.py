@@ -46,6 +46,8 @@ class Outlet:
     """``{host: "ip:port"}``: reach these hosts through that address."""
     demo: bool = False
     """Served by the bundled demo server, which the crawl starts itself."""
+    schedule: str | None = None
+    """Cron expression (``"0 */6 * * *"``, UTC) of when ``archiver schedule`` crawls it."""
 
     @property
     def article_regex(self) -> re.Pattern[str] | None:
@@ -82,10 +84,23 @@ def _build(name: str, table: dict[str, Any], source: str) -> Outlet:
             raise ConfigError(
                 f"{source}: outlet {name!r}: article_pattern is not a valid regex ({e})"
             ) from e
+    if values.get("schedule") is not None:
+        schedule = values["schedule"]
+        if not isinstance(schedule, str) or not _valid_cron(schedule):
+            raise ConfigError(
+                f"{source}: outlet {name!r}: schedule {schedule!r} is not a cron expression; "
+                'give five fields (minute hour day month weekday), e.g. "0 * * * *" for hourly'
+            )
     try:
         return Outlet(name=name, **values)
     except TypeError as e:
         raise ConfigError(f"{source}: outlet {name!r}: {e}") from e
+
+
+def _valid_cron(expression: str) -> bool:
+    from croniter import croniter
+
+    return len(expression.split()) == 5 and bool(croniter.is_valid(expression))
 
 
 def load_outlets(path: str | Path | None = None) -> dict[str, Outlet]:

@@ -1,0 +1,65 @@
+"""One crawl per outlet and archive at a time: an exclusive ``flock`` on
+``ARCHIVE/locks/OUTLET.lock``.
+
+The kernel releases a ``flock`` when its process ends, however it ends (exit, crash, SIGKILL), so
+a crashed crawl leaves no stale lock for anyone to clean up; the lock file keeps the holder's pid
+for the error message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from archiver.exceptions import ArchiverError
+
+
+def safe_name(name: str) -> str:
+    """``name`` as one file name inside a directory: no separators, no leading dot."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name).lstrip(".") or "_"
+
+
+class CrawlLockedError(ArchiverError):
+    """Another process is crawling this outlet into this archive."""
+
+
+@contextlib.contextmanager
+def outlet_lock(archive_dir: str | Path, outlet: str) -> Iterator[Path]:
+    """Hold the exclusive lock of ``outlet``'s crawls in ``archive_dir``, or raise at once."""
+    lock_dir = Path(archive_dir) / "locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    path = lock_dir / f"{safe_name(outlet)}.lock"
+    with path.open("a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            fh.seek(0)
+            holder = fh.read().strip() or "another process"
+            raise CrawlLockedError(
+                f"outlet {outlet!r} is already being crawled into {archive_dir} ({holder}); "
+                "wait for that crawl to finish, or stop it"
+            ) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"pid {os.getpid()}\n")
+        fh.flush()
+        try:
+            yield path
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def is_locked(archive_dir: str | Path, outlet: str) -> bool:
+    """Whether a crawl of ``outlet`` holds its lock in ``archive_dir`` right now."""
+    try:
+        with outlet_lock(archive_dir, outlet):
+            return False
+    except CrawlLockedError:
+        return True

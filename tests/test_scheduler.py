@@ -1,0 +1,212 @@
+"""`archiver schedule`: cron-due crawls in order, never two of one outlet at once, a slot never
+run twice across a killed scheduler, a clean stop on SIGTERM. Crawls are real (demo outlets)."""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from archiver.exceptions import ConfigError
+from archiver.locks import CrawlLockedError, is_locked, outlet_lock
+from archiver.outlets import load_outlets
+from archiver.scheduler import Scheduler
+from tests.conftest import REPO, run_cli
+
+OUTLET = """
+[{name}]
+site_name = "The Demo Insight"
+allowed_domains = ["demo-insight.test"]
+sections = ["http://demo-insight.test/category/world/"]
+article_links = "h3.entry-title a::attr(href), .td-module-title a::attr(href)"
+pagination = "link[rel=next]::attr(href), a.next.page-numbers::attr(href)"
+max_pages = 1
+max_articles = {max_articles}
+demo = true
+schedule = "{schedule}"
+"""
+
+
+def outlets_file(tmp_path: Path, *outlets: tuple[str, str], max_articles: int = 2) -> Path:
+    path = tmp_path / "outlets.toml"
+    path.write_text(
+        "".join(OUTLET.format(name=n, schedule=s, max_articles=max_articles) for n, s in outlets)
+    )
+    return path
+
+
+def crawl_rows(archive: Path) -> list[tuple[str, str, str | None, str]]:
+    sql = "select outlet, started_at, finished_at, outcome from crawls order by id"
+    with contextlib.closing(sqlite3.connect(archive / "index.db")) as db:
+        try:
+            return list(db.execute(sql))
+        except sqlite3.OperationalError:  # the crawl has not created its tables yet
+            return []
+
+
+class FakeClock:
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+T0 = datetime(2026, 1, 5, 10, 0, tzinfo=UTC)
+
+
+def test_due_order_claims_and_missed_slots(tmp_path: Path) -> None:
+    path = outlets_file(tmp_path, ("alpha", "0 * * * *"), ("beta", "*/30 * * * *"))
+    clock = FakeClock(T0)
+    scheduler = Scheduler(tmp_path / "a", load_outlets(path), outlets_file=str(path), clock=clock)
+    assert [d.outlet for d in scheduler.due()] == ["alpha", "beta"]  # never run: due at once
+    for d in scheduler.due():
+        scheduler.state.claim(d.outlet, d.slot)
+    assert scheduler.due() == []
+    assert scheduler.next_due() == T0 + timedelta(minutes=30)
+    clock.now = T0 + timedelta(minutes=45)
+    assert [(d.outlet, d.slot) for d in scheduler.due()] == [("beta", T0 + timedelta(minutes=30))]
+    clock.now = T0 + timedelta(hours=5, minutes=10)  # missed slots collapse into the latest
+    due = scheduler.due()
+    assert [(d.outlet, d.slot) for d in due] == [
+        ("alpha", T0 + timedelta(hours=5)),
+        ("beta", T0 + timedelta(hours=5)),
+    ]
+    # the state survives a restart
+    again = Scheduler(tmp_path / "a", load_outlets(path), outlets_file=str(path), clock=clock)
+    assert again.state.last == scheduler.state.last
+
+
+def test_three_due_crawls_of_two_outlets_run_in_order_without_overlap(tmp_path: Path) -> None:
+    path = outlets_file(tmp_path, ("alpha", "0 * * * *"), ("beta", "*/30 * * * *"))
+    archive = tmp_path / "archive"
+    clock = FakeClock(T0)
+    scheduler = Scheduler(archive, load_outlets(path), outlets_file=str(path), clock=clock)
+    first = scheduler.run_due()
+    clock.now = T0 + timedelta(minutes=10)
+    assert scheduler.run_due() == []  # nothing due in between
+    clock.now = T0 + timedelta(minutes=31)
+    second = scheduler.run_due()
+    runs = first + second
+    assert [(r.outlet, r.slot) for r in runs] == [
+        ("alpha", T0),
+        ("beta", T0),
+        ("beta", T0 + timedelta(minutes=30)),
+    ]
+    assert all(r.returncode == 0 for r in runs), [r.log.read_text()[-2000:] for r in runs]
+    rows = crawl_rows(archive)
+    assert [r[0] for r in rows] == ["alpha", "beta", "beta"]
+    assert all(r[3] == "finished" and r[2] for r in rows)
+    for earlier, later in itertools.pairwise(rows):
+        assert earlier[2] <= later[1], "crawls overlapped"
+    assert all(r.log.exists() and r.log.stat().st_size for r in runs)
+
+
+def wait_unlocked(archive: Path, outlet: str) -> None:
+    deadline = time.monotonic() + 30
+    while is_locked(archive, outlet):  # killed processes release their locks as they exit
+        assert time.monotonic() < deadline, "the lock outlived its process"
+        time.sleep(0.05)
+
+
+def start_scheduler(archive: Path, path: Path, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [
+            *(sys.executable, "-m", "archiver", "schedule"),
+            *("--archive", str(archive), "--outlets", str(path), *extra),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group: the test can kill it with its crawl
+    )
+
+
+def wait_for_lock(archive: Path, outlet: str, proc: subprocess.Popen[str]) -> None:
+    deadline = time.monotonic() + 60
+    while not is_locked(archive, outlet):
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "the crawl never started"
+        time.sleep(0.05)
+
+
+def test_killed_scheduler_restarted_does_not_run_a_slot_twice(tmp_path: Path) -> None:
+    path = outlets_file(tmp_path, ("alpha", "0 0 1 1 *"), ("beta", "0 0 1 1 *"), max_articles=20)
+    archive = tmp_path / "archive"
+    proc = start_scheduler(archive, path)
+    wait_for_lock(archive, "alpha", proc)
+    deadline = time.monotonic() + 60
+    while not (archive / "index.db").exists() or not crawl_rows(archive):
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the scheduler and its crawl, as a crash would
+    proc.communicate()
+    wait_unlocked(archive, "alpha")  # the kernel drops the lock with the process
+    claimed = json.loads((archive / "schedule.json").read_text())["last_slot"]
+    assert set(claimed) == {"alpha"}
+    result = run_cli("schedule", "--once", "--archive", archive, "--outlets", path)
+    assert result.returncode == 0, result.stderr
+    assert "beta: finished" in result.stdout and "alpha" not in result.stdout
+    again = run_cli("schedule", "--once", "--archive", archive, "--outlets", path)
+    assert again.returncode == 0 and again.stdout.startswith("nothing due; next crawl at 20")
+    outlets = [r[0] for r in crawl_rows(archive)]
+    assert outlets.count("alpha") == 1 and outlets.count("beta") == 1  # alpha: the killed run
+
+
+def test_sigterm_stops_cleanly_and_finishes_the_warc(tmp_path: Path) -> None:
+    path = outlets_file(tmp_path, ("alpha", "0 0 1 1 *"), max_articles=30)
+    archive = tmp_path / "archive"
+    proc = start_scheduler(archive, path)
+    wait_for_lock(archive, "alpha", proc)
+    deadline = time.monotonic() + 60
+    while not list((archive / "warc").glob("*.open")):
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert not list((archive / "warc").glob("*.open"))
+    assert list((archive / "warc").glob("*.warc.gz"))
+    [(outlet, _, finished, outcome)] = crawl_rows(archive)
+    assert outlet == "alpha" and finished and outcome in ("shutdown", "finished")
+
+
+def test_a_crawl_of_an_outlet_being_crawled_is_refused(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    with outlet_lock(archive, "demo"):
+        with pytest.raises(CrawlLockedError), outlet_lock(archive, "demo"):
+            pass
+        result = run_cli("crawl", "demo", "--archive", archive)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: outlet 'demo' is already being crawled into {archive} (pid {os.getpid()}); "
+        "wait for that crawl to finish, or stop it"
+    )
+    assert "Traceback" not in result.stderr
+    assert not (archive / "index.db").exists()
+
+
+@pytest.mark.parametrize("expression", ["every hour", "0 * * *", "61 * * * *", "* * * * * *"])
+def test_bad_schedule_names_file_outlet_and_field(tmp_path: Path, expression: str) -> None:
+    path = outlets_file(tmp_path, ("alpha", expression))
+    with pytest.raises(ConfigError, match=rf"{path}: outlet 'alpha': schedule .* cron"):
+        load_outlets(path)
+    result = run_cli("schedule", "--once", "--archive", tmp_path / "a", "--outlets", path)
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_no_scheduled_outlet_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("schedule", "--archive", tmp_path / "a")
+    assert result.returncode == 2
+    assert "no outlet has a schedule" in result.stderr
