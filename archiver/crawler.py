@@ -20,6 +20,7 @@ from archiver import signals as archiver_signals
 from archiver.exceptions import ArchiverError, ConfigError
 from archiver.locks import outlet_lock
 from archiver.outlets import Outlet, get_outlet
+from archiver.warc.recover import recover_open_files
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,8 @@ def run_crawl(
     outlet = get_outlet(outlet_name, outlets_file)
     warc_dir = check_archive_dir(archive_dir)
     with outlet_lock(archive_dir, outlet.name):  # one crawl per outlet and archive at a time
+        for recovered in recover_open_files(warc_dir):  # a killed crawl's files, never left
+            logger.warning("%s (left by an interrupted crawl)", recovered.describe())
         return _crawl_locked(outlet, warc_dir, archive_dir, max_articles, overrides, progress)
 
 

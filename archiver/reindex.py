@@ -142,6 +142,10 @@ def _scan(path: Path) -> Iterator[tuple[str, Any, bytes, int, int]]:
         ) from e
 
 
+scan_warc = _scan
+"""Public name of the record scanner (``archiver check`` reads the WARC files with it too)."""
+
+
 def _check_last_member(path: Path, fh: Any, offset: int) -> None:
     """A cut-off gzip trailer escapes warcio once the last record's bytes are read: check that
     the last member (at ``offset``) is whole and that nothing follows it."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from archiver import __version__
-from archiver.cli.archive_tools import browse, extract, reindex
+from archiver.cli.archive_tools import browse, check, extract, reindex
 from archiver.cli.crawling import crawl, demo, schedule
 from archiver.cli.errors import CliError
 from archiver.cli.research import export, search, show, stats
@@ -19,5 +19,6 @@ def main() -> None:
     """Crawl news outlets, archive every HTTP exchange as WARC, extract and index the articles."""
 
 
-for command in (crawl, demo, schedule, search, stats, export, show, extract, reindex, browse):
+COMMANDS = (crawl, demo, schedule, search, stats, export, show, extract, reindex, browse, check)
+for command in COMMANDS:
     main.add_command(command)

@@ -72,3 +72,29 @@ def browse(archive_dir: Path, host: str, port: int) -> None:
     if index_path.is_file():
         click.echo(f"Datasette over {index_path} at http://{host}:{port}/ (Ctrl-C stops it)")
     serve(index_path, host=host, port=port)
+
+
+@click.command()
+@archive_option
+@click.option("--repair", is_flag=True, help="Fix what can be fixed safely (see the list below).")
+@translate_errors
+def check(archive_dir: Path, repair: bool) -> None:
+    """Check that the WARC files and the index agree; exit 1 when a problem remains.
+
+    Finds .open WARC files left by a killed crawl, truncated or corrupt WARC files, capture rows
+    that do not point at their record, records and archived articles missing from the index, and
+    crawls recorded as running that are not. --repair closes the .open files (cut after their
+    last whole record), indexes what is missing and marks dead crawls interrupted; it never
+    deletes a record.
+    """
+    from archiver.check import check_archive
+
+    report = check_archive(archive_dir, repair=repair)
+    for line in report.repaired:
+        click.echo(f"repaired: {line}")
+    for problem in report.problems:
+        hint = " (archiver check --repair fixes it)" if problem.repairable else ""
+        click.echo(f"{problem.line()}{hint}")
+    click.echo(report.summary())
+    if not report.ok:
+        raise SystemExit(1)

@@ -9,6 +9,7 @@ order, which pywb's indexer expects), written with one ``write()``: never split 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import importlib.metadata
 import io
 import os
@@ -255,6 +256,8 @@ class WarcWriter:
             try:
                 if not os.path.exists(path):
                     self._fh = open(path + ".open", "xb", buffering=0)  # noqa: SIM115
+                    # held while the file is written: recovery leaves a locked .open alone
+                    fcntl.flock(self._fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
             except FileExistsError:
                 pass

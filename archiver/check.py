@@ -1,0 +1,263 @@
+"""``archiver check``: is the archive consistent? ``--repair`` fixes what can be fixed safely.
+
+What is checked, WARC files first (they are the archive of record, the index points into them):
+
+- ``open-file``: a ``*.open`` WARC file no writer holds (left by a killed crawl). Repair: cut it
+  after its last whole record and close it (:mod:`archiver.warc.recover`).
+- ``corrupt-warc``: a finished WARC file that is truncated or corrupt. Not repaired: restore it.
+- ``bad-pointer``: a capture row whose WARC file, offset, length or record id does not match a
+  response record. Not repaired: rebuild the index with ``archiver reindex``.
+- ``unindexed-capture``: a response record with no capture row. Repair: add the row.
+- ``unindexed-article``: an article the crawl archived (its ``metadata`` record) whose URL has no
+  article row. Repair: add the row from the metadata record (the latest one for that URL).
+- ``dangling-article``: an article row whose capture is not in the archive. Not repaired.
+- ``interrupted-crawl``: a crawl row still ``running`` while no crawl of its outlet holds the
+  outlet's lock. Repair: mark it ``interrupted``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from archiver.exceptions import NotFoundError, WarcError
+from archiver.index import ArchiveIndex
+from archiver.items import CaptureRef
+from archiver.locks import is_locked
+from archiver.reindex import article_from_metadata, scan_warc
+from archiver.warc.recover import is_orphan, orphaned_open_files, recover_file
+
+REPAIRABLE = {"open-file", "unindexed-capture", "unindexed-article", "interrupted-crawl"}
+
+
+@attrs.define
+class Problem:
+    kind: str
+    detail: str
+
+    @property
+    def repairable(self) -> bool:
+        return self.kind in REPAIRABLE
+
+    def line(self) -> str:
+        return f"{self.kind}: {self.detail}"
+
+
+@attrs.define
+class CheckReport:
+    """What :func:`check_archive` found (and, with ``repair``, fixed)."""
+
+    warc_files: int = 0
+    records: int = 0
+    captures: int = 0
+    articles: int = 0
+    problems: list[Problem] = attrs.Factory(list)
+    repaired: list[str] = attrs.Factory(list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        state = "consistent" if self.ok else f"{len(self.problems)} problem(s)"
+        fixed = f", {len(self.repaired)} repaired" if self.repaired else ""
+        return (
+            f"checked {self.warc_files} WARC files ({self.records} records), "
+            f"{self.captures} captures, {self.articles} articles: {state}{fixed}"
+        )
+
+
+@attrs.define
+class _Response:
+    ref: CaptureRef
+    url: str
+    status: int
+    content_type: str | None
+
+
+def check_archive(archive_dir: str | Path, *, repair: bool = False) -> CheckReport:
+    """Check the archive at ``archive_dir``; with ``repair``, fix the repairable problems."""
+    archive = Path(archive_dir)
+    warc_dir = archive / "warc"
+    if not (archive / "index.db").exists():
+        raise NotFoundError(
+            f"no index at {archive / 'index.db'}: pass --archive DIR of an existing archive "
+            "(or rebuild one with archiver reindex)"
+        )
+    report = CheckReport()
+    orphans = []
+    for path in orphaned_open_files(warc_dir):
+        if repair:
+            report.repaired.append(recover_file(path).describe())
+        else:
+            orphans.append(path)
+            report.problems.append(
+                Problem("open-file", f"{path.name} was left open by an interrupted crawl")
+            )
+    responses, metadata = _scan_files(warc_dir, orphans, report)
+    index = ArchiveIndex(archive / "index.db", create=False)
+    try:
+        _check_captures(index, responses, report, repair, warc_dir)
+        _check_articles(index, responses, metadata, report, repair)
+        _check_crawls(index, archive, report, repair)
+        report.captures = index.count("captures")
+        report.articles = index.count("articles")
+    finally:
+        index.close()
+    return report
+
+
+def _scan_files(
+    warc_dir: Path, orphans: list[Path], report: CheckReport
+) -> tuple[dict[str, _Response], dict[str, tuple[str, dict[str, Any]]]]:
+    """Response records by record id, and the latest metadata per URL: (refers-to, JSON), of
+    the finished files and the whole records of orphaned ``.open`` ones."""
+    responses: dict[str, _Response] = {}
+    metadata: dict[str, tuple[str, dict[str, Any]]] = {}
+    files = sorted(warc_dir.glob("*.warc.gz")) if warc_dir.is_dir() else []
+    for path in sorted([*files, *orphans], key=lambda p: p.name):
+        report.warc_files += 1
+        orphan = path in orphans
+        try:
+            for rec_type, record, block, offset, length in scan_warc(path):
+                report.records += 1
+                headers = record.rec_headers
+                record_id = headers.get_header("WARC-Record-ID") or ""
+                if rec_type == "response" and record.http_headers is not None:
+                    http = record.http_headers
+                    types = [v for k, v in http.headers if k.lower() == "content-type"]
+                    responses[record_id] = _Response(
+                        ref=CaptureRef(
+                            record_id=record_id,
+                            warc_file=path.name.removesuffix(".open"),
+                            offset=offset,
+                            length=length,
+                            payload_digest=headers.get_header("WARC-Payload-Digest"),
+                            date=headers.get_header("WARC-Date"),
+                        ),
+                        url=headers.get_header("WARC-Target-URI") or "",
+                        status=int(http.get_statuscode() or 0),
+                        content_type=types[-1] if types else None,
+                    )
+                elif rec_type == "metadata" and "json" in (
+                    headers.get_header("Content-Type") or ""
+                ):
+                    try:
+                        data = json.loads(block)
+                    except ValueError:
+                        continue
+                    refers_to = headers.get_header("WARC-Refers-To") or ""
+                    if isinstance(data, dict) and data.get("url") and refers_to:
+                        metadata[str(data["url"])] = (refers_to, data)
+        except WarcError as e:
+            if not orphan:  # an orphan's unfinished end is reported as open-file already
+                report.problems.append(Problem("corrupt-warc", str(e)))
+    return responses, metadata
+
+
+def _check_captures(
+    index: ArchiveIndex,
+    responses: dict[str, _Response],
+    report: CheckReport,
+    repair: bool,
+    live_dir: Path,
+) -> None:
+    seen = set()
+    rows = index.db.execute(
+        "select id, url, record_id, warc_file, warc_offset, warc_length from captures"
+    )
+    for capture_id, url, record_id, warc_file, offset, length in rows.fetchall():
+        seen.add(record_id)
+        live = live_dir / f"{warc_file}.open"
+        if live.exists() and not is_orphan(live):
+            continue  # a crawl is still writing that file
+        found = responses.get(record_id)
+        if found is None or (found.ref.warc_file, found.ref.offset, found.ref.length) != (
+            warc_file,
+            offset,
+            length,
+        ):
+            where = f"{warc_file} at {offset}"
+            report.problems.append(
+                Problem(
+                    "bad-pointer",
+                    f"capture {capture_id} of {url} points at {where}, where no response "
+                    f"record {record_id} is; rebuild the index with archiver reindex",
+                )
+            )
+    for record_id, response in responses.items():
+        if record_id in seen:
+            continue
+        if repair:
+            index.add_capture(
+                response.ref,
+                url=response.url,
+                status=response.status,
+                content_type=response.content_type,
+                captured_at=response.ref.date or "",
+                crawl_id=None,
+            )
+            report.repaired.append(f"indexed capture of {response.url} ({record_id})")
+        else:
+            report.problems.append(
+                Problem(
+                    "unindexed-capture",
+                    f"{response.url} ({response.ref.warc_file} at {response.ref.offset}) "
+                    "has no capture row",
+                )
+            )
+
+
+def _check_articles(
+    index: ArchiveIndex,
+    responses: dict[str, _Response],
+    metadata: dict[str, tuple[str, dict[str, Any]]],
+    report: CheckReport,
+    repair: bool,
+) -> None:
+    rows = index.db.execute("select url, record_id from articles").fetchall()
+    indexed = {url for url, _ in rows}
+    for url, record_id in rows:
+        if record_id is not None and record_id not in responses:
+            report.problems.append(
+                Problem(
+                    "dangling-article",
+                    f"article {url} was extracted from {record_id}, which no WARC file holds",
+                )
+            )
+    for url, (refers_to, data) in sorted(metadata.items()):
+        if url in indexed:
+            continue
+        if repair:
+            response = responses.get(refers_to)
+            article = article_from_metadata(data, response.ref if response else None)
+            index.add_article(article, crawl_id=None)
+            report.repaired.append(f"indexed article {url}")
+        else:
+            report.problems.append(
+                Problem("unindexed-article", f"{url} is archived as an article but not indexed")
+            )
+
+
+def _check_crawls(index: ArchiveIndex, archive: Path, report: CheckReport, repair: bool) -> None:
+    rows = index.db.execute("select id, outlet from crawls where outcome = 'running'").fetchall()
+    for crawl_id, outlet in rows:
+        if outlet and is_locked(archive, outlet):
+            continue  # still running
+        if repair:
+            index.db.execute(
+                "update crawls set outcome = 'interrupted' where id = ? and outcome = 'running'",
+                [crawl_id],
+            )
+            index.db.conn.commit()
+            report.repaired.append(f"marked crawl {crawl_id} ({outlet}) interrupted")
+        else:
+            report.problems.append(
+                Problem(
+                    "interrupted-crawl",
+                    f"crawl {crawl_id} of {outlet} is recorded as running but no crawl of it is",
+                )
+            )

@@ -1,0 +1,98 @@
+"""`archiver check [--repair]` on a copy of a real demo crawl, damaged as crashes damage it."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+from tests.test_recover import boundaries
+
+
+@pytest.fixture
+def archive(demo_archive: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "archive"
+    shutil.copytree(demo_archive, copy)
+    return copy
+
+
+def sql(archive: Path, statement: str, *params: object) -> list[tuple[object, ...]]:
+    with contextlib.closing(sqlite3.connect(archive / "index.db")) as db:
+        rows = list(db.execute(statement, params))
+        db.commit()
+        return rows
+
+
+def test_a_fresh_crawl_is_consistent(archive: Path) -> None:
+    result = run_cli("check", "--archive", archive)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().endswith("articles: consistent")
+
+
+def test_crash_damage_is_found_then_repaired(archive: Path) -> None:
+    [warc] = (archive / "warc").glob("*.warc.gz")
+    ends = boundaries(warc)
+    original = warc.read_bytes()
+    # a killed crawl: its file still .open, cut inside the last record ...
+    opened = warc.with_name(warc.name + ".open")
+    opened.write_bytes(original[: (ends[-2] + ends[-1]) // 2])
+    warc.unlink()
+    # ... index rows it had not flushed yet, and its crawl row still "running"
+    lost = [r[0] for r in sql(archive, "select url from articles order by id limit 2")]
+    sql(archive, "delete from articles where url in (?, ?)", *lost)
+    [(capture_url,)] = sql(
+        archive,
+        "select url from captures where id not in "
+        "(select capture_id from articles where capture_id is not null) limit 1",
+    )
+    sql(archive, "delete from captures where url = ?", capture_url)
+    sql(archive, "update crawls set outcome = 'running', finished_at = null")
+
+    found = run_cli("check", "--archive", archive)
+    assert found.returncode == 1, found.stderr
+    lines = found.stdout.strip().splitlines()
+    kinds = sorted(line.split(":")[0] for line in lines[:-1])
+    assert kinds == [
+        "interrupted-crawl",
+        "open-file",
+        "unindexed-article",
+        "unindexed-article",
+        "unindexed-capture",
+    ], found.stdout
+    assert all(line.endswith("(archiver check --repair fixes it)") for line in lines[:-1])
+    assert lines[-1].endswith("5 problem(s)")
+    assert opened.exists()  # checking changes nothing
+
+    repaired = run_cli("check", "--repair", "--archive", archive)
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert "repaired: recovered" in repaired.stdout
+    assert not opened.exists() and warc.exists()
+    assert warc.read_bytes() == original[: ends[-2]]
+    assert {r[0] for r in sql(archive, "select url from articles")} >= set(lost)
+    assert sql(archive, "select outcome from crawls") == [("interrupted",)]
+    again = run_cli("check", "--archive", archive)
+    assert again.returncode == 0 and again.stdout.strip().endswith("consistent"), again.stdout
+
+
+def test_bad_pointer_and_corrupt_file_are_reported_not_repaired(archive: Path) -> None:
+    sql(archive, "update captures set warc_offset = warc_offset + 1 where id = 1")
+    [warc] = (archive / "warc").glob("*.warc.gz")
+    broken = warc.with_name("archiver-29991231000000000000-00000-x.warc.gz")
+    broken.write_bytes(warc.read_bytes()[:5000])
+    result = run_cli("check", "--repair", "--archive", archive)
+    assert result.returncode == 1
+    kinds = {line.split(":")[0] for line in result.stdout.strip().splitlines()[:-1]}
+    assert kinds == {"bad-pointer", "corrupt-warc"}, result.stdout
+    assert "(archiver check --repair fixes it)" not in result.stdout
+    assert broken.exists()  # never deleted
+
+
+def test_no_archive_is_one_line_exit_2(tmp_path: Path) -> None:
+    result = run_cli("check", "--archive", tmp_path / "none")
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("Error: no index at")
+    assert len(result.stderr.strip().splitlines()) == 1
