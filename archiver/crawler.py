@@ -18,7 +18,7 @@ from twisted.python.failure import Failure
 from archiver import settings as default_settings
 from archiver import signals as archiver_signals
 from archiver.exceptions import ArchiverError, ConfigError
-from archiver.outlets import get_outlet
+from archiver.outlets import get_outlet, outlet_for_url
 
 logger = logging.getLogger(__name__)
 
@@ -76,11 +76,35 @@ def run_crawl(
     max_articles: int | None = None,
     overrides: Mapping[str, Any] | None = None,
     progress: ProgressHook | None = None,
+    sources: str | None = None,
+    since: str | None = None,
 ) -> CrawlSummary:
-    """Crawl one outlet into ``archive_dir`` and return the summary. One crawl per process."""
-    from spiders.news import SectionSpider
+    """Crawl one outlet into ``archive_dir`` and return the summary. One crawl per process.
 
-    outlet = get_outlet(outlet_name, outlets_file)
+    ``outlet_name`` may be a URL: with a definition for its host, that outlet is crawled from
+    this page (its selectors, limits and politeness); without one, the page's site is crawled
+    with discovery alone (feeds, robots.txt sitemaps, article-shaped links) and each page is
+    classified, only articles indexed. ``sources`` (comma-separated, default all) and ``since``
+    (YYYY-MM-DD: feed and sitemap entries older than that are skipped) shape discovery.
+    """
+    from spiders.news import SectionSpider, bare_outlet, parse_since, parse_sources
+
+    parse_sources(sources)
+    parse_since(since)  # both raise ConfigError early, before any network
+    spider_args: dict[str, Any] = {"sources": sources, "since": since}
+    if "://" in outlet_name:
+        defined = outlet_for_url(outlet_name, outlets_file)
+        if defined is None:
+            outlet = bare_outlet(outlet_name)
+            spider_args["url"] = outlet_name
+        else:
+            outlet = attrs.evolve(
+                defined, sections=bare_outlet(outlet_name).sections, feeds=(), sitemaps=()
+            )
+            spider_args["outlet"] = outlet
+    else:
+        outlet = get_outlet(outlet_name, outlets_file)
+        spider_args["outlet"] = outlet
     warc_dir = check_archive_dir(archive_dir)
     settings = build_settings(archive_dir, {"ARCHIVER_OUTLET": outlet.name, **(overrides or {})})
     process = CrawlerProcess(settings)
@@ -102,7 +126,7 @@ def run_crawl(
         )
     failures: list[Failure] = []
     started = time.monotonic()
-    deferred = process.crawl(crawler, outlet=outlet, max_articles=max_articles)
+    deferred = process.crawl(crawler, max_articles=max_articles, **spider_args)
     deferred.addErrback(failures.append)
     process.start()
     elapsed = time.monotonic() - started

@@ -30,6 +30,7 @@ from scrapy.http import Response, TextResponse
 from archiver.discovery import feed_links, normalize_url, parse_feed, parse_sitemap, url_shape
 from archiver.discovery.sitemaps import robots_sitemaps
 from archiver.exceptions import ConfigError
+from archiver.extract.markup import in_chrome
 from archiver.items import Page
 from archiver.middlewares import CAPTURE_META_KEY
 from archiver.outlets import SOURCES, Outlet, get_outlet
@@ -240,8 +241,7 @@ class SectionSpider(scrapy.Spider):
             yield from self._discovered_feeds(response)
         if "sections" not in self.sources:
             return  # fetched only for the feeds it announces
-        selector = "a::attr(href)" if self.bare else self.outlet.article_links
-        for href in response.css(selector).getall():
+        for href in self._links(response):
             request = self._article(response.urljoin(href.strip()), "sections")
             if request is not None:
                 yield request
@@ -253,6 +253,13 @@ class SectionSpider(scrapy.Spider):
                 page=page + 1,
                 pagination=True,
             )
+
+    def _links(self, response: TextResponse) -> list[str]:
+        """Candidate article links: the outlet's selector, or for a bare URL every link
+        outside the page's chrome (navigation, sidebars, widgets, related-links blocks)."""
+        if not self.bare:
+            return response.css(self.outlet.article_links).getall()
+        return [a.attrib["href"] for a in response.css("a[href]") if not in_chrome(a.root)]
 
     def _discovered_feeds(self, response: TextResponse) -> Iterator[scrapy.Request]:
         found = feed_links(response.text, response.url)

@@ -8,6 +8,7 @@ from archiver import __version__
 from archiver.cli.archive_tools import browse, extract, reindex
 from archiver.cli.crawling import crawl, demo
 from archiver.cli.errors import CliError
+from archiver.cli.outlets import outlets
 from archiver.cli.research import export, search, show, stats
 
 __all__ = ["CliError", "main"]
@@ -19,5 +20,5 @@ def main() -> None:
     """Crawl news outlets, archive every HTTP exchange as WARC, extract and index the articles."""
 
 
-for command in (crawl, demo, search, stats, export, show, extract, reindex, browse):
+for command in (crawl, demo, search, stats, export, show, extract, reindex, browse, outlets):
     main.add_command(command)

@@ -79,15 +79,34 @@ def _setup_logging(verbose: int) -> dict[str, Any]:
 @click.argument("outlet")
 @archive_option
 @click.option(
-    "--outlets", "outlets_file", type=click.Path(dir_okay=False), help="TOML file of outlets."
+    "--outlets",
+    "outlets_file",
+    type=click.Path(),
+    help="TOML file, or directory of *.toml files, of your own outlet definitions.",
 )
 @click.option("--max-articles", type=click.IntRange(min=1), help="Stop after this many articles.")
+@click.option(
+    "--sources",
+    metavar="LIST",
+    help="Comma-separated discovery sources: sections, feeds, sitemaps, robots, autodiscovery "
+    "(default: all).",
+)
+@click.option(
+    "--since", metavar="YYYY-MM-DD", help="Skip feed and sitemap entries dated before this day."
+)
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 @translate_errors
 def crawl(
-    outlet: str, archive_dir: Path, outlets_file: str | None, max_articles: int | None, verbose: int
+    outlet: str,
+    archive_dir: Path,
+    outlets_file: str | None,
+    max_articles: int | None,
+    sources: str | None,
+    since: str | None,
+    verbose: int,
 ) -> None:
-    """Crawl OUTLET: section pages, pagination, articles; archive and index everything."""
+    """Crawl OUTLET (a defined outlet's name, or any section URL): sections, pagination, feeds,
+    sitemaps, articles; archive everything and index the articles."""
     overrides = _setup_logging(verbose)
     summary = _crawl_with_progress(
         outlet,
@@ -95,6 +114,8 @@ def crawl(
         outlets_file=outlets_file,
         max_articles=max_articles,
         overrides=overrides,
+        sources=sources,
+        since=since,
     )
     _print_summary(summary)
 
