@@ -144,3 +144,12 @@ def test_broken_file_level_errors(tmp_path: Path) -> None:
 def test_unknown_outlet_names_known_ones() -> None:
     with pytest.raises(UnknownOutletError, match=r"known outlets: .*demo.*tdi"):
         get_outlet("nope")
+
+
+def test_readme_example_definition_validates(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    start = readme.index("[example]")
+    path = tmp_path / "example.toml"
+    path.write_text(readme[start : readme.index("```", start)])
+    example = load_outlets(path)["example"]
+    assert example.feeds and example.sitemaps and example.schedule == "0 */6 * * *"
