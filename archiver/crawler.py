@@ -82,7 +82,8 @@ def run_crawl(
     """Crawl one outlet into ``archive_dir`` and return the summary. One crawl per process.
 
     ``outlet_name`` may be a URL: with a definition for its host, that outlet is crawled from
-    this page (its selectors, limits and politeness); without one, the page's site is crawled
+    this page alone (its selectors, pagination, limits and politeness; not its feeds or
+    sitemaps); without one, the page's site is crawled
     with discovery alone (feeds, robots.txt sitemaps, article-shaped links) and each page is
     classified, only articles indexed. ``sources`` (comma-separated, default all) and ``since``
     (YYYY-MM-DD: feed and sitemap entries older than that are skipped) shape discovery.
@@ -98,8 +99,13 @@ def run_crawl(
             outlet = bare_outlet(outlet_name)
             spider_args["url"] = outlet_name
         else:
+            # The outlet's rules (selectors, pagination, politeness) from this page only.
             outlet = attrs.evolve(
-                defined, sections=bare_outlet(outlet_name).sections, feeds=(), sitemaps=()
+                defined,
+                sections=bare_outlet(outlet_name).sections,
+                feeds=(),
+                sitemaps=(),
+                discover=False,
             )
             spider_args["outlet"] = outlet
     else:

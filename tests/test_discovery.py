@@ -219,6 +219,17 @@ def test_bare_url_crawl_indexes_articles_and_no_listing(
     assert indexed(db2) == expected
 
 
+def test_url_of_a_defined_outlet_uses_its_definition_from_that_page(tmp_path: Path) -> None:
+    section = "/category/world/asia/"
+    _, db = crawl(tmp_path, BASE + section)
+    got = indexed(db)
+    # The demo definition's selector also takes the sidebar's "Popular" teasers.
+    popular = {f"{BASE}/{slug}/" for slug in SITE.popular}
+    in_section = {f"{BASE}{a.path}" for a in SITE.listing(section) if not a.removed}
+    assert in_section <= got <= in_section | popular
+    assert {o for (o,) in db.execute("select distinct outlet from articles")} == {"demo"}
+
+
 def test_outlets_list_and_suggest(tmp_path: Path, demo_server: DemoServer) -> None:
     listed = run_cli("outlets", "list", "--format", "json")
     assert listed.returncode == 0, listed.stderr
