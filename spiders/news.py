@@ -177,7 +177,7 @@ class SectionSpider(scrapy.Spider):
         """The request for article ``url``, or None when it is filtered, seen, or over limit."""
         if not self._is_article_url(url):
             return None
-        key = normalize_url(url)
+        key = normalize_url(url).partition("://")[2]  # http and https name one article
         if key in self._seen:
             self.crawler.stats.inc_value("archiver/discovery/duplicates")
             return None

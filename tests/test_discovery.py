@@ -144,6 +144,9 @@ def test_requests_carry_role_and_pagination_meta() -> None:
     # The same articles from a feed are not requested again.
     again = list(spider.parse_feed(response("/feed/")))
     assert {r.url for r in again} == ALL - {r.url for r in articles}
+    # Another spelling of a requested article (https, tracking parameters) is the same article.
+    first = articles[0].url.removeprefix("http://")
+    assert spider._article(f"https://{first}?utm_source=rss#top", "feeds") is None
     sitemap = list(spider.parse_sitemap(response("/sitemap_index.xml")))
     assert sitemap and all(r.meta[ROLE] == "listing" for r in sitemap)
 
