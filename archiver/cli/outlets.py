@@ -54,17 +54,20 @@ def list_outlets(outlets_file: str | None, fmt: str) -> None:
         return
     table = Table(title=f"{len(defined)} outlets")
     table.add_column("name", no_wrap=True)
-    for column in ("site", "domains", "sections", "feeds", "sitemaps", "discover", "schedule"):
+    for column in ("site", "domains", "sources", "schedule"):
         table.add_column(column)
     for o in sorted(defined.values(), key=lambda o: o.name):
+        counts = [
+            (len(o.sections), "section"),
+            (len(o.feeds), "feed"),
+            (len(o.sitemaps), "sitemap"),
+        ]
+        sources = ", ".join(f"{n} {word}{'s' if n > 1 else ''}" for n, word in counts if n)
         table.add_row(
             o.name,
             o.site_name,
-            ", ".join(o.allowed_domains),
-            str(len(o.sections)),
-            str(len(o.feeds)),
-            str(len(o.sitemaps)),
-            "yes" if o.discover else "no",
+            " ".join(o.allowed_domains),
+            sources + (" + discovery" if o.discover else ""),
             o.schedule or "",
         )
     console.print(table)
