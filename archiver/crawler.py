@@ -19,7 +19,7 @@ from archiver import settings as default_settings
 from archiver import signals as archiver_signals
 from archiver.exceptions import ArchiverError, ConfigError
 from archiver.locks import outlet_lock
-from archiver.outlets import Outlet, get_outlet
+from archiver.outlets import Outlet, get_outlet, outlet_for_url
 from archiver.warc.recover import recover_open_files
 
 logger = logging.getLogger(__name__)
@@ -78,21 +78,54 @@ def run_crawl(
     max_articles: int | None = None,
     overrides: Mapping[str, Any] | None = None,
     progress: ProgressHook | None = None,
+    sources: str | None = None,
+    since: str | None = None,
 ) -> CrawlSummary:
-    """Crawl one outlet into ``archive_dir`` and return the summary. One crawl per process."""
-    outlet = get_outlet(outlet_name, outlets_file)
+    """Crawl one outlet into ``archive_dir`` and return the summary. One crawl per process.
+
+    ``outlet_name`` may be a URL: with a definition for its host, that outlet is crawled from
+    this page alone (its selectors, pagination, limits and politeness; not its feeds or
+    sitemaps); without one, the page's site is crawled
+    with discovery alone (feeds, robots.txt sitemaps, article-shaped links) and each page is
+    classified, only articles indexed. ``sources`` (comma-separated, default all) and ``since``
+    (YYYY-MM-DD: feed and sitemap entries older than that are skipped) shape discovery.
+    """
+    from spiders.news import bare_outlet, parse_since, parse_sources
+
+    parse_sources(sources)
+    parse_since(since)  # both raise ConfigError early, before any network
+    spider_args: dict[str, Any] = {"sources": sources, "since": since}
+    if "://" in outlet_name:
+        defined = outlet_for_url(outlet_name, outlets_file)
+        if defined is None:
+            outlet = bare_outlet(outlet_name)
+            spider_args["url"] = outlet_name
+        else:
+            # The outlet's rules (selectors, pagination, politeness) from this page only.
+            outlet = attrs.evolve(
+                defined,
+                sections=bare_outlet(outlet_name).sections,
+                feeds=(),
+                sitemaps=(),
+                discover=False,
+            )
+            spider_args["outlet"] = outlet
+    else:
+        outlet = get_outlet(outlet_name, outlets_file)
+        spider_args["outlet"] = outlet
     warc_dir = check_archive_dir(archive_dir)
     with outlet_lock(archive_dir, outlet.name):  # one crawl per outlet and archive at a time
         for recovered in recover_open_files(warc_dir):  # a killed crawl's files, never left
             logger.warning("%s (left by an interrupted crawl)", recovered.describe())
-        return _crawl_locked(outlet, warc_dir, archive_dir, max_articles, overrides, progress)
+        spider_args["max_articles"] = max_articles
+        return _crawl_locked(outlet, warc_dir, archive_dir, spider_args, overrides, progress)
 
 
 def _crawl_locked(
     outlet: Outlet,
     warc_dir: Path,
     archive_dir: str | Path,
-    max_articles: int | None,
+    spider_args: dict[str, Any],
     overrides: Mapping[str, Any] | None,
     progress: ProgressHook | None,
 ) -> CrawlSummary:
@@ -118,7 +151,7 @@ def _crawl_locked(
         )
     failures: list[Failure] = []
     started = time.monotonic()
-    deferred = process.crawl(crawler, outlet=outlet, max_articles=max_articles)
+    deferred = process.crawl(crawler, **spider_args)
     deferred.addErrback(failures.append)
     process.start()
     elapsed = time.monotonic() - started

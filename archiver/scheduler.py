@@ -28,7 +28,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any
@@ -95,6 +95,25 @@ class Run:
     log: Path
 
 
+def _schedules(outlets: dict[str, Outlet], names: Sequence[str]) -> dict[str, str]:
+    """Cron expression per outlet to schedule: those named, else the user's own scheduled ones
+    (shipped definitions carry suggested schedules but run only when named)."""
+    if not names:
+        return {n: o.schedule for n, o in sorted(outlets.items()) if o.schedule and not o.shipped}
+    chosen = {}
+    for name in names:
+        outlet = outlets.get(name)
+        if outlet is None:
+            known = ", ".join(sorted(outlets))
+            raise ConfigError(f"unknown outlet {name!r}; known outlets: {known}")
+        if not outlet.schedule:
+            raise ConfigError(
+                f'outlet {name!r} has no schedule: add schedule = "0 * * * *" to its definition'
+            )
+        chosen[name] = outlet.schedule
+    return dict(sorted(chosen.items()))
+
+
 def crawl_command(outlet: str, archive_dir: Path, outlets_file: str | None) -> list[str]:
     """The ``archiver crawl`` command line the scheduler runs for ``outlet``."""
     command = [sys.executable, "-m", "archiver", "crawl", outlet, "--archive", str(archive_dir)]
@@ -112,18 +131,19 @@ class Scheduler:
         outlets: dict[str, Outlet],
         *,
         outlets_file: str | None = None,
+        names: Sequence[str] = (),
         clock: Clock = utc_now,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.archive_dir = Path(archive_dir)
         self.outlets_file = outlets_file
-        self.schedules = {
-            name: outlet.schedule for name, outlet in sorted(outlets.items()) if outlet.schedule
-        }
+        self.schedules = _schedules(outlets, names)
         if not self.schedules:
+            shipped = ", ".join(n for n, o in sorted(outlets.items()) if o.schedule and o.shipped)
             raise ConfigError(
-                'no outlet has a schedule: add schedule = "0 * * * *" (a cron expression) to '
-                "an outlet definition and pass it with --outlets FILE"
+                'no outlet to schedule: add schedule = "0 * * * *" (a cron expression) to '
+                "your outlet definitions (--outlets FILE)"
+                + (f", or name shipped ones with --outlet NAME ({shipped})" if shipped else "")
             )
         self.clock = clock
         self.sleep = sleep

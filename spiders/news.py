@@ -1,23 +1,39 @@
-"""The generic section spider: one spider for every outlet, driven by its declarative definition.
+"""The generic news spider: one spider for every outlet, driven by its declarative definition,
+or by a bare URL when there is none.
 
 scrapy crawl news -a outlet=demo
-archiver crawl demo
+scrapy crawl news -a url=https://some.outlet/section/
+archiver crawl demo --sources feeds,sitemaps --since 2024-01-01
+
+Sources, each optional and all merged: section pages with pagination, feeds (RSS, Atom, JSON
+Feed), sitemaps and sitemap indexes (``.gz``, Google News), ``Sitemap:`` lines of robots.txt,
+and feeds announced by section pages (``<link rel="alternate">``). Article URLs are deduplicated
+across sources (normalised URL), so each article is requested once per crawl.
+
+Every request carries ``meta["archiver_role"]``: ``listing`` (section and pagination pages,
+feeds, sitemaps, robots.txt) or ``article``; a section's next page also carries
+``meta["archiver_pagination"] = True``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
 from scrapy.http import Response, TextResponse
 
+from archiver.discovery import feed_links, normalize_url, parse_feed, parse_sitemap, url_shape
+from archiver.discovery.sitemaps import robots_sitemaps
+from archiver.exceptions import ConfigError
+from archiver.extract.markup import in_chrome
 from archiver.items import Page
 from archiver.middlewares import CAPTURE_META_KEY
-from archiver.outlets import Outlet, get_outlet
+from archiver.outlets import SOURCES, Outlet, get_outlet
 
 if TYPE_CHECKING:
     from typing import Self
@@ -28,9 +44,53 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+ROLE = "archiver_role"
+"""Request meta key: ``listing`` or ``article`` (read by the seen-store middleware)."""
+PAGINATION = "archiver_pagination"
+"""Request meta key, ``True`` on the request for a section's next page."""
+
+
+def parse_sources(value: str | Iterable[str] | None) -> tuple[str, ...]:
+    """``"feeds,sitemaps"`` -> ``("feeds", "sitemaps")``; ``None`` -> every source."""
+    if value is None or value == "":
+        return SOURCES
+    names = [v.strip() for v in (value.split(",") if isinstance(value, str) else value)]
+    unknown = [n for n in names if n not in SOURCES]
+    if unknown or not names:
+        raise ConfigError(
+            f"unknown source {', '.join(unknown) or '(none)'}; choose from {', '.join(SOURCES)}"
+        )
+    return tuple(dict.fromkeys(names))
+
+
+def parse_since(value: str | date | None) -> datetime | None:
+    """``YYYY-MM-DD`` (or a date) -> midnight UTC of that day; ``None`` stays ``None``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"--since {value!r} is not a date; write it as YYYY-MM-DD") from None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def bare_outlet(url: str) -> Outlet:
+    """An outlet for a URL no definition covers: its host, the URL as its one section."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or not host:
+        raise ConfigError(f"{url!r} is not an absolute http(s) URL or a known outlet name")
+    start = urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, ""))
+    return Outlet(name=host, site_name=host, allowed_domains=(host,), sections=(start,))
+
 
 class SectionSpider(scrapy.Spider):
-    """Crawls an outlet's section pages, follows their pagination, and requests each article."""
+    """Crawls an outlet's sections (with pagination), feeds and sitemaps, and requests each
+    article once; with ``url`` and no outlet, discovers them from that page itself."""
 
     name = "news"
 
@@ -39,14 +99,22 @@ class SectionSpider(scrapy.Spider):
         outlet: str | Outlet | None = None,
         outlets_file: str | None = None,
         max_articles: int | str | None = None,
+        url: str | None = None,
+        sources: str | Iterable[str] | None = None,
+        since: str | date | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self._outlet_arg = outlet
         self._outlets_file = outlets_file
         self._max_articles_arg = max_articles
+        self.bare = url is not None and outlet is None
+        self._url = url
+        self.sources = parse_sources(sources)
+        self.since = parse_since(since)
         self.host_map: dict[str, str] = {}
         self.articles_requested = 0
+        self._seen: set[str] = set()
         self._demo_server: DemoServer | None = None
 
     @classmethod
@@ -58,16 +126,23 @@ class SectionSpider(scrapy.Spider):
     def _configure(self, crawler: Crawler) -> None:
         settings = crawler.settings
         outlet = self._outlet_arg or settings.get("ARCHIVER_OUTLET")
-        if not outlet:
-            raise ValueError("no outlet given: run `scrapy crawl news -a outlet=NAME`")
-        self.outlet = (
-            outlet if isinstance(outlet, Outlet) else get_outlet(outlet, self._outlets_file)
-        )
+        if self.bare and self._url:
+            self.outlet = bare_outlet(self._url)
+        elif not outlet:
+            raise ValueError(
+                "no outlet given: run `scrapy crawl news -a outlet=NAME` (or `-a url=URL`)"
+            )
+        else:
+            self.outlet = (
+                outlet if isinstance(outlet, Outlet) else get_outlet(outlet, self._outlets_file)
+            )
         self.allowed_domains = list(self.outlet.allowed_domains)
         limit = self._max_articles_arg
         if limit is None:
             limit = settings.getint("ARCHIVER_MAX_ARTICLES") or self.outlet.max_articles
         self.max_articles = int(limit or 0)
+        for key, value in self.outlet.scrapy_settings().items():
+            settings.set(key, value, priority="spider")
         self.host_map = dict(self.outlet.host_map)
         if self.outlet.demo and not self._demo_routed(settings.getdict("ARCHIVER_HOST_MAP")):
             self._start_demo_server(crawler)
@@ -90,35 +165,149 @@ class SectionSpider(scrapy.Spider):
             self._demo_server.stop()
             self._demo_server = None
 
-    async def start(self) -> AsyncIterator[Any]:
-        for url in self.outlet.sections:
-            yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": 1})
+    # -- requests ---------------------------------------------------------------------------
 
-    def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
-        if not isinstance(response, TextResponse):
-            return
-        for href in response.css(self.outlet.article_links).getall():
-            url = response.urljoin(href.strip())
-            if not self._is_article_url(url):
-                continue
-            if self.max_articles and self.articles_requested >= self.max_articles:
-                break
-            self.articles_requested += 1
-            yield scrapy.Request(url, callback=self.parse_article)
-        next_href = response.css(self.outlet.pagination).get()
-        if next_href and page < self.outlet.max_pages:
-            yield scrapy.Request(
-                response.urljoin(next_href.strip()),
-                callback=self.parse_listing,
-                cb_kwargs={"page": page + 1},
-            )
+    def _listing(self, url: str, callback: Any, **kwargs: Any) -> scrapy.Request:
+        meta: dict[str, Any] = {ROLE: "listing"}
+        if kwargs.pop("pagination", False):
+            meta[PAGINATION] = True
+        return scrapy.Request(url, callback=callback, meta=meta, cb_kwargs=kwargs)
+
+    def _article(self, url: str, source: str) -> scrapy.Request | None:
+        """The request for article ``url``, or None when it is filtered, seen, or over limit."""
+        if not self._is_article_url(url):
+            return None
+        key = normalize_url(url).partition("://")[2]  # http and https name one article
+        if key in self._seen:
+            self.crawler.stats.inc_value("archiver/discovery/duplicates")
+            return None
+        if self.max_articles and self.articles_requested >= self.max_articles:
+            return None
+        self._seen.add(key)
+        self.articles_requested += 1
+        self.crawler.stats.inc_value(f"archiver/discovery/articles/{source}")
+        return scrapy.Request(url, callback=self.parse_article, meta={ROLE: "article"})
 
     def _is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return False
+        host = (parts.hostname or "").lower()
+        if not any(host == d or host.endswith("." + d) for d in self.outlet.allowed_domains):
+            return False
+        if self.bare:
+            return url_shape(url) == "article"
         regex = self.outlet.article_regex
         return regex is None or regex.search(parts.path) is not None
+
+    def _too_old(self, when: datetime | None) -> bool:
+        if self.since is None or when is None:
+            return False
+        if when < self.since:
+            self.crawler.stats.inc_value("archiver/discovery/too_old")
+            return True
+        return False
+
+    async def start(self) -> AsyncIterator[Any]:
+        outlet = self.outlet
+        if "sections" in self.sources or "autodiscovery" in self.sources:
+            for url in outlet.sections:
+                yield self._listing(url, self.parse_listing, page=1)
+        if "feeds" in self.sources:
+            for url in outlet.feeds:
+                yield self._listing(url, self.parse_feed)
+        if "sitemaps" in self.sources:
+            for url in outlet.sitemaps:
+                yield self._listing(url, self.parse_sitemap)
+        if "robots" in self.sources and outlet.discover and self._robots_wanted():
+            roots = dict.fromkeys(
+                urlunsplit((p.scheme, p.netloc, "/robots.txt", "", ""))
+                for p in map(urlsplit, (*outlet.sections, *outlet.feeds, *outlet.sitemaps))
+            )
+            for url in roots:
+                yield self._listing(url, self.parse_robots)
+
+    def _robots_wanted(self) -> bool:
+        """A bare crawl reads the site's sitemaps only when it starts from the site's root:
+        from a section it keeps to that section's pages and feeds."""
+        return not self.bare or urlsplit(self.outlet.sections[0]).path in ("", "/")
+
+    # -- callbacks --------------------------------------------------------------------------
+
+    def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
+        if not isinstance(response, TextResponse):
+            return
+        if page == 1 and "autodiscovery" in self.sources and self.outlet.discover:
+            yield from self._discovered_feeds(response)
+        if "sections" not in self.sources:
+            return  # fetched only for the feeds it announces
+        for href in self._links(response):
+            request = self._article(response.urljoin(href.strip()), "sections")
+            if request is not None:
+                yield request
+        next_href = response.css(self.outlet.pagination).get()
+        if next_href and page < self.outlet.max_pages:
+            yield self._listing(
+                response.urljoin(next_href.strip()),
+                self.parse_listing,
+                page=page + 1,
+                pagination=True,
+            )
+
+    def _links(self, response: TextResponse) -> list[str]:
+        """Candidate article links: the outlet's selector, or for a bare URL every link
+        outside the page's chrome (navigation, sidebars, widgets, related-links blocks)."""
+        if not self.bare:
+            return response.css(self.outlet.article_links).getall()
+        return [a.attrib["href"] for a in response.css("a[href]") if not in_chrome(a.root)]
+
+    def _discovered_feeds(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        found = feed_links(response.text, response.url)
+        if self.bare:
+            # From a section page, its own feed (WordPress: <section>/feed/) rather than the
+            # whole site's, when it announces one.
+            path = urlsplit(response.url).path
+            own = [u for u in found if path != "/" and urlsplit(u).path.startswith(path)]
+            found = own or found
+        for url in found:
+            self.crawler.stats.inc_value("archiver/discovery/feeds_found")
+            yield self._listing(url, self.parse_feed)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+        feed = parse_feed(response.body, response.url, content_type)
+        if not feed.format:
+            logger.warning("%s is not an RSS, Atom or JSON feed", response.url)
+            self.crawler.stats.inc_value("archiver/discovery/bad_feeds")
+            return
+        for entry in feed.entries:
+            if self._too_old(entry.published):
+                continue
+            request = self._article(entry.url, "feeds")
+            if request is not None:
+                yield request
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        sitemap = parse_sitemap(response.body, response.url)
+        if not sitemap.kind:
+            logger.warning("%s is not a sitemap or sitemap index", response.url)
+            self.crawler.stats.inc_value("archiver/discovery/bad_sitemaps")
+            return
+        for entry in sitemap.entries:
+            if self._too_old(entry.date):
+                continue
+            if sitemap.kind == "index":
+                yield self._listing(entry.loc, self.parse_sitemap)
+            elif (request := self._article(entry.loc, "sitemaps")) is not None:
+                yield request
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        if response.status != 200:
+            return
+        for url in robots_sitemaps(response.body, response.url):
+            host = (urlsplit(url).hostname or "").lower()
+            if any(host == d or host.endswith("." + d) for d in self.outlet.allowed_domains):
+                yield self._listing(url, self.parse_sitemap)
 
     def parse_article(self, response: Response) -> Iterator[Page]:
         if not isinstance(response, TextResponse):

@@ -153,15 +153,18 @@ def test_killed_scheduler_restarted_does_not_run_a_slot_twice(tmp_path: Path) ->
     os.killpg(proc.pid, signal.SIGKILL)  # the scheduler and its crawl, as a crash would
     proc.communicate()
     wait_unlocked(archive, "alpha")  # the kernel drops the lock with the process
-    claimed = json.loads((archive / "schedule.json").read_text())["last_slot"]
-    assert set(claimed) == {"alpha"}
+    claimed = set(json.loads((archive / "schedule.json").read_text())["last_slot"])
+    assert "alpha" in claimed  # (beta too, if alpha finished before the kill)
     result = run_cli("schedule", "--once", "--archive", archive, "--outlets", path)
     assert result.returncode == 0, result.stderr
-    assert "beta: finished" in result.stdout and "alpha" not in result.stdout
+    for outlet in ("alpha", "beta"):
+        ran = f"{outlet}: finished" in result.stdout
+        assert ran == (outlet not in claimed), result.stdout
     again = run_cli("schedule", "--once", "--archive", archive, "--outlets", path)
     assert again.returncode == 0 and again.stdout.startswith("nothing due; next crawl at 20")
     outlets = [r[0] for r in crawl_rows(archive)]
-    assert outlets.count("alpha") == 1 and outlets.count("beta") == 1  # alpha: the killed run
+    assert outlets.count("alpha") == 1 and outlets.count("beta") <= 1  # no slot ran twice
+    assert "beta" in outlets
 
 
 def test_sigterm_stops_cleanly_and_finishes_the_warc(tmp_path: Path) -> None:
@@ -200,7 +203,7 @@ def test_a_crawl_of_an_outlet_being_crawled_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("expression", ["every hour", "0 * * *", "61 * * * *", "* * * * * *"])
 def test_bad_schedule_names_file_outlet_and_field(tmp_path: Path, expression: str) -> None:
     path = outlets_file(tmp_path, ("alpha", expression))
-    with pytest.raises(ConfigError, match=rf"{path}: outlet 'alpha': schedule .* cron"):
+    with pytest.raises(ConfigError, match=rf"{path}: outlet 'alpha': schedule: .* cron"):
         load_outlets(path)
     result = run_cli("schedule", "--once", "--archive", tmp_path / "a", "--outlets", path)
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
@@ -209,4 +212,6 @@ def test_bad_schedule_names_file_outlet_and_field(tmp_path: Path, expression: st
 def test_no_scheduled_outlet_is_one_line(tmp_path: Path) -> None:
     result = run_cli("schedule", "--archive", tmp_path / "a")
     assert result.returncode == 2
-    assert "no outlet has a schedule" in result.stderr
+    assert "no outlet to schedule" in result.stderr and "--outlet NAME (demo" in result.stderr
+    unscheduled = run_cli("schedule", "--archive", tmp_path / "a", "--outlet", "bbc")
+    assert unscheduled.returncode == 2 and "'bbc' has no schedule" in unscheduled.stderr

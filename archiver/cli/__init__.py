@@ -8,6 +8,7 @@ from archiver import __version__
 from archiver.cli.archive_tools import browse, check, extract, reindex
 from archiver.cli.crawling import crawl, demo, schedule
 from archiver.cli.errors import CliError
+from archiver.cli.outlets import outlets
 from archiver.cli.research import export, search, show, stats
 
 __all__ = ["CliError", "main"]
@@ -20,5 +21,5 @@ def main() -> None:
 
 
 COMMANDS = (crawl, demo, schedule, search, stats, export, show, extract, reindex, browse, check)
-for command in COMMANDS:
+for command in (*COMMANDS, outlets):
     main.add_command(command)

@@ -82,15 +82,34 @@ def _setup_logging(verbose: int) -> dict[str, Any]:
 @click.argument("outlet")
 @archive_option
 @click.option(
-    "--outlets", "outlets_file", type=click.Path(dir_okay=False), help="TOML file of outlets."
+    "--outlets",
+    "outlets_file",
+    type=click.Path(),
+    help="TOML file, or directory of *.toml files, of your own outlet definitions.",
 )
 @click.option("--max-articles", type=click.IntRange(min=1), help="Stop after this many articles.")
+@click.option(
+    "--sources",
+    metavar="LIST",
+    help="Comma-separated discovery sources: sections, feeds, sitemaps, robots, autodiscovery "
+    "(default: all).",
+)
+@click.option(
+    "--since", metavar="YYYY-MM-DD", help="Skip feed and sitemap entries dated before this day."
+)
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 @translate_errors
 def crawl(
-    outlet: str, archive_dir: Path, outlets_file: str | None, max_articles: int | None, verbose: int
+    outlet: str,
+    archive_dir: Path,
+    outlets_file: str | None,
+    max_articles: int | None,
+    sources: str | None,
+    since: str | None,
+    verbose: int,
 ) -> None:
-    """Crawl OUTLET: section pages, pagination, articles; archive and index everything."""
+    """Crawl OUTLET (a defined outlet's name, or any section URL): sections, pagination, feeds,
+    sitemaps, articles; archive everything and index the articles."""
     overrides = _setup_logging(verbose)
     summary = _crawl_with_progress(
         outlet,
@@ -98,6 +117,8 @@ def crawl(
         outlets_file=outlets_file,
         max_articles=max_articles,
         overrides=overrides,
+        sources=sources,
+        since=since,
     )
     _print_summary(summary)
 
@@ -128,12 +149,22 @@ def demo(archive_dir: Path, verbose: int) -> None:
     type=click.Path(dir_okay=False),
     help="TOML file of outlets; those with a `schedule` (cron expression, UTC) are crawled.",
 )
+@click.option(
+    "--outlet",
+    "names",
+    multiple=True,
+    help="Schedule this outlet (repeatable); default: your own outlets that have a schedule.",
+)
 @click.option("--once", is_flag=True, help="Start the crawls due now, then exit (cron, timers).")
 @translate_errors
-def schedule(archive_dir: Path, outlets_file: str | None, once: bool) -> None:
+def schedule(
+    archive_dir: Path, outlets_file: str | None, names: tuple[str, ...], once: bool
+) -> None:
     """Crawl each outlet whenever its cron `schedule` falls due (stop with SIGTERM or Ctrl-C)."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(message)s", level=logging.INFO)
-    scheduler = Scheduler(archive_dir, load_outlets(outlets_file), outlets_file=outlets_file)
+    scheduler = Scheduler(
+        archive_dir, load_outlets(outlets_file), outlets_file=outlets_file, names=names
+    )
     with scheduler.signals_stop():
         if once:
             runs = scheduler.run_due()

@@ -20,6 +20,7 @@ from archiver.demo.content import (
     section_path,
     slugify,
 )
+from archiver.demo.feeds import feed_link_tags
 from archiver.demo.markup import (
     breadcrumbs,
     esc,
@@ -195,6 +196,7 @@ class PageBuilder:
             content=content,
             crumbs=breadcrumbs(trail) if trail else "",
             body_class=f"{kind} td-standard-pack",
+            feed_base=base,
         )
 
     def static_html(self, page: dict[str, Any], origin: str) -> str:
@@ -235,11 +237,12 @@ class PageBuilder:
         sidebar: bool = True,
         robots: str = _INDEX,
         container_class: str = "",
+        feed_base: str = "/",
     ) -> str:
         return self._tpl["layout"].substitute(
             title=esc(title),
             robots=robots,
-            head=head,
+            head=head + "\n" + feed_link_tags(origin, feed_base),
             origin=origin,
             tagline=esc(self.content.tagline),
             body_class=body_class,

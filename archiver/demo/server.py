@@ -38,7 +38,15 @@ CHUNK_SIZE = 1024
 """Bytes per chunk of a chunked response (a 5 KB gzip body goes out in about five chunks)."""
 GZIP_MIN_LENGTH = 1024
 """Bodies shorter than this go out uncompressed, as with nginx's ``gzip_min_length``."""
-_COMPRESSIBLE = ("text/html", "text/css", "application/json")
+_COMPRESSIBLE = (
+    "text/html",
+    "text/css",
+    "text/xml",
+    "application/json",
+    "application/feed+json",
+    "application/rss+xml",
+    "application/atom+xml",
+)
 
 
 def accepts_gzip(accept_encoding: str | None) -> bool:

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import attrs
 
+from archiver.demo import feeds
 from archiver.demo.content import (
     PER_PAGE,
     SEED_SLUG,
@@ -103,8 +104,12 @@ class DemoSite(DemoContent):
         if route == "/" and "p" in query:
             found = [a for a in self.articles if str(a.id) == query["p"][0]]
             return _redirect(found[0].path) if found else self._not_found(origin)
+        if (fed := self._feed_or_sitemap(route, origin)) is not None:
+            return fed
         if route in self._theme.files:
             kind, body = self._theme.files[route]
+            if route == "/robots.txt":
+                body = feeds.robots_txt(body, origin)
             return DemoResponse(
                 status=200, reason="OK", headers=[("Content-Type", kind)], body=body
             )
@@ -128,6 +133,30 @@ class DemoSite(DemoContent):
         if not route.endswith("/") and self.render("HEAD", route + "/", host, {}).status < 400:
             return _redirect(route + "/" + (f"?{target.query}" if target.query else ""))
         return self._not_found(origin)
+
+    def _feed_or_sitemap(self, route: str, origin: str) -> DemoResponse | None:
+        """Feeds (RSS, Atom, JSON Feed), sitemaps and the news sitemap, or None."""
+        answer: tuple[str, str | bytes] | None = None
+        if route == "/feed/":
+            answer = (feeds.RSS_TYPE, feeds.rss(self, origin))
+        elif (base := feeds.section_feed_base(route, self)) is not None:
+            answer = (feeds.RSS_TYPE, feeds.rss(self, origin, base))
+        elif route == "/feed/atom/":
+            answer = (feeds.ATOM_TYPE, feeds.atom(self, origin))
+        elif route == "/feed/json/":
+            answer = (feeds.JSON_FEED_TYPE, feeds.json_feed(self, origin))
+        elif route == feeds.SITEMAP_INDEX:
+            answer = (feeds.XML_TYPE, feeds.sitemap_index(self, origin))
+        elif route == feeds.NEWS_SITEMAP:
+            answer = (feeds.XML_TYPE, feeds.news_sitemap(self, origin))
+        elif route in feeds.POST_SITEMAPS:
+            kind = feeds.GZIP_TYPE if route.endswith(".gz") else feeds.XML_TYPE
+            answer = (kind, feeds.post_sitemap(self, origin, route))
+        if answer is None:
+            return None
+        kind, body = answer
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        return DemoResponse(status=200, reason="OK", headers=[("Content-Type", kind)], body=data)
 
     def _article_page(
         self, a: DemoArticle, origin: str, request: Mapping[str, str]

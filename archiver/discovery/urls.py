@@ -1,0 +1,64 @@
+"""URL normalisation for deduplication, and a URL-shape guess of article vs listing."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+_TRACKING = re.compile(
+    r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|at_medium|at_campaign)$"
+)
+_LISTING_PART = re.compile(
+    r"^(category|categories|tag|tags|topic|topics|section|sections|author|authors|page|feed|"
+    r"search|archive|archives|wp-content|wp-admin|wp-json|amp)$"
+)
+_DATE_PATH = re.compile(r"/(19|20)\d{2}/(0?[1-9]|1[0-2])(/|-)")
+_LONG_ID = re.compile(r"\d{5,}")
+_FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|css|js|xml|gz|json|rss|atom|zip|mp[34])$", re.I)
+
+
+def normalize_url(url: str) -> str:
+    """The form two URLs of one page share: canonical query order, no fragment, no tracking
+    parameters, lower-case host, no default port (w3lib's ``canonicalize_url`` plus those)."""
+    parts = urlsplit(url.strip())
+    query = urlencode(
+        [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not _TRACKING.match(k.lower())
+        ]
+    )
+    netloc = (parts.hostname or "").lower()
+    if parts.port and parts.port != {"http": 80, "https": 443}.get(parts.scheme):
+        netloc += f":{parts.port}"
+    return canonicalize_url(
+        urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
+    )
+
+
+def url_shape(url: str) -> str:
+    """``article``, ``listing`` or ``unknown``, judged from the URL alone.
+
+    Listing: the site root, a path through a category/tag/author/page/feed segment. Article: a
+    date in the path (``/2024/05/``), a long numeric id, or a last segment of four or more
+    hyphenated words (a WordPress-style slug). The page itself decides in the end
+    (:func:`archiver.extract.body.page_type`); this only picks which links to fetch.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return "unknown"
+    segments = [s for s in parts.path.split("/") if s]
+    if not segments:
+        return "listing"
+    if _FILE.search(segments[-1]):
+        return "unknown"
+    if any(_LISTING_PART.match(s.lower()) for s in segments):
+        return "listing"
+    last = segments[-1].rsplit(".", 1)[0]
+    if _DATE_PATH.search(parts.path + "/") or _LONG_ID.search(last):
+        return "article"
+    if len([w for w in re.split(r"[-_]", last) if w]) >= 4:
+        return "article"
+    return "unknown"

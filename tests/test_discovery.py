@@ -1,0 +1,274 @@
+"""Discovery: feeds, sitemaps, robots.txt and autodiscovery read from the demo outlet; real crawls
+from each source alone, all together, with --since, and from a bare URL with no definition."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.demo.server import DemoServer
+from archiver.demo.site import DEMO_HOST, DemoSite
+from archiver.discovery import (
+    feed_links,
+    normalize_url,
+    parse_feed,
+    parse_sitemap,
+    robots_sitemaps,
+    url_shape,
+)
+from archiver.exceptions import ConfigError
+from archiver.outlets import load_outlets
+from spiders.news import PAGINATION, ROLE, SectionSpider, parse_since, parse_sources
+from tests.conftest import run_cli
+
+BASE = f"http://{DEMO_HOST}"
+SITE = DemoSite()
+ALL = {f"{BASE}{a.path}" for a in SITE.articles}
+SINCE = "2024-01-01"
+
+
+def get(path: str) -> Any:
+    return SITE.render("GET", path, DEMO_HOST, {})
+
+
+# -- parsing (no network) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("path", "fmt"), [("/feed/", "rss20"), ("/feed/atom/", "atom10")])
+def test_rss_and_atom_list_every_article(path: str, fmt: str) -> None:
+    r = get(path)
+    feed = parse_feed(r.body, BASE + path, r.header("Content-Type"))
+    assert feed.format == fmt
+    assert {e.url for e in feed.entries} == ALL
+    assert all(e.published is not None and e.published.tzinfo for e in feed.entries)
+
+
+def test_json_feed_lists_every_article() -> None:
+    r = get("/feed/json/")
+    feed = parse_feed(r.body, BASE + "/feed/json/", r.header("Content-Type"))
+    assert feed.format == "json11"
+    assert {e.url for e in feed.entries} == ALL
+    # Recognised by its version member too, whatever the Content-Type says.
+    assert parse_feed(r.body, BASE + "/feed/json/", "text/plain").format == "json11"
+    assert parse_feed(b"<html>no feed</html>", BASE).entries == []
+    assert parse_feed(b"{not json", BASE, "application/json").format == ""
+
+
+def test_sitemap_index_gzip_child_and_news_sitemap() -> None:
+    index = parse_sitemap(get("/sitemap_index.xml").body, BASE + "/sitemap_index.xml")
+    assert index.kind == "index"
+    children = [e.loc for e in index.entries]
+    assert f"{BASE}/post-sitemap2.xml.gz" in children and f"{BASE}/news-sitemap.xml" in children
+    gz = get("/post-sitemap2.xml.gz").body
+    assert gz[:2] == b"\x1f\x8b"
+    found = set()
+    for loc in children[:2]:
+        sitemap = parse_sitemap(get(loc.removeprefix(BASE)).body, loc)
+        assert sitemap.kind == "urlset" and not sitemap.news
+        assert all(e.lastmod is not None for e in sitemap.entries)
+        found |= {e.loc for e in sitemap.entries}
+    assert found == ALL
+    news = parse_sitemap(get("/news-sitemap.xml").body, BASE + "/news-sitemap.xml")
+    assert news.news and {e.loc for e in news.entries} == ALL
+    seed = next(e for e in news.entries if e.loc.endswith(f"/{SITE.seed_article.slug}/"))
+    assert seed.published == datetime.fromisoformat(SITE.seed_article.published).astimezone(UTC)
+    assert seed.title == SITE.seed_article.title
+    assert parse_sitemap(b"\x1f\x8b\x08 truncated").kind == ""
+    assert parse_sitemap(b"<html><body>not a sitemap</body></html>").kind == ""
+
+
+def test_robots_sitemap_lines_and_feed_autodiscovery() -> None:
+    robots = get("/robots.txt").body
+    assert list(robots_sitemaps(robots, BASE + "/robots.txt")) == [
+        f"{BASE}/sitemap_index.xml",
+        f"{BASE}/news-sitemap.xml",
+    ]
+    links = feed_links(get("/category/world/").body, BASE + "/category/world/")
+    assert links == [f"{BASE}/feed/", f"{BASE}/category/world/feed/"]
+    assert feed_links(get(SITE.seed_article.path).body, BASE) == [f"{BASE}/feed/"]
+
+
+def test_url_normalisation_and_shape() -> None:
+    assert normalize_url("HTTP://Example.org:80/a/?utm_source=x&b=2&a=1#top") == (
+        "http://example.org/a/?a=1&b=2"
+    )
+    assert normalize_url("https://x.org/a") != normalize_url("https://x.org/b")
+    assert url_shape(f"{BASE}/{SITE.seed_article.slug}/") == "article"
+    assert url_shape("https://x.org/2024/05/06/short/") == "article"
+    assert url_shape("https://x.org/news/world-asia-68212345") == "article"
+    for listing in ("https://x.org/", f"{BASE}/category/world/page/2/", f"{BASE}/author/a-b-c-d/"):
+        assert url_shape(listing) == "listing"
+    assert url_shape(f"{BASE}/about-us/") == "unknown"
+    assert url_shape(f"{BASE}/wp-content/uploads/a-b-c-d.png") == "unknown"
+
+
+def test_source_and_since_arguments() -> None:
+    assert parse_sources("feeds, sitemaps") == ("feeds", "sitemaps")
+    assert "sections" in parse_sources(None)
+    with pytest.raises(ConfigError, match="unknown source rss"):
+        parse_sources("rss")
+    assert parse_since("2024-01-01") == datetime(2024, 1, 1, tzinfo=UTC)
+    with pytest.raises(ConfigError, match="YYYY-MM-DD"):
+        parse_since("last week")
+
+
+def test_requests_carry_role_and_pagination_meta() -> None:
+    demo = load_outlets()["demo"]
+    crawler = get_crawler(SectionSpider, {"ARCHIVER_HOST_MAP": {DEMO_HOST: "127.0.0.1:9"}})
+    spider = SectionSpider.from_crawler(crawler, outlet=demo)
+
+    def response(path: str) -> HtmlResponse:
+        r = get(path)
+        return HtmlResponse(
+            BASE + path,
+            body=r.body,
+            headers={"Content-Type": r.header("Content-Type")},
+            request=Request(BASE + path),
+        )
+
+    out = list(spider.parse_listing(response("/category/world/"), page=1))
+    roles = {r.url: r.meta[ROLE] for r in out}
+    assert roles[f"{BASE}/category/world/feed/"] == "listing"
+    assert roles[f"{BASE}/category/world/page/2/"] == "listing"
+    nxt = next(r for r in out if r.url.endswith("/page/2/"))
+    assert nxt.meta[PAGINATION] is True
+    articles = [r for r in out if r.meta[ROLE] == "article"]
+    assert len(articles) >= 10 and all(PAGINATION not in r.meta for r in articles)
+    # The same articles from a feed are not requested again.
+    again = list(spider.parse_feed(response("/feed/")))
+    assert {r.url for r in again} == ALL - {r.url for r in articles}
+    # Another spelling of a requested article (https, tracking parameters) is the same article.
+    first = articles[0].url.removeprefix("http://")
+    assert spider._article(f"https://{first}?utm_source=rss#top", "feeds") is None
+    sitemap = list(spider.parse_sitemap(response("/sitemap_index.xml")))
+    assert sitemap and all(r.meta[ROLE] == "listing" for r in sitemap)
+
+
+# -- real crawls -------------------------------------------------------------------------------
+
+
+def crawl(tmp_path: Path, target: str, *args: str) -> tuple[Path, sqlite3.Connection]:
+    archive = tmp_path / "archive"
+    result = run_cli("crawl", target, "--archive", archive, *args)
+    assert result.returncode == 0, result.stderr
+    db = sqlite3.connect(archive / "index.db")
+    return archive, db
+
+
+def indexed(db: sqlite3.Connection) -> set[str]:
+    return {url for (url,) in db.execute("select url from articles")}
+
+
+@pytest.mark.parametrize("source", ["sections", "feeds", "sitemaps", "robots", "autodiscovery"])
+def test_each_source_alone_finds_the_same_articles(tmp_path: Path, source: str) -> None:
+    _, db = crawl(tmp_path, "demo", "--sources", source)
+    assert indexed(db) == ALL
+
+
+def test_all_sources_together_fetch_each_article_once(tmp_path: Path) -> None:
+    archive, db = crawl(tmp_path, "demo")
+    assert indexed(db) == ALL
+    fetched: dict[str, int] = {}
+    for path in (archive / "warc").glob("*.warc.gz"):
+        with path.open("rb") as fh:
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type == "response":
+                    uri = rec.rec_headers.get_header("WARC-Target-URI")
+                    fetched[uri] = fetched.get(uri, 0) + 1
+    assert all(fetched[url] == 1 for url in ALL), {u: n for u, n in fetched.items() if n > 1}
+    # Every source was read: feeds, sitemaps (the gzip'd child too), robots.txt.
+    for path in ("/feed/json/", "/feed/atom/", "/post-sitemap2.xml.gz", "/news-sitemap.xml"):
+        assert fetched[BASE + path] == 1
+
+
+def test_since_drops_older_sitemap_entries(tmp_path: Path) -> None:
+    _, db = crawl(tmp_path, "demo", "--sources", "sitemaps", "--since", SINCE)
+    cut = datetime(2024, 1, 1, tzinfo=UTC)
+    expected = {
+        f"{BASE}{a.path}"
+        for a in SITE.articles
+        if datetime.fromisoformat(a.modified or a.published) >= cut
+    }
+    assert 0 < len(expected) < len(ALL)
+    assert indexed(db) == expected
+
+
+def test_bare_url_crawl_indexes_articles_and_no_listing(
+    tmp_path: Path, demo_server: DemoServer
+) -> None:
+    root = demo_server.url.rstrip("/")
+    assert not any(
+        root.split("//")[1].split(":")[0] in o.allowed_domains for o in load_outlets().values()
+    )
+    _, db = crawl(tmp_path, demo_server.url)
+    urls = indexed(db)
+    assert urls == {f"{root}{a.path}" for a in SITE.articles}
+    captured = {url for (url,) in db.execute("select url from captures where status = 200")}
+    listings = {f"{root}/", f"{root}/page/2/", f"{root}/feed/", f"{root}/sitemap_index.xml"}
+    assert listings <= captured and not listings & urls
+    outlets = {o for (o,) in db.execute("select distinct outlet from articles")}
+    assert outlets == {"127.0.0.1"}
+    # From a section page: that section's articles only (not the sidebar's).
+    section = "/category/world/asia/"
+    _, db2 = crawl(tmp_path / "section", f"{root}{section}")
+    expected = {f"{root}{a.path}" for a in SITE.listing(section) if not a.removed}
+    assert indexed(db2) == expected
+
+
+def test_url_of_a_defined_outlet_uses_its_definition_from_that_page(tmp_path: Path) -> None:
+    section = "/category/world/asia/"
+    _, db = crawl(tmp_path, BASE + section)
+    got = indexed(db)
+    # The demo definition's selector also takes the sidebar's "Popular" teasers.
+    popular = {f"{BASE}/{slug}/" for slug in SITE.popular}
+    in_section = {f"{BASE}{a.path}" for a in SITE.listing(section) if not a.removed}
+    assert in_section <= got <= in_section | popular
+    assert {o for (o,) in db.execute("select distinct outlet from articles")} == {"demo"}
+
+
+def test_outlets_list_and_suggest(tmp_path: Path, demo_server: DemoServer) -> None:
+    listed = run_cli("outlets", "list", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    assert '"name": "tdi"' in listed.stdout and '"name": "guardian"' in listed.stdout
+    table = run_cli("outlets", "list")
+    assert table.returncode == 0 and " outlets" in table.stdout and "tdi" in table.stdout
+    suggested = run_cli("outlets", "suggest", demo_server.url + "category/world/")
+    assert suggested.returncode == 0, suggested.stderr
+    path = tmp_path / "suggested.toml"
+    path.write_text(suggested.stdout)
+    (name,) = set(load_outlets(path)) - set(load_outlets())
+    outlet = load_outlets(path)[name]
+    assert outlet.feeds == (
+        demo_server.url + "feed/",
+        demo_server.url + "category/world/feed/",
+    )
+    assert outlet.sitemaps == (
+        demo_server.url + "sitemap_index.xml",
+        demo_server.url + "news-sitemap.xml",
+    )
+    assert "entry-title" in outlet.article_links
+    bad = run_cli("outlets", "suggest", "not a url")
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_broken_outlets_file_is_one_line_exit_2(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        '[mine]\nallowed_domains = ["a.org"]\nfeeds = ["https://a.org/f"]\nschedule = "x"\n'
+    )
+    result = run_cli("crawl", "mine", "--outlets", path, "--archive", tmp_path / "a")
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"Error: {path}: outlet 'mine': schedule:")
+    )
+    bad = run_cli("crawl", "demo", "--sources", "nope", "--archive", tmp_path / "a")
+    assert bad.returncode == 2 and "unknown source nope" in bad.stderr
