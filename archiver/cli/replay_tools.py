@@ -1,4 +1,4 @@
-"""Commands for replay and packaging: ``replay``."""
+"""Commands for replay and packaging: ``replay``, ``export-wacz``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from archiver.cli.errors import translate_errors
-from archiver.cli.options import archive_option
+from archiver.cli.options import archive_option, article_filter, filter_options
 
 
 @click.command()
@@ -47,4 +47,24 @@ def replay(
         urls=list(urls),
         install_tools=install_tools,
         announce=lambda line: click.echo(line),
+    )
+
+
+@click.command("export-wacz")
+@archive_option
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+@filter_options
+@click.option("--title", help="Title of the WACZ (default: names the archive).")
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@translate_errors
+def export_wacz(
+    archive_dir: Path, out: Path, title: str | None, force: bool, **filters: str | None
+) -> None:
+    """Package the selected articles' captures as OUT.wacz (pages.jsonl: full-text search)."""
+    from archiver.replay.wacz import export_wacz as export
+
+    summary = export(archive_dir, out, filters=article_filter(**filters), title=title, force=force)
+    click.echo(
+        f"{summary.out}: {summary.pages} pages, {summary.records} WARC records, "
+        f"{summary.bytes} bytes; wacz validate passed"
     )
