@@ -8,7 +8,7 @@ from archiver import __version__
 from archiver.cli.archive_tools import browse, extract, reindex
 from archiver.cli.crawling import crawl, demo
 from archiver.cli.errors import CliError
-from archiver.cli.replay_tools import export_wacz, replay
+from archiver.cli.replay_tools import export_wacz, reextract, replay
 from archiver.cli.research import export, search, show, stats
 
 __all__ = ["CliError", "main"]
@@ -22,5 +22,5 @@ def main() -> None:
 
 for command in (crawl, demo, search, stats, export, show, extract, reindex, browse):
     main.add_command(command)
-for command in (replay, export_wacz):
+for command in (replay, export_wacz, reextract):
     main.add_command(command)

@@ -1,4 +1,4 @@
-"""Commands for replay and packaging: ``replay``, ``export-wacz``."""
+"""Commands for replay and packaging: ``replay``, ``export-wacz``, ``reextract``."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from archiver.cli.errors import translate_errors
+from archiver.cli.errors import CliError, translate_errors
 from archiver.cli.options import archive_option, article_filter, filter_options
 
 
@@ -67,4 +67,26 @@ def export_wacz(
     click.echo(
         f"{summary.out}: {summary.pages} pages, {summary.records} WARC records, "
         f"{summary.bytes} bytes; wacz validate passed"
+    )
+
+
+@click.command()
+@archive_option
+@click.argument(
+    "inputs", nargs=-1, type=click.Path(exists=False, path_type=Path), metavar="[WARC_OR_WACZ]..."
+)
+@click.option("--outlet", help="Outlet name for the articles (default: warcinfo isPartOf, host).")
+@translate_errors
+def reextract(archive_dir: Path, inputs: tuple[Path, ...], outlet: str | None) -> None:
+    """Run the current extractor over archived pages (default: the archive's own WARC files,
+    or foreign WARC/WACZ files) and update the index."""
+    from archiver.reextract import reextract as run
+
+    if outlet is not None and not outlet.strip():
+        raise CliError("--outlet is empty: give a name, or leave the option out")
+    summary = run(archive_dir, list(inputs), outlet=outlet)
+    click.echo(
+        f"{summary.articles} articles indexed ({summary.kept_newer} kept from newer captures) "
+        f"from {summary.responses} HTML pages in {summary.files} WARC files with "
+        f"{summary.extractor_version} in {summary.elapsed:.1f} s"
     )
