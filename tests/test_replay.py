@@ -23,6 +23,7 @@ import pytest
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
+from warcio.archiveiterator import ArchiveIterator
 
 from archiver.replay.cdxj import cdxj_path
 from archiver.replay.server import timestamp14
@@ -117,8 +118,8 @@ def test_replay_prints_collection_and_capture_urls(
     base = f"http://127.0.0.1:{port}/archive/"
     assert f"pywb replays {replay_archive / 'warc'} at {base} (Ctrl-C stops it)\n" in lines
     assert f"{base}{timestamp14(first['captured_at'])}/{first['url']}\n" in lines
-    # the CDXJ index sits beside the WARC files
-    assert any(first["url"] in p.read_text() for p in (replay_archive / "warc").glob("*.cdxj"))
+    # the CDXJ indexes sit next to the WARC files
+    assert any(first["url"] in p.read_text() for p in (replay_archive / "cdxj").glob("*.cdxj"))
 
 
 def test_three_captures_replay_byte_identical(
@@ -277,3 +278,37 @@ def test_tools_are_isolated_and_scrapy_still_decodes_br() -> None:
     decoded = middleware.process_response(request, response)
     assert isinstance(decoded, HtmlResponse)
     assert decoded.body == html
+
+
+def test_crawl_keeps_cdxj_beside_rotated_files(tmp_path: Path) -> None:
+    """A crawl that rotates WARC files leaves each one with its CDXJ index, none stale."""
+    if not TOOLS.installed():
+        pytest.fail(MISSING)
+    archive = tmp_path / "archive"
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
+            *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "ARCHIVER_WARC_MAX_SIZE=100000"),
+            *("-s", "LOG_LEVEL=WARNING"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    warcs = sorted((archive / "warc").glob("*.warc.gz"))
+    assert len(warcs) >= 2
+    assert sorted((archive / "cdxj").iterdir()) == [cdxj_path(w) for w in warcs]
+    assert all(p.name.endswith(".warc.gz") for p in (archive / "warc").iterdir())
+    for warc in warcs:
+        with warc.open("rb") as fh:
+            responses = {
+                (r.rec_headers.get_header("WARC-Target-URI"), r.rec_headers.get_header("WARC-Date"))
+                for r in ArchiveIterator(fh)
+                if r.rec_type == "response"
+            }
+        lines = cdxj_path(warc).read_text().splitlines()
+        entries = [json.loads(line.split(" ", 2)[2]) for line in lines]
+        assert {e["filename"] for e in entries} == {warc.name}
+        assert {u for u, _ in responses} <= {e["url"] for e in entries}

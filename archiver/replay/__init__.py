@@ -1,4 +1,4 @@
-"""Replay and packaging: pywb over the archive, CDXJ indexes beside the WARC files, WACZ export.
+"""Replay and packaging: pywb over the archive, CDXJ indexes of the WARC files, WACZ export.
 
 pywb, cdxj-indexer and py-wacz run from a virtual environment of their own that the tool
 creates and keeps (:mod:`~archiver.replay.tools`): pywb depends on ``brotlipy``, which would

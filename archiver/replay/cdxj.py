@@ -1,10 +1,12 @@
-"""CDXJ indexes beside the WARC files, one per file, built by cdxj-indexer and kept current.
+"""CDXJ indexes next to the WARC files, one per file, built by cdxj-indexer and kept current.
 
-``archive/warc/NAME.warc.gz`` gets ``archive/warc/NAME.warc.gz.cdxj`` (sorted, ``filename``
-relative to the directory), which pywb reads as the collection's index. :func:`update_cdxj`
-brings the directory up to date: a file without an index, or changed since its index was
-written, is indexed again; the file being written (``NAME.warc.gz.open``) is indexed under that
-name and, once the writer rotates and renames it, under its final name, the stale index going.
+``archive/warc/NAME.warc.gz`` gets ``archive/cdxj/NAME.warc.gz.cdxj`` (sorted, ``filename``
+relative to ``archive/warc``), which pywb reads as the collection's index: pywb's own layout
+of ``archive/`` and ``indexes/`` side by side, and ``archive/warc`` keeps only WARC files.
+:func:`update_cdxj` brings the indexes up to date: a file without an index, or changed since
+its index was written, is indexed again; the file being written (``NAME.warc.gz.open``) is
+indexed under that name and, once the writer rotates and renames it, under its final name,
+the stale index going.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from archiver.replay.tools import ReplayTools
 logger = logging.getLogger(__name__)
 
 SUFFIX = ".cdxj"
+DIRECTORY = "cdxj"
+"""The directory of the indexes, a sibling of the WARC directory."""
 
 
 @attrs.define(kw_only=True)
@@ -36,9 +40,14 @@ class CdxjUpdate:
     """Index files that were already up to date."""
 
 
+def cdxj_dir(warc_dir: Path) -> Path:
+    """The directory of the indexes of the WARC files in ``warc_dir``."""
+    return warc_dir.parent / DIRECTORY
+
+
 def cdxj_path(warc: Path) -> Path:
     """The index file of a WARC file."""
-    return warc.with_name(warc.name + SUFFIX)
+    return cdxj_dir(warc.parent) / (warc.name + SUFFIX)
 
 
 def _stale(warc: Path, index: Path) -> bool:
@@ -54,7 +63,8 @@ def update_cdxj(warc_dir: str | Path, tools: ReplayTools) -> CdxjUpdate:
     files = warc_files(warc_dir)
     update = CdxjUpdate()
     names = {p.name for p in files}
-    for index in sorted(warc_dir.glob(f"*{SUFFIX}")):
+    cdxj_dir(warc_dir).mkdir(exist_ok=True)
+    for index in sorted(cdxj_dir(warc_dir).glob(f"*{SUFFIX}")):
         if index.name.removesuffix(SUFFIX) not in names:
             index.unlink(missing_ok=True)
             update.removed.append(index)

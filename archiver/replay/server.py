@@ -2,10 +2,11 @@
 
 pywb runs from the tools' own environment (:mod:`~archiver.replay.tools`) with a generated
 ``config.yaml`` in a working directory under the cache: one collection, ``archive``, whose
-index is the directory of per-file CDXJ indexes beside the WARC files and whose WARC files are
-read where they lie. pywb lists that directory on every lookup, so :func:`serve` only has to
-keep the CDXJ files current (:func:`~archiver.replay.cdxj.update_cdxj`, every
-``REFRESH_SECONDS``) for captures of a crawl still running, or of a later one, to replay.
+index is the directory of per-file CDXJ indexes (``archive/cdxj``) and whose WARC files are
+read where they lie (``archive/warc``). pywb lists that directory on every lookup, so
+:func:`serve` only has to keep the CDXJ files current (every ``REFRESH_SECONDS``, with
+:func:`~archiver.replay.cdxj.update_cdxj`) for captures of a crawl still running, or of a
+later one, to replay.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from types import FrameType
 
 from archiver.archive import Archive
 from archiver.exceptions import ArchiverError, ConfigError
-from archiver.replay.cdxj import update_cdxj
+from archiver.replay.cdxj import cdxj_dir, update_cdxj
 from archiver.replay.tools import ReplayTools, default_location
 
 logger = logging.getLogger(__name__)
@@ -66,9 +67,10 @@ def write_config(warc_dir: Path) -> Path:
     """Write pywb's ``config.yaml`` (JSON is YAML) for ``warc_dir``; returns its directory."""
     where = workdir(warc_dir)
     where.mkdir(parents=True, exist_ok=True)
+    indexes = str(cdxj_dir(warc_dir).resolve()) + "/"
     root = str(warc_dir.resolve()) + "/"
     config = {
-        "collections": {COLLECTION: {"index_paths": root, "archive_paths": root}},
+        "collections": {COLLECTION: {"index_paths": indexes, "archive_paths": root}},
         "enable_memento": True,
         # frameless: the replay URL of a capture is the page itself (with pywb's banner), so
         # it can be opened, linked and inspected like any page
