@@ -7,6 +7,7 @@ import http.client
 import json
 import re
 import shutil
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -29,7 +30,7 @@ from archiver.replay.cdxj import cdxj_path
 from archiver.replay.server import timestamp14
 from archiver.replay.tools import ReplayTools
 from archiver.warc import WarcWriter, read_response
-from tests.conftest import REPO
+from tests.conftest import REPO, run_cli
 from tests.test_browse import free_port
 
 TOOLS = ReplayTools()
@@ -312,3 +313,20 @@ def test_crawl_keeps_cdxj_beside_rotated_files(tmp_path: Path) -> None:
         entries = [json.loads(line.split(" ", 2)[2]) for line in lines]
         assert {e["filename"] for e in entries} == {warc.name}
         assert {u for u, _ in responses} <= {e["url"] for e in entries}
+
+
+def test_replay_bad_input_is_one_line_error(demo_archive: Path, tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        cases = [
+            (("--archive", tmp_path / "none"), "no WARC files in"),
+            (("--archive", demo_archive, "http://demo-insight.test/never/"), "not in the archive"),
+            (("--archive", demo_archive, "--port", str(port)), "pass another --port"),
+        ]
+        for args, message in cases:
+            result = run_cli("replay", *args, timeout=60)
+            assert result.returncode == 2, (args, result.stderr)
+            assert message in result.stderr
+            assert len(result.stderr.strip().splitlines()) == 1

@@ -17,6 +17,7 @@ import json
 import logging
 import re
 import signal
+import socket
 import subprocess
 import time
 import urllib.error
@@ -26,7 +27,7 @@ from pathlib import Path
 from types import FrameType
 
 from archiver.archive import Archive
-from archiver.exceptions import ArchiverError, ConfigError
+from archiver.exceptions import ArchiverError, ConfigError, NotFoundError
 from archiver.replay.cdxj import cdxj_dir, update_cdxj
 from archiver.replay.tools import ReplayTools, default_location
 
@@ -99,6 +100,18 @@ def _wait_until_up(proc: subprocess.Popen[bytes], base: str) -> None:
             time.sleep(0.2)
 
 
+def _check_port(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as e:
+            raise ConfigError(
+                f"cannot listen on {host} port {port} ({e.strerror or e}); "
+                "pass another --port, or a --host this machine has"
+            ) from e
+
+
 @contextlib.contextmanager
 def _sigterm_exits() -> Iterator[None]:
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -126,8 +139,14 @@ def serve(
     answers.
     """
     archive = Archive(archive_dir)
+    if not archive.warc_dir.is_dir():
+        raise NotFoundError(
+            f"no WARC files in {archive.warc_dir}: run a crawl first (archiver crawl OUTLET) "
+            "or pass --archive DIR pointing at an existing archive"
+        )
     if not 0 < port <= 65535:
         raise ConfigError(f"port {port} is out of range; pass --port 1..65535")
+    _check_port(host, port)
     base = collection_url(host, port)
     captures = capture_urls(archive, urls or [], base)  # unknown URL: fail before starting
     tools = ReplayTools().ensure(install=install_tools)
