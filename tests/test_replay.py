@@ -16,6 +16,7 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -204,15 +205,11 @@ BROWSER_SERVICES = re.compile(r"(^|\.)(google\.com|googleapis\.com|gstatic\.com)
 """Chromium's own housekeeping (component updates, time, sign-in, autofill): not the page's."""
 
 
-def test_headless_chromium_renders_replayed_article_offline(
-    replay: tuple[int, list[str]], replay_archive: Path, tmp_path: Path
-) -> None:
+def headless_chromium(page: str, tmp_path: Path) -> tuple[str, list[tuple[str, str]]]:
+    """Open ``page`` in Debian's headless chromium: (the DOM once rendered, its net log's
+    requests). Anything not on loopback goes to a closed local port, yet shows in the log."""
     chromium = shutil.which("chromium")
     assert chromium, "Debian's chromium is missing: run make sysdeps (APT_PACKAGES)"
-    port, _ = replay
-    row = next(r for r in article_captures(replay_archive) if r["body"] and r["title"])
-    ts = timestamp14(row["captured_at"])
-    page = f"http://127.0.0.1:{port}" + replay_path(ts, row["url"], "")
     netlog = tmp_path / "netlog.json"
     proc = subprocess.run(
         [
@@ -221,7 +218,6 @@ def test_headless_chromium_renders_replayed_article_offline(
             *("--disable-background-networking", "--disable-component-update", "--disable-sync"),
             *("--disable-default-apps", "--disable-extensions", "--metrics-recording-only"),
             "--disable-features=AutofillServerCommunication,OptimizationHints,Translate",
-            # anything not on loopback goes to a closed local port; the net log still shows it
             "--proxy-server=http://127.0.0.1:9",
             f"--user-data-dir={tmp_path / 'profile'}",
             f"--log-net-log={netlog}",
@@ -235,7 +231,28 @@ def test_headless_chromium_renders_replayed_article_offline(
         timeout=120,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
-    dom = proc.stdout
+    return proc.stdout, netlog_requests(netlog)
+
+
+def page_requests(requests: list[tuple[str, str]], page: str) -> list[str]:
+    """The URLs the page asked for: its navigation and what it initiated."""
+    parts = urllib.parse.urlsplit(page)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return [url for url, initiator in requests if initiator == origin or url == page]
+
+
+def escaping(urls: list[str]) -> list[str]:
+    return [u for u in urls if urllib.parse.urlsplit(u).hostname != "127.0.0.1"]
+
+
+def test_headless_chromium_renders_replayed_article_offline(
+    replay: tuple[int, list[str]], replay_archive: Path, tmp_path: Path
+) -> None:
+    port, _ = replay
+    row = next(r for r in article_captures(replay_archive) if r["body"] and r["title"])
+    ts = timestamp14(row["captured_at"])
+    page = f"http://127.0.0.1:{port}" + replay_path(ts, row["url"], "")
+    dom, requests = headless_chromium(page, tmp_path)
     assert re.search(r"<h1[^>]*>\s*" + re.escape(html.escape(row["title"], quote=False)), dom), (
         row["title"],
         dom[:3000],
@@ -243,15 +260,46 @@ def test_headless_chromium_renders_replayed_article_offline(
     first_paragraph = row["body"].split("\n")[0]
     words = " ".join(first_paragraph.split()[2:12])
     assert words in " ".join(dom.split()), (words, dom[:3000])
-    requests = netlog_requests(netlog)
-    origin = f"http://127.0.0.1:{port}"
     assert (page, "not an origin") in requests  # the navigation: the log is the real one
-    by_page = [url for url, initiator in requests if initiator == origin or url == page]
+    by_page = page_requests(requests, page)
     assert len(by_page) > 3  # the page, pywb's banner and wombat, the page's own CSS
-    escaped = [u for u in by_page if urllib.parse.urlsplit(u).hostname != "127.0.0.1"]
-    assert not escaped, f"the replayed page requested the live web: {escaped[:10]}"
+    assert not escaping(by_page), f"the replayed page requested the live web: {by_page}"
     others = {urllib.parse.urlsplit(u).hostname or u for u, i in requests if u not in by_page}
     assert all(BROWSER_SERVICES.search(h) for h in others), others
+
+
+def test_net_log_check_catches_a_page_reaching_out(tmp_path: Path) -> None:
+    """The control: a local page that loads from elsewhere is caught by the same check."""
+    markup = (
+        b"<html><body><h1>Leaky</h1><img src='http://escape.invalid/pixel.png'>"
+        b"<script src='https://escape.invalid/tracker.js'></script></body></html>"
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(markup)))
+            self.end_headers()
+            self.wfile.write(markup)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), Handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        page = f"http://127.0.0.1:{server.server_address[1]}/leaky.html"
+        try:
+            dom, requests = headless_chromium(page, tmp_path)
+        finally:
+            server.shutdown()
+            thread.join(5)
+    assert "Leaky" in dom
+    assert set(escaping(page_requests(requests, page))) == {
+        "http://escape.invalid/pixel.png",
+        "https://escape.invalid/tracker.js",
+    }
 
 
 def test_tools_are_isolated_and_scrapy_still_decodes_br() -> None:
@@ -266,19 +314,21 @@ def test_tools_are_isolated_and_scrapy_still_decodes_br() -> None:
     ).stdout.strip()
     assert theirs.startswith(str(TOOLS.location))
     assert not Path(brotli.__file__).resolve().is_relative_to(TOOLS.location.resolve())
-    html = b"<html><body><p>" + b"Brotli still works in the crawler. " * 50 + b"</p></body></html>"
+    markup = (
+        b"<html><body><p>" + b"Brotli still works in the crawler. " * 50 + b"</p></body></html>"
+    )
     crawler = get_crawler()
     middleware = HttpCompressionMiddleware.from_crawler(crawler)
     request = Request("http://x.test/", headers={"Accept-Encoding": "gzip, br"})
     response = HtmlResponse(
         "http://x.test/",
-        body=brotli.compress(html),
+        body=brotli.compress(markup),
         headers={"Content-Encoding": "br", "Content-Type": "text/html"},
         request=request,
     )
     decoded = middleware.process_response(request, response)
     assert isinstance(decoded, HtmlResponse)
-    assert decoded.body == html
+    assert decoded.body == markup
 
 
 def test_crawl_keeps_cdxj_beside_rotated_files(tmp_path: Path) -> None:
