@@ -22,9 +22,6 @@ from typing import Any
 
 import brotli
 import pytest
-from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
-from scrapy.http import HtmlResponse, Request
-from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.replay.cdxj import cdxj_path
@@ -302,8 +299,8 @@ def test_net_log_check_catches_a_page_reaching_out(tmp_path: Path) -> None:
     }
 
 
-def test_tools_are_isolated_and_scrapy_still_decodes_br() -> None:
-    """pywb's brotlipy lives in the tools' venv; the project's brotli still decodes br."""
+def test_tools_are_isolated_and_scrapy_still_decodes_br(tmp_path: Path) -> None:
+    """pywb's brotlipy lives in the tools' venv; Scrapy in ours still fetches and decodes br."""
     if not TOOLS.installed():
         pytest.fail(MISSING)
     theirs = subprocess.run(
@@ -317,18 +314,37 @@ def test_tools_are_isolated_and_scrapy_still_decodes_br() -> None:
     markup = (
         b"<html><body><p>" + b"Brotli still works in the crawler. " * 50 + b"</p></body></html>"
     )
-    crawler = get_crawler()
-    middleware = HttpCompressionMiddleware.from_crawler(crawler)
-    request = Request("http://x.test/", headers={"Accept-Encoding": "gzip, br"})
-    response = HtmlResponse(
-        "http://x.test/",
-        body=brotli.compress(markup),
-        headers={"Content-Encoding": "br", "Content-Type": "text/html"},
-        request=request,
-    )
-    decoded = middleware.process_response(request, response)
-    assert isinstance(decoded, HtmlResponse)
-    assert decoded.body == markup
+    encoded = brotli.compress(markup)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "br")
+            self.send_header("Content-Length", str(len(encoded)))
+            self.end_headers()
+            self.wfile.write(encoded)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), Handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            # plain Scrapy (no project here): HttpCompressionMiddleware with our venv's brotli
+            url = f"http://127.0.0.1:{server.server_address[1]}/br.html"
+            proc = subprocess.run(
+                [sys.executable, "-m", "scrapy", "fetch", "--nolog", url],
+                cwd=tmp_path,
+                capture_output=True,
+                timeout=120,
+            )
+        finally:
+            server.shutdown()
+            thread.join(5)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == markup
 
 
 def test_crawl_keeps_cdxj_beside_rotated_files(tmp_path: Path) -> None:
