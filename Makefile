@@ -6,9 +6,9 @@ STAMP  := $(VENV)/.installed
 ARCHIVE ?= archive
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the tests need (installed by `make sysdeps` when running as root, as CI does).
-APT_PACKAGES :=
+APT_PACKAGES := chromium
 
-.PHONY: demo test lint format verify eval bench clean sysdeps
+.PHONY: demo test lint format verify eval bench clean sysdeps replay-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/archiver demo --archive $(ARCHIVE)
 
-test: lint sysdeps
+test: lint sysdeps replay-tools
 	$(BIN)/python -m pytest
 
 sysdeps:
@@ -31,6 +31,11 @@ sysdeps:
 	  echo "installing system packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	else echo "missing system packages:$$missing (run: sudo apt-get install$$missing)"; exit 1; fi
+
+# pywb, cdxj-indexer and wacz in their own venv (~/.cache/archiver/replay-tools): pywb's brotlipy
+# would shadow the brotli module Scrapy needs.
+replay-tools: $(STAMP)
+	$(BIN)/archiver replay --tools-only --install-tools
 
 lint: $(STAMP)
 	$(BIN)/ruff check archiver spiders tests

@@ -53,6 +53,7 @@ ITEM_PIPELINES = {
 }
 EXTENSIONS = {
     "archiver.extensions.ArchiveIndexExtension": 100,
+    "archiver.replay.extension.CdxjExtension": 110,
 }
 
 # --- archiver -----------------------------------------------------------------------------
@@ -70,6 +71,8 @@ ARCHIVER_INDEX_BATCH_SIZE = 200
 """Index rows written per transaction during a crawl."""
 ARCHIVER_INDEX_FLUSH_SECONDS = 2.0
 """Longest time a row waits in the batch before it is written (checked as rows arrive)."""
+ARCHIVER_CDXJ_ENABLED = True
+"""Write each WARC file's CDXJ index to ``<dir>/cdxj`` as files rotate (needs the replay tools)."""
 ARCHIVER_HOST_MAP: dict[str, str] = {}
 """``{"host": "127.0.0.1:PORT"}``: fetch these hosts through that address (an HTTP proxy hop)."""
 ARCHIVER_OUTLET = ""

@@ -9,6 +9,7 @@ from archiver.cli.archive_tools import browse, check, extract, reindex
 from archiver.cli.crawling import crawl, demo, schedule
 from archiver.cli.errors import CliError
 from archiver.cli.outlets import outlets
+from archiver.cli.replay_tools import export_wacz, reextract, replay
 from archiver.cli.research import export, search, show, stats
 
 __all__ = ["CliError", "main"]
@@ -21,5 +22,5 @@ def main() -> None:
 
 
 COMMANDS = (crawl, demo, schedule, search, stats, export, show, extract, reindex, browse, check)
-for command in (*COMMANDS, outlets):
+for command in (*COMMANDS, outlets, replay, export_wacz, reextract):
     main.add_command(command)

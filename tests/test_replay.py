@@ -1,0 +1,398 @@
+"""`archiver replay`: the real pywb (in the tools' own venv) over a copy of the demo archive."""
+
+from __future__ import annotations
+
+import html
+import http.client
+import json
+import re
+import shutil
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import brotli
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.replay.cdxj import cdxj_path
+from archiver.replay.server import timestamp14
+from archiver.replay.tools import ReplayTools
+from archiver.warc import WarcWriter, read_response
+from tests.conftest import REPO, run_cli
+from tests.test_browse import free_port
+
+TOOLS = ReplayTools()
+MISSING = "the replay tools are not installed: run make replay-tools"
+
+
+def get(port: int, path: str, accept_encoding: str) -> tuple[int, dict[str, str], bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)  # our pywb only
+    try:
+        conn.request("GET", path, headers={"Accept-Encoding": accept_encoding})
+        response = conn.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        conn.close()
+
+
+def replay_path(ts: str, url: str, modifier: str = "id_") -> str:
+    return f"/archive/{ts}{modifier}/{urllib.parse.quote(url, safe=':/?&=%;,+@!$()*~')}"
+
+
+def article_captures(archive: Path) -> list[dict[str, Any]]:
+    conn = sqlite3.connect(archive / "index.db")
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = conn.execute(
+            "select a.title, a.body, c.* from articles a join captures c"
+            " on c.record_id = a.record_id order by c.url"
+        ).fetchall()
+    finally:
+        conn.close()
+    return [dict(r) for r in rows]
+
+
+@pytest.fixture(scope="module")
+def replay_archive(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    archive = tmp_path_factory.mktemp("replay") / "archive"
+    shutil.copytree(demo_archive, archive)
+    return archive
+
+
+@pytest.fixture(scope="module")
+def replay(replay_archive: Path) -> Iterator[tuple[int, list[str]]]:
+    """`archiver replay URL` running; yields its port and every line it printed so far."""
+    if not TOOLS.installed():
+        pytest.fail(MISSING)
+    port = free_port()
+    first = article_captures(replay_archive)[0]["url"]
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "archiver", "replay", "--archive", str(replay_archive)),
+            *("--port", str(port), first),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines: list[str] = []
+    # drain the pipe all along: pywb logs every request and would block on a full pipe
+    reader = threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 90
+        while not any(line.startswith("http://") for line in lines):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"archiver replay did not start: {''.join(lines)[-2000:]}")
+            time.sleep(0.1)
+        yield port, lines
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        reader.join(5)
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def test_replay_prints_collection_and_capture_urls(
+    replay: tuple[int, list[str]], replay_archive: Path
+) -> None:
+    port, lines = replay
+    first = article_captures(replay_archive)[0]
+    base = f"http://127.0.0.1:{port}/archive/"
+    assert f"pywb replays {replay_archive / 'warc'} at {base} (Ctrl-C stops it)\n" in lines
+    assert f"{base}{timestamp14(first['captured_at'])}/{first['url']}\n" in lines
+    # the CDXJ indexes sit next to the WARC files
+    assert any(first["url"] in p.read_text() for p in (replay_archive / "cdxj").glob("*.cdxj"))
+
+
+def test_three_captures_replay_byte_identical(
+    replay: tuple[int, list[str]], replay_archive: Path
+) -> None:
+    port, _ = replay
+    rows = article_captures(replay_archive)
+    picked = [rows[0], rows[len(rows) // 2], rows[-1]]
+    for row in picked:
+        archived = read_response(replay_archive / "warc" / row["warc_file"], row["warc_offset"])
+        assert dict(archived.headers).get("Content-Encoding") == "gzip", row["url"]
+        path = replay_path(timestamp14(row["captured_at"]), row["url"])
+        status, headers, body = get(port, path, "gzip, deflate, br")
+        assert status == 200, (row["url"], body[:300])
+        assert body == archived.entity, row["url"]  # as stored: still gzip
+        status, headers, body = get(port, path, "identity")
+        assert status == 200
+        assert body == archived.payload, row["url"]  # decoded by pywb, identical to ours
+        assert headers.get("Memento-Datetime")
+
+
+def wait_for_replay(port: int, ts: str, url: str) -> tuple[int, bytes]:
+    deadline = time.monotonic() + 30
+    while True:
+        status, _, got = get(port, replay_path(ts, url), "identity")
+        if status == 200 or time.monotonic() > deadline:
+            return status, got
+        time.sleep(0.5)
+
+
+def test_rotated_warc_file_is_replayed_while_running(
+    replay: tuple[int, list[str]], replay_archive: Path
+) -> None:
+    """A file being written, then rotated (renamed from .open), replays without a restart."""
+    port, _ = replay
+    url = "http://demo-insight.test/late-breaking-story/"
+    body = b"<html><head><title>Late</title></head><body><p>Late news.</p></body></html>"
+    warc_dir = replay_archive / "warc"
+    writer = WarcWriter(warc_dir, prefix="late", clock=lambda: datetime(2999, 1, 1, tzinfo=UTC))
+    writer.write_exchange(
+        url=url,
+        method="GET",
+        request_headers=[("Host", "demo-insight.test")],
+        request_body=b"",
+        status=200,
+        reason="OK",
+        protocol="HTTP/1.1",
+        response_headers=[("Content-Type", "text/html; charset=utf-8")],
+        body=body,
+        ip_address="127.0.0.1",
+    )
+    open_path = Path(writer.open_path or "")
+    assert open_path.name.endswith(".open")
+    assert wait_for_replay(port, "29990101000000", url) == (200, body)
+    assert cdxj_path(open_path).is_file()
+    (finished,) = map(Path, writer.close())
+    time.sleep(0.1)
+    assert wait_for_replay(port, "29990101000000", url) == (200, body)
+    deadline = time.monotonic() + 10
+    while cdxj_path(open_path).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not cdxj_path(open_path).exists()
+    assert url in cdxj_path(finished).read_text()
+
+
+def netlog_requests(netlog: Path) -> list[tuple[str, str]]:
+    """(url, initiator) of every URL request Chromium's net log shows it starting."""
+    text = netlog.read_text(errors="replace").rstrip()
+    if not text.endswith("}"):  # Chromium may leave the events list open
+        text = text.rstrip(",") + "]}"
+    data = json.loads(text)
+    start_job = data["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"]
+    return [
+        (e["params"]["url"], str(e["params"].get("initiator", "")))
+        for e in data["events"]
+        if e["type"] == start_job and "url" in e.get("params", {})
+    ]
+
+
+BROWSER_SERVICES = re.compile(r"(^|\.)(google\.com|googleapis\.com|gstatic\.com)$")
+"""Chromium's own housekeeping (component updates, time, sign-in, autofill): not the page's."""
+
+
+def headless_chromium(page: str, tmp_path: Path) -> tuple[str, list[tuple[str, str]]]:
+    """Open ``page`` in Debian's headless chromium: (the DOM once rendered, its net log's
+    requests). Anything not on loopback goes to a closed local port, yet shows in the log."""
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is missing: run make sysdeps (APT_PACKAGES)"
+    netlog = tmp_path / "netlog.json"
+    proc = subprocess.run(
+        [
+            chromium,
+            *("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"),
+            *("--disable-background-networking", "--disable-component-update", "--disable-sync"),
+            *("--disable-default-apps", "--disable-extensions", "--metrics-recording-only"),
+            "--disable-features=AutofillServerCommunication,OptimizationHints,Translate",
+            "--proxy-server=http://127.0.0.1:9",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            f"--log-net-log={netlog}",
+            "--net-log-capture-mode=Default",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            page,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout, netlog_requests(netlog)
+
+
+def page_requests(requests: list[tuple[str, str]], page: str) -> list[str]:
+    """The URLs the page asked for: its navigation and what it initiated."""
+    parts = urllib.parse.urlsplit(page)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    return [url for url, initiator in requests if initiator == origin or url == page]
+
+
+def escaping(urls: list[str]) -> list[str]:
+    return [u for u in urls if urllib.parse.urlsplit(u).hostname != "127.0.0.1"]
+
+
+def test_headless_chromium_renders_replayed_article_offline(
+    replay: tuple[int, list[str]], replay_archive: Path, tmp_path: Path
+) -> None:
+    port, _ = replay
+    row = next(r for r in article_captures(replay_archive) if r["body"] and r["title"])
+    ts = timestamp14(row["captured_at"])
+    page = f"http://127.0.0.1:{port}" + replay_path(ts, row["url"], "")
+    dom, requests = headless_chromium(page, tmp_path)
+    assert re.search(r"<h1[^>]*>\s*" + re.escape(html.escape(row["title"], quote=False)), dom), (
+        row["title"],
+        dom[:3000],
+    )
+    first_paragraph = row["body"].split("\n")[0]
+    words = " ".join(first_paragraph.split()[2:12])
+    assert words in " ".join(dom.split()), (words, dom[:3000])
+    assert (page, "not an origin") in requests  # the navigation: the log is the real one
+    by_page = page_requests(requests, page)
+    assert len(by_page) > 3  # the page, pywb's banner and wombat, the page's own CSS
+    assert not escaping(by_page), f"the replayed page requested the live web: {by_page}"
+    others = {urllib.parse.urlsplit(u).hostname or u for u, i in requests if u not in by_page}
+    assert all(BROWSER_SERVICES.search(h) for h in others), others
+
+
+def test_net_log_check_catches_a_page_reaching_out(tmp_path: Path) -> None:
+    """The control: a local page that loads from elsewhere is caught by the same check."""
+    markup = (
+        b"<html><body><h1>Leaky</h1><img src='http://escape.invalid/pixel.png'>"
+        b"<script src='https://escape.invalid/tracker.js'></script></body></html>"
+    )
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(markup)))
+            self.end_headers()
+            self.wfile.write(markup)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), Handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        page = f"http://127.0.0.1:{server.server_address[1]}/leaky.html"
+        try:
+            dom, requests = headless_chromium(page, tmp_path)
+        finally:
+            server.shutdown()
+            thread.join(5)
+    assert "Leaky" in dom
+    assert set(escaping(page_requests(requests, page))) == {
+        "http://escape.invalid/pixel.png",
+        "https://escape.invalid/tracker.js",
+    }
+
+
+def test_tools_are_isolated_and_scrapy_still_decodes_br(tmp_path: Path) -> None:
+    """pywb's brotlipy lives in the tools' venv; Scrapy in ours still fetches and decodes br."""
+    if not TOOLS.installed():
+        pytest.fail(MISSING)
+    theirs = subprocess.run(
+        [str(TOOLS.python), "-c", "import brotli, sys; print(brotli.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert theirs.startswith(str(TOOLS.location))
+    assert not Path(brotli.__file__).resolve().is_relative_to(TOOLS.location.resolve())
+    markup = (
+        b"<html><body><p>" + b"Brotli still works in the crawler. " * 50 + b"</p></body></html>"
+    )
+    encoded = brotli.compress(markup)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "br")
+            self.send_header("Content-Length", str(len(encoded)))
+            self.end_headers()
+            self.wfile.write(encoded)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), Handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            # plain Scrapy (no project here): HttpCompressionMiddleware with our venv's brotli
+            url = f"http://127.0.0.1:{server.server_address[1]}/br.html"
+            proc = subprocess.run(
+                [sys.executable, "-m", "scrapy", "fetch", "--nolog", url],
+                cwd=tmp_path,
+                capture_output=True,
+                timeout=120,
+            )
+        finally:
+            server.shutdown()
+            thread.join(5)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == markup
+
+
+def test_crawl_keeps_cdxj_beside_rotated_files(tmp_path: Path) -> None:
+    """A crawl that rotates WARC files leaves each one with its CDXJ index, none stale."""
+    if not TOOLS.installed():
+        pytest.fail(MISSING)
+    archive = tmp_path / "archive"
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
+            *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "ARCHIVER_WARC_MAX_SIZE=100000"),
+            *("-s", "LOG_LEVEL=WARNING"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    warcs = sorted((archive / "warc").glob("*.warc.gz"))
+    assert len(warcs) >= 2
+    assert sorted((archive / "cdxj").iterdir()) == [cdxj_path(w) for w in warcs]
+    assert all(p.name.endswith(".warc.gz") for p in (archive / "warc").iterdir())
+    for warc in warcs:
+        with warc.open("rb") as fh:
+            responses = {
+                (r.rec_headers.get_header("WARC-Target-URI"), r.rec_headers.get_header("WARC-Date"))
+                for r in ArchiveIterator(fh)
+                if r.rec_type == "response"
+            }
+        lines = cdxj_path(warc).read_text().splitlines()
+        entries = [json.loads(line.split(" ", 2)[2]) for line in lines]
+        assert {e["filename"] for e in entries} == {warc.name}
+        assert {u for u, _ in responses} <= {e["url"] for e in entries}
+
+
+def test_replay_bad_input_is_one_line_error(demo_archive: Path, tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        cases = [
+            (("--archive", tmp_path / "none"), "no WARC files in"),
+            (("--archive", demo_archive, "http://demo-insight.test/never/"), "not in the archive"),
+            (("--archive", demo_archive, "--port", str(port)), "pass another --port"),
+        ]
+        for args, message in cases:
+            result = run_cli("replay", *args, timeout=60)
+            assert result.returncode == 2, (args, result.stderr)
+            assert message in result.stderr
+            assert len(result.stderr.strip().splitlines()) == 1

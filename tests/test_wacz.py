@@ -1,0 +1,139 @@
+"""`archiver export-wacz`: a WACZ of the demo archive's articles that `wacz validate` accepts."""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import subprocess
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.replay.tools import ReplayTools
+from archiver.warc import read_response
+from tests.conftest import run_cli
+
+TOOLS = ReplayTools()
+
+
+def articles(archive: Path, where: str = "1 = 1") -> dict[str, dict[str, Any]]:
+    conn = sqlite3.connect(archive / "index.db")
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = conn.execute(
+            "select a.title, a.body, a.published, c.url, c.record_id, c.captured_at,"
+            f" c.warc_file, c.warc_offset from articles a join captures c"
+            f" on c.record_id = a.record_id where {where}"
+        ).fetchall()
+    finally:
+        conn.close()
+    return {r["url"]: dict(r) for r in rows}
+
+
+@pytest.fixture(scope="module")
+def wacz(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    if not TOOLS.installed():
+        pytest.fail("the replay tools are not installed: run make replay-tools")
+    out = tmp_path_factory.mktemp("wacz") / "demo.wacz"
+    result = run_cli("export-wacz", "--archive", demo_archive, out)
+    assert result.returncode == 0, result.stderr
+    assert "wacz validate passed" in result.stdout
+    return out
+
+
+def test_wacz_validates(wacz: Path) -> None:
+    proc = subprocess.run(
+        [str(TOOLS.bin("wacz")), "validate", "-f", str(wacz)],
+        capture_output=True,
+        text=True,
+        env=TOOLS.env(),
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "is valid" in proc.stdout
+
+
+def test_pages_list_every_article_with_text(wacz: Path, demo_archive: Path) -> None:
+    expected = articles(demo_archive)
+    assert len(expected) >= 30
+    with zipfile.ZipFile(wacz) as zf:
+        lines = zf.read("pages/pages.jsonl").decode().splitlines()
+        datapackage = json.loads(zf.read("datapackage.json"))
+    header, pages = json.loads(lines[0]), [json.loads(line) for line in lines[1:]]
+    assert header["format"] == "json-pages-1.0"
+    assert header["hasText"] is True
+    assert {p["url"] for p in pages} == set(expected)
+    for page in pages:
+        row = expected[page["url"]]
+        assert page["title"] == row["title"]
+        assert page["text"] == row["body"]
+        assert page["text"].strip()
+        assert page["ts"] == row["captured_at"]
+    assert {r["path"] for r in datapackage["resources"]} >= {
+        "pages/pages.jsonl",
+        "archive/pages.warc.gz",
+        "indexes/index.cdx.gz",
+    }
+
+
+def test_wacz_records_are_the_archived_bytes(wacz: Path, demo_archive: Path) -> None:
+    expected = articles(demo_archive)
+    with zipfile.ZipFile(wacz) as zf:
+        warc = zf.read("archive/pages.warc.gz")
+    seen: dict[str, list[str]] = {}
+    for record in ArchiveIterator(io.BytesIO(warc)):
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        seen.setdefault(record.rec_type, []).append(url)
+        if record.rec_type == "response":
+            row = expected[url]
+            archived = read_response(demo_archive / "warc" / row["warc_file"], row["warc_offset"])
+            assert record.rec_headers.get_header("WARC-Record-ID") == row["record_id"]
+            assert record.content_stream().read() == archived.payload
+    assert sorted(seen["response"]) == sorted(expected)
+    assert sorted(seen["request"]) == sorted(expected)  # each response with its request
+    assert len(seen["warcinfo"]) == 1
+
+
+def test_filters_select_articles(demo_archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "asia.wacz"
+    result = run_cli(
+        "export-wacz", "--archive", demo_archive, out, "--outlet", "demo", "--since", "2024-01-01"
+    )
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out) as zf:
+        lines = zf.read("pages/pages.jsonl").decode().splitlines()[1:]
+    urls = {json.loads(line)["url"] for line in lines}
+    expected = articles(demo_archive, "substr(a.published, 1, 10) >= '2024-01-01'")
+    assert urls == set(expected)
+    assert 0 < len(urls) < len(articles(demo_archive))
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--outlet", "nowhere"), "unknown outlet 'nowhere'"),
+        (("--since", "2999-01-01"), "no archived article"),
+        (("--since", "yesterday"), "--since"),
+    ],
+)
+def test_bad_selection_is_one_line_error(
+    demo_archive: Path, tmp_path: Path, args: tuple[str, ...], message: str
+) -> None:
+    out = tmp_path / "x.wacz"
+    result = run_cli("export-wacz", "--archive", demo_archive, out, *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+def test_refuses_existing_output(demo_archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "x.wacz"
+    out.write_bytes(b"keep me")
+    result = run_cli("export-wacz", "--archive", demo_archive, out)
+    assert result.returncode == 2
+    assert "--force" in result.stderr
+    assert out.read_bytes() == b"keep me"
