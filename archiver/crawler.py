@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -18,6 +19,7 @@ from twisted.python.failure import Failure
 from archiver import settings as default_settings
 from archiver import signals as archiver_signals
 from archiver.exceptions import ArchiverError, ConfigError
+from archiver.index.seen import DEFAULT_REVISIT_AFTER, parse_schedule
 from archiver.outlets import get_outlet
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ class CrawlSummary:
     warc_dir: Path
     index_path: Path
     warc_files: list[str]
+    resumed: bool = False
+    """The crawl went on with the queue an interrupted crawl of the outlet left."""
 
 
 def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -83,6 +87,18 @@ def run_crawl(
     outlet = get_outlet(outlet_name, outlets_file)
     warc_dir = check_archive_dir(archive_dir)
     settings = build_settings(archive_dir, {"ARCHIVER_OUTLET": outlet.name, **(overrides or {})})
+    parse_schedule(  # a bad revisit schedule fails here, not inside the crawl
+        getattr(outlet, "revisit_after", None)
+        or settings.getlist("ARCHIVER_REVISIT_AFTER")
+        or DEFAULT_REVISIT_AFTER
+    )
+    jobdir = None
+    if settings.getbool("ARCHIVER_RESUME", True) and not settings.get("JOBDIR"):
+        jobdir = Path(archive_dir) / "jobs" / outlet.name
+        settings.set("JOBDIR", str(jobdir), priority="cmdline")
+    resumed = jobdir is not None and (jobdir / "requests.queue").is_dir()
+    if resumed:
+        logger.warning("resuming the interrupted crawl of %s from %s", outlet.name, jobdir)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(SectionSpider)
     if progress is not None:
@@ -112,7 +128,10 @@ def run_crawl(
             raise error
         raise ArchiverError(f"crawl of {outlet.name} failed: {error!r}")
     values = crawler.stats.get_stats() if crawler.stats else {}
+    if jobdir is not None and values.get("finish_reason") == "finished":
+        shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh
     return CrawlSummary(
+        resumed=resumed,
         outlet=outlet.name,
         crawl_id=values.get("archiver/crawl_id"),
         finish_reason=str(values.get("finish_reason", "unknown")),

@@ -18,6 +18,7 @@ from scrapy.http import Response, TextResponse
 from archiver.items import Page
 from archiver.middlewares import CAPTURE_META_KEY
 from archiver.outlets import Outlet, get_outlet
+from archiver.seen import PAGINATION, ROLE
 
 if TYPE_CHECKING:
     from typing import Self
@@ -78,7 +79,7 @@ class SectionSpider(scrapy.Spider):
     def _start_demo_server(self, crawler: Crawler) -> None:
         from archiver.demo.server import DemoServer
 
-        self._demo_server = DemoServer()
+        self._demo_server = DemoServer(edition=crawler.settings.getint("ARCHIVER_DEMO_EDITION", 1))
         self._demo_server.start()
         for domain in self.outlet.allowed_domains:
             self.host_map[domain] = self._demo_server.address
@@ -92,7 +93,9 @@ class SectionSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[Any]:
         for url in self.outlet.sections:
-            yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"page": 1})
+            yield scrapy.Request(
+                url, callback=self.parse_listing, cb_kwargs={"page": 1}, meta={ROLE: "listing"}
+            )
 
     def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
@@ -104,13 +107,14 @@ class SectionSpider(scrapy.Spider):
             if self.max_articles and self.articles_requested >= self.max_articles:
                 break
             self.articles_requested += 1
-            yield scrapy.Request(url, callback=self.parse_article)
+            yield scrapy.Request(url, callback=self.parse_article, meta={ROLE: "article"})
         next_href = response.css(self.outlet.pagination).get()
         if next_href and page < self.outlet.max_pages:
             yield scrapy.Request(
                 response.urljoin(next_href.strip()),
                 callback=self.parse_listing,
                 cb_kwargs={"page": page + 1},
+                meta={ROLE: "listing", PAGINATION: True},
             )
 
     def _is_article_url(self, url: str) -> bool:

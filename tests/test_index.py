@@ -251,7 +251,7 @@ def test_v1_archive_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
     make_v1(path)
     ix = ArchiveIndex(path)
     try:
-        assert ix.db["meta"].get("schema_version")["value"] == str(SCHEMA_VERSION) == "2"
+        assert ix.db["meta"].get("schema_version")["value"] == str(SCHEMA_VERSION) == "4"
         assert ix.count("articles") == 2 and ix.count("crawls") == 1
         assert list(ix.db.execute("select author, position from article_authors")) == [
             ("Amina Rahimova", 0),

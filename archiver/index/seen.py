@@ -1,0 +1,82 @@
+"""The seen-store's rules, free of Scrapy: URL normalisation, the revisit schedule, digests.
+
+Used by the index (``seen_urls``) and by the crawl's adapter, :mod:`archiver.seen`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import courlan
+
+from archiver.exceptions import ConfigError
+
+DEFAULT_REVISIT_AFTER = ("1h", "6h", "24h", "7d")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$", re.IGNORECASE)
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+
+def normalize_url(url: str) -> str | None:
+    """The seen-store key of ``url`` (courlan's strict normalisation, no trailing slash);
+    ``None`` for a URL that cannot be normalised."""
+    try:
+        key = courlan.normalize_url(url.strip(), strict=True, trailing_slash=False)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return str(key) if key and key.startswith(("http://", "https://")) else None
+
+
+def parse_duration(text: str) -> timedelta:
+    """``"90s"``, ``"30m"``, ``"6h"``, ``"7d"``, ``"2w"`` as a timedelta; ConfigError else.
+
+    (A regex of five units rather than a dependency: no well-kept library in the stack parses
+    exactly this, and dateparser reads "6h" as a time of day.)
+    """
+    m = _DURATION.match(str(text))
+    if not m:
+        raise ConfigError(
+            f"bad duration {text!r} in the revisit schedule; write a number and a unit "
+            's, m, h, d or w, e.g. "6h" or "7d"'
+        )
+    return timedelta(seconds=float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def parse_schedule(values: Iterable[str] | str) -> tuple[timedelta, ...]:
+    """The check ages of a revisit schedule (a list, or one comma-separated string), sorted."""
+    items = values.split(",") if isinstance(values, str) else list(values)
+    return tuple(sorted(parse_duration(v) for v in items if str(v).strip()))
+
+
+def parse_time(text: str | None) -> datetime | None:
+    """An ISO 8601 time recorded by the archiver (``...Z``) as an aware datetime."""
+    if not text:
+        return None
+    try:
+        when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def checks_due_by(first_seen: datetime, now: datetime, schedule: Sequence[timedelta]) -> int:
+    """How many check ages of ``schedule`` have passed at ``now``."""
+    age = now - first_seen
+    return sum(1 for after in schedule if after <= age)
+
+
+def is_due(entry: dict[str, Any], now: datetime, schedule: Sequence[timedelta]) -> bool:
+    """Whether a known URL (a ``seen_urls`` row) is due for a revision check at ``now``."""
+    first = parse_time(entry.get("first_seen"))
+    if first is None:
+        return True
+    return checks_due_by(first, now, schedule) > int(entry.get("checks") or 0)
+
+
+def payload_digest(body: bytes) -> str:
+    """``sha1:BASE32`` of ``body``, as warcio writes ``WARC-Payload-Digest``."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
