@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Request, signals
+from scrapy.dupefilters import RFPDupeFilter
 from scrapy.http import Response
 
 from archiver.index.seen import (
@@ -54,6 +55,7 @@ __all__ = [
     "PAGINATION",
     "RECHECK",
     "ROLE",
+    "CrawlDupeFilter",
     "SeenMiddleware",
     "SeenStore",
     "checks_due_by",
@@ -158,6 +160,21 @@ def conditional_headers(entry: dict[str, Any]) -> dict[str, str]:
     elif not headers and (when := parse_time(entry.get("captured_at"))):
         headers["If-Modified-Since"] = format_datetime(when, usegmt=True)
     return headers
+
+
+class CrawlDupeFilter(RFPDupeFilter):
+    """Scrapy's duplicate filter, kept in memory even with ``JOBDIR``.
+
+    Scrapy would persist the fingerprints of every request scheduled, including those in flight
+    when the crawl was interrupted, which are in no queue: a resumed crawl would never fetch
+    them. Here a resumed crawl starts from its saved queue plus the section pages again, and
+    the seen-store (not the fingerprints) keeps the finished articles from being fetched again.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        debug = crawler.settings.getbool("DUPEFILTER_DEBUG")
+        return cls(None, debug, fingerprinter=crawler.request_fingerprinter)
 
 
 class SeenMiddleware:

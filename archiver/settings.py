@@ -56,6 +56,8 @@ SPIDER_MIDDLEWARES = {
     # conditional, stops pagination after a page of known articles (archiver.seen).
     "archiver.seen.SeenMiddleware": 950,
 }
+# In-memory duplicate filter even with JOBDIR (why: archiver.seen.CrawlDupeFilter).
+DUPEFILTER_CLASS = "archiver.seen.CrawlDupeFilter"
 EXTENSIONS = {
     "archiver.extensions.ArchiveIndexExtension": 100,
 }

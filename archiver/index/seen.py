@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import courlan
 
@@ -22,13 +23,21 @@ _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 
 
 def normalize_url(url: str) -> str | None:
-    """The seen-store key of ``url`` (courlan's strict normalisation, no trailing slash);
-    ``None`` for a URL that cannot be normalised."""
+    """The seen-store key of ``url``; ``None`` for a URL that cannot be normalised.
+
+    courlan's normalisation (scheme and host lower-cased, default port dropped, query sorted,
+    tracking parameters such as ``utm_*``, ``fbclid`` and ``gclid`` removed; its non-strict mode,
+    as the strict one drops every parameter it does not know, ``?story=12`` included), then the
+    fragment and a trailing slash of the path dropped.
+    """
     try:
-        key = courlan.normalize_url(url.strip(), strict=True, trailing_slash=False)
+        normal = courlan.normalize_url(url.strip(), strict=False)
     except (ValueError, TypeError, AttributeError):
         return None
-    return str(key) if key and key.startswith(("http://", "https://")) else None
+    parts = urlsplit(str(normal or ""))
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), parts.query, ""))
 
 
 def parse_duration(text: str) -> timedelta:

@@ -328,9 +328,10 @@ class ArchiveIndex:
     ) -> None:
         """Note a fetch of an article URL in the seen-store: first seen, revision checks made,
         the full capture a later conditional request refers to, and its validators.
-        Error answers (4xx, 5xx) are not noted: the URL stays new."""
+        A gone article (404, 410) is noted and checked again on the schedule; other error
+        answers (5xx, 403, ...) are not: the URL stays new."""
         key = normalize_url(url)
-        if key is None or status >= 400:
+        if key is None or (status >= 400 and status not in (404, 410)):
             return
         with self.transaction():
             old = self.seen_entry(key)
