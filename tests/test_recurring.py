@@ -243,6 +243,25 @@ def test_recurring_crawls_of_a_changing_demo_outlet(tmp_path: Path) -> None:
     assert all(c[1] and c[2] and json.loads(c[3])["finish_reason"] == "finished" for c in crawls)
     assert counts == {1: len(articles1) + 2, 2: 1}
 
+    # The WARC files alone rebuild the same captures (revisits included) and versions.
+    rebuilt = tmp_path / "rebuilt.db"
+    result = run_cli("reindex", archive / "warc", "--out", rebuilt)
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(rebuilt)
+    rows = conn.execute("select warc_type, status, count(*) from captures group by 1, 2")
+    rebuilt_counts = sorted(rows.fetchall())
+    edited = conn.execute(
+        "select count(*) from article_versions v join articles a on a.id = v.article_id"
+        " where a.url = ?",
+        [EDITED],
+    ).fetchone()[0]
+    conn.close()
+    conn = sqlite3.connect(archive / "index.db")
+    rows = conn.execute("select warc_type, status, count(*) from captures group by 1, 2")
+    assert rebuilt_counts == sorted(rows.fetchall())
+    conn.close()
+    assert edited == 2
+
     if not VERIFIER.exists():
         pytest.skip("../shared/tools/verify_archive is not present")
     report = tmp_path / "verify.json"
