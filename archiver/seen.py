@@ -236,6 +236,12 @@ class SeenMiddleware:
             return request
         if not is_due(entry, datetime.now(UTC), self.schedule):
             self.stats.inc_value("archiver/seen/skipped")
+            # A skipped article is not requested: it does not count against the spider's
+            # limit (``articles_requested`` of spiders with ``max_articles``), so a limited
+            # crawl still gets its share of new articles.
+            spider = self.crawler.spider
+            if isinstance(getattr(spider, "articles_requested", None), int):
+                spider.articles_requested -= 1  # type: ignore[union-attr]
             return None
         self.stats.inc_value("archiver/seen/rechecked")
         headers = conditional_headers(entry) if entry.get("capture_id") else {}

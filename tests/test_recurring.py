@@ -306,3 +306,21 @@ def test_interrupted_crawl_resumes_without_fetching_finished_articles(tmp_path: 
     conn.close()
     assert articles == 35 and len(fetched) == 35
     assert all(n == 1 for _url, n in fetched), [u for u, n in fetched if n > 1]
+
+
+@pytest.mark.slow
+def test_limited_crawl_again_gets_new_articles(tmp_path: Path) -> None:
+    """Known articles skipped do not count against --max-articles."""
+    archive = tmp_path / "archive"
+    for _ in range(2):
+        result = run_cli("crawl", "demo", "--max-articles", "5", "--archive", archive)
+        assert result.returncode == 0, result.stderr
+    fetched = [
+        {
+            str(c["url"])
+            for c in captures(archive, n)
+            if "/category/" not in str(c["url"]) and "robots" not in str(c["url"])
+        }
+        for n in (1, 2)
+    ]
+    assert len(fetched[0]) == len(fetched[1]) == 5 and not fetched[0] & fetched[1], fetched
