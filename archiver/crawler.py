@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -45,6 +46,9 @@ class CrawlSummary:
     warc_files: list[str]
     resumed: bool = False
     """The crawl went on with the queue an interrupted crawl of the outlet left."""
+    seen: dict[str, int] = attrs.Factory(dict)
+    """The seen-store's counts: ``new``, ``skipped`` (known, not due), ``rechecked``
+    articles, and ``revisits`` (revisit records written)."""
 
 
 def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -130,8 +134,13 @@ def run_crawl(
     values = crawler.stats.get_stats() if crawler.stats else {}
     if jobdir is not None and values.get("finish_reason") == "finished":
         shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh
+        with contextlib.suppress(OSError):
+            jobdir.parent.rmdir()  # <archive>/jobs, when no other outlet has a job there
+    seen = {k: int(values.get(f"archiver/seen/{k}", 0)) for k in ("new", "skipped", "rechecked")}
+    seen["revisits"] = sum(int(v) for k, v in values.items() if k.startswith("archiver/revisits/"))
     return CrawlSummary(
         resumed=resumed,
+        seen=seen,
         outlet=outlet.name,
         crawl_id=values.get("archiver/crawl_id"),
         finish_reason=str(values.get("finish_reason", "unknown")),

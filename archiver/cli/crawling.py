@@ -66,6 +66,13 @@ def _print_summary(summary: CrawlSummary) -> None:
         f"{summary.elapsed:.1f} s",
     )
     console.print(table)
+    seen = summary.seen
+    if seen.get("skipped") or seen.get("rechecked") or seen.get("revisits"):
+        click.echo(
+            f"Incremental: {seen.get('new', 0)} new article links, {seen.get('skipped', 0)} known "
+            f"ones skipped, {seen.get('rechecked', 0)} re-checked; "
+            f"{seen.get('revisits', 0)} revisit records (unchanged payloads)"
+        )
     click.echo(f"WARC files: {summary.warc_dir}/ ({len(summary.warc_files)} written)")
     for name in summary.warc_files:
         click.echo(f"  {name}")
