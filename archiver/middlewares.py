@@ -192,11 +192,11 @@ class WarcCaptureMiddleware:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_error"))
             raise IgnoreRequest(str(e)) from e
         request.meta[CAPTURE_META_KEY] = ref
-        if revisit is None:
+        if revisit is None and not truncated and not 300 <= response.status < 400:
             self.store.remember(
                 ref.payload_digest, url=response.url, date=ref.date or "", record_id=ref.record_id
             )
-        else:
+        elif revisit is not None:
             self.stats.inc_value(f"archiver/revisits/{revisit.profile.rsplit('/', 1)[-1]}")
         self.stats.inc_value("archiver/pages")
         self.stats.set_value("archiver/warc/bytes_written", self.writer.bytes_written)
