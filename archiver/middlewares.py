@@ -48,6 +48,10 @@ CAPTURE_META_KEY = "archiver_capture"
 """``request.meta`` key under which the capture middleware leaves the response's CaptureRef."""
 
 
+HOST_MAP_META_KEY = "archiver_host_mapped"
+"""``request.meta`` key: the proxy URL :class:`HostMapMiddleware` set, to tell it from a user's."""
+
+
 def header_pairs(headers: Headers) -> list[tuple[str, str]]:
     """Every (name, value) of a Scrapy ``Headers``, repeated headers included, latin-1 decoded."""
     pairs = []
@@ -270,8 +274,11 @@ class HostMapMiddleware:
         host = urlsplit(request.url).hostname or ""
         mapping = {**self.static, **getattr(self.crawler.spider, "host_map", {})}
         address = mapping.get(host)
-        if address and "proxy" not in request.meta and request.url.startswith("http://"):
-            request.meta["proxy"] = f"http://{address}"
+        # A request routed here before (retried, or saved in JOBDIR by an interrupted crawl)
+        # is routed again: the mapped address may have changed. A user's own proxy stays.
+        ours = request.meta.get(HOST_MAP_META_KEY) == request.meta.get("proxy")
+        if address and ("proxy" not in request.meta or ours) and request.url.startswith("http://"):
+            request.meta["proxy"] = request.meta[HOST_MAP_META_KEY] = f"http://{address}"
 
 
 def retry_after_seconds(value: bytes | str | None, *, now: datetime | None = None) -> float | None:
