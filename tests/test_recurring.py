@@ -13,8 +13,10 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from scrapy.settings import Settings
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.exceptions import ConfigError
@@ -28,6 +30,7 @@ from archiver.index.seen import (
     payload_digest,
 )
 from archiver.items import Article, CaptureRef
+from archiver.seen import schedule_for
 from archiver.warc import IDENTICAL_PAYLOAD, Revisit, WarcWriter
 from tests.conftest import REPO, SHARED, run_cli
 
@@ -71,6 +74,15 @@ def test_schedule_parses_and_decays() -> None:
     assert is_due(entry, first + timedelta(hours=25), schedule)
     entry["checks"] = 4  # the last age has passed: never again
     assert not is_due(entry, first + timedelta(days=400), schedule)
+
+
+def test_outlet_revisit_after_takes_precedence_over_the_setting() -> None:
+    settings = Settings({"ARCHIVER_REVISIT_AFTER": ["2h"]})
+    spider = SimpleNamespace(outlet=SimpleNamespace(revisit_after=["7d", "6h"]))
+    assert schedule_for(spider, settings) == (timedelta(hours=6), timedelta(days=7))
+    spider.outlet.revisit_after = None
+    assert schedule_for(spider, settings) == (timedelta(hours=2),)
+    assert schedule_for(SimpleNamespace(), Settings())[0] == timedelta(hours=1)
 
 
 def test_revisit_record_refers_to_the_original(tmp_path: Path) -> None:
