@@ -22,6 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 from archiver.exceptions import ConfigError
 from archiver.index import ArchiveIndex
 from archiver.index.seen import (
+    canonical_key,
     checks_due_by,
     is_due,
     normalize_url,
@@ -54,6 +55,14 @@ def test_normalize_url_strips_tracking_case_fragment_and_trailing_slash() -> Non
         "http://x.test/article.php?story=12"
     )  # an article's own parameters stay: two stories are two keys
     assert normalize_url("mailto:someone@example.org") is None
+
+
+def test_canonical_url_stands_for_the_article_only_on_its_own_site() -> None:
+    url = "http://n.test/story/?utm_source=x"
+    assert canonical_key(url, "https://www.n.test/story/") == "https://www.n.test/story"
+    assert canonical_key(url, "http://n.test/") is None  # every page's canonical on some sites
+    assert canonical_key(url, "https://wire.test/original/") is None  # a syndicated story
+    assert canonical_key(url, None) is None
 
 
 def test_schedule_parses_and_decays() -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from archiver.exceptions import ArchiverError
+from archiver.index.seen import canonical_key, normalize_url
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +142,6 @@ def _v4_recurring_crawls(conn: sqlite3.Connection) -> None:
     Existing articles become version 1 of themselves, and their URLs (fetched and canonical,
     normalised) enter the seen-store as first seen when they were captured.
     """
-    from archiver.index.seen import normalize_url  # the one normalisation rule, shared with crawls
 
     conn.execute("ALTER TABLE captures ADD COLUMN warc_type TEXT")
     conn.execute("ALTER TABLE captures ADD COLUMN refers_to TEXT")
@@ -193,8 +193,8 @@ def _v4_recurring_crawls(conn: sqlite3.Connection) -> None:
         " a.capture_id FROM articles a LEFT JOIN captures c ON c.id = a.capture_id ORDER BY a.id"
     ).fetchall()
     for article_id, url, canonical, outlet, seen_at, capture_id in rows:
-        for each in (url, canonical):
-            if each and (key := normalize_url(each)):
+        for each, key in ((url, normalize_url(url)), (canonical, canonical_key(url, canonical))):
+            if key:
                 conn.execute(
                     "INSERT OR IGNORE INTO seen_urls (url_key, url, outlet, article_id,"
                     " first_seen, last_fetched, checks, capture_id)"

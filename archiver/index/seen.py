@@ -40,6 +40,20 @@ def normalize_url(url: str) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), parts.query, ""))
 
 
+def canonical_key(url: str, canonical: str | None) -> str | None:
+    """The seen-store key of an article's canonical URL, when it can stand for the article:
+    on the host of ``url`` (a syndicated story's canonical names the original publisher's page,
+    another outlet's article) and not the site's root (which some sites give every page)."""
+    key = normalize_url(canonical) if canonical else None
+    if key is None:
+        return None
+    host, home = urlsplit(key), urlsplit(normalize_url(url) or "")
+    if host.path in ("", "/") and not host.query:
+        return None
+    same = (host.hostname or "").removeprefix("www.") == (home.hostname or "").removeprefix("www.")
+    return key if same else None
+
+
 def parse_duration(text: str) -> timedelta:
     """``"90s"``, ``"30m"``, ``"6h"``, ``"7d"``, ``"2w"`` as a timedelta; ConfigError else.
 

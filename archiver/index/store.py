@@ -16,7 +16,7 @@ import sqlite_utils
 from archiver.exceptions import ArchiverError, NotFoundError
 from archiver.index.query import ArticleFilter, export_rows, search_articles
 from archiver.index.schema import ensure_schema
-from archiver.index.seen import checks_due_by, normalize_url, parse_time
+from archiver.index.seen import canonical_key, checks_due_by, normalize_url, parse_time
 from archiver.index.stats import IndexStats, compute_stats
 from archiver.items import Article, CaptureRef
 
@@ -240,7 +240,8 @@ class ArchiveIndex:
         row = self.db.execute("select url from articles where url = ?", [article.url]).fetchone()
         if row is not None:
             return str(row[0])
-        keys = [k for k in map(normalize_url, (article.url, article.canonical_url or "")) if k]
+        keys = [normalize_url(article.url), canonical_key(article.url, article.canonical_url)]
+        keys = [k for k in keys if k]
         for key in keys:
             row = self.db.execute(
                 "select a.url from seen_urls s join articles a on a.id = s.article_id"
@@ -280,8 +281,11 @@ class ArchiveIndex:
     def _link_seen(self, article_id: int, article: Article, row: dict[str, Any]) -> None:
         """Map the fetched URL and the canonical URL (normalised) to the article."""
         seen_at = (article.capture.date if article.capture else None) or row["indexed_at"]
-        for url in (article.url, article.canonical_url):
-            key = normalize_url(url) if url else None
+        canonical = canonical_key(article.url, article.canonical_url)
+        for url, key in (
+            (article.url, normalize_url(article.url)),
+            (article.canonical_url, canonical),
+        ):
             if key is None:
                 continue
             self.db.conn.execute(
