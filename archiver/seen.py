@@ -188,6 +188,9 @@ class SeenMiddleware:
         self.store = store
         self.enabled = crawler.settings.getbool("ARCHIVER_INCREMENTAL", True)
         self._schedule: tuple[timedelta, ...] | None = None
+        self.started = datetime.now(UTC)
+        """URLs first seen since are this crawl's own: new for pagination, and left to the
+        duplicate filter (the index is written during the crawl)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -231,7 +234,8 @@ class SeenMiddleware:
 
     def _article_request(self, request: Request) -> Request | None:
         entry = self.store.lookup(request.url)
-        if entry is None:
+        first_seen = parse_time(entry.get("first_seen")) if entry else None
+        if entry is None or (first_seen is not None and first_seen >= self.started):
             self.stats.inc_value("archiver/seen/new")
             return request
         if not is_due(entry, datetime.now(UTC), self.schedule):

@@ -16,7 +16,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
 from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.exceptions import ConfigError
@@ -31,7 +34,7 @@ from archiver.index.seen import (
     payload_digest,
 )
 from archiver.items import Article, CaptureRef
-from archiver.seen import schedule_for
+from archiver.seen import RECHECK, SeenMiddleware, schedule_for
 from archiver.warc import IDENTICAL_PAYLOAD, Revisit, WarcWriter
 from tests.conftest import REPO, SHARED, run_cli
 
@@ -345,3 +348,43 @@ def test_limited_crawl_again_gets_new_articles(tmp_path: Path) -> None:
         for n in (1, 2)
     ]
     assert len(fetched[0]) == len(fetched[1]) == 5 and not fetched[0] & fetched[1], fetched
+
+
+def listing_output(*urls: str) -> list[Request]:
+    articles = [Request(u, meta={"archiver_role": "article"}) for u in urls]
+    page2 = {"archiver_role": "listing", "archiver_pagination": True}
+    return [*articles, Request(f"{HOST}/category/world/page/2/", meta=page2)]
+
+
+def test_pagination_stops_only_at_a_page_of_articles_known_before_this_crawl(
+    tmp_path: Path,
+) -> None:
+    index = ArchiveIndex(tmp_path / "index.db")
+    old, due, now = f"{HOST}/old/", f"{HOST}/due/", datetime.now(UTC)
+    for url, first_seen in ((old, now - timedelta(minutes=5)), (due, now - timedelta(hours=2))):
+        index.db.execute(
+            "insert into seen_urls (url_key, url, first_seen, checks) values (?, ?, ?, 0)",
+            [normalize_url(url), url, first_seen.isoformat()],
+        )
+    index.db.conn.commit()
+    crawler = get_crawler(settings_dict={"ARCHIVER_ARCHIVE_DIR": str(tmp_path)})
+    middleware = SeenMiddleware.from_crawler(crawler)
+    response = HtmlResponse(f"{HOST}/category/world/", body=b"<html></html>")
+    try:
+        # known before this crawl: the old one skipped, the due one re-checked; no page 2
+        out = list(middleware.process_spider_output(response, listing_output(old, due)))
+        assert [r.url for r in out] == [due] and RECHECK in out[0].meta
+        # an article first seen during this crawl (fetched via another section) is its own
+        this_crawl = f"{HOST}/this-crawl/"
+        index.db.execute(
+            "insert into seen_urls (url_key, url, first_seen, checks) values (?, ?, ?, 0)",
+            [normalize_url(this_crawl), this_crawl, datetime.now(UTC).isoformat()],
+        )
+        index.db.conn.commit()
+        out = list(middleware.process_spider_output(response, listing_output(old, this_crawl)))
+        assert [r.url for r in out] == [this_crawl, f"{HOST}/category/world/page/2/"]
+        new = list(middleware.process_spider_output(response, listing_output(f"{HOST}/new/")))
+        assert len(new) == 2
+    finally:
+        middleware.store.close()
+        index.close()
