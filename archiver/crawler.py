@@ -100,7 +100,19 @@ def run_crawl(
     if settings.getbool("ARCHIVER_RESUME", True) and not settings.get("JOBDIR"):
         jobdir = Path(archive_dir) / "jobs" / outlet.name
         settings.set("JOBDIR", str(jobdir), priority="cmdline")
-    resumed = jobdir is not None and (jobdir / "requests.queue").is_dir()
+    queue = jobdir / "requests.queue" if jobdir is not None else None
+    if jobdir and queue and queue.is_dir() and not (queue / "active.json").exists():
+        # Scrapy writes active.json when it closes the queue: without it the crawl died (a
+        # crash, SIGKILL) and the queue's on-disk pointers are stale, so popping it would
+        # replay old requests and lose new ones. Start afresh: the index knows what it holds.
+        logger.warning(
+            "the last crawl of %s did not shut down cleanly; its saved queue in %s cannot be "
+            "trusted and is discarded (articles already indexed are not fetched again)",
+            outlet.name,
+            jobdir,
+        )
+        shutil.rmtree(jobdir, ignore_errors=True)
+    resumed = queue is not None and (queue / "active.json").exists()
     if resumed:
         logger.warning("resuming the interrupted crawl of %s from %s", outlet.name, jobdir)
     process = CrawlerProcess(settings)

@@ -13,7 +13,7 @@ from scrapy.exceptions import NotConfigured
 
 from archiver import signals as archiver_signals
 from archiver.index import ArchiveIndex
-from archiver.items import Article, CaptureRef
+from archiver.items import Article, CaptureRef, Page
 from archiver.seen import schedule_for
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ class ArchiveIndexExtension:
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.capture_written, signal=archiver_signals.capture_written)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -93,6 +94,12 @@ class ArchiveIndexExtension:
         self._add("article", {"article": item})
         self.stats.inc_value("archiver/articles")
 
+    def item_dropped(self, item: Any, exception: BaseException) -> None:
+        """A fetched page that is no article: the seen-store notes it as processed."""
+        if isinstance(item, Page):
+            page_type = getattr(exception, "page_type", None) or "failed"
+            self._add("page_type", {"url": item.url, "page_type": page_type})
+
     def _add(self, kind: str, row: dict[str, Any]) -> None:
         self.pending.append((kind, row))
         due = time.monotonic() - self.last_flush >= self.flush_seconds
@@ -109,6 +116,8 @@ class ArchiveIndexExtension:
                     self.index.add_capture(crawl_id=self.crawl_id, **row)
                 elif kind == "fetch":
                     self.index.record_fetch(outlet=self.outlet, schedule=self.schedule, **row)
+                elif kind == "page_type":
+                    self.index.note_page_type(**row)
                 else:
                     self.index.add_article(row["article"], crawl_id=self.crawl_id)
         self.last_flush = time.monotonic()

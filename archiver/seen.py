@@ -207,8 +207,10 @@ class SeenMiddleware:
         held: list[Request] = []
         for item in results:
             if isinstance(item, Page) and item.capture and item.capture.warc_type == "revisit":
-                self.stats.inc_value("archiver/seen/unchanged")
-                continue  # same bytes as an earlier capture: the same article
+                entry = self.store.lookup(item.url)
+                if entry is not None and entry.get("page_type"):
+                    self.stats.inc_value("archiver/seen/unchanged")
+                    continue  # same bytes as a capture already extracted: the same article
             if not isinstance(item, Request) or not self.enabled:
                 yield item
                 continue
@@ -235,7 +237,11 @@ class SeenMiddleware:
     def _article_request(self, request: Request) -> Request | None:
         entry = self.store.lookup(request.url)
         first_seen = parse_time(entry.get("first_seen")) if entry else None
-        if entry is None or (first_seen is not None and first_seen >= self.started):
+        if (
+            entry is None
+            or (first_seen is not None and first_seen >= self.started)
+            or (entry.get("capture_id") and not entry.get("page_type"))
+        ):  # unknown, seen in this crawl, or fetched but never extracted (the crawl died)
             self.stats.inc_value("archiver/seen/new")
             return request
         if not is_due(entry, datetime.now(UTC), self.schedule):

@@ -315,7 +315,7 @@ def test_interrupted_crawl_resumes_without_fetching_finished_articles(tmp_path: 
         [sys.executable, "-c", stop, str(archive)], capture_output=True, text=True, cwd=REPO
     )
     assert proc.returncode == 0 and proc.stdout.split() == ["closespider_pagecount", "False"]
-    assert (archive / "jobs" / "demo").is_dir()
+    assert (archive / "jobs" / "demo" / "requests.queue" / "active.json").is_file()
     proc = subprocess.run(
         [sys.executable, "-c", code % "", str(archive)], capture_output=True, text=True, cwd=REPO
     )
@@ -385,6 +385,39 @@ def test_pagination_stops_only_at_a_page_of_articles_known_before_this_crawl(
         assert [r.url for r in out] == [this_crawl, f"{HOST}/category/world/page/2/"]
         new = list(middleware.process_spider_output(response, listing_output(f"{HOST}/new/")))
         assert len(new) == 2
+        # fetched by a crawl that died before extracting it: fetched again, as new
+        lost, other = f"{HOST}/lost/", f"{HOST}/not-an-article/"
+        for url, page_type in ((lost, None), (other, "other")):
+            index.db.execute(
+                "insert into seen_urls (url_key, url, first_seen, checks, capture_id, page_type)"
+                " values (?, ?, ?, 0, 1, ?)",
+                [normalize_url(url), url, (now - timedelta(minutes=5)).isoformat(), page_type],
+            )
+        index.db.conn.commit()
+        out = list(middleware.process_spider_output(response, listing_output(lost, other)))
+        assert [r.url for r in out] == [lost, f"{HOST}/category/world/page/2/"]
     finally:
         middleware.store.close()
         index.close()
+
+
+@pytest.mark.slow
+def test_queue_of_a_crashed_crawl_is_discarded(tmp_path: Path) -> None:
+    """Killed (no clean close), Scrapy leaves a queue without active.json whose pointers are
+    stale: the next crawl starts afresh rather than replaying it."""
+    archive = tmp_path / "archive"
+    slot = archive / "jobs" / "demo" / "requests.queue" / "demo-insight.test-0"
+    slot.mkdir(parents=True)
+    (slot / "q00000").write_bytes(b"garbage of a killed crawl")
+    code = (
+        "import sys; from archiver.crawler import run_crawl; "
+        "s = run_crawl('demo', archive_dir=sys.argv[1]); "
+        "print(s.finish_reason, s.resumed, s.articles)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(archive)], capture_output=True, text=True, cwd=REPO
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["finished", "False", "35"]
+    assert "did not shut down cleanly" in proc.stderr
+    assert not (archive / "jobs").exists()

@@ -157,7 +157,8 @@ def _v4_recurring_crawls(conn: sqlite3.Connection) -> None:
         " checks INTEGER NOT NULL DEFAULT 0,"
         " capture_id INTEGER REFERENCES captures(id),"
         " etag TEXT,"
-        " last_modified TEXT)"
+        " last_modified TEXT,"
+        " page_type TEXT)"
     )
     conn.execute("CREATE INDEX idx_seen_urls_article_id ON seen_urls (article_id)")
     conn.execute(
@@ -197,8 +198,8 @@ def _v4_recurring_crawls(conn: sqlite3.Connection) -> None:
             if key:
                 conn.execute(
                     "INSERT OR IGNORE INTO seen_urls (url_key, url, outlet, article_id,"
-                    " first_seen, last_fetched, checks, capture_id)"
-                    " VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+                    " first_seen, last_fetched, checks, capture_id, page_type)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 0, ?, 'article')",
                     [key, each, outlet, article_id, seen_at or "", seen_at, capture_id],
                 )
 

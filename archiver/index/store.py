@@ -289,9 +289,10 @@ class ArchiveIndex:
             if key is None:
                 continue
             self.db.conn.execute(
-                "insert into seen_urls (url_key, url, outlet, article_id, first_seen, checks)"
-                " values (?, ?, ?, ?, ?, 0)"
-                " on conflict (url_key) do update set article_id = excluded.article_id",
+                "insert into seen_urls (url_key, url, outlet, article_id, first_seen, checks,"
+                " page_type) values (?, ?, ?, ?, ?, 0, 'article')"
+                " on conflict (url_key) do update set article_id = excluded.article_id,"
+                " page_type = 'article'",
                 [key, url, article.outlet, article_id, seen_at],
             )
 
@@ -365,6 +366,16 @@ class ArchiveIndex:
                 " etag = excluded.etag, last_modified = excluded.last_modified",
                 [key, url, outlet, first_seen, captured_at, checks, capture_id, etag, modified],
             )
+
+    def note_page_type(self, url: str, page_type: str) -> None:
+        """Note what the extractor made of the page of a seen URL that is no article
+        (``listing``, ``other``, ``failed``): processed, it is not fetched as new again."""
+        key = normalize_url(url)
+        if key is not None:
+            with self.transaction():
+                self.db.conn.execute(
+                    "update seen_urls set page_type = ? where url_key = ?", [page_type, key]
+                )
 
     def article_versions(self, url: str) -> list[dict[str, Any]]:
         """Every version of the article of ``url``, oldest first."""
