@@ -134,7 +134,12 @@ class WarcCaptureMiddleware:
         """How to write ``response`` as a revisit (profile and original; status, reason and
         headers for the record), or ``None`` for a full response record."""
         known = request.meta.get(RECHECK)
-        if response.status == 304 and known and known.get("record_id"):
+        if (
+            response.status == 304
+            and known
+            and known.get("record_id")
+            and self.store.finished(known.get("warc_file"))
+        ):
             try:  # the 304 freshens the stored response's headers (RFC 9111 section 4.3.4)
                 original = read_response(
                     self.writer.directory_path(known["warc_file"]), int(known["warc_offset"])

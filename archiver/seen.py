@@ -93,10 +93,13 @@ class SeenStore:
     are remembered in memory, as the index is written in batches.
     """
 
-    def __init__(self, index_path: Path | None) -> None:
+    def __init__(self, index_path: Path | None, warc_dir: Path | None = None) -> None:
         self.index_path = index_path
+        self.warc_dir = warc_dir
+        """Where finished WARC files are: an original in a file left ``.open`` by a crash is
+        not referred to (pywb does not index such files)."""
         self._index: ArchiveIndex | None = None
-        self._digests: dict[str, dict[str, Any]] = {}
+        self._digests: dict[str, dict[str, Any] | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenStore:
@@ -107,7 +110,8 @@ class SeenStore:
             path = None
             if settings.getbool("ARCHIVER_INDEX_ENABLED", True):
                 path = Path(settings.get("ARCHIVER_ARCHIVE_DIR", "archive")) / "index.db"
-            store = cls(path)
+            warc_dir = Path(settings.get("ARCHIVER_ARCHIVE_DIR", "archive")) / "warc"
+            store = cls(path, warc_dir)
             crawler._archiver_seen_store = store  # type: ignore[attr-defined]
             crawler.signals.connect(store.close, signal=signals.spider_closed, weak=False)
         return store
@@ -135,13 +139,20 @@ class SeenStore:
             return self._digests[digest]
         index = self._open()
         found = index.original_capture(digest) if index is not None else None
-        if found is not None:
-            self._digests[digest] = found
+        if found is not None and not self.finished(found.get("warc_file")):
+            found = None
+        self._digests[digest] = found
         return found
+
+    def finished(self, warc_file: str | None) -> bool:
+        """Whether ``warc_file`` is a finished WARC file (not one a crash left ``.open``)."""
+        if self.warc_dir is None:
+            return True
+        return bool(warc_file) and (self.warc_dir / str(warc_file)).is_file()
 
     def remember(self, digest: str | None, *, url: str, date: str, record_id: str) -> None:
         """Note a full capture written during this crawl."""
-        if digest and digest not in self._digests:
+        if digest and self._digests.get(digest) is None:
             self._digests[digest] = {"url": url, "captured_at": date, "record_id": record_id}
 
     def close(self) -> None:

@@ -34,7 +34,7 @@ from archiver.index.seen import (
     payload_digest,
 )
 from archiver.items import Article, CaptureRef
-from archiver.seen import RECHECK, SeenMiddleware, schedule_for
+from archiver.seen import RECHECK, SeenMiddleware, SeenStore, schedule_for
 from archiver.warc import IDENTICAL_PAYLOAD, Revisit, WarcWriter
 from tests.conftest import REPO, SHARED, run_cli
 
@@ -421,3 +421,31 @@ def test_queue_of_a_crashed_crawl_is_discarded(tmp_path: Path) -> None:
     assert proc.stdout.split() == ["finished", "False", "35"]
     assert "did not shut down cleanly" in proc.stderr
     assert not (archive / "jobs").exists()
+
+
+def test_no_revisit_refers_to_a_file_a_crash_left_open(tmp_path: Path) -> None:
+    """pywb does not index ``*.warc.gz.open`` files: an original there cannot be replayed."""
+    index = ArchiveIndex(tmp_path / "index.db")
+    ref = CaptureRef(
+        record_id="<urn:uuid:1>", warc_file="a.warc.gz", offset=0, length=1, payload_digest="sha1:X"
+    )
+    index.add_capture(
+        ref, url=f"{HOST}/", status=200, content_type="text/html", captured_at="2024", crawl_id=None
+    )
+    index.close()
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "warc" / "a.warc.gz.open").write_bytes(b"")
+    store = SeenStore(tmp_path / "index.db", tmp_path / "warc")
+    later = SeenStore(tmp_path / "index.db", tmp_path / "warc")
+    try:
+        assert store.original("sha1:X") is None
+        (tmp_path / "warc" / "a.warc.gz.open").rename(tmp_path / "warc" / "a.warc.gz")
+        assert later.original("sha1:X") == {
+            "url": f"{HOST}/",
+            "captured_at": "2024",
+            "record_id": "<urn:uuid:1>",
+            "warc_file": "a.warc.gz",
+        }
+    finally:
+        store.close()
+        later.close()

@@ -311,9 +311,9 @@ class ArchiveIndex:
 
     def original_capture(self, digest: str) -> dict[str, Any] | None:
         """The first full response record (not a redirect) with payload ``digest``:
-        ``url``, ``captured_at``, ``record_id``; ``None`` if there is none."""
+        ``url``, ``captured_at``, ``record_id``, ``warc_file``; ``None`` if there is none."""
         rows = self._rows(
-            "select url, captured_at, record_id from captures where payload_digest = ?"
+            "select url, captured_at, record_id, warc_file from captures where payload_digest = ?"
             " and coalesce(warc_type, 'response') = 'response'"
             " and not status between 300 and 399 order by id limit 1",
             [digest],
