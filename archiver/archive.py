@@ -68,6 +68,16 @@ class Archive:
         finally:
             index.close()
 
+    def versions(self, url: str) -> list[dict[str, Any]]:
+        """Every version of the article of ``url``, oldest first (none if it is no article)."""
+        index = self.open_index()
+        try:
+            return index.article_versions(url)
+        except NotFoundError:
+            return []
+        finally:
+            index.close()
+
     def _warc_path(self, url: str, row: dict[str, Any]) -> Path:
         path = self.warc_dir / row["warc_file"]
         if not path.exists() and not path.with_name(path.name + ".open").exists():
@@ -78,10 +88,13 @@ class Archive:
         return path
 
     def latest_capture(self, url: str) -> tuple[dict[str, Any], ArchivedResponse]:
-        """The index row and the archived response of the latest capture of ``url``."""
+        """The index row and the archived response of the latest capture of ``url`` (for a
+        revisit, of the earlier capture holding its payload)."""
         index = self.open_index()
         try:
             row = index.find_capture(url)
+            if row.get("warc_type") == "revisit" and row.get("refers_to"):
+                row = index.capture_by_record_id(row["refers_to"])  # it holds the payload
         finally:
             index.close()
         return row, read_response(self._warc_path(url, row), row["warc_offset"])

@@ -6,8 +6,8 @@ What is checked, WARC files first (they are the archive of record, the index poi
   after its last whole record and close it (:mod:`archiver.warc.recover`).
 - ``corrupt-warc``: a finished WARC file that is truncated or corrupt. Not repaired: restore it.
 - ``bad-pointer``: a capture row whose WARC file, offset, length or record id does not match a
-  response record. Not repaired: rebuild the index with ``archiver reindex``.
-- ``unindexed-capture``: a response record with no capture row. Repair: add the row.
+  response or revisit record. Not repaired: rebuild the index with ``archiver reindex``.
+- ``unindexed-capture``: a response or revisit record with no capture row. Repair: add the row.
 - ``unindexed-article``: an article the crawl archived (its ``metadata`` record) whose URL has no
   article row. Repair: add the row from the metadata record (the latest one for that URL).
 - ``dangling-article``: an article row whose capture is not in the archive. Not repaired.
@@ -126,7 +126,7 @@ def _scan_files(
                 report.records += 1
                 headers = record.rec_headers
                 record_id = headers.get_header("WARC-Record-ID") or ""
-                if rec_type == "response" and record.http_headers is not None:
+                if rec_type in ("response", "revisit") and record.http_headers is not None:
                     http = record.http_headers
                     types = [v for k, v in http.headers if k.lower() == "content-type"]
                     responses[record_id] = _Response(
@@ -137,6 +137,8 @@ def _scan_files(
                             length=length,
                             payload_digest=headers.get_header("WARC-Payload-Digest"),
                             date=headers.get_header("WARC-Date"),
+                            warc_type=rec_type,
+                            refers_to=headers.get_header("WARC-Refers-To"),
                         ),
                         url=headers.get_header("WARC-Target-URI") or "",
                         status=int(http.get_statuscode() or 0),

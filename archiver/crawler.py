@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import shutil
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -18,7 +20,8 @@ from twisted.python.failure import Failure
 from archiver import settings as default_settings
 from archiver import signals as archiver_signals
 from archiver.exceptions import ArchiverError, ConfigError
-from archiver.locks import outlet_lock
+from archiver.index.seen import DEFAULT_REVISIT_AFTER, parse_schedule
+from archiver.locks import outlet_lock, safe_name
 from archiver.outlets import Outlet, get_outlet, outlet_for_url
 from archiver.warc.recover import recover_open_files
 
@@ -43,6 +46,11 @@ class CrawlSummary:
     warc_dir: Path
     index_path: Path
     warc_files: list[str]
+    resumed: bool = False
+    """The crawl went on with the queue an interrupted crawl of the outlet left."""
+    seen: dict[str, int] = attrs.Factory(dict)
+    """The seen-store's counts: ``new``, ``skipped`` (known, not due), ``rechecked``
+    articles, and ``revisits`` (revisit records written)."""
 
 
 def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -132,6 +140,30 @@ def _crawl_locked(
     from spiders.news import SectionSpider
 
     settings = build_settings(archive_dir, {"ARCHIVER_OUTLET": outlet.name, **(overrides or {})})
+    parse_schedule(  # a bad revisit schedule fails here, not inside the crawl
+        getattr(outlet, "revisit_after", None)
+        or settings.getlist("ARCHIVER_REVISIT_AFTER")
+        or DEFAULT_REVISIT_AFTER
+    )
+    jobdir = None
+    if settings.getbool("ARCHIVER_RESUME", True) and not settings.get("JOBDIR"):
+        jobdir = Path(archive_dir) / "jobs" / safe_name(outlet.name)
+        settings.set("JOBDIR", str(jobdir), priority="cmdline")
+    queue = jobdir / "requests.queue" if jobdir is not None else None
+    if jobdir and queue and queue.is_dir() and not (queue / "active.json").exists():
+        # Scrapy writes active.json when it closes the queue: without it the crawl died (a
+        # crash, SIGKILL) and the queue's on-disk pointers are stale, so popping it would
+        # replay old requests and lose new ones. Start afresh: the index knows what it holds.
+        logger.warning(
+            "the last crawl of %s did not shut down cleanly; its saved queue in %s cannot be "
+            "trusted and is discarded (articles already indexed are not fetched again)",
+            outlet.name,
+            jobdir,
+        )
+        shutil.rmtree(jobdir, ignore_errors=True)
+    resumed = queue is not None and (queue / "active.json").exists()
+    if resumed:
+        logger.warning("resuming the interrupted crawl of %s from %s", outlet.name, jobdir)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(SectionSpider)
     if progress is not None:
@@ -161,7 +193,15 @@ def _crawl_locked(
             raise error
         raise ArchiverError(f"crawl of {outlet.name} failed: {error!r}")
     values = crawler.stats.get_stats() if crawler.stats else {}
+    if jobdir is not None and values.get("finish_reason") == "finished":
+        shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh
+        with contextlib.suppress(OSError):
+            jobdir.parent.rmdir()  # <archive>/jobs, when no other outlet has a job there
+    seen = {k: int(values.get(f"archiver/seen/{k}", 0)) for k in ("new", "skipped", "rechecked")}
+    seen["revisits"] = sum(int(v) for k, v in values.items() if k.startswith("archiver/revisits/"))
     return CrawlSummary(
+        resumed=resumed,
+        seen=seen,
         outlet=outlet.name,
         crawl_id=values.get("archiver/crawl_id"),
         finish_reason=str(values.get("finish_reason", "unknown")),

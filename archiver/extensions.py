@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,7 +13,8 @@ from scrapy.exceptions import NotConfigured
 
 from archiver import signals as archiver_signals
 from archiver.index import ArchiveIndex
-from archiver.items import Article, CaptureRef
+from archiver.items import Article, CaptureRef, Page
+from archiver.seen import schedule_for
 
 if TYPE_CHECKING:
     from typing import Self
@@ -40,12 +42,15 @@ class ArchiveIndexExtension:
         self.flush_seconds = flush_seconds
         self.index: ArchiveIndex | None = None
         self.crawl_id: int | None = None
+        self.outlet: str | None = None
+        self.schedule: tuple[timedelta, ...] = ()
         self.pending: list[tuple[str, dict[str, Any]]] = []
         self.last_flush = time.monotonic()
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.capture_written, signal=archiver_signals.capture_written)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -62,20 +67,38 @@ class ArchiveIndexExtension:
     def spider_opened(self, spider: Spider) -> None:
         self.index = ArchiveIndex(self.path)
         outlet = getattr(spider, "outlet", None)
-        self.crawl_id = self.index.start_crawl(getattr(outlet, "name", spider.name))
+        self.outlet = getattr(outlet, "name", spider.name)
+        self.schedule = schedule_for(spider, self.crawler.settings)
+        self.crawl_id = self.index.start_crawl(self.outlet)
         self.stats.set_value("archiver/crawl_id", self.crawl_id)
 
     def capture_written(
-        self, ref: CaptureRef, url: str, status: int, content_type: str | None, captured_at: str
+        self,
+        ref: CaptureRef,
+        url: str,
+        status: int,
+        content_type: str | None,
+        captured_at: str,
+        role: str | None = None,
+        validators: dict[str, str | None] | None = None,
     ) -> None:
         fields = {"url": url, "status": status, "content_type": content_type}
         self._add("capture", {"ref": ref, **fields, "captured_at": captured_at})
+        if role == "article":  # the seen-store notes the fetch (after the capture row)
+            fetch = {"url": url, "status": status, "ref": ref, "captured_at": captured_at}
+            self._add("fetch", {**fetch, "validators": validators or {}})
 
     def item_scraped(self, item: Any) -> None:
         if not isinstance(item, Article):
             return
         self._add("article", {"article": item})
         self.stats.inc_value("archiver/articles")
+
+    def item_dropped(self, item: Any, exception: BaseException) -> None:
+        """A fetched page that is no article: the seen-store notes it as processed."""
+        if isinstance(item, Page):
+            page_type = getattr(exception, "page_type", None) or "failed"
+            self._add("page_type", {"url": item.url, "page_type": page_type})
 
     def _add(self, kind: str, row: dict[str, Any]) -> None:
         self.pending.append((kind, row))
@@ -91,6 +114,10 @@ class ArchiveIndexExtension:
             for kind, row in rows:
                 if kind == "capture":
                     self.index.add_capture(crawl_id=self.crawl_id, **row)
+                elif kind == "fetch":
+                    self.index.record_fetch(outlet=self.outlet, schedule=self.schedule, **row)
+                elif kind == "page_type":
+                    self.index.note_page_type(**row)
                 else:
                     self.index.add_article(row["article"], crawl_id=self.crawl_id)
         self.last_flush = time.monotonic()

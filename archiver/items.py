@@ -38,6 +38,10 @@ class CaptureRef:
     """``WARC-Payload-Digest`` of the response (``sha1:BASE32``)."""
     date: str | None = None
     """``WARC-Date`` of the response record (ISO 8601 UTC)."""
+    warc_type: str = "response"
+    """``response``, or ``revisit`` when the payload is that of an earlier capture."""
+    refers_to: str | None = None
+    """For a revisit: ``WARC-Refers-To``, the record id of the capture holding the payload."""
 
 
 @attrs.define(kw_only=True)

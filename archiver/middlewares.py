@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -27,7 +28,14 @@ from archiver import __version__
 from archiver import signals as archiver_signals
 from archiver.exceptions import WarcError
 from archiver.items import Article
-from archiver.warc import WarcWriter
+from archiver.seen import RECHECK, ROLE, SeenStore, payload_digest
+from archiver.warc import (
+    IDENTICAL_PAYLOAD,
+    SERVER_NOT_MODIFIED,
+    Revisit,
+    WarcWriter,
+    read_response,
+)
 
 if TYPE_CHECKING:
     from typing import Self
@@ -38,6 +46,10 @@ logger = logging.getLogger(__name__)
 
 CAPTURE_META_KEY = "archiver_capture"
 """``request.meta`` key under which the capture middleware leaves the response's CaptureRef."""
+
+
+HOST_MAP_META_KEY = "archiver_host_mapped"
+"""``request.meta`` key: the proxy URL :class:`HostMapMiddleware` set, to tell it from a user's."""
 
 
 def header_pairs(headers: Headers) -> list[tuple[str, str]]:
@@ -59,6 +71,24 @@ def article_metadata(article: Article) -> bytes:
     return json.dumps(data, ensure_ascii=False, sort_keys=True).encode()
 
 
+_FRAMING = {"content-length", "transfer-encoding", "content-encoding", "content-range"}
+
+
+def freshened(
+    stored: Sequence[tuple[str, str]], fresh: Sequence[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """The stored response's headers updated with those of a ``304`` (RFC 9111 section 4.3.4):
+    each header the 304 sends replaces the stored ones of its name; framing headers stay."""
+    names = {name.lower() for name, _ in fresh if name.lower() not in _FRAMING}
+    kept = [(n, v) for n, v in stored if n.lower() not in names]
+    return kept + [(n, v) for n, v in fresh if n.lower() in names]
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
 class WarcCaptureMiddleware:
     """Writes a request and a response record for every response the downloader gets,
     and a ``metadata`` record (the extracted JSON) for every article scraped from one.
@@ -71,6 +101,7 @@ class WarcCaptureMiddleware:
     def __init__(self, crawler: Crawler, writer: WarcWriter) -> None:
         self.crawler = crawler
         self.writer = writer
+        self.store = SeenStore.from_crawler(crawler)
         self.stats = crawler.stats
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
@@ -97,21 +128,70 @@ class WarcCaptureMiddleware:
         logger.debug("archiver %s writing WARC files to %s", __version__, directory)
         return cls(crawler, writer)
 
+    def _revisit(
+        self, request: Request, response: Response
+    ) -> tuple[Revisit, int, str | None, list[tuple[str, str]]] | None:
+        """How to write ``response`` as a revisit (profile and original; status, reason and
+        headers for the record), or ``None`` for a full response record."""
+        known = request.meta.get(RECHECK)
+        if (
+            response.status == 304
+            and known
+            and known.get("record_id")
+            and self.store.finished(known.get("warc_file"))
+        ):
+            try:  # the 304 freshens the stored response's headers (RFC 9111 section 4.3.4)
+                original = read_response(
+                    self.writer.directory_path(known["warc_file"]), int(known["warc_offset"])
+                )
+            except (WarcError, TypeError, ValueError) as e:
+                logger.warning("304 for %s kept as a response record: %s", response.url, e)
+                return None
+            revisit = Revisit(
+                profile=SERVER_NOT_MODIFIED,
+                record_id=original.record_id,
+                url=original.url,
+                date=original.date,
+                payload_digest=str(known.get("payload_digest") or payload_digest(b"")),
+            )
+            status_line = original.status_line.split(" ", 2)
+            reason = status_line[2] if len(status_line) > 2 else None
+            headers = freshened(original.headers, header_pairs(response.headers))
+            return revisit, original.status, reason, headers
+        if not response.body or 300 <= response.status < 400 or "dataloss" in response.flags:
+            return None  # pywb replays a 3xx revisit without its payload: keep redirects whole
+        found = self.store.original(payload_digest(response.body))
+        if found is None:
+            return None
+        revisit = Revisit(
+            profile=IDENTICAL_PAYLOAD,
+            record_id=found["record_id"],
+            url=found["url"],
+            date=found["captured_at"],
+            payload_digest=payload_digest(response.body),
+        )
+        return revisit, response.status, None, header_pairs(response.headers)
+
     def process_response(self, request: Request, response: Response) -> Response:
         truncated = "length" if "dataloss" in response.flags else None
+        status, reason, headers = response.status, None, header_pairs(response.headers)
+        revisit = None
+        if found := self._revisit(request, response):
+            revisit, status, reason, headers = found
         try:
             ref = self.writer.write_exchange(
                 url=response.url,
                 method=request.method,
                 request_headers=header_pairs(request.headers),
                 request_body=request.body,
-                status=response.status,
-                reason=None,
+                status=status,
+                reason=reason,
                 protocol=response.protocol or "HTTP/1.1",
-                response_headers=header_pairs(response.headers),
+                response_headers=headers,
                 body=response.body,
                 ip_address=str(response.ip_address) if response.ip_address else None,
                 truncated=truncated,
+                revisit=revisit,
             )
         except WarcError as e:
             # Nothing may be crawled that cannot be archived: stop cleanly, keep what is written.
@@ -121,6 +201,12 @@ class WarcCaptureMiddleware:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_error"))
             raise IgnoreRequest(str(e)) from e
         request.meta[CAPTURE_META_KEY] = ref
+        if revisit is None and not truncated and not 300 <= response.status < 400:
+            self.store.remember(
+                ref.payload_digest, url=response.url, date=ref.date or "", record_id=ref.record_id
+            )
+        elif revisit is not None:
+            self.stats.inc_value(f"archiver/revisits/{revisit.profile.rsplit('/', 1)[-1]}")
         self.stats.inc_value("archiver/pages")
         self.stats.set_value("archiver/warc/bytes_written", self.writer.bytes_written)
         self.stats.set_value("archiver/warc/records", self.writer.records_written)
@@ -134,6 +220,11 @@ class WarcCaptureMiddleware:
             status=response.status,
             content_type=content_type.decode("latin-1") if content_type else None,
             captured_at=ref.date or datetime.now(UTC).isoformat(),
+            role=request.meta.get(ROLE),
+            validators={
+                "etag": _header(response, "ETag"),
+                "last_modified": _header(response, "Last-Modified"),
+            },
         )
         return response
 
@@ -188,8 +279,11 @@ class HostMapMiddleware:
         host = urlsplit(request.url).hostname or ""
         mapping = {**self.static, **getattr(self.crawler.spider, "host_map", {})}
         address = mapping.get(host)
-        if address and "proxy" not in request.meta and request.url.startswith("http://"):
-            request.meta["proxy"] = f"http://{address}"
+        # A request routed here before (retried, or saved in JOBDIR by an interrupted crawl)
+        # is routed again: the mapped address may have changed. A user's own proxy stays.
+        ours = request.meta.get(HOST_MAP_META_KEY) == request.meta.get("proxy")
+        if address and ("proxy" not in request.meta or ours) and request.url.startswith("http://"):
+            request.meta["proxy"] = request.meta[HOST_MAP_META_KEY] = f"http://{address}"
 
 
 def retry_after_seconds(value: bytes | str | None, *, now: datetime | None = None) -> float | None:

@@ -23,6 +23,11 @@ logger = logging.getLogger(__name__)
 class NotAnArticle(DropItem):
     """The page is a listing or other non-article page: archived, not indexed."""
 
+    def __init__(self, message: str, page_type: str = "other") -> None:
+        super().__init__(message)
+        self.page_type = page_type
+        """What the extractor found the page to be (``listing``, ``other``)."""
+
 
 class ExtractionFailed(DropItem):
     """The extractor could not read the page (it stays archived in the WARC)."""
@@ -59,5 +64,7 @@ class ExtractionPipeline:
             raise ExtractionFailed(f"{item.url}: extraction failed ({e!r})") from e
         if article.page_type != "article":
             self.stats.inc_value(f"archiver/extract/page_type/{article.page_type}")
-            raise NotAnArticle(f"{item.url} is a {article.page_type} page, not an article")
+            raise NotAnArticle(
+                f"{item.url} is a {article.page_type} page, not an article", article.page_type
+            )
         return article

@@ -1,7 +1,7 @@
 """Rebuild an index from WARC files alone: no network, no old index.
 
-Every ``response`` record becomes a capture row. Articles come from the ``metadata`` records
-the crawl wrote (the extracted JSON, ``WARC-Refers-To`` the response), or, with
+Every ``response`` and ``revisit`` record becomes a capture row. Articles come from the
+``metadata`` records the crawl wrote (the extracted JSON, ``WARC-Refers-To`` the response), or, with
 ``re_extract`` or for the HTML 200 responses of a file without metadata records, from running
 :class:`~archiver.extract.ArticleExtractor` over the archived payload again (pages it does
 not find to be articles are left out). The new index is
@@ -47,7 +47,7 @@ class ReindexSummary:
     files: int
     """WARC files read."""
     captures: int
-    """Response records indexed as captures."""
+    """Response and revisit records indexed as captures."""
     articles: int
     """Article rows in the new index."""
     from_metadata: int
@@ -221,6 +221,7 @@ def _build(
     files: list[Path], tmp: Path, *, re_extract: bool, extractor: ArticleExtractor | None
 ) -> ReindexSummary:
     responses: dict[str, _Response] = {}
+    revisits: list[_Response] = []  # capture rows only: their payload is an earlier capture's
     metadata: list[tuple[str, dict[str, Any]]] = []  # (refers-to, article JSON), in WARC order
     outlets: list[str] = []
     with_metadata: set[Path] = set()
@@ -256,6 +257,33 @@ def _build(
                     path=path,
                     outlet=info_outlet.get(headers.get_header("WARC-Warcinfo-ID") or ""),
                 )
+            elif rec_type == "revisit" and record.http_headers is not None:
+                http = record.http_headers
+                types = [v for k, v in http.headers if k.lower() == "content-type"]
+                profile = headers.get_header("WARC-Profile") or ""
+                ref = CaptureRef(
+                    record_id=record_id,
+                    warc_file=warc_file,
+                    offset=offset,
+                    length=length,
+                    payload_digest=headers.get_header("WARC-Payload-Digest"),
+                    date=headers.get_header("WARC-Date"),
+                    warc_type="revisit",
+                    refers_to=headers.get_header("WARC-Refers-To"),
+                )
+                revisits.append(
+                    _Response(
+                        ref=ref,
+                        url=headers.get_header("WARC-Target-URI") or "",
+                        # the record of a 304 holds the stored status line, freshened
+                        status=304
+                        if profile.endswith("server-not-modified")
+                        else int(http.get_statuscode() or 0),
+                        content_type=types[-1] if types else None,
+                        path=path,
+                        outlet=None,
+                    )
+                )
             elif rec_type == "metadata" and "json" in (headers.get_header("Content-Type") or ""):
                 try:
                     data = json.loads(block)
@@ -273,7 +301,7 @@ def _build(
     try:
         crawl_id = index.start_crawl(",".join(outlets) or "reindex")
         with index.transaction():
-            for response in responses.values():
+            for response in [*responses.values(), *revisits]:
                 index.add_capture(
                     response.ref,
                     url=response.url,
@@ -312,7 +340,7 @@ def _build(
                 index.add_article(article, crawl_id=crawl_id)
         count = index.count("articles")
         stats = {
-            "archiver/pages": len(responses),
+            "archiver/pages": len(responses) + len(revisits),
             "archiver/articles": count,
             "archiver/warc/bytes_written": total_bytes,
             "archiver/errors": 0,
@@ -326,7 +354,7 @@ def _build(
     return ReindexSummary(
         out=tmp,
         files=len(files),
-        captures=len(responses),
+        captures=len(responses) + len(revisits),
         articles=count,
         from_metadata=from_metadata,
         re_extracted=len(articles) - from_metadata,

@@ -51,6 +51,13 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "archiver.pipelines.ExtractionPipeline": 300,
 }
+SPIDER_MIDDLEWARES = {
+    # Next to the spider: drops known articles not due for a revision check, makes due ones
+    # conditional, stops pagination after a page of known articles (archiver.seen).
+    "archiver.seen.SeenMiddleware": 950,
+}
+# In-memory duplicate filter even with JOBDIR (why: archiver.seen.CrawlDupeFilter).
+DUPEFILTER_CLASS = "archiver.seen.CrawlDupeFilter"
 EXTENSIONS = {
     "archiver.extensions.ArchiveIndexExtension": 100,
     "archiver.replay.extension.CdxjExtension": 110,
@@ -79,3 +86,14 @@ ARCHIVER_OUTLET = ""
 """Name of the outlet definition to crawl (``-a outlet=`` on the spider takes precedence)."""
 ARCHIVER_MAX_ARTICLES = 0
 """Stop requesting articles after this many (0: no limit besides the outlet's own)."""
+ARCHIVER_INCREMENTAL = True
+"""Skip known articles not due for a revision check, and stop pagination at a page of known
+articles (off: fetch every article linked, as a first crawl does)."""
+ARCHIVER_REVISIT_AFTER = ["1h", "6h", "24h", "7d"]
+"""Ages after first seen at which a known article is checked for a new version (an outlet's
+``revisit_after`` takes precedence); after the last, it is not fetched again."""
+ARCHIVER_RESUME = True
+"""Keep the crawl's queue in ``<archive>/jobs/<outlet>`` (Scrapy's JOBDIR) so that an interrupted
+crawl resumes on the next run; removed when a crawl finishes."""
+ARCHIVER_DEMO_EDITION = 1
+"""Edition of the bundled demo outlet the crawl serves (2: two new posts, one corrected)."""

@@ -3,5 +3,8 @@
 from __future__ import annotations
 
 capture_written = object()
-"""A response record was written. Arguments: ``ref`` (CaptureRef), ``url``, ``status``,
-``content_type``, ``captured_at`` (ISO 8601 UTC)."""
+"""A response (or revisit) record was written. Arguments: ``ref`` (CaptureRef; its ``warc_type``
+tells a revisit), ``url``, ``status`` (as the server answered: 304 for a not-modified revisit),
+``content_type``, ``captured_at`` (ISO 8601 UTC), ``role`` (the request's ``archiver_role``:
+``listing``, ``article`` or None) and ``validators`` (``{"etag": ..., "last_modified": ...}``
+of the response, for the next conditional request)."""

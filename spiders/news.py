@@ -34,6 +34,7 @@ from archiver.extract.markup import in_chrome
 from archiver.items import Page
 from archiver.middlewares import CAPTURE_META_KEY
 from archiver.outlets import SOURCES, Outlet, get_outlet
+from archiver.seen import PAGINATION, ROLE
 
 if TYPE_CHECKING:
     from typing import Self
@@ -43,11 +44,6 @@ if TYPE_CHECKING:
     from archiver.demo.server import DemoServer
 
 logger = logging.getLogger(__name__)
-
-ROLE = "archiver_role"
-"""Request meta key: ``listing`` or ``article`` (read by the seen-store middleware)."""
-PAGINATION = "archiver_pagination"
-"""Request meta key, ``True`` on the request for a section's next page."""
 
 
 def parse_sources(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -153,7 +149,7 @@ class SectionSpider(scrapy.Spider):
     def _start_demo_server(self, crawler: Crawler) -> None:
         from archiver.demo.server import DemoServer
 
-        self._demo_server = DemoServer()
+        self._demo_server = DemoServer(edition=crawler.settings.getint("ARCHIVER_DEMO_EDITION", 1))
         self._demo_server.start()
         for domain in self.outlet.allowed_domains:
             self.host_map[domain] = self._demo_server.address

@@ -280,7 +280,10 @@ def test_show_history_lists_captures(demo_archive: Path) -> None:
         "offset",
         "record_id",
         "payload_digest",
+        "type",
     ]
     fields = out[1].split("\t")
-    assert len(out) == 2 and fields[1] == "200" and fields[4].startswith("<urn:uuid:")
-    assert fields[5].startswith("sha1:")
+    assert fields[1] == "200" and fields[4].startswith("<urn:uuid:")
+    assert fields[5].startswith("sha1:") and fields[6] == "response"
+    assert out[2:4] == ["", "version\tcaptured_at\trecord_id\ttitle"]  # one crawl: one version
+    assert len(out) == 5 and out[4].startswith("1\t") and fields[4] in out[4]

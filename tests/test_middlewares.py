@@ -103,3 +103,17 @@ def test_host_map_routes_mapped_hosts_only() -> None:
     mw.process_request(other)
     assert mapped.meta["proxy"] == "http://127.0.0.1:9"
     assert "proxy" not in other.meta
+
+
+def test_host_map_reroutes_a_request_it_routed_before() -> None:
+    """A request retried or saved in JOBDIR keeps its meta: on resume the demo server has a new
+    port, and the old proxy hop must not stick."""
+    old = get_crawler(settings_dict={"ARCHIVER_HOST_MAP": {"demo-insight.test": "127.0.0.1:9"}})
+    new = get_crawler(settings_dict={"ARCHIVER_HOST_MAP": {"demo-insight.test": "127.0.0.1:7"}})
+    request = Request("http://demo-insight.test/x/")
+    HostMapMiddleware.from_crawler(old).process_request(request)
+    HostMapMiddleware.from_crawler(new).process_request(request)
+    assert request.meta["proxy"] == "http://127.0.0.1:7"
+    own = Request("http://demo-insight.test/y/", meta={"proxy": "http://user-proxy:3128"})
+    HostMapMiddleware.from_crawler(new).process_request(own)
+    assert own.meta["proxy"] == "http://user-proxy:3128"  # a proxy set by the user stays

@@ -56,7 +56,9 @@ def _crawl_with_progress(outlet: str, archive_dir: Path, **kwargs: Any) -> Crawl
 
 
 def _print_summary(summary: CrawlSummary) -> None:
-    table = Table(title=f"crawl {summary.crawl_id} of {summary.outlet}: {summary.finish_reason}")
+    title = f"crawl {summary.crawl_id} of {summary.outlet}: {summary.finish_reason}"
+    title += " (resumed)" if summary.resumed else ""
+    table = Table(title=title)
     for column in ("pages", "articles", "WARC bytes", "errors", "elapsed"):
         table.add_column(column, justify="right")
     table.add_row(
@@ -67,6 +69,13 @@ def _print_summary(summary: CrawlSummary) -> None:
         f"{summary.elapsed:.1f} s",
     )
     console.print(table)
+    seen = summary.seen
+    if seen.get("skipped") or seen.get("rechecked") or seen.get("revisits"):
+        click.echo(
+            f"Incremental: {seen.get('new', 0)} new article links, {seen.get('skipped', 0)} known "
+            f"ones skipped, {seen.get('rechecked', 0)} re-checked; "
+            f"{seen.get('revisits', 0)} revisit records (unchanged payloads)"
+        )
     click.echo(f"WARC files: {summary.warc_dir}/ ({len(summary.warc_files)} written)")
     for name in summary.warc_files:
         click.echo(f"  {name}")
@@ -125,11 +134,18 @@ def crawl(
 
 @click.command()
 @archive_option
+@click.option(
+    "--edition",
+    type=click.IntRange(1, 2),
+    default=1,
+    show_default=True,
+    help="Serve this edition of the outlet (2: two new posts and one corrected post).",
+)
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 @translate_errors
-def demo(archive_dir: Path, verbose: int) -> None:
+def demo(archive_dir: Path, edition: int, verbose: int) -> None:
     """Serve the bundled demo outlet on 127.0.0.1, crawl it, and show what was archived."""
-    overrides = _setup_logging(verbose)
+    overrides = {**_setup_logging(verbose), "ARCHIVER_DEMO_EDITION": edition}
     summary = _crawl_with_progress("demo", archive_dir, overrides=overrides)
     _print_summary(summary)
     query = "human rights"

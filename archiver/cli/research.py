@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -170,13 +172,42 @@ def _print_article(article: dict[str, Any]) -> None:
     click.echo(article["body"] or "")
 
 
+def _version_text(version: dict[str, Any]) -> list[str]:
+    return [version["title"] or "", "", *(version["body"] or "").splitlines()]
+
+
+def _print_versions(versions: list[dict[str, Any]]) -> None:
+    """The article's versions, then a unified diff of title and text between each two."""
+    if not versions:
+        return
+    click.echo()
+    click.echo("version\tcaptured_at\trecord_id\ttitle")
+    for v in versions:
+        click.echo(f"{v['version']}\t{v['captured_at']}\t{v['record_id']}\t{v['title'] or ''}")
+    for old, new in itertools.pairwise(versions):
+        click.echo()
+        diff = difflib.unified_diff(
+            _version_text(old),
+            _version_text(new),
+            fromfile=f"version {old['version']} ({old['captured_at']})",
+            tofile=f"version {new['version']} ({new['captured_at']})",
+            lineterm="",
+        )
+        for line in diff:
+            click.echo(line)
+
+
 @click.command()
 @click.argument("url")
 @archive_option
 @click.option("--headers", is_flag=True, help="Print the archived status line and headers first.")
 @click.option("--raw", is_flag=True, help="Write the archived HTTP response byte for byte.")
 @click.option("--text", is_flag=True, help="Print the extracted article from the index.")
-@click.option("--history", is_flag=True, help="List every capture of URL.")
+@click.option(
+    "--history",
+    is_flag=True,
+    help="List every capture of URL and, for an article, its versions with a diff.",
+)
 @translate_errors
 def show(url: str, archive_dir: Path, headers: bool, raw: bool, text: bool, history: bool) -> None:
     """Print the archived response of URL (its latest capture), read back from the WARC file."""
@@ -189,10 +220,12 @@ def show(url: str, archive_dir: Path, headers: bool, raw: bool, text: bool, hist
         _print_article(archive.article(url))
         return
     if history:
-        click.echo("captured_at\tstatus\twarc_file\toffset\trecord_id\tpayload_digest")
+        click.echo("captured_at\tstatus\twarc_file\toffset\trecord_id\tpayload_digest\ttype")
         for c in archive.history(url):
             fields = ("captured_at", "status", "warc_file", "warc_offset", "record_id")
-            click.echo("\t".join(str(c[k]) for k in (*fields, "payload_digest")))
+            kind = c.get("warc_type") or "response"
+            click.echo("\t".join(str(c[k]) for k in (*fields, "payload_digest")) + f"\t{kind}")
+        _print_versions(archive.versions(url))
         return
     out = sys.stdout.buffer
     if raw:

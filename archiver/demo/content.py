@@ -19,6 +19,8 @@ import attrs
 SITE_NAME = "The Demo Insight"
 SEED_SLUG = "kazakhstan-adopts-first-human-rights-action-plan"
 PER_PAGE = 10
+EDITIONS = {1: "content/articles.json", 2: "content/edition2.json"}
+"""The demo outlet's editions; edition 2 applies ``edition2.json`` on top of edition 1."""
 
 
 def slugify(name: str) -> str:
@@ -87,9 +89,16 @@ class DemoArticle:
 class DemoContent:
     """The outlet's posts, authors, sections and static pages; read-only after construction."""
 
-    def __init__(self) -> None:
+    def __init__(self, edition: int = 1) -> None:
+        if edition not in EDITIONS:
+            raise ValueError(f"no demo edition {edition}; editions: 1, 2")
+        self.edition = edition
+        """1: the outlet as first published; 2: two new posts and one corrected post
+        (``content/edition2.json``), so that a second crawl has something new to find."""
         root = resources.files("archiver.demo")
         data = json.loads(root.joinpath("content/articles.json").read_text(encoding="utf-8"))
+        if edition >= 2:
+            _apply_edition(data, json.loads(root.joinpath(EDITIONS[2]).read_text("utf-8")))
         self.tagline: str = data["site"]["tagline"]
         self.authors: dict[str, DemoAuthor] = {a["name"]: DemoAuthor(**a) for a in data["authors"]}
         self.sections: list[tuple[str, ...]] = [tuple(s) for s in data["sections"]]
@@ -137,6 +146,17 @@ class DemoContent:
         """The name of the author whose listing is at ``base`` (``/author/<slug>/``), or None."""
         slug = base.removeprefix("/author/").strip("/")
         return next((au.name for au in self.authors.values() if au.slug == slug), None)
+
+
+def _apply_edition(data: dict[str, Any], edition: dict[str, Any]) -> None:
+    """Add an edition's new posts to ``data`` and apply its edits (a new ``modified`` date,
+    paragraphs appended) to the posts it names."""
+    data["articles"] = data["articles"] + edition["articles"]
+    for entry in data["articles"]:
+        edit = edition["edits"].get(entry["slug"])
+        if edit:
+            entry["modified"] = edit["modified"]
+            entry["paragraphs"] = [*entry["paragraphs"], *edit["append"]]
 
 
 def _post(entry: dict[str, Any], post_id: int, removed: bool) -> DemoArticle:

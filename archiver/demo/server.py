@@ -157,9 +157,11 @@ class DemoServer:
     start_timeout = 10.0
     """Seconds the child has to print its URL before :meth:`start` gives up."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, edition: int = 1) -> None:
         self.host = host
         self.port = port
+        self.edition = edition
+        """Which edition of the outlet to serve (``--edition``)."""
         self.url = ""
         """``http://127.0.0.1:PORT/`` once started."""
         self.address = ""
@@ -178,6 +180,7 @@ class DemoServer:
         }
         command = [sys.executable, "-m", "archiver.demo.server", "--host", self.host]
         command += ["--port", str(self.port), "--exit-with-stdin"]
+        command += ["--edition", str(self.edition)] if self.edition != 1 else []
         # Kept open across start() and stop() (closed there), so no context manager.
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115
         self._proc = subprocess.Popen(
@@ -258,6 +261,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port to bind (0: any free port)")
     parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
+    parser.add_argument(
+        "--edition",
+        type=int,
+        choices=[1, 2],
+        default=1,
+        help="1: the outlet as first published; 2: two new posts and one corrected post",
+    )
     parser.add_argument("--exit-with-stdin", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(
@@ -265,7 +275,7 @@ def main(argv: list[str] | None = None) -> None:
         stream=sys.stderr,
         format="%(asctime)s %(name)s %(levelname)s: %(message)s",
     )
-    httpd = DemoHTTPServer((args.host, args.port), DemoSite())
+    httpd = DemoHTTPServer((args.host, args.port), DemoSite(args.edition))
     signal.signal(signal.SIGTERM, _exit_on_signal)
     if args.exit_with_stdin:
         threading.Thread(target=_shutdown_at_eof, args=(httpd,), daemon=True).start()

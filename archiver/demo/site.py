@@ -84,8 +84,8 @@ class DemoResponse:
 class DemoSite(DemoContent):
     """The outlet's content and pages; read-only after construction, hence thread-safe."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, edition: int = 1) -> None:
+        super().__init__(edition)
         self._theme = PageBuilder(self)
 
     def render(self, method: str, path: str, host: str, headers: Mapping[str, str]) -> DemoResponse:

@@ -16,10 +16,11 @@ from collections.abc import Callable
 import sqlite_utils
 
 from archiver.exceptions import ArchiverError
+from archiver.index.seen import canonical_key, normalize_url
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The schema version this archiver writes; older indexes are migrated up to it on open."""
 
 FTS_COLUMNS = ("title", "body", "byline")
@@ -163,11 +164,80 @@ def _v3_tags_images_paywall(conn: sqlite3.Connection) -> None:
     )
 
 
+def _v4_recurring_crawls(conn: sqlite3.Connection) -> None:
+    """Revisit captures, the seen-store of article URLs, and article versions.
+
+    Existing articles become version 1 of themselves, and their URLs (fetched and canonical,
+    normalised) enter the seen-store as first seen when they were captured.
+    """
+
+    conn.execute("ALTER TABLE captures ADD COLUMN warc_type TEXT")
+    conn.execute("ALTER TABLE captures ADD COLUMN refers_to TEXT")
+    conn.execute("CREATE INDEX idx_captures_payload_digest ON captures (payload_digest)")
+    conn.execute(
+        "CREATE TABLE seen_urls ("
+        " url_key TEXT PRIMARY KEY,"
+        " url TEXT NOT NULL,"
+        " outlet TEXT,"
+        " article_id INTEGER REFERENCES articles(id),"
+        " first_seen TEXT NOT NULL,"
+        " last_fetched TEXT,"
+        " checks INTEGER NOT NULL DEFAULT 0,"
+        " capture_id INTEGER REFERENCES captures(id),"
+        " etag TEXT,"
+        " last_modified TEXT,"
+        " page_type TEXT)"
+    )
+    conn.execute("CREATE INDEX idx_seen_urls_article_id ON seen_urls (article_id)")
+    conn.execute(
+        "CREATE TABLE article_versions ("
+        " id INTEGER PRIMARY KEY,"
+        " article_id INTEGER NOT NULL REFERENCES articles(id),"
+        " version INTEGER NOT NULL,"
+        " title TEXT,"
+        " body TEXT,"
+        " capture_id INTEGER REFERENCES captures(id),"
+        " record_id TEXT,"
+        " captured_at TEXT,"
+        " crawl_id INTEGER REFERENCES crawls(id),"
+        " indexed_at TEXT,"
+        " UNIQUE (article_id, version))"
+    )
+    conn.execute(
+        "CREATE TRIGGER articles_versions_ad AFTER DELETE ON articles BEGIN"
+        " DELETE FROM article_versions WHERE article_id = old.id;"
+        " UPDATE seen_urls SET article_id = NULL WHERE article_id = old.id;"
+        " END"
+    )
+    conn.execute(
+        "INSERT INTO article_versions"
+        " (article_id, version, title, body, capture_id, record_id, captured_at, crawl_id,"
+        "  indexed_at)"
+        " SELECT a.id, 1, a.title, a.body, a.capture_id, a.record_id,"
+        "  coalesce(c.captured_at, a.indexed_at), a.crawl_id, a.indexed_at"
+        " FROM articles a LEFT JOIN captures c ON c.id = a.capture_id ORDER BY a.id"
+    )
+    rows = conn.execute(
+        "SELECT a.id, a.url, a.canonical_url, a.outlet, coalesce(c.captured_at, a.indexed_at),"
+        " a.capture_id FROM articles a LEFT JOIN captures c ON c.id = a.capture_id ORDER BY a.id"
+    ).fetchall()
+    for article_id, url, canonical, outlet, seen_at, capture_id in rows:
+        for each, key in ((url, normalize_url(url)), (canonical, canonical_key(url, canonical))):
+            if key:
+                conn.execute(
+                    "INSERT OR IGNORE INTO seen_urls (url_key, url, outlet, article_id,"
+                    " first_seen, last_fetched, checks, capture_id, page_type)"
+                    " VALUES (?, ?, ?, ?, ?, ?, 0, ?, 'article')",
+                    [key, each, outlet, article_id, seen_at or "", seen_at, capture_id],
+                )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: dict[int, Migration] = {
     2: _v2_link_tables,
     3: _v3_tags_images_paywall,
+    4: _v4_recurring_crawls,
 }
 """Migration functions keyed by the schema version each produces, applied in order."""
 

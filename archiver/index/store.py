@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import sqlite_utils
 from archiver.exceptions import ArchiverError, NotFoundError
 from archiver.index.query import ArticleFilter, export_rows, search_articles
 from archiver.index.schema import ensure_schema
+from archiver.index.seen import canonical_key, checks_due_by, normalize_url, parse_time
 from archiver.index.stats import IndexStats, compute_stats
 from archiver.items import Article, CaptureRef
 
@@ -154,6 +155,8 @@ class ArchiveIndex:
             "warc_length": ref.length,
             "captured_at": captured_at,
             "crawl_id": crawl_id,
+            "warc_type": ref.warc_type,
+            "refers_to": ref.refers_to,
         }
         insert = (  # identifiers from the dict above; every value is a parameter
             f"insert or ignore into captures ({', '.join(row)})"
@@ -182,6 +185,13 @@ class ArchiveIndex:
                 "list archived URLs with: archiver search QUERY"
             )
         return rows
+
+    def capture_by_record_id(self, record_id: str) -> dict[str, Any]:
+        """The capture row of a WARC record id."""
+        rows = self._rows("select * from captures where record_id = ?", [record_id])
+        if not rows:
+            raise NotFoundError(f"no capture with record id {record_id} in {self.path}")
+        return rows[0]
 
     def find_capture(self, url: str) -> dict[str, Any]:
         """The latest capture of ``url`` (a trailing-slash variant also matches)."""
@@ -235,8 +245,14 @@ class ArchiveIndex:
             )
 
     def add_article(self, article: Article, *, crawl_id: int | None) -> int:
-        """Insert or replace the article of ``article.url``; returns its row id."""
+        """Insert or replace the article of ``article.url`` (or of the known article another
+        URL of it maps to in the seen-store), keeping a new version when title or body
+        changed; returns its row id."""
         row = self._article_row(article, crawl_id)
+        conn = self.db.conn
+        existing = self._existing_article(article)
+        if existing is not None:  # another URL of a known article: update that one
+            row["url"] = existing
         columns = list(row)  # identifiers from the dict above; every value is a parameter
         upsert = (
             f"insert into articles ({', '.join(columns)}) values ({', '.join('?' * len(columns))})"
@@ -244,9 +260,10 @@ class ArchiveIndex:
             f" {', '.join(f'{c} = excluded.{c}' for c in columns if c != 'url')}"
             " returning id"
         )
-        conn = self.db.conn
         with self.transaction():  # the row and its link rows in one transaction
             article_id = int(conn.execute(upsert, list(row.values())).fetchone()[0])
+            self._add_version(article_id, article, row)
+            self._link_seen(article_id, article, row)
             for table in LINK_TABLES:
                 conn.execute(f"delete from {table} where article_id = ?", [article_id])
             self._add_links(article_id, article)
@@ -285,6 +302,8 @@ class ArchiveIndex:
                     )
                 cursor = conn.execute(insert, list(row.values()))
                 assert cursor.lastrowid is not None
+                self._add_version(cursor.lastrowid, article, row)
+                self._link_seen(cursor.lastrowid, article, row)
                 self._add_links(cursor.lastrowid, article)
                 n += 1
             conn.execute("insert into articles_fts (articles_fts) values ('rebuild')")
@@ -292,9 +311,166 @@ class ArchiveIndex:
                 conn.execute(sql)
         return n
 
+    def _existing_article(self, article: Article) -> str | None:
+        """The ``articles.url`` of the article ``article`` is a version of: same URL, or a URL
+        or canonical URL the seen-store maps to an article."""
+        row = self.db.execute("select url from articles where url = ?", [article.url]).fetchone()
+        if row is not None:
+            return str(row[0])
+        keys = [normalize_url(article.url), canonical_key(article.url, article.canonical_url)]
+        keys = [k for k in keys if k]
+        for key in keys:
+            row = self.db.execute(
+                "select a.url from seen_urls s join articles a on a.id = s.article_id"
+                " where s.url_key = ?",
+                [key],
+            ).fetchone()
+            if row is not None:
+                return str(row[0])
+        return None
+
+    def _add_version(self, article_id: int, article: Article, row: dict[str, Any]) -> None:
+        """A new ``article_versions`` row when title or body differ from the latest version."""
+        latest = self.db.execute(
+            "select version, title, body from article_versions where article_id = ?"
+            " order by version desc limit 1",
+            [article_id],
+        ).fetchone()
+        if latest is not None and (latest[1], latest[2]) == (article.title, article.body):
+            return
+        captured_at = article.capture.date if article.capture else None
+        self.db.conn.execute(
+            "insert into article_versions (article_id, version, title, body, capture_id,"
+            " record_id, captured_at, crawl_id, indexed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                article_id,
+                (latest[0] if latest else 0) + 1,
+                article.title,
+                article.body,
+                row["capture_id"],
+                row["record_id"],
+                captured_at or row["indexed_at"],
+                row["crawl_id"],
+                row["indexed_at"],
+            ],
+        )
+
+    def _link_seen(self, article_id: int, article: Article, row: dict[str, Any]) -> None:
+        """Map the fetched URL and the canonical URL (normalised) to the article."""
+        seen_at = (article.capture.date if article.capture else None) or row["indexed_at"]
+        canonical = canonical_key(article.url, article.canonical_url)
+        for url, key in (
+            (article.url, normalize_url(article.url)),
+            (article.canonical_url, canonical),
+        ):
+            if key is None:
+                continue
+            self.db.conn.execute(
+                "insert into seen_urls (url_key, url, outlet, article_id, first_seen, checks,"
+                " page_type) values (?, ?, ?, ?, ?, 0, 'article')"
+                " on conflict (url_key) do update set article_id = excluded.article_id,"
+                " page_type = 'article'",
+                [key, url, article.outlet, article_id, seen_at],
+            )
+
+    # -- seen-store -----------------------------------------------------------------------
+    def seen_entry(self, url_key: str) -> dict[str, Any] | None:
+        """The ``seen_urls`` row of a normalised URL, with the fields of its last full capture
+        (``capture_url``, ``captured_at``, ``record_id``, ``payload_digest``, ``warc_file``,
+        ``warc_offset``); ``None`` for an unknown URL."""
+        rows = self._rows(
+            "select s.*, c.url as capture_url, c.captured_at, c.record_id, c.payload_digest,"
+            " c.warc_file, c.warc_offset from seen_urls s"
+            " left join captures c on c.id = s.capture_id where s.url_key = ?",
+            [url_key],
+        )
+        return rows[0] if rows else None
+
+    def original_capture(self, digest: str) -> dict[str, Any] | None:
+        """The first full response record (not a redirect) with payload ``digest``:
+        ``url``, ``captured_at``, ``record_id``, ``warc_file``; ``None`` if there is none."""
+        rows = self._rows(
+            "select url, captured_at, record_id, warc_file from captures where payload_digest = ?"
+            " and coalesce(warc_type, 'response') = 'response'"
+            " and not status between 300 and 399 order by id limit 1",
+            [digest],
+        )
+        return rows[0] if rows else None
+
+    def record_fetch(
+        self,
+        *,
+        url: str,
+        outlet: str | None,
+        status: int,
+        ref: CaptureRef,
+        captured_at: str,
+        validators: Mapping[str, str | None],
+        schedule: Sequence[timedelta],
+    ) -> None:
+        """Note a fetch of an article URL in the seen-store: first seen, revision checks made,
+        the full capture a later conditional request refers to, and its validators.
+        A gone article (404, 410) is noted and checked again on the schedule; other error
+        answers (5xx, 403, ...) are not: the URL stays new."""
+        key = normalize_url(url)
+        if key is None or (status >= 400 and status not in (404, 410)):
+            return
+        with self.transaction():
+            old = self.seen_entry(key)
+            first_seen = old["first_seen"] if old and old["first_seen"] else captured_at
+            checks = 0
+            if old is not None:
+                first, now = parse_time(first_seen), parse_time(captured_at)
+                passed = checks_due_by(first, now, schedule) if first and now else 0
+                checks = max(int(old["checks"] or 0), passed)
+            capture_id = old["capture_id"] if old else None
+            if ref.warc_type == "response" and status < 300:
+                capture_id = self.capture_id(ref.record_id)
+            elif ref.refers_to and capture_id is None:
+                found = self.db.execute(
+                    "select id from captures where record_id = ?", [ref.refers_to]
+                ).fetchone()
+                capture_id = found[0] if found else None
+            etag, modified = validators.get("etag"), validators.get("last_modified")
+            if status == 304 or not (etag or modified):
+                etag = etag or (old["etag"] if old else None)
+                modified = modified or (old["last_modified"] if old else None)
+            self.db.conn.execute(
+                "insert into seen_urls (url_key, url, outlet, first_seen, last_fetched, checks,"
+                " capture_id, etag, last_modified) values (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " on conflict (url_key) do update set last_fetched = excluded.last_fetched,"
+                " checks = excluded.checks, capture_id = excluded.capture_id,"
+                " etag = excluded.etag, last_modified = excluded.last_modified",
+                [key, url, outlet, first_seen, captured_at, checks, capture_id, etag, modified],
+            )
+
+    def note_page_type(self, url: str, page_type: str) -> None:
+        """Note what the extractor made of the page of a seen URL that is no article
+        (``listing``, ``other``, ``failed``): processed, it is not fetched as new again."""
+        key = normalize_url(url)
+        if key is not None:
+            with self.transaction():
+                self.db.conn.execute(
+                    "update seen_urls set page_type = ? where url_key = ?", [page_type, key]
+                )
+
+    def article_versions(self, url: str) -> list[dict[str, Any]]:
+        """Every version of the article of ``url``, oldest first."""
+        article = self.find_article(url)
+        return self._rows(
+            "select * from article_versions where article_id = ? order by version",
+            [article["id"]],
+        )
+
     def find_article(self, url: str) -> dict[str, Any]:
         """The indexed article of ``url`` (a trailing-slash variant also matches)."""
         rows = self._rows("select * from articles where url in (?, ?, ?)", _url_variants(url))
+        if not rows and (key := normalize_url(url)):  # another URL of the article
+            rows = self._rows(
+                "select a.* from seen_urls s join articles a on a.id = s.article_id"
+                " where s.url_key = ?",
+                [key],
+            )
         if not rows:
             raise NotFoundError(
                 f"no article for {url} in the index at {self.path} (the page may be archived "

@@ -15,14 +15,23 @@ from __future__ import annotations
 
 from archiver.warc.headers import ORIG_CL, ORIG_TE, Headers
 from archiver.warc.reader import ArchivedResponse, read_response
-from archiver.warc.writer import CONFORMS_TO, WarcWriter
+from archiver.warc.writer import (
+    CONFORMS_TO,
+    IDENTICAL_PAYLOAD,
+    SERVER_NOT_MODIFIED,
+    Revisit,
+    WarcWriter,
+)
 
 __all__ = [
     "CONFORMS_TO",
+    "IDENTICAL_PAYLOAD",
     "ORIG_CL",
     "ORIG_TE",
+    "SERVER_NOT_MODIFIED",
     "ArchivedResponse",
     "Headers",
+    "Revisit",
     "WarcWriter",
     "read_response",
 ]

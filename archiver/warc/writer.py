@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from urllib.parse import urldefrag, urlsplit
 
+import attrs
 from warcio.statusandheaders import StatusAndHeaders, StatusAndHeadersParser
 from warcio.timeutils import datetime_to_iso_date
 from warcio.warcwriter import WARCWriter
@@ -32,6 +33,10 @@ from archiver.items import CaptureRef
 from archiver.warc.headers import FOLD, Headers, WireHeaders, framed
 
 CONFORMS_TO = "http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/"
+IDENTICAL_PAYLOAD = "http://netpreserve.org/warc/1.1/revisit/identical-payload-digest"
+"""``WARC-Profile`` of a revisit whose payload equals an earlier capture's (same digest)."""
+SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+"""``WARC-Profile`` of a revisit recording a ``304 Not Modified`` answer to a conditional GET."""
 
 
 def _utc(dt: datetime) -> datetime:
@@ -40,6 +45,22 @@ def _utc(dt: datetime) -> datetime:
 
 def _warc_date(dt: datetime) -> str:
     return str(datetime_to_iso_date(_utc(dt).replace(tzinfo=None), use_micros=True))
+
+
+@attrs.define(kw_only=True, frozen=True)
+class Revisit:
+    """What a revisit record refers to: the earlier capture holding the payload."""
+
+    profile: str
+    """``IDENTICAL_PAYLOAD`` or ``SERVER_NOT_MODIFIED``."""
+    record_id: str
+    """``WARC-Record-ID`` of the earlier response record."""
+    url: str
+    """Its ``WARC-Target-URI``."""
+    date: str
+    """Its ``WARC-Date``."""
+    payload_digest: str
+    """Its ``WARC-Payload-Digest`` (the revisit's own)."""
 
 
 class WarcWriter:
@@ -109,6 +130,10 @@ class WarcWriter:
         """Path of the file being written (``<name>.open``), ``None`` between files."""
         return os.path.join(self.directory, self._name + ".open") if self._fh else None
 
+    def directory_path(self, name: str) -> str:
+        """Path of the WARC file ``name`` (a finished one, or ``name.open`` being written)."""
+        return os.path.join(self.directory, name)
+
     @property
     def finished_files(self) -> list[str]:
         """Paths of the files closed and renamed so far, oldest first."""
@@ -134,8 +159,14 @@ class WarcWriter:
         body: bytes,
         ip_address: str | None,
         truncated: str | None = None,
+        revisit: Revisit | None = None,
     ) -> CaptureRef:
-        """Archive one exchange (response record, then request record); locate the response."""
+        """Archive one exchange (response record, then request record); locate the response.
+
+        With ``revisit``, the response is written as a ``revisit`` record of that profile: its
+        block holds the status line and ``response_headers`` only (``body`` is not stored), and
+        ``WARC-Refers-To*`` and ``WARC-Payload-Digest`` name the capture holding the payload.
+        """
         url = urldefrag(url)[0]  # the fragment never goes over the wire
         parts = urlsplit(url)
         if reason is None:
@@ -144,7 +175,10 @@ class WarcWriter:
         if version not in ("HTTP/1.0", "HTTP/1.1"):  # warcio and pywb parse only HTTP/1.x lines
             version, h2 = "HTTP/1.1", protocol.strip().lower()
         bodiless = method.upper() == "HEAD" or status < 200 or status in (204, 304)
-        resp_headers = framed(response_headers, len(body), bool(body) or not bodiless)
+        if revisit is None:
+            resp_headers = framed(response_headers, len(body), bool(body) or not bodiless)
+        else:  # the headers describe the original payload, which the record does not hold
+            resp_headers = [(FOLD.sub(" ", n), FOLD.sub(" ", v)) for n, v in response_headers]
         req_headers = framed(request_headers, len(request_body), bool(request_body))
         if not any(name.lower() == "host" for name, _ in req_headers):
             host, default_port = parts.netloc.rpartition("@")[2], {"http": 80, "https": 443}
@@ -163,7 +197,16 @@ class WarcWriter:
             extra += [("WARC-Protocol", h2), ("WARC-Truncated", truncated or "")]
             statusline = FOLD.sub(" ", f"{status} {reason}")
             http = WireHeaders(statusline, resp_headers, protocol=version)
-            response, digest = self._record("response", resp_id, date, url, extra, body, http)
+            if revisit is None:
+                response, digest = self._record("response", resp_id, date, url, extra, body, http)
+            else:
+                extra += [("WARC-Profile", revisit.profile)]
+                extra += [("WARC-Refers-To", revisit.record_id)]
+                extra += [("WARC-Refers-To-Target-URI", urldefrag(revisit.url)[0])]
+                extra += [("WARC-Refers-To-Date", revisit.date)]
+                extra += [("WARC-Payload-Digest", revisit.payload_digest)]
+                response, _ = self._record("revisit", resp_id, date, url, extra, b"", http)
+                digest = revisit.payload_digest
             extra = [("WARC-Warcinfo-ID", self._info_id), ("WARC-Concurrent-To", resp_id)]
             http = WireHeaders(f"{target} HTTP/1.1", req_headers, protocol=method)
             request, _ = self._record("request", req_id, date, url, extra, request_body, http)
@@ -178,6 +221,8 @@ class WarcWriter:
             length=len(response),
             payload_digest=digest,
             date=date,
+            warc_type="response" if revisit is None else "revisit",
+            refers_to=None if revisit is None else revisit.record_id,
         )
 
     def write_metadata(

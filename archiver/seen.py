@@ -1,0 +1,282 @@
+"""The seen-store: which article URLs the archive already holds, and when each is due again.
+
+A recurring crawl re-fetches listing pages every time but requests a known article only when it
+is due for a revision check: the check ages (``ARCHIVER_REVISIT_AFTER``, or an outlet's
+``revisit_after``; default 1 h, 6 h, 24 h, 7 d after first seen) decay, and after the last one
+an article is not fetched again. A due article is requested conditionally (``If-None-Match`` /
+``If-Modified-Since`` from its last capture). Pagination stops at a listing page whose article
+links are all known.
+
+URLs are compared normalised (:func:`normalize_url`, courlan's rules: scheme and host case,
+default port, tracking parameters, sorted query, fragment, trailing slash), and an article's
+canonical URL maps to it as well, so many URLs lead to one article.
+
+:class:`SeenMiddleware` is the Scrapy adapter (a spider middleware keyed on the request meta the
+spiders set: ``archiver_role`` = ``listing`` or ``article``, ``archiver_pagination`` on a
+next-page request); :class:`SeenStore` reads the index for it and for the WARC capture.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Request, signals
+from scrapy.dupefilters import RFPDupeFilter
+from scrapy.http import Response
+
+from archiver.index.seen import (
+    DEFAULT_REVISIT_AFTER,
+    checks_due_by,
+    is_due,
+    normalize_url,
+    parse_duration,
+    parse_schedule,
+    parse_time,
+    payload_digest,
+)
+from archiver.items import Page
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from scrapy.crawler import Crawler
+
+    from archiver.index import ArchiveIndex
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "DEFAULT_REVISIT_AFTER",
+    "PAGINATION",
+    "RECHECK",
+    "ROLE",
+    "CrawlDupeFilter",
+    "SeenMiddleware",
+    "SeenStore",
+    "checks_due_by",
+    "conditional_headers",
+    "is_due",
+    "normalize_url",
+    "parse_duration",
+    "parse_schedule",
+    "parse_time",
+    "payload_digest",
+    "schedule_for",
+]
+
+ROLE = "archiver_role"
+"""``request.meta`` key: ``listing`` or ``article`` (set by the spiders)."""
+PAGINATION = "archiver_pagination"
+"""``request.meta`` key: ``True`` on a request for a listing's next page."""
+RECHECK = "archiver_recheck"
+"""``request.meta`` key the middleware sets on a revision check: the known capture (a dict)."""
+
+
+def schedule_for(spider: Any, settings: Any) -> tuple[timedelta, ...]:
+    """The revisit schedule of a crawl: the outlet's ``revisit_after``, else the setting."""
+    outlet = getattr(spider, "outlet", None)
+    values = getattr(outlet, "revisit_after", None)
+    if not values:
+        values = settings.get("ARCHIVER_REVISIT_AFTER") or DEFAULT_REVISIT_AFTER
+    return parse_schedule(values)
+
+
+class SeenStore:
+    """Lookups in the index for one crawl: known URLs, and earlier captures by payload digest.
+
+    Opens the index lazily (``None`` path: nothing is known). Captures written during this crawl
+    are remembered in memory, as the index is written in batches.
+    """
+
+    def __init__(self, index_path: Path | None, warc_dir: Path | None = None) -> None:
+        self.index_path = index_path
+        self.warc_dir = warc_dir
+        """Where finished WARC files are: an original in a file left ``.open`` by a crash is
+        not referred to (pywb does not index such files)."""
+        self._index: ArchiveIndex | None = None
+        self._digests: dict[str, dict[str, Any] | None] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SeenStore:
+        """The crawl's one store (shared by the spider and downloader middlewares)."""
+        store = getattr(crawler, "_archiver_seen_store", None)
+        if store is None:
+            settings = crawler.settings
+            path = None
+            if settings.getbool("ARCHIVER_INDEX_ENABLED", True):
+                path = Path(settings.get("ARCHIVER_ARCHIVE_DIR", "archive")) / "index.db"
+            warc_dir = Path(settings.get("ARCHIVER_ARCHIVE_DIR", "archive")) / "warc"
+            store = cls(path, warc_dir)
+            crawler._archiver_seen_store = store  # type: ignore[attr-defined]
+            crawler.signals.connect(store.close, signal=signals.spider_closed, weak=False)
+        return store
+
+    def _open(self) -> ArchiveIndex | None:
+        if self._index is None and self.index_path is not None and self.index_path.exists():
+            from archiver.index import ArchiveIndex
+
+            self._index = ArchiveIndex(self.index_path)
+        return self._index
+
+    def lookup(self, url: str) -> dict[str, Any] | None:
+        """The ``seen_urls`` row of ``url`` (with its last capture's fields), or ``None``."""
+        key = normalize_url(url)
+        index = self._open()
+        if key is None or index is None:
+            return None
+        return index.seen_entry(key)
+
+    def original(self, digest: str | None) -> dict[str, Any] | None:
+        """The first full capture in this archive with payload ``digest``, or ``None``."""
+        if not digest:
+            return None
+        if digest in self._digests:
+            return self._digests[digest]
+        index = self._open()
+        found = index.original_capture(digest) if index is not None else None
+        if found is not None and not self.finished(found.get("warc_file")):
+            found = None
+        self._digests[digest] = found
+        return found
+
+    def finished(self, warc_file: str | None) -> bool:
+        """Whether ``warc_file`` is a finished WARC file (not one a crash left ``.open``)."""
+        if self.warc_dir is None:
+            return True
+        return bool(warc_file) and (self.warc_dir / str(warc_file)).is_file()
+
+    def remember(self, digest: str | None, *, url: str, date: str, record_id: str) -> None:
+        """Note a full capture written during this crawl."""
+        if digest and self._digests.get(digest) is None:
+            self._digests[digest] = {"url": url, "captured_at": date, "record_id": record_id}
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+
+
+def conditional_headers(entry: dict[str, Any]) -> dict[str, str]:
+    """``If-None-Match`` / ``If-Modified-Since`` from a known URL's last capture."""
+    headers = {}
+    if entry.get("etag"):
+        headers["If-None-Match"] = entry["etag"]
+    if entry.get("last_modified"):
+        headers["If-Modified-Since"] = entry["last_modified"]
+    elif not headers and (when := parse_time(entry.get("captured_at"))):
+        headers["If-Modified-Since"] = format_datetime(when, usegmt=True)
+    return headers
+
+
+class CrawlDupeFilter(RFPDupeFilter):
+    """Scrapy's duplicate filter, kept in memory even with ``JOBDIR``.
+
+    Scrapy would persist the fingerprints of every request scheduled, including those in flight
+    when the crawl was interrupted, which are in no queue: a resumed crawl would never fetch
+    them. Here a resumed crawl starts from its saved queue plus the section pages again, and
+    the seen-store (not the fingerprints) keeps the finished articles from being fetched again.
+    """
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        debug = crawler.settings.getbool("DUPEFILTER_DEBUG")
+        return cls(None, debug, fingerprinter=crawler.request_fingerprinter)
+
+
+class SeenMiddleware:
+    """Spider middleware: drops requests for known articles that are not due, makes due ones
+    conditional, stops pagination after a listing page of known articles only, and drops the
+    pages of articles whose payload is unchanged (archived as revisit records)."""
+
+    def __init__(self, crawler: Crawler, store: SeenStore) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.store = store
+        self.enabled = crawler.settings.getbool("ARCHIVER_INCREMENTAL", True)
+        self._schedule: tuple[timedelta, ...] | None = None
+        self.started = datetime.now(UTC)
+        """URLs first seen since are this crawl's own: new for pagination, and left to the
+        duplicate filter (the index is written during the crawl)."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler, SeenStore.from_crawler(crawler))
+
+    @property
+    def schedule(self) -> tuple[timedelta, ...]:
+        if self._schedule is None:
+            self._schedule = schedule_for(self.crawler.spider, self.crawler.settings)
+        return self._schedule
+
+    def _filter(self, response: Response | None, results: Iterable[Any]) -> Iterator[Any]:
+        articles = new = 0
+        held: list[Request] = []
+        for item in results:
+            if isinstance(item, Page) and item.capture and item.capture.warc_type == "revisit":
+                entry = self.store.lookup(item.url)
+                if entry is not None and entry.get("page_type"):
+                    self.stats.inc_value("archiver/seen/unchanged")
+                    continue  # same bytes as a capture already extracted: the same article
+            if not isinstance(item, Request) or not self.enabled:
+                yield item
+                continue
+            if item.meta.get(PAGINATION):
+                held.append(item)  # decided once the page's article links are counted
+                continue
+            if item.meta.get(ROLE) != "article":
+                yield item
+                continue
+            articles += 1
+            request = self._article_request(item)
+            if request is None:
+                continue
+            if RECHECK not in request.meta:
+                new += 1
+            yield request
+        if held and articles and not new:
+            url = response.url if response is not None else "?"
+            logger.info("%s lists only known articles: pagination stops here", url)
+            self.stats.inc_value("archiver/seen/pagination_stopped")
+            return
+        yield from held
+
+    def _article_request(self, request: Request) -> Request | None:
+        entry = self.store.lookup(request.url)
+        first_seen = parse_time(entry.get("first_seen")) if entry else None
+        if (
+            entry is None
+            or (first_seen is not None and first_seen >= self.started)
+            or (entry.get("capture_id") and not entry.get("page_type"))
+        ):  # unknown, seen in this crawl, or fetched but never extracted (the crawl died)
+            self.stats.inc_value("archiver/seen/new")
+            return request
+        if not is_due(entry, datetime.now(UTC), self.schedule):
+            self.stats.inc_value("archiver/seen/skipped")
+            # A skipped article is not requested: it does not count against the spider's
+            # limit (``articles_requested`` of spiders with ``max_articles``), so a limited
+            # crawl still gets its share of new articles.
+            spider = self.crawler.spider
+            if isinstance(getattr(spider, "articles_requested", None), int):
+                spider.articles_requested -= 1  # type: ignore[union-attr]
+            return None
+        self.stats.inc_value("archiver/seen/rechecked")
+        headers = conditional_headers(entry) if entry.get("capture_id") else {}
+        request = request.replace(meta={**request.meta, RECHECK: dict(entry)})
+        for name, value in headers.items():
+            request.headers[name] = value
+        return request
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        yield from self._filter(response, result)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        items = [item async for item in result]
+        for item in self._filter(response, items):
+            yield item

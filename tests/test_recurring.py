@@ -1,0 +1,451 @@
+"""Recurring crawls: the seen-store, revisit records, article versions and resume.
+
+The acceptance test crawls the demo outlet three times into one archive (edition 1 twice, then
+edition 2 with two new posts and one corrected post) and checks what each run fetched, the
+versions and the diff, and that the shared verifier replays every capture, revisits included.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.settings import Settings
+from scrapy.utils.test import get_crawler
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.exceptions import ConfigError
+from archiver.index import ArchiveIndex
+from archiver.index.seen import (
+    canonical_key,
+    checks_due_by,
+    is_due,
+    normalize_url,
+    parse_duration,
+    parse_schedule,
+    payload_digest,
+)
+from archiver.items import Article, CaptureRef
+from archiver.seen import RECHECK, SeenMiddleware, SeenStore, schedule_for
+from archiver.warc import IDENTICAL_PAYLOAD, Revisit, WarcWriter
+from tests.conftest import REPO, SHARED, run_cli
+
+VERIFIER = SHARED / "tools" / "verify_archive" / "verify_archive.sh"
+HOST = "http://demo-insight.test"
+EDITED = f"{HOST}/oil-prices-steady-opec-output-cuts/"
+UNCHANGED = f"{HOST}/kazakhstan-adopts-first-human-rights-action-plan/"
+NEW = {
+    f"{HOST}/central-bank-holds-rates-inflation-eases/",
+    f"{HOST}/textile-exports-rebound-karachi-port/",
+}
+SECTIONS = {f"{HOST}/category/world/", f"{HOST}/category/economy/", f"{HOST}/category/pakistan/"}
+
+
+# -- rules ----------------------------------------------------------------------------------
+def test_normalize_url_strips_tracking_case_fragment_and_trailing_slash() -> None:
+    key = normalize_url("HTTP://Demo-Insight.TEST:80/a/b/?utm_source=x&fbclid=1&b=2&a=1#top")
+    assert key == "http://demo-insight.test/a/b?a=1&b=2"
+    assert normalize_url("http://demo-insight.test/a/b") == key.split("?")[0]
+    assert normalize_url("http://x.test/article.php?story=12&gclid=3") == (
+        "http://x.test/article.php?story=12"
+    )  # an article's own parameters stay: two stories are two keys
+    assert normalize_url("mailto:someone@example.org") is None
+
+
+def test_canonical_url_stands_for_the_article_only_on_its_own_site() -> None:
+    url = "http://n.test/story/?utm_source=x"
+    assert canonical_key(url, "https://www.n.test/story/") == "https://www.n.test/story"
+    assert canonical_key(url, "http://n.test/") is None  # every page's canonical on some sites
+    assert canonical_key(url, "https://wire.test/original/") is None  # a syndicated story
+    assert canonical_key(url, None) is None
+
+
+def test_schedule_parses_and_decays() -> None:
+    assert parse_schedule("7d, 1h,6h") == (
+        timedelta(hours=1),
+        timedelta(hours=6),
+        timedelta(days=7),
+    )
+    assert parse_duration("90s") == timedelta(seconds=90)
+    with pytest.raises(ConfigError, match="bad duration 'soon'"):
+        parse_schedule(["1h", "soon"])
+    schedule = parse_schedule(["1h", "6h", "24h", "7d"])
+    first = datetime(2024, 1, 1, tzinfo=UTC)
+    assert checks_due_by(first, first + timedelta(minutes=59), schedule) == 0
+    assert checks_due_by(first, first + timedelta(hours=7), schedule) == 2
+    entry = {"first_seen": "2024-01-01T00:00:00Z", "checks": 2}
+    assert not is_due(entry, first + timedelta(hours=23), schedule)
+    assert is_due(entry, first + timedelta(hours=25), schedule)
+    entry["checks"] = 4  # the last age has passed: never again
+    assert not is_due(entry, first + timedelta(days=400), schedule)
+
+
+def test_outlet_revisit_after_takes_precedence_over_the_setting() -> None:
+    settings = Settings({"ARCHIVER_REVISIT_AFTER": ["2h"]})
+    spider = SimpleNamespace(outlet=SimpleNamespace(revisit_after=["7d", "6h"]))
+    assert schedule_for(spider, settings) == (timedelta(hours=6), timedelta(days=7))
+    spider.outlet.revisit_after = None
+    assert schedule_for(spider, settings) == (timedelta(hours=2),)
+    assert schedule_for(SimpleNamespace(), Settings())[0] == timedelta(hours=1)
+
+
+def test_revisit_record_refers_to_the_original(tmp_path: Path) -> None:
+    body = b"<html>same bytes</html>"
+    with WarcWriter(tmp_path) as writer:
+        exchange = {
+            "url": "http://a.test/",
+            "method": "GET",
+            "request_headers": [],
+            "request_body": b"",
+            "status": 200,
+            "reason": None,
+            "protocol": "HTTP/1.1",
+            "response_headers": [("Content-Type", "text/html")],
+            "body": body,
+            "ip_address": None,
+        }
+        first = writer.write_exchange(**exchange)
+        revisit = Revisit(
+            profile=IDENTICAL_PAYLOAD,
+            record_id=first.record_id,
+            url="http://a.test/",
+            date=first.date or "",
+            payload_digest=payload_digest(body),
+        )
+        second = writer.write_exchange(**exchange, revisit=revisit)
+    assert first.payload_digest == payload_digest(body) == second.payload_digest
+    assert (second.warc_type, second.refers_to) == ("revisit", first.record_id)
+    (path,) = tmp_path.glob("*.warc.gz")
+    with path.open("rb") as fh:
+        records = [r for r in ArchiveIterator(fh) if r.rec_type in ("response", "revisit")]
+        assert [r.rec_type for r in records] == ["response", "revisit"]
+        head = records[1].rec_headers
+        assert head.get_header("WARC-Profile") == IDENTICAL_PAYLOAD
+        assert head.get_header("WARC-Refers-To-Target-URI") == "http://a.test/"
+        assert head.get_header("WARC-Refers-To-Date") == first.date
+        assert head.get_header("WARC-Refers-To") == first.record_id
+        assert records[1].http_headers.get_statuscode() == "200"
+        assert records[1].content_stream().read() == b""  # the bytes are not stored twice
+
+
+def test_versions_and_many_urls_to_one_article(tmp_path: Path) -> None:
+    index = ArchiveIndex(tmp_path / "index.db")
+    try:
+        crawl = index.start_crawl("demo")
+
+        def add(url: str, body: str, n: int) -> int:
+            ref = CaptureRef(
+                record_id=f"<urn:uuid:{n}>",
+                warc_file="f.warc.gz",
+                offset=n,
+                length=1,
+                date=f"2024-01-0{n}T00:00:00Z",
+            )
+            index.add_capture(
+                ref,
+                url=url,
+                status=200,
+                content_type="text/html",
+                captured_at=ref.date or "",
+                crawl_id=crawl,
+            )
+            article = Article(
+                url=url,
+                canonical_url="http://n.test/story/",
+                outlet="demo",
+                title="T",
+                body=body,
+                capture=ref,
+            )
+            return index.add_article(article, crawl_id=crawl)
+
+        first = add("http://n.test/story/", "one", 1)
+        assert add("http://n.test/story/", "one", 2) == first  # unchanged: no new version
+        assert add("http://n.test/story/?utm_source=feed&id=7", "one\n\ntwo", 3) == first
+        versions = index.article_versions("http://n.test/story/")
+        assert [(v["version"], v["body"]) for v in versions] == [(1, "one"), (2, "one\n\ntwo")]
+        assert index.count("articles") == 1
+        assert index.find_article("http://n.test/story/?id=7&utm_campaign=x")["id"] == first
+    finally:
+        index.close()
+
+
+def test_v2_index_migrates_to_versions_and_seen_urls(tmp_path: Path) -> None:
+    from tests.test_index import make_v1
+
+    path = tmp_path / "index.db"
+    make_v1(path)
+    index = ArchiveIndex(path)
+    try:
+        assert index.count("article_versions") == 2
+        keys = {r[0] for r in index.db.execute("select url_key from seen_urls")}
+        assert keys == {"http://demo-insight.test/old", "http://demo-insight.test/bare"}
+    finally:
+        index.close()
+
+
+# -- acceptance -----------------------------------------------------------------------------
+def captures(archive: Path, crawl_id: int) -> list[dict[str, object]]:
+    conn = sqlite3.connect(archive / "index.db")
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute(
+        "select url, status, warc_type, refers_to from captures where crawl_id = ?", [crawl_id]
+    ).fetchall()
+    conn.close()
+    return [dict(r) for r in rows]
+
+
+def make_due(archive: Path, *urls: str) -> None:
+    """Let two hours pass for ``urls``: their first revision check (after 1 h) is due."""
+    conn = sqlite3.connect(archive / "index.db")
+    for url in urls:
+        conn.execute(
+            "update seen_urls set first_seen = ? where url_key = ?",
+            [(datetime.now(UTC) - timedelta(hours=2)).isoformat(), normalize_url(url)],
+        )
+    conn.commit()
+    conn.close()
+
+
+@pytest.mark.slow
+def test_recurring_crawls_of_a_changing_demo_outlet(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    first = run_cli("demo", "--archive", archive)
+    assert first.returncode == 0, first.stderr
+    run1 = captures(archive, 1)
+    articles1 = {
+        str(c["url"])
+        for c in run1
+        if c["status"] == 200
+        and "/category/" not in str(c["url"])
+        and "robots" not in str(c["url"])
+    }
+    assert len(articles1) == 35
+    assert len(run1) > 40 and all(c["warc_type"] == "response" for c in run1)
+
+    # `make demo` again: nothing new, nothing due. Listings only, each one a revisit record.
+    second = run_cli("demo", "--archive", archive)
+    assert second.returncode == 0, second.stderr
+    run2 = captures(archive, 2)
+    assert {c["url"] for c in run2} == SECTIONS | {f"{HOST}/robots.txt"}
+    assert all(c["warc_type"] == "revisit" and c["refers_to"] for c in run2)
+
+    # The outlet changes (two new posts, one corrected); two known articles are due.
+    make_due(archive, EDITED, UNCHANGED)
+    third = run_cli("demo", "--edition", "2", "--archive", archive)
+    assert third.returncode == 0, third.stderr
+    run3 = {c["url"]: c for c in captures(archive, 3)}
+    assert set(run3) == SECTIONS | NEW | {EDITED, UNCHANGED, f"{HOST}/robots.txt"}
+    assert {u for u, c in run3.items() if c["warc_type"] == "response"} == NEW | {
+        EDITED,
+        f"{HOST}/category/economy/",  # two new posts listed
+    }
+    assert run3[UNCHANGED]["status"] == 304 and run3[UNCHANGED]["warc_type"] == "revisit"
+    assert run3[f"{HOST}/category/world/"]["warc_type"] == "revisit"  # unchanged listing page
+    assert not NEW & articles1
+
+    history = run_cli("show", EDITED, "--history", "--archive", archive)
+    assert history.returncode == 0, history.stderr
+    lines = history.stdout.splitlines()
+    versions = [line for line in lines if line[:2] in ("1\t", "2\t")]
+    assert len(versions) == 2
+    assert any(line.startswith("--- version 1 (") for line in lines)
+    assert any(line.startswith("+Correction: An earlier version") for line in lines)
+    conn = sqlite3.connect(archive / "index.db")
+    crawls = conn.execute("select outcome, started_at, finished_at, stats from crawls").fetchall()
+    counts = dict(conn.execute("select version, count(*) from article_versions group by 1"))
+    conn.close()
+    assert [c[0] for c in crawls] == ["finished"] * 3
+    assert all(c[1] and c[2] and json.loads(c[3])["finish_reason"] == "finished" for c in crawls)
+    assert counts == {1: len(articles1) + 2, 2: 1}
+
+    # The WARC files alone rebuild the same captures (revisits included) and versions.
+    rebuilt = tmp_path / "rebuilt.db"
+    result = run_cli("reindex", archive / "warc", "--out", rebuilt)
+    assert result.returncode == 0, result.stderr
+    conn = sqlite3.connect(rebuilt)
+    rows = conn.execute("select warc_type, status, count(*) from captures group by 1, 2")
+    rebuilt_counts = sorted(rows.fetchall())
+    edited = conn.execute(
+        "select count(*) from article_versions v join articles a on a.id = v.article_id"
+        " where a.url = ?",
+        [EDITED],
+    ).fetchone()[0]
+    conn.close()
+    conn = sqlite3.connect(archive / "index.db")
+    rows = conn.execute("select warc_type, status, count(*) from captures group by 1, 2")
+    assert rebuilt_counts == sorted(rows.fetchall())
+    conn.close()
+    assert edited == 2
+
+    if not VERIFIER.exists():
+        pytest.skip("../shared/tools/verify_archive is not present")
+    report = tmp_path / "verify.json"
+    proc = subprocess.run(
+        ["bash", str(VERIFIER), str(archive / "warc"), "--all-captures", "--json", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    result = json.loads(report.read_text())
+    assert result["ok"] and not result["fails"], result
+    # the one warning allowed: the verifier notes the server-not-modified profile of the 304
+    assert all("server-not-modified" in str(w) for w in result["warns"]), result["warns"]
+
+
+@pytest.mark.slow
+def test_interrupted_crawl_resumes_without_fetching_finished_articles(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    code = (
+        "import sys; from archiver.crawler import run_crawl; "
+        "s = run_crawl('demo', archive_dir=sys.argv[1], overrides={%s}); "
+        "print(s.finish_reason, s.resumed)"
+    )
+    stop = code % "'CLOSESPIDER_PAGECOUNT': 12, 'CONCURRENT_REQUESTS': 2"
+    proc = subprocess.run(
+        [sys.executable, "-c", stop, str(archive)], capture_output=True, text=True, cwd=REPO
+    )
+    assert proc.returncode == 0 and proc.stdout.split() == ["closespider_pagecount", "False"]
+    assert (archive / "jobs" / "demo" / "requests.queue" / "active.json").is_file()
+    proc = subprocess.run(
+        [sys.executable, "-c", code % "", str(archive)], capture_output=True, text=True, cwd=REPO
+    )
+    assert proc.returncode == 0 and proc.stdout.split() == ["finished", "True"], proc.stderr
+    assert not (archive / "jobs" / "demo").exists()
+    conn = sqlite3.connect(archive / "index.db")
+    fetched = conn.execute(
+        "select url, count(*) from captures where status = 200 and warc_type = 'response'"
+        " and url not like '%/category/%' and url not like '%robots.txt' group by url"
+    ).fetchall()
+    articles = conn.execute("select count(*) from articles").fetchone()[0]
+    conn.close()
+    assert articles == 35 and len(fetched) == 35
+    assert all(n == 1 for _url, n in fetched), [u for u, n in fetched if n > 1]
+
+
+@pytest.mark.slow
+def test_limited_crawl_again_gets_new_articles(tmp_path: Path) -> None:
+    """Known articles skipped do not count against --max-articles."""
+    archive = tmp_path / "archive"
+    for _ in range(2):
+        result = run_cli("crawl", "demo", "--max-articles", "5", "--archive", archive)
+        assert result.returncode == 0, result.stderr
+    fetched = [
+        {
+            str(c["url"])
+            for c in captures(archive, n)
+            if "/category/" not in str(c["url"]) and "robots" not in str(c["url"])
+        }
+        for n in (1, 2)
+    ]
+    assert len(fetched[0]) == len(fetched[1]) == 5 and not fetched[0] & fetched[1], fetched
+
+
+def listing_output(*urls: str) -> list[Request]:
+    articles = [Request(u, meta={"archiver_role": "article"}) for u in urls]
+    page2 = {"archiver_role": "listing", "archiver_pagination": True}
+    return [*articles, Request(f"{HOST}/category/world/page/2/", meta=page2)]
+
+
+def test_pagination_stops_only_at_a_page_of_articles_known_before_this_crawl(
+    tmp_path: Path,
+) -> None:
+    index = ArchiveIndex(tmp_path / "index.db")
+    old, due, now = f"{HOST}/old/", f"{HOST}/due/", datetime.now(UTC)
+    for url, first_seen in ((old, now - timedelta(minutes=5)), (due, now - timedelta(hours=2))):
+        index.db.execute(
+            "insert into seen_urls (url_key, url, first_seen, checks) values (?, ?, ?, 0)",
+            [normalize_url(url), url, first_seen.isoformat()],
+        )
+    index.db.conn.commit()
+    crawler = get_crawler(settings_dict={"ARCHIVER_ARCHIVE_DIR": str(tmp_path)})
+    middleware = SeenMiddleware.from_crawler(crawler)
+    response = HtmlResponse(f"{HOST}/category/world/", body=b"<html></html>")
+    try:
+        # known before this crawl: the old one skipped, the due one re-checked; no page 2
+        out = list(middleware.process_spider_output(response, listing_output(old, due)))
+        assert [r.url for r in out] == [due] and RECHECK in out[0].meta
+        # an article first seen during this crawl (fetched via another section) is its own
+        this_crawl = f"{HOST}/this-crawl/"
+        index.db.execute(
+            "insert into seen_urls (url_key, url, first_seen, checks) values (?, ?, ?, 0)",
+            [normalize_url(this_crawl), this_crawl, datetime.now(UTC).isoformat()],
+        )
+        index.db.conn.commit()
+        out = list(middleware.process_spider_output(response, listing_output(old, this_crawl)))
+        assert [r.url for r in out] == [this_crawl, f"{HOST}/category/world/page/2/"]
+        new = list(middleware.process_spider_output(response, listing_output(f"{HOST}/new/")))
+        assert len(new) == 2
+        # fetched by a crawl that died before extracting it: fetched again, as new
+        lost, other = f"{HOST}/lost/", f"{HOST}/not-an-article/"
+        for url, page_type in ((lost, None), (other, "other")):
+            index.db.execute(
+                "insert into seen_urls (url_key, url, first_seen, checks, capture_id, page_type)"
+                " values (?, ?, ?, 0, 1, ?)",
+                [normalize_url(url), url, (now - timedelta(minutes=5)).isoformat(), page_type],
+            )
+        index.db.conn.commit()
+        out = list(middleware.process_spider_output(response, listing_output(lost, other)))
+        assert [r.url for r in out] == [lost, f"{HOST}/category/world/page/2/"]
+    finally:
+        middleware.store.close()
+        index.close()
+
+
+@pytest.mark.slow
+def test_queue_of_a_crashed_crawl_is_discarded(tmp_path: Path) -> None:
+    """Killed (no clean close), Scrapy leaves a queue without active.json whose pointers are
+    stale: the next crawl starts afresh rather than replaying it."""
+    archive = tmp_path / "archive"
+    slot = archive / "jobs" / "demo" / "requests.queue" / "demo-insight.test-0"
+    slot.mkdir(parents=True)
+    (slot / "q00000").write_bytes(b"garbage of a killed crawl")
+    code = (
+        "import sys; from archiver.crawler import run_crawl; "
+        "s = run_crawl('demo', archive_dir=sys.argv[1]); "
+        "print(s.finish_reason, s.resumed, s.articles)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(archive)], capture_output=True, text=True, cwd=REPO
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["finished", "False", "35"]
+    assert "did not shut down cleanly" in proc.stderr
+    assert not (archive / "jobs").exists()
+
+
+def test_no_revisit_refers_to_a_file_a_crash_left_open(tmp_path: Path) -> None:
+    """pywb does not index ``*.warc.gz.open`` files: an original there cannot be replayed."""
+    index = ArchiveIndex(tmp_path / "index.db")
+    ref = CaptureRef(
+        record_id="<urn:uuid:1>", warc_file="a.warc.gz", offset=0, length=1, payload_digest="sha1:X"
+    )
+    index.add_capture(
+        ref, url=f"{HOST}/", status=200, content_type="text/html", captured_at="2024", crawl_id=None
+    )
+    index.close()
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "warc" / "a.warc.gz.open").write_bytes(b"")
+    store = SeenStore(tmp_path / "index.db", tmp_path / "warc")
+    later = SeenStore(tmp_path / "index.db", tmp_path / "warc")
+    try:
+        assert store.original("sha1:X") is None
+        (tmp_path / "warc" / "a.warc.gz.open").rename(tmp_path / "warc" / "a.warc.gz")
+        assert later.original("sha1:X") == {
+            "url": f"{HOST}/",
+            "captured_at": "2024",
+            "record_id": "<urn:uuid:1>",
+            "warc_file": "a.warc.gz",
+        }
+    finally:
+        store.close()
+        later.close()
