@@ -119,3 +119,17 @@ def test_without_a_breadcrumb_h1_a_heading_does_not_override_the_h1(
     a = extractor.extract(html, "https://lake-post.example/region/ferry")
     # JSON-LD and og:title agree: rule 1, not the h2
     assert (a.title, a.provenance["title"]) == ("Night ferry to run all winter", "json-ld")
+
+
+def test_a_wrapper_classed_breadcrumb_does_not_make_the_h1_a_trail_item(
+    extractor: ArticleExtractor,
+) -> None:
+    html = page(
+        og="Night ferry to run all winter",
+        ld="Ferry board keeps night crossings",
+        body="<header><h2>Night ferry to run all winter</h2></header>"
+        '<article class="story story--has-breadcrumb"><h1>Ferry board keeps night crossings</h1>'
+        f"{LEAD}</article>",
+    )
+    a = extractor.extract(html, "https://lake-post.example/region/ferry")
+    assert (a.title, a.provenance["title"]) == ("Ferry board keeps night crossings", "h1")

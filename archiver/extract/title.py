@@ -11,13 +11,13 @@ appended. The rules, in order:
    compared with the declared titles whole and without its first part; a declared title that
    matches gives the text, punctuation included that the theme only draws with CSS
    (``Kicker: Headline``). Failing that, a part marked up as a kicker is dropped.
-3. An ``h1`` that is an item of the breadcrumb trail (``Home > Politics > Headline``; any
-   ancestor's attribute says ``breadcrumb``) is the page's label in the trail, and the theme
-   shows the headline in another heading. The first ``h1`` or ``h2`` outside the trail and the
-   chrome that is a declared title wins, or the declared title that is its part after a kicker
-   (the kicker dropped: the page shows it apart, above the headline). A heading that matches
-   only with its kicker included is not taken (its headline part is a display variant), nor
-   one that matches nothing; then the next rules apply, the trail's ``h1`` included.
+3. An ``h1`` that is an item of the breadcrumb trail (``Home > Politics > Headline``: an
+   ancestor whose attributes say ``breadcrumb`` and that holds little else) is the page's label in
+   the trail, and the theme shows the headline in another heading. The first ``h1`` or ``h2``
+   outside the trail and the chrome that is a declared title wins, or the declared title that is
+   its part after a kicker (the kicker dropped: the page shows it apart, above the headline). A
+   heading that matches only with its kicker included is not taken (its headline part is a display
+   variant), nor one that matches nothing; then the next rules apply, the trail's ``h1`` included.
 4. Without a usable ``h1``: ``og:title``, JSON-LD ``headline``, then ``<title>``. (Where the two
    differ, the title the page shows when it is shared is the publisher's headline more often
    than the search-engine variant in the structured data.)
@@ -55,6 +55,8 @@ _CRUMBS = lxml.etree.XPath(
     "ancestor-or-self::*[@*[contains(translate(., 'BREADCUM', 'breadcum'), 'breadcrumb')]"
     " or contains(@itemtype, 'BreadcrumbList')]"
 )
+_TRAIL_TEXT = 500
+"""Characters a breadcrumb trail holds besides its headline item, at most."""
 _TAIL = re.compile(r"^\s*(?:[|\-\u2013\u2014\u00b7\u2022/\uff5c\uff1a]|::)\s*\S")  # | - / and kin
 
 
@@ -99,7 +101,7 @@ def find_title(
     fallbacks = [(og_title, "meta"), (headline, "json-ld"), (tag_title, "title-tag")]
     losers = [(value, signal) for value, signal in fallbacks if value]
     h1 = _headline_h1(root, site_name, declared)
-    crumb_h1 = (h1 is None or _CRUMBS(h1)) and any(_CRUMBS(el) for el in root.iter("h1"))
+    crumb_h1 = (h1 is None or _in_trail(h1)) and any(_in_trail(el) for el in root.iter("h1"))
     if crumb_h1 and (displayed := _displayed_heading(root, declared)):  # rule 3
         text, shown = displayed
         return Headline(text=text, signal="heading", shown=shown, declared=losers)
@@ -184,6 +186,14 @@ def _headline_h1(
     return None
 
 
+def _in_trail(heading: HtmlElement) -> bool:
+    """The heading is an item of a breadcrumb trail: inside an element whose attributes say
+    ``breadcrumb`` and that holds little text besides it (not a wrapper of the whole article
+    classed ``has-breadcrumb``)."""
+    own = len(text_of(heading))
+    return any(len(text_of(el)) - own < _TRAIL_TEXT for el in _CRUMBS(heading))
+
+
 def _displayed_heading(root: HtmlElement, declared: Sequence[str]) -> tuple[str, str] | None:
     """The headline a page shows when its ``h1`` is the last item of its breadcrumb trail (rule
     3): the first ``h1`` or ``h2`` outside the trail and the chrome that is a declared title, or
@@ -191,7 +201,7 @@ def _displayed_heading(root: HtmlElement, declared: Sequence[str]) -> tuple[str,
     kicker and headline together make the only match is not taken: its headline part is then a
     display variant of the declared titles."""
     for heading in root.iter("h1", "h2"):
-        if _CRUMBS(heading) or in_chrome(heading):
+        if _in_trail(heading) or in_chrome(heading):
             continue
         parts = _parts(heading)
         if len(parts) > 1:
