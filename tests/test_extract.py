@@ -77,7 +77,7 @@ def test_two_authors_from_json_ld(extractor: ArticleExtractor) -> None:
         "canonical_url": "meta",
         "language": "html-lang",
         # signals that lost, kept with their values
-        "title.rejected": "trafilatura: Gwadar opens container terminal",
+        "title.rejected": "meta: Gwadar opens container terminal",
         "byline.rejected": "json-ld: Nadia Qureshi, Tomas Berg",
     }
 

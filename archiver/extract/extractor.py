@@ -71,15 +71,17 @@ class ArticleExtractor:
 
         def pick(field: str, *found: tuple[Any, str | None]) -> Any:
             """The first candidate with a value wins; a later one that disagrees is kept in
-            provenance as ``<field>.rejected`` (``"signal: value | ..."``)."""
+            provenance as ``<field>.rejected`` (``"signal: value | ..."``), once per value."""
             chosen = None
+            losers: list[Any] = []
             for value, signal in found:
                 if not (value and signal):
                     continue
                 if chosen is None:
                     chosen = value
                     prov[field] = signal
-                elif not _agree(value, chosen):
+                elif not any(_agree(value, seen) for seen in (chosen, *losers)):
+                    losers.append(value)  # the first signal that gave a losing value names it
                     lost = f"{signal}: {str(value)[:120]}"
                     key = f"{field}.rejected"
                     prov[key] = f"{prov[key]} | {lost}" if key in prov else lost
@@ -94,6 +96,7 @@ class ArticleExtractor:
         title = pick(
             "title",
             (headline.text, headline.signal),
+            *headline.declared,
             (doc.title if doc else None, "trafilatura"),
         )
         scope = _article_scope(root)
@@ -173,7 +176,7 @@ class ArticleExtractor:
                 node,
                 paragraphs,
                 url=url,
-                headline=prov.get("title") in ("h1", "json-ld"),
+                headline=prov.get("title") in ("h1", "heading", "json-ld"),
                 dated=published is not None,
             ),
             provenance=prov,

@@ -11,9 +11,19 @@ appended. The rules, in order:
    compared with the declared titles whole and without its first part; a declared title that
    matches gives the text, punctuation included that the theme only draws with CSS
    (``Kicker: Headline``). Failing that, a part marked up as a kicker is dropped.
-3. Without a usable ``h1``: ``og:title``, JSON-LD ``headline``, then ``<title>``. (Where the two
+3. An ``h1`` that is an item of the breadcrumb trail (``Home > Politics > Headline``: an
+   ancestor whose attributes say ``breadcrumb`` and that holds little else) is the page's label in
+   the trail, and the theme shows the headline in another heading. The first ``h1`` or ``h2``
+   outside the trail and the chrome that is a declared title wins, or the declared title that is
+   its part after a kicker (the kicker dropped: the page shows it apart, above the headline). A
+   heading that matches only with its kicker included is not taken (its headline part is a display
+   variant), nor one that matches nothing; then the next rules apply, the trail's ``h1`` included.
+4. Without a usable ``h1``: ``og:title``, JSON-LD ``headline``, then ``<title>``. (Where the two
    differ, the title the page shows when it is shared is the publisher's headline more often
    than the search-engine variant in the structured data.)
+
+The declared titles that lose go with the result (``Headline.declared``), so that provenance can
+keep them as ``title.rejected``.
 
 ``og:title`` and ``<title>`` lose the site name (when the page does not state it: a tail that
 two different titles share), and any short tail after a separator when what
@@ -28,6 +38,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import attrs
+import lxml.etree
 from lxml.html import HtmlElement
 
 from archiver.extract.markup import PageSignals, class_tokens, clean_text, in_chrome, text_of
@@ -40,6 +51,12 @@ _KICKER_CLASS = re.compile(
     r"|pretitle|pre-title|flag|topic|label|rubric"
 )
 _LOOSE = re.compile(r"[\W_]+")
+_CRUMBS = lxml.etree.XPath(
+    "ancestor-or-self::*[@*[contains(translate(., 'BREADCUM', 'breadcum'), 'breadcrumb')]"
+    " or contains(@itemtype, 'BreadcrumbList')]"
+)
+_TRAIL_TEXT = 500
+"""Characters a breadcrumb trail holds besides its headline item, at most."""
 _TAIL = re.compile(r"^\s*(?:[|\-\u2013\u2014\u00b7\u2022/\uff5c\uff1a]|::)\s*\S")  # | - / and kin
 
 
@@ -53,6 +70,9 @@ class Headline:
     """``h1``, ``json-ld``, ``meta`` or ``title-tag``."""
     shown: str | None = None
     """The ``h1``'s text as displayed."""
+    declared: list[tuple[str, str]] = attrs.Factory(list)
+    """The titles the page declares, each with its signal (``meta``, ``json-ld``,
+    ``title-tag``), site names removed: the candidates a different headline wins over."""
 
     @property
     def repeated(self) -> str | None:
@@ -78,21 +98,30 @@ def find_title(
     shared = _shared_tail(raw)
     og_title, tw_title, tag_title = (_unsuffixed(t, site_name, shared, [headline]) for t in raw)
     declared = [t for t in (headline, og_title, tw_title) if t]
+    fallbacks = [(og_title, "meta"), (headline, "json-ld"), (tag_title, "title-tag")]
+    losers = [(value, signal) for value, signal in fallbacks if value]
     h1 = _headline_h1(root, site_name, declared)
+    crumb_h1 = (h1 is None or _in_trail(h1)) and any(_in_trail(el) for el in root.iter("h1"))
+    if crumb_h1 and (displayed := _displayed_heading(root, declared)):  # rule 3
+        text, shown = displayed
+        return Headline(text=text, signal="heading", shown=shown, declared=losers)
     if h1 is None:
-        for value, signal in ((og_title, "meta"), (headline, "json-ld"), (tag_title, "title-tag")):
-            if value:
-                return Headline(text=value, signal=signal)
+        if losers:
+            return Headline(text=losers[0][0], signal=losers[0][1], declared=losers[1:])
         return Headline()
     shown = text_of(h1)
     og_title, tw_title, tag_title = (
         _unsuffixed(t, site_name, shared, [headline, shown]) for t in raw
     )
     text = _h1_text(h1, [t for t in (headline, og_title, tw_title, tag_title) if t])
+    fallbacks = [(og_title, "meta"), (headline, "json-ld"), (tag_title, "title-tag")]
+    losers = [(value, signal) for value, signal in fallbacks if value]
     agreed = headline and og_title and norm(headline) == norm(og_title)
     if agreed and headline and _loose(headline) != _loose(text):  # rule 1
-        return Headline(text=headline, signal="json-ld", shown=shown)
-    return Headline(text=text, signal="h1", shown=shown)
+        return Headline(
+            text=headline, signal="json-ld", shown=shown, declared=[(text, "h1"), *losers]
+        )
+    return Headline(text=text, signal="h1", shown=shown, declared=losers)
 
 
 def _shared_tail(titles: Sequence[str | None]) -> str | None:
@@ -154,6 +183,36 @@ def _headline_h1(
     for h1 in candidates:
         if h1.xpath("ancestor::article or ancestor::main"):
             return h1
+    return None
+
+
+def _in_trail(heading: HtmlElement) -> bool:
+    """The heading is an item of a breadcrumb trail: inside an element whose attributes say
+    ``breadcrumb`` and that holds little text besides it (not a wrapper of the whole article
+    classed ``has-breadcrumb``)."""
+    own = len(text_of(heading))
+    return any(len(text_of(el)) - own < _TRAIL_TEXT for el in _CRUMBS(heading))
+
+
+def _displayed_heading(root: HtmlElement, declared: Sequence[str]) -> tuple[str, str] | None:
+    """The headline a page shows when its ``h1`` is the last item of its breadcrumb trail (rule
+    3): the first ``h1`` or ``h2`` outside the trail and the chrome that is a declared title, or
+    whose part after a kicker is one; returns that title and the heading's text. A heading whose
+    kicker and headline together make the only match is not taken: its headline part is then a
+    display variant of the declared titles."""
+    for heading in root.iter("h1", "h2"):
+        if _in_trail(heading) or in_chrome(heading):
+            continue
+        parts = _parts(heading)
+        if len(parts) > 1:
+            rest = _loose(" ".join(t for _, t in parts[1:]))
+            whole = _loose(text_of(heading))
+            if match := next((t for t in declared if _loose(t) == rest), None):
+                return match, text_of(heading)
+            if any(_loose(t) == whole for t in declared):
+                return None
+        elif match := next((t for t in declared if _loose(t) == _loose(text_of(heading))), None):
+            return match, text_of(heading)
     return None
 
 
