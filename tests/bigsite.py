@@ -11,9 +11,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 PER_PAGE = 20
-WORDS = tuple(
-    ["the", "council", "agreed", "a", "plan", "to", "widen", "the", "river", "road", "after", "months", "of", "debate", "while", "traders", "in", "the", "old", "market", "said", "the", "works", "would", "cut", "their", "trade", "during", "the", "busy", "season", "and", "the", "mayor", "promised", "a", "fund", "to", "help", "them", "through", "the", "summer", "as", "engineers", "began", "to", "survey", "the", "banks", "and", "residents", "asked", "when", "the", "new", "bridge", "would", "open", "to", "traffic"]
-)
+_TEXT = """
+the council agreed a plan to widen the river road after months of debate while
+traders in the old market said the works would cut their trade during the busy
+season and the mayor promised a fund to help them through the summer as
+engineers began to survey the banks and residents asked when the new bridge
+would open to traffic
+"""
+WORDS = tuple(_TEXT.split())
 
 
 def article_html(n: int) -> bytes:

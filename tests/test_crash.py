@@ -72,6 +72,7 @@ def assert_no_refetch(fetched: Counter[str], finished: set[str], run: str) -> No
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1500)
 def test_sigkill_at_five_moments_loses_nothing(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     warc_dir = archive / "warc"
@@ -112,6 +113,7 @@ def test_sigkill_at_five_moments_loses_nothing(tmp_path: Path) -> None:
     check = run_cli("check", "--archive", archive)
     assert check.returncode == 0 and check.stdout.strip().endswith("consistent"), check.stdout
     report = tmp_path / "verify.json"
+    started = time.monotonic()
     proc = subprocess.run(
         ["bash", str(VERIFIER), str(warc_dir), "--json", str(report)],
         capture_output=True,
@@ -119,3 +121,4 @@ def test_sigkill_at_five_moments_loses_nothing(tmp_path: Path) -> None:
         timeout=1500,
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    print(f"verifier: {time.monotonic() - started:.0f} s; {proc.stdout.strip().splitlines()[-1]}")
