@@ -110,14 +110,75 @@ def check_archive(archive_dir: str | Path, *, repair: bool = False) -> CheckRepo
     return report
 
 
+def index_unindexed(archive_dir: str | Path, files: list[Path]) -> list[str]:
+    """Index what ``files`` hold and the index lacks: capture rows of their response and revisit
+    records, and the articles of their metadata records. For the file of a killed crawl, once
+    recovered: the rows its last batch never wrote. Returns one line per row added."""
+    report = CheckReport()
+    responses, metadata = _scan_files(Path(archive_dir) / "warc", [], report, only=files)
+    added: list[str] = []
+    index = ArchiveIndex(Path(archive_dir) / "index.db")
+    try:
+        with index.transaction():
+            for record_id, response in responses.items():
+                found = index.db.execute(
+                    "select 1 from captures where record_id = ?", [record_id]
+                ).fetchone()
+                if found is None:
+                    index.add_capture(
+                        response.ref,
+                        url=response.url,
+                        status=response.status,
+                        content_type=response.content_type,
+                        captured_at=response.ref.date or "",
+                        crawl_id=None,
+                    )
+                    added.append(f"indexed capture of {response.url} ({record_id})")
+            for url, (refers_to, data) in sorted(metadata.items()):
+                if index.db.execute("select 1 from articles where url = ?", [url]).fetchone():
+                    continue
+                response_or_none = responses.get(refers_to)
+                ref = response_or_none.ref if response_or_none else None
+                index.add_article(article_from_metadata(data, ref), crawl_id=None)
+                added.append(f"indexed article {url}")
+    finally:
+        index.close()
+    return added
+
+
+def mark_interrupted(archive_dir: str | Path, outlet: str) -> int:
+    """Mark ``outlet``'s crawls still recorded as running ``interrupted``; call it only while
+    holding the outlet's lock (no crawl of it can be running then). Returns how many."""
+    path = Path(archive_dir) / "index.db"
+    if not path.exists():
+        return 0
+    index = ArchiveIndex(path)
+    try:
+        with index.transaction():
+            cursor = index.db.execute(
+                "update crawls set outcome = 'interrupted'"
+                " where outlet = ? and outcome = 'running'",
+                [outlet],
+            )
+        return int(cursor.rowcount or 0)
+    finally:
+        index.close()
+
+
 def _scan_files(
-    warc_dir: Path, orphans: list[Path], report: CheckReport
+    warc_dir: Path,
+    orphans: list[Path],
+    report: CheckReport,
+    only: list[Path] | None = None,
 ) -> tuple[dict[str, _Response], dict[str, tuple[str, dict[str, Any]]]]:
     """Response records by record id, and the latest metadata per URL: (refers-to, JSON), of
-    the finished files and the whole records of orphaned ``.open`` ones."""
+    the finished files (or ``only`` those) and the whole records of orphaned ``.open`` ones."""
     responses: dict[str, _Response] = {}
     metadata: dict[str, tuple[str, dict[str, Any]]] = {}
-    files = sorted(warc_dir.glob("*.warc.gz")) if warc_dir.is_dir() else []
+    if only is not None:
+        files = list(only)
+    else:
+        files = sorted(warc_dir.glob("*.warc.gz")) if warc_dir.is_dir() else []
     for path in sorted([*files, *orphans], key=lambda p: p.name):
         report.warc_files += 1
         orphan = path in orphans

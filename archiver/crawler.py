@@ -123,10 +123,27 @@ def run_crawl(
         spider_args["outlet"] = outlet
     warc_dir = check_archive_dir(archive_dir)
     with outlet_lock(archive_dir, outlet.name):  # one crawl per outlet and archive at a time
-        for recovered in recover_open_files(warc_dir):  # a killed crawl's files, never left
-            logger.warning("%s (left by an interrupted crawl)", recovered.describe())
+        _recover(Path(archive_dir), warc_dir, outlet.name)
         spider_args["max_articles"] = max_articles
         return _crawl_locked(outlet, warc_dir, archive_dir, spider_args, overrides, progress)
+
+
+def _recover(archive_dir: Path, warc_dir: Path, outlet: str) -> None:
+    """Clean up after a killed crawl, under the outlet's lock: finish the ``.open`` WARC files
+    nobody holds, index the records their last batch never indexed (so their articles are not
+    fetched again), and mark this outlet's crawls still recorded as running ``interrupted``."""
+    from archiver.check import index_unindexed, mark_interrupted
+
+    recovered = recover_open_files(warc_dir)
+    for result in recovered:
+        logger.warning("%s (left by an interrupted crawl)", result.describe())
+    files = [r.path for r in recovered if r.path is not None]
+    if files and (archive_dir / "index.db").exists():
+        added = index_unindexed(archive_dir, files)
+        if added:
+            logger.warning("indexed %d records the interrupted crawl had not indexed", len(added))
+    if n := mark_interrupted(archive_dir, outlet):
+        logger.warning("marked %d crawl(s) of %s that never finished as interrupted", n, outlet)
 
 
 def _crawl_locked(

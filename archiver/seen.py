@@ -150,6 +150,19 @@ class SeenStore:
             return True
         return bool(warc_file) and (self.warc_dir / str(warc_file)).is_file()
 
+    def last_crawl_completed(self, outlet: str, current: int | None) -> bool:
+        """Whether the crawl of ``outlet`` before crawl ``current`` ran to its end: only then
+        did it walk the whole backlog, so that a listing page of known articles means the rest
+        is known too. A crawl killed, stopped or crashed leaves pages it never reached."""
+        index = self._open()
+        if index is None:
+            return False
+        row = index.db.execute(
+            "select outcome from crawls where outlet = ? and id < ? order by id desc limit 1",
+            [outlet, current if current is not None else 2**62],
+        ).fetchone()
+        return row is not None and row[0] == "finished"
+
     def remember(self, digest: str | None, *, url: str, date: str, record_id: str) -> None:
         """Note a full capture written during this crawl."""
         if digest and self._digests.get(digest) is None:
@@ -199,6 +212,7 @@ class SeenMiddleware:
         self.store = store
         self.enabled = crawler.settings.getbool("ARCHIVER_INCREMENTAL", True)
         self._schedule: tuple[timedelta, ...] | None = None
+        self._backlog_known: bool | None = None
         self.started = datetime.now(UTC)
         """URLs first seen since are this crawl's own: new for pagination, and left to the
         duplicate filter (the index is written during the crawl)."""
@@ -238,12 +252,25 @@ class SeenMiddleware:
             if RECHECK not in request.meta:
                 new += 1
             yield request
-        if held and articles and not new:
+        if held and articles and not new and self.backlog_known():
             url = response.url if response is not None else "?"
             logger.info("%s lists only known articles: pagination stops here", url)
             self.stats.inc_value("archiver/seen/pagination_stopped")
             return
         yield from held
+
+    def backlog_known(self) -> bool:
+        """Whether pagination may stop at known articles: the outlet's previous crawl ended
+        normally (see :meth:`SeenStore.last_crawl_completed`)."""
+        if self._backlog_known is None:
+            outlet = getattr(getattr(self.crawler.spider, "outlet", None), "name", None)
+            current = self.stats.get_value("archiver/crawl_id") if self.stats else None
+            self._backlog_known = bool(outlet) and self.store.last_crawl_completed(
+                str(outlet), current
+            )
+            if not self._backlog_known:
+                logger.info("the last crawl did not finish: every listing page is followed")
+        return self._backlog_known
 
     def _article_request(self, request: Request) -> Request | None:
         entry = self.store.lookup(request.url)
