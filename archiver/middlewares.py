@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import time
+import weakref
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.utils.asyncio import call_later
@@ -38,6 +39,15 @@ logger = logging.getLogger(__name__)
 
 CAPTURE_META_KEY = "archiver_capture"
 """``request.meta`` key under which the capture middleware leaves the response's CaptureRef."""
+
+
+def truncation(response: Response) -> str | None:
+    """The ``WARC-Truncated`` reason of a response: ``length`` when the connection lost part
+    of the body (``dataloss``) or the download was stopped at ``DOWNLOAD_MAXSIZE`` (by
+    :class:`WarcCaptureMiddleware`, the project's only ``StopDownload``)."""
+    if "dataloss" in response.flags or "download_stopped" in response.flags:
+        return "length"
+    return None
 
 
 def header_pairs(headers: Headers) -> list[tuple[str, str]]:
@@ -66,14 +76,21 @@ class WarcCaptureMiddleware:
     Placed at 950 (see ``archiver.settings``) so it sees each response before
     HttpCompressionMiddleware (590) decodes the body and before RedirectMiddleware (600)
     follows a 3xx: the stored body is the entity as downloaded, and every hop is recorded.
+
+    A body over ``DOWNLOAD_MAXSIZE`` is not dropped (as Scrapy would) but stopped there and
+    archived with ``WARC-Truncated: length``, as is a body the connection cut short.
     """
 
     def __init__(self, crawler: Crawler, writer: WarcWriter) -> None:
         self.crawler = crawler
         self.writer = writer
         self.stats = crawler.stats
+        self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        self._received: weakref.WeakKeyDictionary[Request, int] = weakref.WeakKeyDictionary()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(self.bytes_received, signal=signals.bytes_received)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -97,8 +114,25 @@ class WarcCaptureMiddleware:
         logger.debug("archiver %s writing WARC files to %s", __version__, directory)
         return cls(crawler, writer)
 
+    def _stop_oversize(self, request: Request, size: int) -> None:
+        maxsize = request.meta.get("download_maxsize", self.maxsize)
+        if maxsize and size > maxsize:
+            self.stats.inc_value("archiver/truncated/maxsize")
+            logger.warning("%s is larger than DOWNLOAD_MAXSIZE=%d: truncated", request.url, maxsize)
+            raise StopDownload(fail=False)  # the bytes so far go on as the response
+
+    def headers_received(self, request: Request, body_length: int, **_: Any) -> None:
+        self._stop_oversize(request, body_length)
+
+    def bytes_received(self, request: Request, data: bytes, **_: Any) -> None:
+        # per Request object: a retry or redirect copies meta, never this count
+        received = self._received[request] = self._received.get(request, 0) + len(data)
+        self._stop_oversize(request, received)
+
     def process_response(self, request: Request, response: Response) -> Response:
-        truncated = "length" if "dataloss" in response.flags else None
+        truncated = truncation(response)
+        if truncated:
+            self.stats.inc_value("archiver/truncated")
         try:
             ref = self.writer.write_exchange(
                 url=response.url,
@@ -216,6 +250,10 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     A wait longer than ``ARCHIVER_RETRY_AFTER_MAX`` seconds is not honoured by waiting: the
     request is given up (the response stays archived) rather than stalling the crawl.
+
+    A truncated response (see :func:`truncation`) is archived but never parsed: one the
+    connection cut short is retried like a failed download, one stopped at
+    ``DOWNLOAD_MAXSIZE`` is not (it would be cut again).
     """
 
     def __init__(self, settings: Any) -> None:
@@ -225,6 +263,13 @@ class RetryAfterMiddleware(RetryMiddleware):
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
+        if truncation(response):
+            retry = None
+            if "dataloss" in response.flags and not request.meta.get("dont_retry", False):
+                retry = self._retry(request, "data loss")
+            if retry is None:
+                raise IgnoreRequest(f"{request.url}: truncated response (archived, not parsed)")
+            return retry
         if response.status in (429, 503) and not request.meta.get("dont_retry", False):
             wait = retry_after_seconds(response.headers.get("Retry-After"))
             if wait is not None:
