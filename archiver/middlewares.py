@@ -121,8 +121,9 @@ class WarcCaptureMiddleware:
             logger.warning("%s is larger than DOWNLOAD_MAXSIZE=%d: truncated", request.url, maxsize)
             raise StopDownload(fail=False)  # the bytes so far go on as the response
 
-    def headers_received(self, request: Request, body_length: int, **_: Any) -> None:
-        self._stop_oversize(request, body_length)
+    def headers_received(self, request: Request, body_length: int | str, **_: Any) -> None:
+        if isinstance(body_length, int):  # Twisted's UNKNOWN_LENGTH is a str
+            self._stop_oversize(request, body_length)
 
     def bytes_received(self, request: Request, data: bytes, **_: Any) -> None:
         # per Request object: a retry or redirect copies meta, never this count
