@@ -150,7 +150,10 @@ class WarcCaptureMiddleware:
             )
         except WarcError as e:
             # Nothing may be crawled that cannot be archived: stop cleanly, keep what is written.
-            logger.error("%s", e)
+            # The first error is kept for run_crawl (one line, exit 2); the rest only counted.
+            if self.stats.get_value("archiver/warc/error") is None:
+                logger.error("%s", e)
+                self.stats.set_value("archiver/warc/error", str(e))
             self.stats.inc_value("archiver/errors")
             assert self.crawler.engine is not None
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_error"))
