@@ -18,6 +18,7 @@ from twisted.python.failure import Failure
 from archiver import settings as default_settings
 from archiver import signals as archiver_signals
 from archiver.exceptions import ArchiverError, ConfigError, WarcError
+from archiver.index import ArchiveIndex
 from archiver.locks import outlet_lock
 from archiver.outlets import Outlet, get_outlet, outlet_for_url
 from archiver.warc.recover import recover_open_files
@@ -75,6 +76,8 @@ def check_archive_dir(archive_dir: str | Path) -> Path:
             raise ConfigError(
                 f"the index {path} is not writable: fix its permissions, or pass --archive DIR"
             )
+    if index.exists():  # a corrupt or foreign index stops the crawl before it starts
+        ArchiveIndex(index, create=False).close()
     return warc_dir
 
 
