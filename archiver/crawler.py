@@ -19,7 +19,8 @@ from twisted.python.failure import Failure
 
 from archiver import settings as default_settings
 from archiver import signals as archiver_signals
-from archiver.exceptions import ArchiverError, ConfigError
+from archiver.exceptions import ArchiverError, ConfigError, WarcError
+from archiver.index import ArchiveIndex
 from archiver.index.seen import DEFAULT_REVISIT_AFTER, parse_schedule
 from archiver.locks import outlet_lock, safe_name
 from archiver.outlets import Outlet, get_outlet, outlet_for_url
@@ -64,7 +65,8 @@ def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None 
 
 
 def check_archive_dir(archive_dir: str | Path) -> Path:
-    """Create ``<dir>/warc`` and make sure it is writable, or raise ``ConfigError``."""
+    """Create ``<dir>/warc`` and make sure it, ``<dir>`` and the index are writable, or raise
+    ``ConfigError`` before anything is crawled."""
     warc_dir = Path(archive_dir) / "warc"
     try:
         warc_dir.mkdir(parents=True, exist_ok=True)
@@ -73,8 +75,17 @@ def check_archive_dir(archive_dir: str | Path) -> Path:
             f"cannot create archive directory {warc_dir}: {e.strerror}; "
             "pass --archive DIR with a writable directory"
         ) from e
-    if not os.access(warc_dir, os.W_OK):
-        raise ConfigError(f"archive directory {warc_dir} is not writable; pass --archive DIR")
+    for directory in (Path(archive_dir), warc_dir):
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise ConfigError(f"archive directory {directory} is not writable; pass --archive DIR")
+    index = Path(archive_dir) / "index.db"
+    for path in (index, index.with_name("index.db-wal"), index.with_name("index.db-shm")):
+        if path.exists() and not os.access(path, os.W_OK):
+            raise ConfigError(
+                f"the index {path} is not writable: fix its permissions, or pass --archive DIR"
+            )
+    if index.exists():  # a corrupt or foreign index stops the crawl before it starts
+        ArchiveIndex(index, create=False).close()
     return warc_dir
 
 
@@ -210,6 +221,12 @@ def _crawl_locked(
             raise error
         raise ArchiverError(f"crawl of {outlet.name} failed: {error!r}")
     values = crawler.stats.get_stats() if crawler.stats else {}
+    if warc_error := values.get("archiver/warc/error"):
+        pages = values.get("archiver/pages", 0)
+        raise WarcError(
+            f"crawl of {outlet.name} stopped: {warc_error} (the {pages} pages archived "
+            "before are kept in closed WARC files)"
+        )
     if jobdir is not None and values.get("finish_reason") == "finished":
         shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh
         with contextlib.suppress(OSError):

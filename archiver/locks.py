@@ -13,8 +13,10 @@ import errno
 import fcntl
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from archiver.exceptions import ArchiverError
 
@@ -28,6 +30,20 @@ class CrawlLockedError(ArchiverError):
     """Another process is crawling this outlet into this archive."""
 
 
+def _flock_briefly(fh: IO[str], patience: float = 2.0) -> None:
+    """Take the exclusive lock, waiting up to ``patience`` seconds: :func:`is_locked` probes
+    take it for an instant, and a crawl starting at that instant must not fail."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except OSError as e:
+            if e.errno not in (errno.EAGAIN, errno.EACCES) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
 @contextlib.contextmanager
 def outlet_lock(archive_dir: str | Path, outlet: str) -> Iterator[Path]:
     """Hold the exclusive lock of ``outlet``'s crawls in ``archive_dir``, or raise at once."""
@@ -36,7 +52,7 @@ def outlet_lock(archive_dir: str | Path, outlet: str) -> Iterator[Path]:
     path = lock_dir / f"{safe_name(outlet)}.lock"
     with path.open("a+") as fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _flock_briefly(fh)
         except OSError as e:
             if e.errno not in (errno.EAGAIN, errno.EACCES):
                 raise
@@ -58,8 +74,15 @@ def outlet_lock(archive_dir: str | Path, outlet: str) -> Iterator[Path]:
 
 def is_locked(archive_dir: str | Path, outlet: str) -> bool:
     """Whether a crawl of ``outlet`` holds its lock in ``archive_dir`` right now."""
-    try:
-        with outlet_lock(archive_dir, outlet):
-            return False
-    except CrawlLockedError:
-        return True
+    path = Path(archive_dir) / "locks" / f"{safe_name(outlet)}.lock"
+    if not path.exists():
+        return False
+    with path.open("r") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            if e.errno in (errno.EAGAIN, errno.EACCES):
+                return True
+            raise
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        return False

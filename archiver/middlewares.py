@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import time
+import weakref
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.utils.asyncio import call_later
@@ -50,6 +51,15 @@ CAPTURE_META_KEY = "archiver_capture"
 
 HOST_MAP_META_KEY = "archiver_host_mapped"
 """``request.meta`` key: the proxy URL :class:`HostMapMiddleware` set, to tell it from a user's."""
+
+
+def truncation(response: Response) -> str | None:
+    """The ``WARC-Truncated`` reason of a response: ``length`` when the connection lost part
+    of the body (``dataloss``) or the download was stopped at ``DOWNLOAD_MAXSIZE`` (by
+    :class:`WarcCaptureMiddleware`, the project's only ``StopDownload``)."""
+    if "dataloss" in response.flags or "download_stopped" in response.flags:
+        return "length"
+    return None
 
 
 def header_pairs(headers: Headers) -> list[tuple[str, str]]:
@@ -96,6 +106,9 @@ class WarcCaptureMiddleware:
     Placed at 950 (see ``archiver.settings``) so it sees each response before
     HttpCompressionMiddleware (590) decodes the body and before RedirectMiddleware (600)
     follows a 3xx: the stored body is the entity as downloaded, and every hop is recorded.
+
+    A body over ``DOWNLOAD_MAXSIZE`` is not dropped (as Scrapy would) but stopped there and
+    archived with ``WARC-Truncated: length``, as is a body the connection cut short.
     """
 
     def __init__(self, crawler: Crawler, writer: WarcWriter) -> None:
@@ -103,8 +116,12 @@ class WarcCaptureMiddleware:
         self.writer = writer
         self.store = SeenStore.from_crawler(crawler)
         self.stats = crawler.stats
+        self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        self._received: weakref.WeakKeyDictionary[Request, int] = weakref.WeakKeyDictionary()
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(self.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(self.bytes_received, signal=signals.bytes_received)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -172,11 +189,29 @@ class WarcCaptureMiddleware:
         )
         return revisit, response.status, None, header_pairs(response.headers)
 
+    def _stop_oversize(self, request: Request, size: int) -> None:
+        maxsize = request.meta.get("download_maxsize", self.maxsize)
+        if maxsize and size > maxsize:
+            self.stats.inc_value("archiver/truncated/maxsize")
+            logger.warning("%s is larger than DOWNLOAD_MAXSIZE=%d: truncated", request.url, maxsize)
+            raise StopDownload(fail=False)  # the bytes so far go on as the response
+
+    def headers_received(self, request: Request, body_length: int | str, **_: Any) -> None:
+        if isinstance(body_length, int):  # Twisted's UNKNOWN_LENGTH is a str
+            self._stop_oversize(request, body_length)
+
+    def bytes_received(self, request: Request, data: bytes, **_: Any) -> None:
+        # per Request object: a retry or redirect copies meta, never this count
+        received = self._received[request] = self._received.get(request, 0) + len(data)
+        self._stop_oversize(request, received)
+
     def process_response(self, request: Request, response: Response) -> Response:
-        truncated = "length" if "dataloss" in response.flags else None
+        truncated = truncation(response)
+        if truncated:
+            self.stats.inc_value("archiver/truncated")
         status, reason, headers = response.status, None, header_pairs(response.headers)
         revisit = None
-        if found := self._revisit(request, response):
+        if not truncated and (found := self._revisit(request, response)):
             revisit, status, reason, headers = found
         try:
             ref = self.writer.write_exchange(
@@ -195,7 +230,10 @@ class WarcCaptureMiddleware:
             )
         except WarcError as e:
             # Nothing may be crawled that cannot be archived: stop cleanly, keep what is written.
-            logger.error("%s", e)
+            # The first error is kept for run_crawl (one line, exit 2); the rest only counted.
+            if self.stats.get_value("archiver/warc/error") is None:
+                logger.error("%s", e)
+                self.stats.set_value("archiver/warc/error", str(e))
             self.stats.inc_value("archiver/errors")
             assert self.crawler.engine is not None
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_error"))
@@ -310,6 +348,10 @@ class RetryAfterMiddleware(RetryMiddleware):
 
     A wait longer than ``ARCHIVER_RETRY_AFTER_MAX`` seconds is not honoured by waiting: the
     request is given up (the response stays archived) rather than stalling the crawl.
+
+    A truncated response (see :func:`truncation`) is archived but never parsed: one the
+    connection cut short is retried like a failed download, one stopped at
+    ``DOWNLOAD_MAXSIZE`` is not (it would be cut again).
     """
 
     def __init__(self, settings: Any) -> None:
@@ -319,6 +361,13 @@ class RetryAfterMiddleware(RetryMiddleware):
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
+        if truncation(response):
+            retry = None
+            if "dataloss" in response.flags and not request.meta.get("dont_retry", False):
+                retry = self._retry(request, "data loss")
+            if retry is None:
+                raise IgnoreRequest(f"{request.url}: truncated response (archived, not parsed)")
+            return retry
         if response.status in (429, 503) and not request.meta.get("dont_retry", False):
             wait = retry_after_seconds(response.headers.get("Retry-After"))
             if wait is not None:

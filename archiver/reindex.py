@@ -129,7 +129,12 @@ def _scan(path: Path) -> Iterator[tuple[str, Any, bytes, int, int]]:
                         "restore the file or move it out of the directory"
                     )
                 yield record.rec_type, record, block, offset, length
-            if block is not None and path.name.removesuffix(".open").endswith(".gz"):
+            if block is None:
+                raise WarcError(
+                    f"{path}: empty WARC file (no records, not even warcinfo); "
+                    "restore the file or move it out of the directory"
+                )
+            if path.name.removesuffix(".open").endswith(".gz"):
                 _check_last_member(path, fh, offset)
     except WarcError:
         raise

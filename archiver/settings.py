@@ -27,6 +27,10 @@ CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.0
 DOWNLOAD_TIMEOUT = 30
 DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+# A body cut short reaches the middlewares (flag "dataloss") so it is archived with
+# WARC-Truncated, then retried by RetryAfterMiddleware; same for a body over DOWNLOAD_MAXSIZE
+# (WarcCaptureMiddleware stops it there), which is not retried.
+DOWNLOAD_FAIL_ON_DATALOSS = False
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 # 429 is retried; Retry-After is honoured by archiver.middlewares.RetryAfterMiddleware.

@@ -31,20 +31,27 @@ def _crawl_with_progress(outlet: str, archive_dir: Path, **kwargs: Any) -> Crawl
         TextColumn("WARC {task.fields[warc]}"),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err_console, transient=False) as progress:
-        task = progress.add_task(f"crawling {outlet}", total=None, pages=0, articles=0, warc="0 B")
+    # Started at the first page, so that bad input (an unknown outlet, a broken definition)
+    # ends with its one error line and nothing else.
+    progress = Progress(*columns, console=err_console, transient=False)
+    task = progress.add_task(f"crawling {outlet}", total=None, pages=0, articles=0, warc="0 B")
 
-        def update(event: str, stats: Mapping[str, Any]) -> None:
-            progress.update(
-                task,
-                pages=stats.get("archiver/pages", 0),
-                articles=stats.get("archiver/articles", 0),
-                warc=human_bytes(stats.get("archiver/warc/bytes_written", 0)),
-            )
+    def update(event: str, stats: Mapping[str, Any]) -> None:
+        if not progress.live.is_started:
+            progress.start()
+        progress.update(
+            task,
+            pages=stats.get("archiver/pages", 0),
+            articles=stats.get("archiver/articles", 0),
+            warc=human_bytes(stats.get("archiver/warc/bytes_written", 0)),
+        )
 
-        from archiver.crawler import run_crawl
+    from archiver.crawler import run_crawl
 
+    try:
         summary = run_crawl(outlet, archive_dir=archive_dir, progress=update, **kwargs)
+        if not progress.live.is_started:
+            progress.start()
         progress.update(
             task,
             description=f"crawled {outlet}",
@@ -52,6 +59,9 @@ def _crawl_with_progress(outlet: str, archive_dir: Path, **kwargs: Any) -> Crawl
             articles=summary.articles,
             warc=human_bytes(summary.warc_bytes),
         )
+    finally:
+        if progress.live.is_started:
+            progress.stop()
     return summary
 
 

@@ -250,6 +250,17 @@ def stored_version(db: sqlite_utils.Database) -> int:
     return int(row[0]) if row else 1
 
 
+def ensure_ours(db: sqlite_utils.Database, *, where: str) -> None:
+    """Refuse an SQLite database that holds tables but no archiver index: it is someone
+    else's, and creating our schema in it would change it."""
+    tables = db.table_names()
+    if tables and stored_version(db) == 0:
+        raise ArchiverError(
+            f"{where} is an SQLite database but not an archiver index (tables: "
+            f"{', '.join(tables[:5])}); move it away or pass --archive DIR of an archive"
+        )
+
+
 def ensure_schema(db: sqlite_utils.Database, *, where: str) -> None:
     """Create an empty index, or migrate an older one forward to :data:`SCHEMA_VERSION`."""
     version = stored_version(db)

@@ -15,7 +15,7 @@ import sqlite_utils
 
 from archiver.exceptions import ArchiverError, NotFoundError
 from archiver.index.query import ArticleFilter, export_rows, search_articles
-from archiver.index.schema import ensure_schema
+from archiver.index.schema import ensure_ours, ensure_schema
 from archiver.index.seen import canonical_key, checks_due_by, normalize_url, parse_time
 from archiver.index.stats import IndexStats, compute_stats
 from archiver.items import Article, CaptureRef
@@ -64,6 +64,7 @@ class ArchiveIndex:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
+            ensure_ours(self.db, where=str(self.path))  # before WAL mode rewrites the header
             self.db.enable_wal()
             # WAL + NORMAL: a commit does not wait for fsync; the database stays consistent
             # and the WARC files, not the index, are the archive of record.

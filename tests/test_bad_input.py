@@ -1,0 +1,356 @@
+"""The bad input catalogue: every case gives one line naming the problem on stderr, exit 2, no
+traceback, and leaves the archive exactly as it was (every file hashed before and after).
+
+Cases cover command-line arguments, outlet definitions, search queries, dates, corrupt or
+truncated WARC files given to show/reindex, and corrupt index files. Each runs the real
+command in its own process against a copy of a real demo crawl, damaged as the case needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+import pytest
+
+from tests.conftest import run_cli
+
+ARTICLE = "http://demo-insight.test/kazakhstan-adopts-first-human-rights-action-plan/"
+Setup = Callable[[Path, Path], None]
+
+
+def nothing(archive: Path, tmp: Path) -> None:
+    pass
+
+
+@attrs.define
+class Case:
+    id: str
+    args: list[str]
+    needle: str
+    """Text the error line must contain: what names the problem."""
+    setup: Setup = nothing
+    absent: str | None = None
+    """A path (with {tmp}) that must not exist afterwards (no half-written output)."""
+
+
+def outlet_file(text: str | bytes) -> Setup:
+    def setup(archive: Path, tmp: Path) -> None:
+        path = tmp / "mine.toml"
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text)
+
+    return setup
+
+
+def outlet_case(id: str, text: str | bytes, needle: str) -> Case:
+    args = ["crawl", "mine", "--outlets", "{tmp}/mine.toml", "--archive", "{archive}"]
+    return Case(id, args, needle, outlet_file(text))
+
+
+GOOD = '[mine]\nallowed_domains = ["example.org"]\nsections = ["https://example.org/news/"]\n'
+
+
+def the_warc(archive: Path) -> Path:
+    [warc] = sorted((archive / "warc").glob("*.warc.gz"))
+    return warc
+
+
+def truncate_warc(archive: Path, tmp: Path) -> None:
+    warc = the_warc(archive)
+    warc.write_bytes(warc.read_bytes()[:1500])
+
+
+def zero_warc_body(archive: Path, tmp: Path) -> None:
+    warc = the_warc(archive)
+    data = warc.read_bytes()
+    warc.write_bytes(data[:1500] + bytes(len(data) - 1500))
+
+
+def not_gzip_warc(archive: Path, tmp: Path) -> None:
+    the_warc(archive).write_text("this is not a WARC file\n")
+
+
+def empty_extra_warc(archive: Path, tmp: Path) -> None:
+    (archive / "warc" / "archiver-29990101000000000000-00000-x.warc.gz").write_bytes(b"")
+
+
+def remove_warc(archive: Path, tmp: Path) -> None:
+    the_warc(archive).unlink()
+
+
+def garbage_index(archive: Path, tmp: Path) -> None:
+    (archive / "index.db").write_bytes(b"this is not an SQLite database\n" * 200)
+
+
+def truncated_index(archive: Path, tmp: Path) -> None:
+    index = archive / "index.db"
+    index.write_bytes(index.read_bytes()[:4096])
+
+
+def directory_index(archive: Path, tmp: Path) -> None:
+    (archive / "index.db").unlink()
+    (archive / "index.db").mkdir()
+
+
+def foreign_index(archive: Path, tmp: Path) -> None:
+    (archive / "index.db").unlink()
+    db = sqlite3.connect(archive / "index.db")
+    db.execute("create table recipes (name text)")
+    db.commit()
+    db.close()
+
+
+def existing_out(archive: Path, tmp: Path) -> None:
+    (tmp / "new.db").write_text("keep me")
+
+
+def bad_manifest(archive: Path, tmp: Path) -> None:
+    (tmp / "cases.jsonl").write_text('{"id": "a", "path": \n')
+
+
+def broken_page(archive: Path, tmp: Path) -> None:
+    (tmp / "page.html.gz").write_bytes(b"\x1f\x8b\x08\x00 not really gzip")
+
+
+SEARCH = ["search", "--archive", "{archive}"]
+
+CASES = [
+    # --- command-line arguments -----------------------------------------------------------
+    Case("unknown-command", ["frobnicate"], "No such command 'frobnicate'"),
+    Case("unknown-option", [*SEARCH, "x", "--bogus"], "--bogus"),
+    Case("missing-argument", SEARCH, "QUERY"),
+    Case("limit-not-number", [*SEARCH, "x", "--limit", "abc"], "--limit 'abc'"),
+    Case("limit-too-big", [*SEARCH, "x", "--limit", "100001"], "limit"),
+    Case("search-format", [*SEARCH, "x", "--format", "xml"], "'xml'"),
+    Case("archive-missing", ["search", "x", "--archive", "{tmp}/none"], "no index at"),
+    Case("archive-is-file", ["search", "x", "--archive", "{archive}/index.db"], "index.db"),
+    Case(
+        "show-unknown-url", ["show", "http://nowhere.test/x", "--archive", "{archive}"], "nowhere"
+    ),
+    Case("show-not-a-url", ["show", ":::::", "--archive", "{archive}"], ":::::"),
+    Case("show-two-modes", ["show", ARTICLE, "--raw", "--text", "--archive", "{archive}"], "--raw"),
+    Case("export-suffix", ["export", "{tmp}/out.xyz", "--archive", "{archive}"], "out.xyz"),
+    Case(
+        "export-unwritable",
+        ["export", "{tmp}/no/such/dir/out.jsonl", "--archive", "{archive}"],
+        "out.jsonl",
+    ),
+    Case(
+        "stats-plot-dir",
+        ["stats", "--plot", "{tmp}/no/dir/p.png", "--archive", "{archive}"],
+        "p.png",
+    ),
+    Case("extract-missing-page", ["extract", "{tmp}/none.html"], "none.html"),
+    Case("extract-broken-gzip", ["extract", "{tmp}/page.html.gz"], "page.html.gz", broken_page),
+    Case(
+        "extract-bad-manifest",
+        ["extract", "--manifest", "{tmp}/cases.jsonl"],
+        "cases.jsonl",
+        bad_manifest,
+    ),
+    Case("reindex-no-out", ["reindex", "{archive}/warc"], "--out"),
+    Case(
+        "reindex-missing-dir",
+        ["reindex", "{tmp}/none", "--out", "{tmp}/new.db"],
+        "none",
+        absent="{tmp}/new.db",
+    ),
+    Case(
+        "reindex-empty-dir",
+        ["reindex", "{tmp}", "--out", "{tmp}/new.db"],
+        "WARC",
+        absent="{tmp}/new.db",
+    ),
+    Case(
+        "reindex-out-exists",
+        ["reindex", "{archive}/warc", "--out", "{tmp}/new.db"],
+        "--force",
+        existing_out,
+    ),
+    Case("browse-port", ["browse", "--port", "70000", "--archive", "{archive}"], "70000"),
+    Case(
+        "crawl-unknown-outlet", ["crawl", "nope", "--archive", "{archive}"], "unknown outlet 'nope'"
+    ),
+    Case("crawl-bad-url", ["crawl", "http://", "--archive", "{archive}"], "http://"),
+    Case(
+        "crawl-sources", ["crawl", "demo", "--sources", "bogus", "--archive", "{archive}"], "bogus"
+    ),
+    Case(
+        "crawl-max-articles",
+        ["crawl", "demo", "--max-articles", "0", "--archive", "{archive}"],
+        "--max-articles",
+    ),
+    Case(
+        "crawl-outlets-missing",
+        ["crawl", "demo", "--outlets", "{tmp}/none.toml", "--archive", "{archive}"],
+        "none.toml",
+    ),
+    Case(
+        "schedule-outlets-missing",
+        ["schedule", "--once", "--outlets", "{tmp}/none.toml", "--archive", "{archive}"],
+        "none.toml",
+    ),
+    Case("outlets-format", ["outlets", "list", "--format", "xml"], "'xml'"),
+    Case("suggest-not-url", ["outlets", "suggest", "not a url"], "not a url"),
+    # --- outlet definitions ---------------------------------------------------------------
+    outlet_case("toml-syntax", "[mine\nsections = 1\n", "mine.toml"),
+    outlet_case("toml-not-utf8", b"[mine]\nsite_name = '\xff\xfe'\n", "mine.toml"),
+    outlet_case("unknown-key", GOOD + "colour = 'red'\n", "colour"),
+    outlet_case("wrong-type", GOOD + "max_pages = 'ten'\n", "max_pages"),
+    outlet_case(
+        "section-not-url",
+        '[mine]\nallowed_domains = ["example.org"]\nsections = ["not a url"]\n',
+        "sections",
+    ),
+    outlet_case("bad-regex", GOOD + "article_pattern = '('\n", "article_pattern"),
+    outlet_case("bad-css", GOOD + "article_links = 'h3 >>> a'\n", "article_links"),
+    outlet_case("bad-cron", GOOD + "schedule = 'daily'\n", "schedule"),
+    outlet_case("bad-duration", GOOD + "revisit_after = ['soon']\n", "revisit_after"),
+    outlet_case("politeness-key", GOOD + "politeness = { warp = 9 }\n", "politeness.warp"),
+    outlet_case(
+        "politeness-negative", GOOD + "politeness = { download_delay = -1 }\n", "download_delay"
+    ),
+    outlet_case(
+        "domains-not-list",
+        '[mine]\nallowed_domains = "example.org"\nsections = ["https://example.org/"]\n',
+        "allowed_domains",
+    ),
+    outlet_case("no-such-outlet-in-file", GOOD.replace("[mine]", "[other]"), "mine"),
+    outlet_case("host-map-type", GOOD + "host_map = { 'example.org' = 8080 }\n", "host_map"),
+    # --- search queries ---------------------------------------------------------------
+    Case("fts-unbalanced-quote", [*SEARCH, '"human rights'], "human rights"),
+    Case("fts-bare-and", [*SEARCH, "AND"], "AND"),
+    Case("fts-dangling-or", [*SEARCH, "rights OR"], "rights OR"),
+    Case("fts-star", [*SEARCH, "*"], "*"),
+    Case("fts-unknown-column", [*SEARCH, "nosuchcolumn:rights"], "nosuchcolumn"),
+    Case("fts-empty", [*SEARCH, ""], "query"),
+    # --- dates ------------------------------------------------------------------------
+    Case("since-feb-30", [*SEARCH, "rights", "--since", "2024-02-30"], "2024-02-30"),
+    Case("until-slashes", [*SEARCH, "rights", "--until", "2024/01/01"], "2024/01/01"),
+    Case(
+        "export-since",
+        ["export", "{tmp}/o.jsonl", "--since", "2024-13-01", "--archive", "{archive}"],
+        "2024-13-01",
+        absent="{tmp}/o.jsonl",
+    ),
+    Case(
+        "crawl-since",
+        ["crawl", "demo", "--since", "2024-1-1x", "--archive", "{archive}"],
+        "2024-1-1x",
+    ),
+    # --- corrupt or truncated WARC files ------------------------------------------------
+    Case(
+        "show-truncated-warc",
+        ["show", ARTICLE, "--archive", "{archive}"],
+        ".warc.gz",
+        truncate_warc,
+    ),
+    Case(
+        "show-zeroed-warc", ["show", ARTICLE, "--archive", "{archive}"], ".warc.gz", zero_warc_body
+    ),
+    Case("show-missing-warc", ["show", ARTICLE, "--archive", "{archive}"], ".warc.gz", remove_warc),
+    Case(
+        "show-not-gzip-warc",
+        ["show", ARTICLE, "--headers", "--archive", "{archive}"],
+        ".warc.gz",
+        not_gzip_warc,
+    ),
+    Case(
+        "reindex-truncated-warc",
+        ["reindex", "{archive}/warc", "--out", "{tmp}/new.db"],
+        ".warc.gz",
+        truncate_warc,
+        "{tmp}/new.db",
+    ),
+    Case(
+        "reindex-not-gzip-warc",
+        ["reindex", "{archive}/warc", "--out", "{tmp}/new.db"],
+        ".warc.gz",
+        not_gzip_warc,
+        "{tmp}/new.db",
+    ),
+    Case(
+        "reindex-empty-warc",
+        ["reindex", "{archive}/warc", "--out", "{tmp}/new.db"],
+        ".warc.gz",
+        empty_extra_warc,
+        "{tmp}/new.db",
+    ),
+    Case(
+        "re-extract-truncated-warc",
+        ["reindex", "{archive}/warc", "--re-extract", "--out", "{tmp}/new.db"],
+        ".warc.gz",
+        truncate_warc,
+        "{tmp}/new.db",
+    ),
+    # --- corrupt index files ------------------------------------------------------------
+    Case("search-garbage-index", [*SEARCH, "rights"], "index.db", garbage_index),
+    Case(
+        "show-garbage-index", ["show", ARTICLE, "--archive", "{archive}"], "index.db", garbage_index
+    ),
+    Case(
+        "export-garbage-index",
+        ["export", "{tmp}/o.jsonl", "--archive", "{archive}"],
+        "index.db",
+        garbage_index,
+        "{tmp}/o.jsonl",
+    ),
+    Case("check-garbage-index", ["check", "--archive", "{archive}"], "index.db", garbage_index),
+    Case("search-truncated-index", [*SEARCH, "rights"], "index.db", truncated_index),
+    Case("search-directory-index", [*SEARCH, "rights"], "index.db", directory_index),
+    Case("search-foreign-index", [*SEARCH, "rights"], "index.db", foreign_index),
+    Case(
+        "crawl-garbage-index",
+        ["crawl", "demo", "--archive", "{archive}"],
+        "index.db",
+        garbage_index,
+    ),
+]
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every path under ``root`` with the sha256 of each file (``dir`` for directories).
+
+    SQLite's ``-wal``/``-shm`` side files are left out: any change that reaches the database
+    shows in ``index.db`` itself once the last connection closes.
+    """
+    out = {}
+    for p in sorted(root.rglob("*")):
+        if p.name.endswith(("-wal", "-shm")):
+            continue
+        out[str(p.relative_to(root))] = (
+            hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "dir"
+        )
+    return out
+
+
+def test_catalogue_has_at_least_50_cases() -> None:
+    assert len(CASES) >= 50
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(case: Case, demo_archive: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    shutil.copytree(demo_archive, archive)
+    work = tmp_path / "work"
+    work.mkdir()
+    case.setup(archive, work)
+    before = tree(archive)
+    args = [a.format(archive=archive, tmp=work) for a in case.args]
+    result = run_cli(*args, timeout=60)
+    lines = result.stderr.rstrip("\n").splitlines()
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr + result.stdout
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    assert case.needle in lines[0], lines[0]
+    assert tree(archive) == before, "the archive was modified"
+    if case.absent:
+        assert not Path(case.absent.format(tmp=work)).exists()

@@ -1,0 +1,149 @@
+"""Disk and permission faults: a full disk or an unwritable archive stops the crawl with one
+line and exit 2, and nothing already archived is damaged.
+
+The full disk is an ``OSError(ENOSPC)`` injected under the WARC writer once a byte budget is
+spent (every file the writer opens draws on the same budget, as files on one disk do). An
+unwritable directory is a real one (mode 0555); as root the crawl runs under ``setpriv``
+without CAP_DAC_OVERRIDE, so the permission bits bind it as they bind any user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SHARED, run_cli
+
+VERIFIER = SHARED / "tools" / "verify_archive" / "verify_archive.sh"
+
+FULL_DISK = """
+import builtins, errno, os, sys
+from archiver.warc import writer
+
+budget = [int(sys.argv[1])]
+
+class FullDisk:
+    def __init__(self, fh):
+        self._fh = fh
+    def write(self, data):
+        if len(data) > budget[0]:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        budget[0] -= len(data)
+        return self._fh.write(data)
+    def __getattr__(self, name):
+        return getattr(self._fh, name)
+
+writer.open = lambda *a, **k: FullDisk(builtins.open(*a, **k))
+from archiver.cli import main
+main(sys.argv[2:], prog_name="archiver")
+"""
+NO_DAC = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search,-fowner", "--"]
+
+
+def tree_hashes(root: Path) -> dict[str, str]:
+    """sha256 of every file under ``root`` (the index's WAL/SHM side files left out)."""
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.endswith(("-wal", "-shm"))
+    }
+
+
+@pytest.fixture
+def archive(demo_archive: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "archive"
+    shutil.copytree(demo_archive, copy)
+    return copy
+
+
+def one_line_error(stderr: str) -> str:
+    assert "Traceback" not in stderr, stderr
+    last = stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: "), stderr
+    return last
+
+
+def test_full_disk_stops_the_crawl_and_keeps_what_was_written(archive: Path) -> None:
+    before = tree_hashes(archive / "warc")
+    proc = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, "60000", "crawl", "demo", "--archive", str(archive)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    error = one_line_error(proc.stderr)
+    assert "No space left on device" in error and "WARC" in error, error
+    after = tree_hashes(archive / "warc")
+    assert {k: after[k] for k in before} == before  # the earlier crawl's files, untouched
+    new = sorted(set(after) - set(before))
+    assert new and all(name.endswith(".warc.gz") for name in new), new  # closed, not .open
+    check = run_cli("check", "--archive", archive)
+    assert check.returncode == 0, check.stdout + check.stderr
+    with contextlib.closing(sqlite3.connect(archive / "index.db")) as db:
+        outcomes = [row[0] for row in db.execute("select outcome from crawls order by id")]
+    assert outcomes == ["finished", "warc_error"]
+    if VERIFIER.exists():
+        verified = subprocess.run(
+            ["bash", str(VERIFIER), str(archive / "warc")],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert verified.returncode == 0, verified.stdout[-3000:] + verified.stderr[-2000:]
+
+
+@contextlib.contextmanager
+def read_only(*paths: Path) -> Iterator[None]:
+    modes = [p.stat().st_mode for p in paths]
+    for p in paths:
+        p.chmod(0o555 if p.is_dir() else 0o444)
+    try:
+        yield
+    finally:
+        for p, mode in zip(paths, modes, strict=True):
+            p.chmod(mode)
+
+
+def crawl_without_privileges(archive: Path) -> subprocess.CompletedProcess[str]:
+    prefix = NO_DAC if os.geteuid() == 0 else []
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "archiver", "crawl", "demo", "--archive", str(archive)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+
+
+@pytest.mark.parametrize(
+    ("unwritable", "message"),
+    [
+        ("", "not writable"),  # the archive directory itself
+        ("warc", "not writable"),
+        ("index.db", "index"),
+    ],
+)
+def test_unwritable_archive_is_one_line_exit_2_and_untouched(
+    archive: Path, unwritable: str, message: str
+) -> None:
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        pytest.fail("running as root needs setpriv (util-linux) to drop CAP_DAC_OVERRIDE")
+    target = archive / unwritable if unwritable else archive
+    paths = [target, archive / "warc"] if not unwritable else [target]
+    before = tree_hashes(archive)
+    with read_only(*paths):
+        proc = crawl_without_privileges(archive)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert message in one_line_error(proc.stderr)
+    assert tree_hashes(archive) == before
