@@ -75,7 +75,7 @@ def one_line_error(stderr: str) -> str:
 def test_full_disk_stops_the_crawl_and_keeps_what_was_written(archive: Path) -> None:
     before = tree_hashes(archive / "warc")
     proc = subprocess.run(
-        [sys.executable, "-c", FULL_DISK, "60000", "crawl", "demo", "--archive", str(archive)],
+        [sys.executable, "-c", FULL_DISK, "8000", "crawl", "demo", "--archive", str(archive)],
         capture_output=True,
         text=True,
         timeout=300,

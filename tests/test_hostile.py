@@ -71,8 +71,8 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     for path in sorted((archive / "warc").glob("*.warc.gz")):
         with path.open("rb") as fh:
             for rec in ArchiveIterator(fh, check_digests=True):
-                if rec.rec_type != "response":
-                    continue
+                if rec.rec_type not in ("response", "revisit"):
+                    continue  # (a repeated identical error page is a revisit record)
                 uri = rec.rec_headers.get_header("WARC-Target-URI")
                 path_part = "/" + uri.split("/", 3)[3]
                 body = rec.content_stream().read()
@@ -85,6 +85,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
                         ),
                         "body": body,
                         "digest_ok": rec.digest_checker.passed is not False,
+                        "type": rec.rec_type,
                     }
                 )
     return {

@@ -371,6 +371,7 @@ def test_pagination_stops_only_at_a_page_of_articles_known_before_this_crawl(
     index.db.conn.commit()
     crawler = get_crawler(settings_dict={"ARCHIVER_ARCHIVE_DIR": str(tmp_path)})
     middleware = SeenMiddleware.from_crawler(crawler)
+    middleware._backlog_known = True  # the outlet's previous crawl ran to its end
     response = HtmlResponse(f"{HOST}/category/world/", body=b"<html></html>")
     try:
         # known before this crawl: the old one skipped, the due one re-checked; no page 2
@@ -400,6 +401,25 @@ def test_pagination_stops_only_at_a_page_of_articles_known_before_this_crawl(
         assert [r.url for r in out] == [lost, f"{HOST}/category/world/page/2/"]
     finally:
         middleware.store.close()
+        index.close()
+
+
+def test_pagination_is_followed_after_a_crawl_that_did_not_finish(tmp_path: Path) -> None:
+    index = ArchiveIndex(tmp_path / "index.db")
+    store = SeenStore(tmp_path / "index.db")
+    try:
+        assert not store.last_crawl_completed("demo", None)  # no crawl before
+        first = index.start_crawl("demo")
+        index.finish_crawl(first, outcome="finished", stats={})
+        second = index.start_crawl("demo")
+        assert store.last_crawl_completed("demo", second)
+        third = index.start_crawl("demo")  # the second was killed: still "running"
+        assert not store.last_crawl_completed("demo", third)
+        index.finish_crawl(second, outcome="shutdown", stats={})
+        assert not store.last_crawl_completed("demo", third)
+        assert not store.last_crawl_completed("other", third)
+    finally:
+        store.close()
         index.close()
 
 
