@@ -72,17 +72,23 @@ def outlet_lock(archive_dir: str | Path, outlet: str) -> Iterator[Path]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+def is_held(path: Path) -> bool:
+    """Whether another open file holds an ``flock`` on ``path`` right now (``False`` when
+    ``path`` does not exist). The probe takes the lock for an instant and gives it back."""
+    try:
+        with path.open("rb") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as e:
+                if e.errno in (errno.EAGAIN, errno.EACCES):
+                    return True
+                raise
+            fcntl.flock(fh, fcntl.LOCK_UN)
+            return False
+    except FileNotFoundError:
+        return False
+
+
 def is_locked(archive_dir: str | Path, outlet: str) -> bool:
     """Whether a crawl of ``outlet`` holds its lock in ``archive_dir`` right now."""
-    path = Path(archive_dir) / "locks" / f"{safe_name(outlet)}.lock"
-    if not path.exists():
-        return False
-    with path.open("r") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as e:
-            if e.errno in (errno.EAGAIN, errno.EACCES):
-                return True
-            raise
-        fcntl.flock(fh, fcntl.LOCK_UN)
-        return False
+    return is_held(Path(archive_dir) / "locks" / f"{safe_name(outlet)}.lock")

@@ -13,7 +13,6 @@ each file recovered is reported.
 from __future__ import annotations
 
 import contextlib
-import errno
 import fcntl
 import io
 import logging
@@ -26,6 +25,7 @@ import attrs
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.exceptions import WarcError
+from archiver.locks import is_held
 
 logger = logging.getLogger(__name__)
 
@@ -94,18 +94,7 @@ def good_prefix(path: Path) -> tuple[int, int]:
 
 def is_orphan(path: Path) -> bool:
     """Whether no writer holds ``path`` (an ``.open`` file) right now."""
-    try:
-        with path.open("rb") as fh:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError as e:
-                if e.errno in (errno.EAGAIN, errno.EACCES):
-                    return False
-                raise
-            fcntl.flock(fh, fcntl.LOCK_UN)
-            return True
-    except FileNotFoundError:
-        return False
+    return not is_held(path) and path.exists()
 
 
 def recover_file(open_path: Path) -> Recovered:
