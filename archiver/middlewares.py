@@ -10,9 +10,10 @@ import logging
 import os
 import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -23,12 +24,14 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.utils.asyncio import call_later
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet import threads
+from twisted.python.threadpool import ThreadPool
 
 from archiver import __version__
 from archiver import signals as archiver_signals
 from archiver.exceptions import WarcError
-from archiver.items import Article
+from archiver.items import Article, CaptureRef
 from archiver.seen import RECHECK, ROLE, SeenStore, payload_digest
 from archiver.warc import (
     IDENTICAL_PAYLOAD,
@@ -118,6 +121,8 @@ class WarcCaptureMiddleware:
         self.stats = crawler.stats
         self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         self._received: weakref.WeakKeyDictionary[Request, int] = weakref.WeakKeyDictionary()
+        self._thread: ThreadPool | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.headers_received, signal=signals.headers_received)
@@ -205,7 +210,22 @@ class WarcCaptureMiddleware:
         received = self._received[request] = self._received.get(request, 0) + len(data)
         self._stop_oversize(request, received)
 
-    def process_response(self, request: Request, response: Response) -> Response:
+    def spider_opened(self) -> None:
+        # One thread, so records keep the order they were handed over in. zlib and hashlib let
+        # go of the GIL while they work, so compressing a record no longer stalls the reactor.
+        self._thread = ThreadPool(minthreads=1, maxthreads=1, name="warc-writer")
+        self._thread.start()
+
+    async def _written(self, write: Callable[[], CaptureRef]) -> CaptureRef:
+        """``write()`` in the writer thread (in this one before the spider opens)."""
+        if self._thread is None:
+            return write()
+        from twisted.internet import reactor
+
+        deferred = threads.deferToThreadPool(reactor, self._thread, write)
+        return await maybe_deferred_to_future(deferred)
+
+    async def process_response(self, request: Request, response: Response) -> Response:
         truncated = truncation(response)
         if truncated:
             self.stats.inc_value("archiver/truncated")
@@ -213,21 +233,23 @@ class WarcCaptureMiddleware:
         revisit = None
         if not truncated and (found := self._revisit(request, response)):
             revisit, status, reason, headers = found
+        write = partial(
+            self.writer.write_exchange,
+            url=response.url,
+            method=request.method,
+            request_headers=header_pairs(request.headers),
+            request_body=request.body,
+            status=status,
+            reason=reason,
+            protocol=response.protocol or "HTTP/1.1",
+            response_headers=headers,
+            body=response.body,
+            ip_address=str(response.ip_address) if response.ip_address else None,
+            truncated=truncated,
+            revisit=revisit,
+        )
         try:
-            ref = self.writer.write_exchange(
-                url=response.url,
-                method=request.method,
-                request_headers=header_pairs(request.headers),
-                request_body=request.body,
-                status=status,
-                reason=reason,
-                protocol=response.protocol or "HTTP/1.1",
-                response_headers=headers,
-                body=response.body,
-                ip_address=str(response.ip_address) if response.ip_address else None,
-                truncated=truncated,
-                revisit=revisit,
-            )
+            ref = await self._written(write)
         except WarcError as e:
             # Nothing may be crawled that cannot be archived: stop cleanly, keep what is written.
             # The first error is kept for run_crawl (one line, exit 2); the rest only counted.
@@ -267,9 +289,17 @@ class WarcCaptureMiddleware:
         return response
 
     def item_scraped(self, item: Any) -> None:
-        """Archive an extracted article as a ``metadata`` record referring to its response."""
+        """Archive an extracted article as a ``metadata`` record referring to its response
+        (in the writer thread, after the records handed to it before)."""
         if not isinstance(item, Article) or item.capture is None:
             return
+        if self._thread is None:
+            self._write_metadata(item)
+        else:
+            self._thread.callInThread(self._write_metadata, item)
+
+    def _write_metadata(self, item: Article) -> None:
+        assert item.capture is not None
         try:
             self.writer.write_metadata(
                 url=item.url,
@@ -290,6 +320,9 @@ class WarcCaptureMiddleware:
         logger.info("no response for %s: %s", request.url, exception)
 
     def spider_closed(self) -> None:
+        if self._thread is not None:
+            self._thread.stop()  # after the writes queued before
+            self._thread = None
         files = [os.path.basename(path) for path in self.writer.close()]
         self.stats.set_value("archiver/warc/files", files)
         self.stats.set_value("archiver/warc/bytes_written", self.writer.bytes_written)

@@ -1,14 +1,28 @@
 """Item pipelines: turn fetched pages into articles. Indexing happens in
-:class:`archiver.extensions.ArchiveIndexExtension` on ``item_scraped``."""
+:class:`archiver.extensions.ArchiveIndexExtension` on ``item_scraped``.
+
+Extraction costs ten times what fetching, archiving and indexing a page cost together, so it
+runs in worker processes (``ARCHIVER_EXTRACT_WORKERS``, one per core by default) while the
+reactor thread goes on downloading; ``0`` extracts in the reactor thread. Scrapy holds a page's
+response until its item is processed and stops scheduling downloads once the responses held
+pass ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes, which bounds the pages waiting for a worker.
+"""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
+from scrapy import signals
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import defer
 
-from archiver.exceptions import ExtractionError
+from archiver.exceptions import ConfigError, ExtractionError
 from archiver.extract import ArticleExtractor
 from archiver.items import Article, Page
 
@@ -33,38 +47,138 @@ class ExtractionFailed(DropItem):
     """The extractor could not read the page (it stays archived in the WARC)."""
 
 
+_extractor: ArticleExtractor | None = None
+
+
+def extract_page(page: Page) -> Article | str:
+    """Extract ``page`` with this process's extractor: the article, or why it failed (a line).
+
+    Runs in the worker processes (and inline with no workers); never raises, so nothing that
+    crosses the process boundary needs to pickle an exception.
+    """
+    global _extractor
+    if _extractor is None:
+        _extractor = ArticleExtractor()
+    try:
+        return _extractor.extract(
+            page.html,
+            page.url,
+            outlet=page.outlet,
+            capture=page.capture,
+            section_hint=page.section_hint,
+        )
+    except ExtractionError as e:
+        return str(e)
+    except Exception as e:  # a broken page must never kill the crawl
+        logger.warning("extraction of %s failed: %r", page.url, e)
+        return f"extraction failed ({e!r})"
+
+
+def _warm_up() -> None:
+    extract_page(Page(url="http://warm.up/", outlet="", html=b"<html><p>warm</p></html>"))
+
+
+def worker_count(value: Any) -> int:
+    """``ARCHIVER_EXTRACT_WORKERS`` as a number of processes: ``-1`` is one per core."""
+    try:
+        workers = int(value)
+    except (TypeError, ValueError):
+        workers = -2
+    if workers < -1:
+        raise ConfigError(
+            f"ARCHIVER_EXTRACT_WORKERS={value!r} is not a worker count: give -1 (one per core), "
+            "0 (extract in the crawl's own thread) or a number of processes"
+        )
+    return os.cpu_count() or 1 if workers == -1 else workers
+
+
 class ExtractionPipeline:
     """Runs :class:`ArticleExtractor` over each :class:`Page` and passes on an :class:`Article`."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, workers: int) -> None:
         self.stats = crawler.stats
-        self.extractor = ArticleExtractor()
+        self.workers = workers
+        self.pool: ProcessPoolExecutor | None = None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        return cls(crawler, worker_count(crawler.settings.get("ARCHIVER_EXTRACT_WORKERS", -1)))
 
-    def process_item(self, item: Any) -> Any:
+    def spider_opened(self) -> None:
+        if self.workers:
+            self.pool = self._start_pool()
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        # forkserver: workers are forked from a clean process that has imported the extractor,
+        # not from this one, whose reactor threads and open files a fork would copy.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["archiver.pipelines"])
+        pool = ProcessPoolExecutor(self.workers, mp_context=context)
+        for _ in range(self.workers):  # start them now, while the first listings download
+            pool.submit(_warm_up)
+        return pool
+
+    def spider_closed(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
+
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
             return item
+        if self.pool is None:
+            return self._finish(item, extract_page(item))
+        outcome = await maybe_deferred_to_future(self._in_worker(item, retry=True))
+        return self._finish(item, outcome)
+
+    def _in_worker(self, page: Page, *, retry: bool) -> defer.Deferred[Article | str]:
+        """The outcome of :func:`extract_page` in a worker process."""
+        from twisted.internet import reactor
+
+        result: defer.Deferred[Article | str] = defer.Deferred()
+
+        def done(future: Future[Article | str]) -> None:  # in the pool's management thread
+            reactor.callFromThread(_settle, result, future)
+
+        pool = self.pool
         try:
-            article: Article = self.extractor.extract(
-                item.html,
-                item.url,
-                outlet=item.outlet,
-                capture=item.capture,
-                section_hint=item.section_hint,
-            )
-        except ExtractionError as e:
+            assert pool is not None
+            pool.submit(extract_page, page).add_done_callback(done)
+        except BrokenProcessPool as e:
+            result.errback(e)
+
+        def broken(failure: Any) -> Any:
+            failure.trap(BrokenProcessPool)
+            # A worker died (killed, out of memory, a crash in a C library): start new ones and
+            # give the page one more try; it stays archived whatever happens.
+            self.stats.inc_value("archiver/extract/worker_died")
+            logger.warning("an extraction worker died while extracting %s", page.url)
+            if pool is not None and pool is self.pool:  # the first page to hear replaces it
+                pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = self._start_pool()
+            if retry:
+                return self._in_worker(page, retry=False)
+            return f"the extraction worker died on this page ({failure.value})"
+
+        return result.addErrback(broken)
+
+    def _finish(self, page: Page, outcome: Article | str) -> Article:
+        if isinstance(outcome, str):
             self.stats.inc_value("archiver/extract/failed")
-            raise ExtractionFailed(f"{item.url}: {e}") from e
-        except Exception as e:  # a broken page must never kill the crawl
-            self.stats.inc_value("archiver/extract/failed")
-            logger.warning("extraction of %s failed: %r", item.url, e)
-            raise ExtractionFailed(f"{item.url}: extraction failed ({e!r})") from e
-        if article.page_type != "article":
-            self.stats.inc_value(f"archiver/extract/page_type/{article.page_type}")
+            raise ExtractionFailed(f"{page.url}: {outcome}")
+        if outcome.page_type != "article":
+            self.stats.inc_value(f"archiver/extract/page_type/{outcome.page_type}")
             raise NotAnArticle(
-                f"{item.url} is a {article.page_type} page, not an article", article.page_type
+                f"{page.url} is a {outcome.page_type} page, not an article", outcome.page_type
             )
-        return article
+        return outcome
+
+
+def _settle(result: defer.Deferred[Any], future: Future[Any]) -> None:
+    error = future.exception()
+    if error is not None:
+        result.errback(error)
+    else:
+        result.callback(future.result())

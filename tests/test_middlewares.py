@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import ipaddress
 from pathlib import Path
@@ -50,7 +51,7 @@ def test_capture_middleware_writes_the_exchange_verbatim(tmp_path: Path) -> None
     )
     request = Request("http://x.test/a/", headers={"Accept-Encoding": "gzip, br"})
     response = make_response(request)
-    assert mw.process_response(request, response) is response
+    assert asyncio.run(mw.process_response(request, response)) is response
     ref = request.meta[CAPTURE_META_KEY]
     assert seen[0]["ref"] == ref and seen[0]["status"] == 200
     mw.spider_closed()
@@ -80,7 +81,7 @@ def test_dataloss_marks_record_truncated(tmp_path: Path) -> None:
     crawler = get_crawler(settings_dict={"ARCHIVER_ARCHIVE_DIR": str(tmp_path)})
     mw = WarcCaptureMiddleware.from_crawler(crawler)
     request = Request("http://x.test/b/")
-    mw.process_response(request, make_response(request, flags=["dataloss"]))
+    asyncio.run(mw.process_response(request, make_response(request, flags=["dataloss"])))
     mw.spider_closed()
     (path,) = (tmp_path / "warc").glob("*.warc.gz")
     with path.open("rb") as fh:
