@@ -1,0 +1,111 @@
+"""Extraction in worker processes (``ARCHIVER_EXTRACT_WORKERS``): the same articles as extraction
+in the crawl's own thread, a worker killed mid-crawl replaced without losing a page, and a bad
+worker count refused in one line."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.bigsite import BigSite
+from tests.conftest import REPO, run_cli
+from tests.test_crash import outlet_file
+
+
+def scrapy_demo_crawl(archive: Path, *settings: str) -> subprocess.CompletedProcess[str]:
+    options = [x for s in settings for x in ("-s", s)]
+    return subprocess.run(
+        [
+            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
+            *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING", *options),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+
+
+def article_rows(archive: Path) -> dict[str, tuple[Any, ...]]:
+    columns = "url, title, authors, byline, published, section, body, dateline_raw, language"
+    with contextlib.closing(sqlite3.connect(archive / "index.db")) as db:
+        return {r[0]: r for r in db.execute(f"select {columns} from articles")}
+
+
+def test_workers_extract_what_the_crawl_thread_extracts(tmp_path: Path) -> None:
+    inline = scrapy_demo_crawl(tmp_path / "inline", "ARCHIVER_EXTRACT_WORKERS=0")
+    pooled = scrapy_demo_crawl(tmp_path / "pooled", "ARCHIVER_EXTRACT_WORKERS=2")
+    assert inline.returncode == 0, inline.stderr
+    assert pooled.returncode == 0, pooled.stderr
+    rows = article_rows(tmp_path / "inline")
+    assert len(rows) == 35
+    assert article_rows(tmp_path / "pooled") == rows
+
+
+def test_bad_worker_count_is_one_line(tmp_path: Path) -> None:
+    result = scrapy_demo_crawl(tmp_path, "ARCHIVER_EXTRACT_WORKERS=many")
+    assert result.returncode != 0
+    assert "ARCHIVER_EXTRACT_WORKERS='many' is not a worker count" in result.stderr
+
+
+def descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        with contextlib.suppress(OSError):
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    kids = [int(k) for k in f.read().split()]
+                out += kids
+                todo += kids
+    return out
+
+
+@pytest.mark.timeout(300)
+def test_a_killed_worker_is_replaced_and_no_article_lost(tmp_path: Path) -> None:
+    articles = 600
+    archive = tmp_path / "archive"
+    log = tmp_path / "crawl.log"
+    with BigSite(articles) as site, log.open("wb") as out:
+        proc = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "archiver", "crawl", "bigsite"),
+                *("--archive", str(archive), "--outlets", str(outlet_file(tmp_path, site))),
+            ],
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        killed = None
+        deadline = time.monotonic() + 120
+        while killed is None and proc.poll() is None and time.monotonic() < deadline:
+            # the forkserver is the crawl's child; the workers are its children
+            workers = [p for p in descendants(proc.pid) if p not in _children(proc.pid)]
+            if site.article_hits() >= 60 and workers:
+                killed = workers[0]
+                os.kill(killed, signal.SIGKILL)
+            time.sleep(0.05)
+        assert proc.wait(timeout=240) == 0, log.read_text()
+        assert killed is not None, "the crawl ended before a worker could be killed"
+        assert site.article_hits() >= articles
+    assert "an extraction worker died" in log.read_text()
+    assert len(article_rows(archive)) == articles
+    check = run_cli("check", "--archive", archive)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(k) for k in f.read().split()]
+    except OSError:  # the crawl just ended
+        return []
