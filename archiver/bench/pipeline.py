@@ -1,0 +1,489 @@
+"""The pipeline benchmark: each stage's CPU cost per page alone, then the whole crawl against
+the CPU bound those costs give.
+
+A generated outlet (:mod:`archiver.bench.site`) is served from its own process. Measured in one
+run, on the same pages:
+
+- **server**: its throughput alone (16 connections of a client in this process), then its CPU
+  per page during the crawls, so that it is known not to be the bottleneck;
+- **crawl**: a ``bare`` crawl (Scrapy, the spider, no WARC, extraction or index), this
+  process's CPU from spider open to close per page fetched;
+- **WARC**: ``WarcWriter.write_exchange`` of each page plus the ``metadata`` record of its
+  article, at the crawl's gzip level (levels 1, 6 and 9 beside it, with their sizes);
+- **extraction**: ``ArticleExtractor.extract`` per article page; trafilatura alone on the
+  generated pages and on real ones (``../shared/corpus`` when present), whose times should lie
+  within a factor of 1.5 of each other for the generated outlet to be a fair stand-in;
+- **index**: the rows a crawl writes per article (capture, fetch, article), in transactions of
+  ``ARCHIVER_INDEX_BATCH_SIZE``.
+
+The bound is ``cores / (crawl + WARC + share of articles x (extraction + index))`` pages per
+second; the ``full`` crawl (``archiver crawl`` as users run it) is timed from spider open to
+close, and ``ratio`` is its pages/s over the bound. Memory is the proportional set size (PSS)
+of the crawl's whole process tree, sampled every quarter second: its peak after the first
+``rss_at`` pages beside its peak over the whole crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+import trafilatura
+
+from archiver import settings as project
+from archiver.bench.site import PER_LISTING, Outlet
+from archiver.extract import ArticleExtractor
+from archiver.index import ArchiveIndex
+from archiver.items import Article
+from archiver.middlewares import article_metadata
+from archiver.warc.writer import WarcWriter
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+REALISM_FACTOR = 1.5
+RATIO_TARGET = 0.9
+RSS_TARGET = 1.2
+
+
+@attrs.define(kw_only=True)
+class PipelineBench:
+    """What :func:`run` measured (times in ms of CPU per page unless said)."""
+
+    cores: int
+    articles: int
+    pages: int
+    page_kb: float
+    server_rps: float
+    server_ms: float
+    crawl_ms: float
+    warc_ms: dict[int, float]
+    warc_ratio: dict[int, float]
+    warc_level: int
+    extract_ms: float
+    index_ms: float
+    traf_generated: tuple[float, float]
+    traf_real: tuple[float, float] | None
+    article_share: float
+    pipeline_pps: float
+    pipeline_wall: float
+    tree_busy: float
+    machine_busy: float
+    worker_ms: float
+    main_ms: float
+    rss_at: int
+    pss_small: float
+    pss_large: float
+
+    @property
+    def cost_ms(self) -> float:
+        article = self.extract_ms + self.index_ms
+        return self.crawl_ms + self.warc_ms[self.warc_level] + self.article_share * article
+
+    @property
+    def bound(self) -> float:
+        return self.cores * 1000 / self.cost_ms
+
+    def lines(self) -> list[str]:
+        warc = ", ".join(
+            f"level {lv} {ms:.2f} ms ({self.warc_ratio[lv]:.0%} of the bytes)"
+            for lv, ms in sorted(self.warc_ms.items())
+        )
+        gen_med, gen_mean = self.traf_generated
+        real = "no real pages here (../shared/corpus missing)"
+        realism = ""
+        if self.traf_real:
+            real_med, real_mean = self.traf_real
+            real = f"real pages median {real_med:.1f}, mean {real_mean:.1f} ms"
+            factor = max(gen_mean / real_mean, real_mean / gen_mean)
+            verdict = "PASS" if factor <= REALISM_FACTOR else "MISS"
+            realism = f"  factor {factor:.2f} (target <= {REALISM_FACTOR}): {verdict}"
+        ratio = self.pipeline_pps / self.bound
+        rss = self.pss_large / self.pss_small if self.pss_small else float("nan")
+        return [
+            f"pipeline: generated outlet of {self.articles:,} articles, pages {self.page_kb:.0f} KB"
+            f" mean, {self.cores} cores",
+            f"  server alone: {self.server_rps:,.0f} pages/s; during the crawl "
+            f"{self.server_ms:.2f} ms CPU per page",
+            f"  trafilatura per page: generated median {gen_med:.1f}, mean {gen_mean:.1f} ms; "
+            f"{real}{realism}",
+            "stage costs, ms of CPU per page, each alone:",
+            f"  crawl (Scrapy + spider, no WARC/extraction/index) {self.crawl_ms:6.2f}",
+            f"  WARC write (exchange + metadata record), level {self.warc_level}"
+            f"    {self.warc_ms[self.warc_level]:6.2f}   [{warc}]",
+            f"  extraction (ArticleExtractor, per article)     {self.extract_ms:6.2f}",
+            f"  index (capture, fetch and article rows)        {self.index_ms:6.2f}",
+            f"  per page, {self.article_share:.1%} of pages articles             "
+            f"{self.cost_ms:6.2f}",
+            f"bound {self.bound:.1f} pages/s ({self.cores} cores / {self.cost_ms:.2f} ms)",
+            f"pipeline {self.pipeline_pps:.1f} pages/s ({self.pages:,} pages in "
+            f"{self.pipeline_wall:.1f} s); CPU busy: crawl's processes {self.tree_busy:.0%}, "
+            f"whole machine {self.machine_busy:.0%}; CPU per page: crawl process "
+            f"{self.main_ms:.2f} ms, extraction workers {self.worker_ms:.2f} ms",
+            f"ratio {ratio:.2f}  (target >= {RATIO_TARGET}: {'PASS' if ratio >= 0.9 else 'MISS'})",
+            f"peak memory (PSS of the crawl's processes): {self.pss_small / 1e6:.0f} MB after "
+            f"{self.rss_at:,} pages, {self.pss_large / 1e6:.0f} MB after {self.pages:,}; "
+            f"ratio {rss:.2f} (target <= {RSS_TARGET}: {'PASS' if rss <= RSS_TARGET else 'MISS'})",
+        ]
+
+
+# --- the server -------------------------------------------------------------------------------
+@contextmanager
+def serve(articles: int) -> Iterator[tuple[str, Callable[[], dict[str, float]]]]:
+    """The generated outlet served by ``python -m archiver.bench.site`` on 127.0.0.1."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "archiver.bench.site", "--articles", str(articles)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        url = f"http://127.0.0.1:{int(proc.stdout.readline())}"
+
+        def stats() -> dict[str, float]:
+            with urllib.request.urlopen(url + "/__stats", timeout=10) as r:
+                return dict(json.load(r))
+
+        yield url, stats
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+async def _load(host: str, port: int, paths: list[str], connections: int) -> int:
+    """Fetch ``paths`` over ``connections`` keep-alive connections; bytes received."""
+    queue = list(reversed(paths))
+    total = 0
+
+    async def client() -> None:
+        nonlocal total
+        reader, writer = await asyncio.open_connection(host, port)
+        while queue:
+            writer.write(f"GET {queue.pop()} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+            head = await reader.readuntil(b"\r\n\r\n")
+            length = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+            total += len(await reader.readexactly(length))
+        writer.close()
+
+    await asyncio.gather(*(client() for _ in range(connections)))
+    return total
+
+
+def server_throughput(url: str, articles: int, requests: int) -> float:
+    host, port = url.split("//")[1].split(":")
+    paths = [f"/news/{1 + (i * 7919) % articles}/" for i in range(requests)]
+    start = time.perf_counter()
+    asyncio.run(_load(host, int(port), paths, 16))
+    return requests / (time.perf_counter() - start)
+
+
+def outlet_file(directory: Path, url: str, articles: int) -> Path:
+    path = directory / "bench.toml"
+    path.write_text(
+        "[bench]\n"
+        'site_name = "The Bench Herald"\n'
+        'allowed_domains = ["127.0.0.1"]\n'
+        f'sections = ["{url}/news/"]\n'
+        'article_links = "a.story::attr(href)"\n'
+        'pagination = "a.next::attr(href)"\n'
+        f"max_pages = {articles // PER_LISTING + 2}\n"
+        "discover = false\n"
+    )
+    return path
+
+
+# --- process-tree sampling --------------------------------------------------------------------
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                kids += [int(k) for k in f.read().split()]
+    except OSError:
+        pass
+    return kids
+
+
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += _children(p)
+    return out
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / _TICK
+    except OSError:
+        return None
+
+
+def _pss(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _machine_idle() -> tuple[float, float]:
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    return float(values[3] + values[4]), float(sum(values))
+
+
+@attrs.define
+class _Sampler:
+    root: int
+    cpu: dict[int, float] = attrs.Factory(dict)
+    pss_peak: float = 0.0
+
+    def sample(self) -> None:
+        pids = _tree(self.root)
+        total = 0
+        for pid in pids:
+            if (cpu := _cpu_seconds(pid)) is not None:
+                self.cpu[pid] = cpu
+            total += _pss(pid)
+        self.pss_peak = max(self.pss_peak, total)
+
+
+# --- stages -----------------------------------------------------------------------------------
+def _crawl(
+    mode: str,
+    workdir: Path,
+    outlets: Path,
+    stats: Callable[[], dict[str, float]],
+    rss_at: int,
+    *,
+    limit: int = 0,
+) -> dict[str, Any]:
+    archive = Path(tempfile.mkdtemp(prefix=f"{mode}-", dir=workdir))
+    timing = archive / "timing.json"
+    before, idle0 = stats(), _machine_idle()
+    started = time.monotonic()
+    command = [sys.executable, "-m", "archiver.bench.crawl", mode, str(archive), str(outlets)]
+    proc = subprocess.Popen([*command, str(timing), str(limit)])
+    sampler = _Sampler(proc.pid)
+    pss_small = 0.0
+    while proc.poll() is None:
+        sampler.sample()
+        if not pss_small and stats()["served"] - before["served"] >= rss_at:
+            pss_small = sampler.pss_peak
+        time.sleep(0.25)
+    if proc.returncode:
+        raise SystemExit(f"the {mode} benchmark crawl failed (exit {proc.returncode})")
+    after, idle1 = stats(), _machine_idle()
+    result = json.loads(timing.read_text())
+    result["served"] = after["served"] - before["served"]
+    result["server_cpu"] = after["cpu"] - before["cpu"]
+    result["tree_cpu"] = sum(sampler.cpu.values())
+    result["main_cpu"] = sampler.cpu.get(proc.pid, 0.0)
+    result["machine_busy"] = 1 - (idle1[0] - idle0[0]) / max(1.0, idle1[1] - idle0[1])
+    result["pss_small"], result["pss_large"] = pss_small or sampler.pss_peak, sampler.pss_peak
+    result["archive"] = str(archive)
+    result["lifetime"] = time.monotonic() - started
+    return result
+
+
+def _cpu_ms(fn: Callable[[], Any], count: int) -> float:
+    start = time.process_time()
+    fn()
+    return (time.process_time() - start) * 1000 / count
+
+
+def _warc_costs(pages: list[tuple[str, bytes]], articles: list[Article], workdir: Path) -> Any:
+    ms, ratio = {}, {}
+    raw = sum(len(body) for _, body in pages)
+    headers = [("Content-Type", "text/html; charset=utf-8"), ("Server", "bench")]
+    for level in sorted({1, 6, 9, project.ARCHIVER_WARC_GZIP_LEVEL}):
+        with WarcWriter(workdir / f"warc-{level}", gzip_level=level) as writer:
+
+            def write(writer: WarcWriter = writer) -> None:
+                for (url, body), article in zip(pages, articles, strict=True):
+                    ref = writer.write_exchange(
+                        url=url,
+                        method="GET",
+                        request_headers=[("User-Agent", project.USER_AGENT)],
+                        request_body=b"",
+                        status=200,
+                        reason=None,
+                        protocol="HTTP/1.1",
+                        response_headers=headers,
+                        body=body,
+                        ip_address="127.0.0.1",
+                    )
+                    writer.write_metadata(
+                        url=url,
+                        refers_to=ref.record_id,
+                        payload=article_metadata(article),
+                        content_type="application/json",
+                    )
+
+            ms[level] = _cpu_ms(write, len(pages))
+            ratio[level] = writer.bytes_written / raw
+    return ms, ratio
+
+
+def _index_cost(articles: list[Article], workdir: Path) -> float:
+    index = ArchiveIndex(workdir / "stage-index.db")
+    batch = project.ARCHIVER_INDEX_BATCH_SIZE
+
+    def write() -> None:
+        for i in range(0, len(articles), batch):
+            with index.transaction():
+                for article in articles[i : i + batch]:
+                    assert article.capture is not None
+                    ref, now = article.capture, "2025-01-01T00:00:00Z"
+                    index.add_capture(
+                        ref,
+                        url=article.url,
+                        status=200,
+                        content_type="text/html",
+                        captured_at=now,
+                        crawl_id=None,
+                    )
+                    index.record_fetch(
+                        url=article.url,
+                        outlet="bench",
+                        status=200,
+                        ref=ref,
+                        captured_at=now,
+                        validators={},
+                        schedule=(),
+                    )
+                    index.add_article(article, crawl_id=None)
+
+    try:
+        return _cpu_ms(write, len(articles))
+    finally:
+        index.close()
+
+
+def _trafilatura_ms(pages: list[tuple[str, str]]) -> tuple[float, float]:
+    times = []
+    for url, html in pages:
+        start = time.process_time()
+        trafilatura.bare_extraction(html, url=url)
+        times.append((time.process_time() - start) * 1000)
+    return statistics.median(times), statistics.mean(times)
+
+
+def _real_pages(limit: int) -> list[tuple[str, str]]:
+    if not (CORPUS / "cases.jsonl").exists():
+        return []
+    ids = (CORPUS / "dev.txt").read_text().split()[:limit]
+    urls = {}
+    with (CORPUS / "cases.jsonl").open() as f:
+        for line in f:
+            case = json.loads(line)
+            urls[case["id"]] = case["url"]
+    pages = []
+    for case_id in ids:
+        data = gzip.decompress((CORPUS / "cases" / case_id / "page.html.gz").read_bytes())
+        pages.append((urls[case_id], data.decode("utf-8", "replace")))
+    return pages
+
+
+def run(
+    articles: int,
+    workdir: Path,
+    *,
+    sample: int,
+    rss_at: int,
+    progress: Callable[[str], None] = print,
+) -> PipelineBench:
+    """Measure the stages on ``sample`` pages, then crawl an outlet of ``articles`` articles."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    cores = len(os.sched_getaffinity(0))
+    outlet = Outlet(articles)
+    with serve(articles) as (url, stats), tempfile.TemporaryDirectory(dir=workdir) as tmp:
+        work = Path(tmp)
+        outlet.base = url
+        progress(f"pipeline: server on {url}; measuring each stage alone ...")
+        rps = server_throughput(url, articles, 2_000)
+        pages = [(outlet.article_url(n), outlet.article(n).encode()) for n in range(1, sample + 1)]
+        extractor = ArticleExtractor()
+        extracted: list[Article] = []
+
+        def extract() -> None:
+            for page_url, body in pages:
+                extracted.append(extractor.extract(body, page_url, outlet="bench"))
+
+        extract_ms = _cpu_ms(extract, len(pages))
+        warc_ms, warc_ratio = _warc_costs(pages, extracted, work)
+        with WarcWriter(work / "refs") as writer:  # the capture each article row points to
+            for article in extracted:
+                article.capture = writer.write_exchange(
+                    url=article.url,
+                    method="GET",
+                    request_headers=[],
+                    request_body=b"",
+                    status=200,
+                    reason=None,
+                    protocol="HTTP/1.1",
+                    response_headers=[],
+                    body=b"x",
+                    ip_address=None,
+                )
+        index_ms = _index_cost(extracted, work)
+        generated = [(u, b.decode()) for u, b in pages]
+        traf_generated = _trafilatura_ms(generated)
+        real = _real_pages(len(pages))
+        traf_real = _trafilatura_ms(real) if real else None
+        outlets = outlet_file(work, url, articles)
+        progress("pipeline: bare crawl (Scrapy and the spider alone) ...")
+        bare = _crawl("bare", work, outlets, stats, rss_at, limit=min(articles, sample * 10))
+        crawl_ms = bare["cpu"] * 1000 / max(1, bare["served"])
+        progress(f"pipeline: full crawl of {articles:,} articles ...")
+        full = _crawl("full", work, outlets, stats, rss_at)
+    pages_done = int(full["pages"])
+    return PipelineBench(
+        cores=cores,
+        articles=articles,
+        pages=pages_done,
+        page_kb=statistics.mean(len(b) for _, b in pages) / 1000,
+        server_rps=rps,
+        server_ms=full["server_cpu"] * 1000 / max(1, full["served"]),
+        crawl_ms=crawl_ms,
+        warc_ms=warc_ms,
+        warc_ratio=warc_ratio,
+        warc_level=project.ARCHIVER_WARC_GZIP_LEVEL,
+        extract_ms=extract_ms,
+        index_ms=index_ms,
+        traf_generated=traf_generated,
+        traf_real=traf_real,
+        article_share=int(full["articles"]) / max(1, pages_done),
+        pipeline_pps=pages_done / full["wall"],
+        pipeline_wall=full["wall"],
+        tree_busy=full["tree_cpu"] / (full["lifetime"] * cores),
+        machine_busy=full["machine_busy"],
+        main_ms=full["main_cpu"] * 1000 / max(1, pages_done),
+        worker_ms=(full["tree_cpu"] - full["main_cpu"]) * 1000 / max(1, pages_done),
+        rss_at=rss_at,
+        pss_small=full["pss_small"],
+        pss_large=full["pss_large"],
+    )

@@ -1,0 +1,64 @@
+"""The benchmark's generated outlet and a tiny run of the pipeline benchmark (no timings asserted:
+performance is measured by `make bench`, never by tests)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from archiver.bench.pipeline import serve
+from archiver.bench.site import PER_LISTING, Outlet
+from tests.conftest import REPO
+
+
+def test_generated_pages_are_news_pages_of_realistic_size() -> None:
+    outlet = Outlet(300, base="http://127.0.0.1:1")
+    pages = [outlet.article(n) for n in range(1, 301)]
+    sizes = [len(p.encode()) for p in pages]
+    assert min(sizes) >= 60_000 and max(sizes) <= 150_000
+    assert len(set(pages)) == len(pages)  # no two payloads alike (no revisit records)
+    page = pages[0]
+    for part in ("application/ld+json", "<nav", "<aside", "<footer", 'rel="canonical"', "<h1"):
+        assert part in page
+    assert outlet.listing(1) is not None and outlet.listing(300 // PER_LISTING + 1) is None
+
+
+def test_server_serves_listings_articles_and_404() -> None:
+    with serve(120) as (url, stats):
+        with urllib.request.urlopen(url + "/news/") as r:
+            listing = r.read().decode()
+        assert len(re.findall(r'class="story"', listing)) == PER_LISTING
+        assert f'href="{url}/news/page/2/"' in listing
+        with urllib.request.urlopen(url + "/news/page/3/") as r:
+            assert 'class="next"' not in r.read().decode()  # 120 articles: three pages
+        with urllib.request.urlopen(url + "/news/7/") as r:
+            assert b"(7)</h1>" in r.read()
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(url + "/news/121/")
+        assert missing.value.code == 404
+        missing.value.close()
+        assert stats()["served"] == 4
+
+
+def test_pipeline_bench_runs_and_prints_the_ratio(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "archiver.bench", "--quick", "--only", "pipeline"),
+            *("--articles", "150", "--workdir", str(tmp_path)),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=REPO,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert re.search(r"^ratio \d+\.\d\d ", out, re.M), out
+    assert re.search(r"^bound \d+\.\d pages/s", out, re.M), out
+    assert re.search(r"pipeline \d+\.\d pages/s \(15[0-9] pages", out), out
+    assert "peak memory" in out and "stage costs" in out
