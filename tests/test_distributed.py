@@ -1,0 +1,219 @@
+"""Distributed crawling: a real redis-server on 127.0.0.1, two `archiver worker` processes
+sharing the queue and seen-set of a crawl of a 500-article local site, their index shards
+merged. The site counts every request it serves, so "fetched once" is checked server-side."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.bigsite import BigSite
+from tests.conftest import REPO, run_cli
+from tests.test_crash import outlet_file
+from tests.test_verify_archive import VERIFIER
+
+ARTICLES = 500
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A redis-server of its own on a free port of 127.0.0.1 (installed by `make sysdeps`)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed: run `make sysdeps` (Debian: redis-server)")
+    port = free_port()
+    data = tmp_path / "redis"
+    data.mkdir()
+    args = ["--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    proc = subprocess.Popen(
+        [binary, *args, "--dir", str(data)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            assert proc.poll() is None, "redis-server exited at start"
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def worker(
+    url: str, archive: Path, worker_id: str, log: Path, *extra: str
+) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [
+                *(sys.executable, "-m", "archiver", "worker", "--redis", url),
+                *("--archive", str(archive), "--worker-id", worker_id),
+                *("--idle-timeout", "3", "--dead-after", "4", *extra),
+            ],
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def finish(proc: subprocess.Popen[bytes], log: Path, timeout: float = 150) -> None:
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        pytest.fail(f"worker did not finish:\n{log.read_text()[-3000:]}")
+    assert proc.returncode == 0, log.read_text()[-3000:]
+
+
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return db.execute(sql).fetchall()
+
+
+def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the tables a merge writes (ids included), for comparing two merges."""
+    tables = ["crawls", "captures", "articles", "article_authors", "article_versions"]
+    return {t: rows(path, f"select * from {t} order by 1, 2") for t in [*tables, "seen_urls"]}
+
+
+def seed(url: str, outlets: Path) -> None:
+    seeded = run_cli("crawl", "bigsite", "--redis", url, "--outlets", outlets)
+    assert seeded.returncode == 0, seeded.stderr
+    assert "1 start requests queued" in seeded.stdout, seeded.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+def test_two_workers_fetch_each_url_once_and_merge(tmp_path: Path, redis_url: str) -> None:
+    shards = [tmp_path / "w1", tmp_path / "w2"]
+    logs = [tmp_path / "w1.log", tmp_path / "w2.log"]
+    with BigSite(ARTICLES) as site:
+        outlets = outlet_file(tmp_path, site)
+        seed(redis_url, outlets)
+        procs = [worker(redis_url, a, a.name, log) for a, log in zip(shards, logs, strict=True)]
+        for proc, log in zip(procs, logs, strict=True):
+            finish(proc, log)
+        served = site.all_requests()
+    articles = {p: n for p, n in served.items() if p.startswith("/news/story-")}
+    assert len(articles) == ARTICLES
+    assert set(articles.values()) == {1}, "an article was fetched more than once"
+    listings = {p: n for p, n in served.items() if p.startswith("/news/") and p not in articles}
+    assert len(listings) == ARTICLES // 20 and set(listings.values()) == {1}, listings
+    assert served["/robots.txt"] == 2  # each worker reads robots.txt itself
+
+    per_worker = [rows(a / "index.db", "select count(*) from articles")[0][0] for a in shards]
+    assert sum(per_worker) == ARTICLES and min(per_worker) > 0, per_worker
+    for archive in shards:  # the worker id ends the WARC file names
+        names = [p.name for p in (archive / "warc").iterdir()]
+        assert names and all(n.endswith(f"-{archive.name}.warc.gz") for n in names), names
+        assert rows(archive / "index.db", "select distinct worker from crawls") == [(archive.name,)]
+
+    merged = tmp_path / "merged"
+    out = merged / "index.db"
+    first = run_cli("index", "merge", *(a / "index.db" for a in shards), "--out", out)
+    assert first.returncode == 0, first.stderr
+    assert f"{ARTICLES} articles" in first.stdout, first.stdout
+    assert rows(out, "select count(distinct url) from articles")[0][0] == ARTICLES
+    hits = rows(out, "select count(*) from articles_fts where articles_fts match 'river'")
+    assert hits[0][0] == ARTICLES
+    before = dump(out)
+    again = run_cli("index", "merge", *(a / "index.db" for a in shards), "--out", out)
+    assert again.returncode == 0 and "(0 articles and 0 captures new)" in again.stdout
+    one = run_cli("index", "merge", shards[1] / "index.db", "--out", out)
+    assert one.returncode == 0, one.stderr
+    assert dump(out) == before, "merging a shard the index already holds changed it"
+
+    # one archive of it all: the WARC files side by side (their names differ by worker)
+    (merged / "warc").mkdir()
+    for archive in shards:
+        for path in (archive / "warc").iterdir():
+            shutil.copy2(path, merged / "warc" / path.name)
+    check = run_cli("check", "--archive", merged)
+    assert check.returncode == 0 and check.stdout.strip().endswith("consistent"), check.stdout
+    search = run_cli("search", "river road", "--archive", merged, "--limit", "3")
+    assert search.returncode == 0 and "Story" in search.stdout, search.stdout
+
+    rebuilt = tmp_path / "reindexed.db"
+    re = run_cli("reindex", *(a / "warc" for a in shards), "--out", rebuilt)
+    assert re.returncode == 0, re.stderr
+    assert rows(rebuilt, "select count(*) from articles")[0][0] == ARTICLES
+
+    report = tmp_path / "verify.json"
+    proc = subprocess.run(
+        ["bash", str(VERIFIER), str(merged / "warc"), "--json", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+def test_killed_worker_loses_no_article(tmp_path: Path, redis_url: str) -> None:
+    import redis
+
+    shards = [tmp_path / "w1", tmp_path / "w2"]
+    logs = [tmp_path / "w1.log", tmp_path / "w2.log"]
+    with BigSite(ARTICLES) as site:
+        outlets = outlet_file(tmp_path, site)
+        seed(redis_url, outlets)
+        victim, survivor = (
+            worker(redis_url, a, a.name, log) for a, log in zip(shards, logs, strict=True)
+        )
+        deadline = time.monotonic() + 120
+        while site.article_hits() < 150:
+            assert victim.poll() is None, logs[0].read_text()[-3000:]
+            assert time.monotonic() < deadline, "the crawl stalled"
+            time.sleep(0.01)
+        os.killpg(victim.pid, signal.SIGKILL)
+        victim.wait()
+        finish(survivor, logs[1])
+        requeued = int(redis.Redis.from_url(redis_url).get("archiver:bigsite:requeued") or 0)
+        assert requeued > 0, "the killed worker had requests in flight: they were re-queued"
+        assert "stopped sending heartbeats" in logs[1].read_text()
+        served = site.snapshot()
+    assert len(served) == ARTICLES
+    assert list((shards[0] / "warc").glob("*.open")), "a killed worker leaves its WARC open"
+
+    out = tmp_path / "merged.db"
+    merged = run_cli("index", "merge", *(a / "index.db" for a in shards), "--out", out)
+    assert merged.returncode == 0, merged.stderr
+    urls = {r[0] for r in rows(out, "select url from articles")}
+    missing = {f"/news/story-{n}/" for n in range(1, ARTICLES + 1)} - {
+        "/" + u.split("/", 3)[3] for u in urls
+    }
+    assert not missing, f"{len(missing)} articles missing from the merged index"
+    assert len(urls) == ARTICLES
+
+    # restarted on its archive, the killed worker finishes its WARC file and stops: the
+    # crawl is over
+    log = tmp_path / "w1-again.log"
+    again = worker(redis_url, shards[0], "w1", log)
+    finish(again, log, timeout=60)
+    assert not list((shards[0] / "warc").glob("*.open"))
+    check = run_cli("check", "--archive", shards[0])
+    assert "open-file" not in check.stdout and "corrupt-warc" not in check.stdout, check.stdout
