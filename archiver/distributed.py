@@ -677,21 +677,17 @@ def run_worker(
     settings = {**(overrides or {}), **worker_settings(redis_url, outlet.name, worker)}
     timeout = build_settings(archive_dir, settings).getfloat("ARCHIVER_REDIS_WORKER_TIMEOUT")
     try:
-        lock = outlet_lock(archive_dir, outlet.name)
-        lock.__enter__()
+        with outlet_lock(archive_dir, outlet.name):  # one worker per archive directory
+            _claim_worker_id(server, Keys(outlet.name), worker, timeout)
+            _recover(Path(archive_dir), warc_dir, outlet.name)
+            return _crawl_locked(
+                outlet,
+                warc_dir,
+                archive_dir,
+                job.spider_args(),
+                settings,
+                progress,
+                spider_cls=WorkerSpider,
+            )
     except CrawlLockedError as e:
         raise CrawlLockedError(f"{e}; give each worker on a machine its own --archive") from None
-    try:
-        _claim_worker_id(server, Keys(outlet.name), worker, timeout)
-        _recover(Path(archive_dir), warc_dir, outlet.name)
-        return _crawl_locked(
-            outlet,
-            warc_dir,
-            archive_dir,
-            job.spider_args(),
-            settings,
-            progress,
-            spider_cls=WorkerSpider,
-        )
-    finally:
-        lock.__exit__(None, None, None)
