@@ -217,3 +217,34 @@ def test_killed_worker_loses_no_article(tmp_path: Path, redis_url: str) -> None:
     assert not list((shards[0] / "warc").glob("*.open"))
     check = run_cli("check", "--archive", shards[0])
     assert "open-file" not in check.stdout and "corrupt-warc" not in check.stdout, check.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_stopped_worker_puts_its_requests_back(tmp_path: Path, redis_url: str) -> None:
+    import redis
+
+    archive, logs = tmp_path / "w1", [tmp_path / "run1.log", tmp_path / "run2.log"]
+    server = redis.Redis.from_url(redis_url)
+    with BigSite(ARTICLES) as site:
+        seed(redis_url, outlet_file(tmp_path, site))
+        proc = worker(redis_url, archive, "w1", logs[0])
+        deadline = time.monotonic() + 120
+        while site.article_hits() < 100:
+            assert proc.poll() is None, logs[0].read_text()[-3000:]
+            assert time.monotonic() < deadline, "the crawl stalled"
+            time.sleep(0.01)
+        os.kill(proc.pid, signal.SIGINT)  # Ctrl-C: Scrapy's graceful shutdown
+        finish(proc, logs[0], timeout=60)
+        assert server.hlen("archiver:bigsite:inflight:w1") == 0
+        assert server.zscore("archiver:bigsite:workers", "w1") is None
+        assert server.zcard("archiver:bigsite:requests") > 0
+        started = time.monotonic()
+        again = worker(redis_url, archive, "w1", logs[1])
+        finish(again, logs[1])
+        # no heartbeat of a dead run to wait out: a clean stop unregistered the worker
+        assert "waiting for it to expire" not in logs[1].read_text()
+        served = site.snapshot()
+    print(f"second run: {time.monotonic() - started:.1f} s")
+    assert len(served) == ARTICLES
+    assert rows(archive / "index.db", "select count(distinct url) from articles")[0][0] == ARTICLES
