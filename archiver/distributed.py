@@ -494,9 +494,8 @@ class WorkerTracker:
     def spider_opened(self, spider: Spider) -> None:
         self.beat()
         engine = self.crawler.engine
-        slot = getattr(getattr(engine, "scraper", None), "slot", None)
-        if slot is None or not hasattr(slot, "finish_response"):
-            raise ArchiverError("this Scrapy version's scraper has no slot.finish_response")
+        slot = engine.scraper.slot if engine is not None else None
+        assert slot is not None, "the scraper's slot is made before spider_opened"
         finish = slot.finish_response
 
         def finish_response(result: Response | Failure, request: Request) -> None:
@@ -505,7 +504,7 @@ class WorkerTracker:
 
         # The scraper calls this once a response (or a download error) is fully handled: the
         # callback's requests scheduled, its items through the pipelines.
-        slot.finish_response = finish_response
+        slot.finish_response = finish_response  # type: ignore[method-assign]
         for call, every in ((self.tick, self.heartbeat_every), (self.poke, 0.5)):
             loop = task.LoopingCall(call)
             loop.start(every, now=False)
@@ -553,6 +552,13 @@ class DistributedScheduler(Scheduler):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        from scrapy.core.scraper import Slot
+
+        if not callable(getattr(Slot, "finish_response", None)):  # see WorkerTracker.spider_opened
+            raise ArchiverError(
+                "this Scrapy's scraper slot has no finish_response(): a worker could not tell "
+                "when a request is done; install a Scrapy version archiver supports"
+            )
         instance = super().from_crawler(crawler)
         instance.tracker = WorkerTracker.from_crawler(crawler)
         return instance
