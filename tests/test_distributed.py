@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.bigsite import BigSite
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, CliResult, run_cli
 from tests.test_crash import outlet_file
 from tests.test_verify_archive import VERIFIER
 
@@ -252,3 +252,47 @@ def test_stopped_worker_puts_its_requests_back(tmp_path: Path, redis_url: str) -
     print(f"second run: {time.monotonic() - started:.1f} s")
     assert len(served) == ARTICLES
     assert rows(archive / "index.db", "select count(distinct url) from articles")[0][0] == ARTICLES
+
+
+def one_error_line(result: CliResult, needle: str) -> None:
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+
+
+def test_seeding_rules(tmp_path: Path, redis_url: str) -> None:
+    """Without a crawl there: the worker says how to seed one. Seeded twice while under way: a
+    refusal. Two outlets seeded: the worker must be told which."""
+    import redis
+
+    one_error_line(run_cli("worker", "--redis", redis_url), "no crawl is seeded")
+    outlets = tmp_path / "two.toml"
+    outlets.write_text(
+        '[one]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://127.0.0.1:9/a/"]\n'
+        '[two]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://127.0.0.1:9/b/"]\n'
+    )
+    seeded = run_cli("crawl", "one", "--redis", redis_url, "--outlets", outlets)
+    assert seeded.returncode == 0 and "2 start requests queued" in seeded.stdout, seeded
+    one_error_line(run_cli("crawl", "one", "--redis", redis_url, "--outlets", outlets), "under way")
+    one_error_line(run_cli("worker", "two", "--redis", redis_url), "no crawl of two is seeded")
+    assert run_cli("crawl", "two", "--redis", redis_url, "--outlets", outlets).returncode == 0
+    one_error_line(run_cli("worker", "--redis", redis_url), "name the outlet")
+    job = redis.Redis.from_url(redis_url).get("archiver:one:job")
+    assert job is not None and b"http://127.0.0.1:9/a/" in job  # workers need no outlet file
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_max_articles_holds_across_workers(tmp_path: Path, redis_url: str) -> None:
+    shards = [tmp_path / "w1", tmp_path / "w2"]
+    logs = [tmp_path / "w1.log", tmp_path / "w2.log"]
+    with BigSite(200) as site:
+        outlets = outlet_file(tmp_path, site)
+        seeded = run_cli(
+            "crawl", "bigsite", "--redis", redis_url, "--outlets", outlets, "--max-articles", "50"
+        )
+        assert seeded.returncode == 0, seeded.stderr
+        procs = [worker(redis_url, a, a.name, log) for a, log in zip(shards, logs, strict=True)]
+        for proc, log in zip(procs, logs, strict=True):
+            finish(proc, log)
+        assert site.article_hits() == 50
