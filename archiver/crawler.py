@@ -52,6 +52,9 @@ class CrawlSummary:
     seen: dict[str, int] = attrs.Factory(dict)
     """The seen-store's counts: ``new``, ``skipped`` (known, not due), ``rechecked``
     articles, and ``revisits`` (revisit records written)."""
+    requeued: int = 0
+    """Requests of dead workers (and its own unfinished ones) a distributed worker put back in
+    the shared queue."""
 
 
 def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -250,6 +253,7 @@ def _crawl_locked(
     return CrawlSummary(
         resumed=resumed,
         seen=seen,
+        requeued=int(values.get("archiver/redis/requeued", 0)),
         outlet=outlet.name,
         crawl_id=values.get("archiver/crawl_id"),
         finish_reason=str(values.get("finish_reason", "unknown")),

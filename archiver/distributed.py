@@ -537,9 +537,7 @@ class WorkerTracker:
                 loop.stop()
         try:
             self.index_flushed()  # the index extension has committed its last rows
-            requeued = self.reap(also=self.worker)
-            if requeued:
-                self.crawler.stats.set_value("archiver/redis/returned", requeued)
+            self.reap(also=self.worker)  # counted in archiver/redis/requeued
         except redis.RedisError as e:
             logger.error("Redis: %s; this worker's unfinished requests are reaped later", e)
 

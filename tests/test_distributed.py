@@ -199,6 +199,7 @@ def test_killed_worker_loses_no_article(tmp_path: Path, redis_url: str) -> None:
         requeued = int(server.get("archiver:bigsite:requeued") or 0)
         assert requeued >= taken > 0, "the requests the killed worker had taken were re-queued"
         assert "stopped sending heartbeats" in logs[1].read_text()
+        assert f"Re-queued: {requeued} requests" in logs[1].read_text()
         served = site.snapshot()
     assert len(served) == ARTICLES
     assert list((shards[0] / "warc").glob("*.open")), "a killed worker leaves its WARC open"

@@ -86,6 +86,11 @@ def _print_summary(summary: CrawlSummary) -> None:
             f"ones skipped, {seen.get('rechecked', 0)} re-checked; "
             f"{seen.get('revisits', 0)} revisit records (unchanged payloads)"
         )
+    if summary.requeued:
+        click.echo(
+            f"Re-queued: {summary.requeued} requests that stopped workers had taken "
+            "(fetched again by the workers)"
+        )
     click.echo(f"WARC files: {summary.warc_dir}/ ({len(summary.warc_files)} written)")
     for name in summary.warc_files:
         click.echo(f"  {name}")
