@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 ARCHIVE ?= archive
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # Debian packages the tests need (installed by `make sysdeps` when running as root, as CI does).
-APT_PACKAGES := chromium
+APT_PACKAGES := chromium redis-server
 
 .PHONY: demo test lint format verify eval bench clean sysdeps replay-tools
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from scrapy import signals
+from scrapy import Spider, signals
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
@@ -52,6 +52,9 @@ class CrawlSummary:
     seen: dict[str, int] = attrs.Factory(dict)
     """The seen-store's counts: ``new``, ``skipped`` (known, not due), ``rechecked``
     articles, and ``revisits`` (revisit records written)."""
+    requeued: int = 0
+    """Requests of dead workers (and its own unfinished ones) a distributed worker put back in
+    the shared queue."""
 
 
 def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -109,10 +112,27 @@ def run_crawl(
     classified, only articles indexed. ``sources`` (comma-separated, default all) and ``since``
     (YYYY-MM-DD: feed and sitemap entries older than that are skipped) shape discovery.
     """
+    outlet, spider_args = resolve_outlet(outlet_name, outlets_file, sources=sources, since=since)
+    warc_dir = check_archive_dir(archive_dir)
+    with outlet_lock(archive_dir, outlet.name):  # one crawl per outlet and archive at a time
+        _recover(Path(archive_dir), warc_dir, outlet.name)
+        spider_args["max_articles"] = max_articles
+        return _crawl_locked(outlet, warc_dir, archive_dir, spider_args, overrides, progress)
+
+
+def resolve_outlet(
+    outlet_name: str,
+    outlets_file: str | None = None,
+    *,
+    sources: str | None = None,
+    since: str | None = None,
+) -> tuple[Outlet, dict[str, Any]]:
+    """The outlet ``outlet_name`` names (a defined outlet, or a URL: see :func:`run_crawl`) and
+    the spider arguments that crawl it; raises ``ConfigError`` early, before any network."""
     from spiders.news import bare_outlet, parse_since, parse_sources
 
     parse_sources(sources)
-    parse_since(since)  # both raise ConfigError early, before any network
+    parse_since(since)
     spider_args: dict[str, Any] = {"sources": sources, "since": since}
     if "://" in outlet_name:
         defined = outlet_for_url(outlet_name, outlets_file)
@@ -132,11 +152,7 @@ def run_crawl(
     else:
         outlet = get_outlet(outlet_name, outlets_file)
         spider_args["outlet"] = outlet
-    warc_dir = check_archive_dir(archive_dir)
-    with outlet_lock(archive_dir, outlet.name):  # one crawl per outlet and archive at a time
-        _recover(Path(archive_dir), warc_dir, outlet.name)
-        spider_args["max_articles"] = max_articles
-        return _crawl_locked(outlet, warc_dir, archive_dir, spider_args, overrides, progress)
+    return outlet, spider_args
 
 
 def _recover(archive_dir: Path, warc_dir: Path, outlet: str) -> None:
@@ -164,6 +180,7 @@ def _crawl_locked(
     spider_args: dict[str, Any],
     overrides: Mapping[str, Any] | None,
     progress: ProgressHook | None,
+    spider_cls: type[Spider] | None = None,
 ) -> CrawlSummary:
     from spiders.news import SectionSpider
 
@@ -193,7 +210,7 @@ def _crawl_locked(
     if resumed:
         logger.warning("resuming the interrupted crawl of %s from %s", outlet.name, jobdir)
     process = CrawlerProcess(settings)
-    crawler = process.create_crawler(SectionSpider)
+    crawler = process.create_crawler(spider_cls or SectionSpider)
     if progress is not None:
         hook = progress
 
@@ -236,6 +253,7 @@ def _crawl_locked(
     return CrawlSummary(
         resumed=resumed,
         seen=seen,
+        requeued=int(values.get("archiver/redis/requeued", 0)),
         outlet=outlet.name,
         crawl_id=values.get("archiver/crawl_id"),
         finish_reason=str(values.get("finish_reason", "unknown")),

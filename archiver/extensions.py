@@ -48,6 +48,7 @@ class ArchiveIndexExtension:
         self.last_flush = time.monotonic()
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(self.capture_written, signal=archiver_signals.capture_written)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
@@ -69,7 +70,8 @@ class ArchiveIndexExtension:
         outlet = getattr(spider, "outlet", None)
         self.outlet = getattr(outlet, "name", spider.name)
         self.schedule = schedule_for(spider, self.crawler.settings)
-        self.crawl_id = self.index.start_crawl(self.outlet)
+        worker = self.crawler.settings.get("ARCHIVER_WORKER_ID") or None
+        self.crawl_id = self.index.start_crawl(self.outlet, worker=worker)
         self.stats.set_value("archiver/crawl_id", self.crawl_id)
 
     def capture_written(
@@ -122,6 +124,17 @@ class ArchiveIndexExtension:
                     self.index.add_article(row["article"], crawl_id=self.crawl_id)
         self.last_flush = time.monotonic()
         self.stats.inc_value("archiver/index/batches")
+        self.crawler.signals.send_catch_log(archiver_signals.index_flushed)
+
+    def spider_idle(self) -> None:
+        """Nothing to download: write what is buffered (a distributed worker may wait here for
+        a long time, and its acknowledgements wait for the rows)."""
+        if self.index is None:
+            return
+        if self.pending:
+            self.flush()
+        else:
+            self.crawler.signals.send_catch_log(archiver_signals.index_flushed)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         if self.index is None or self.crawl_id is None:

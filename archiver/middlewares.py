@@ -146,6 +146,8 @@ class WarcCaptureMiddleware:
             max_size=settings.getint("ARCHIVER_WARC_MAX_SIZE", 1_000_000_000),
             gzip_level=settings.getint("ARCHIVER_WARC_GZIP_LEVEL", 6),
             warcinfo={k: v for k, v in info.items() if v},
+            # a distributed worker's id ends its file names (prefix-timestamp-serial-worker)
+            hostname=settings.get("ARCHIVER_WORKER_ID") or None,
         )
         logger.debug("archiver %s writing WARC files to %s", __version__, directory)
         return cls(crawler, writer)

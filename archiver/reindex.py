@@ -18,7 +18,7 @@ import os
 import re
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -191,21 +191,30 @@ def _remove_db(path: Path) -> None:
 
 
 def reindex(
-    warc_dir: str | Path,
+    warc_dir: str | Path | Sequence[str | Path],
     out: str | Path,
     *,
     re_extract: bool = False,
     force: bool = False,
     extractor: ArticleExtractor | None = None,
 ) -> ReindexSummary:
-    """Build a new index at ``out`` from the WARC files in ``warc_dir``."""
+    """Build a new index at ``out`` from the WARC files in ``warc_dir`` (a directory, or
+    several: the warc/ directories of the workers of a distributed crawl, whose file names
+    differ by worker)."""
     started = time.monotonic()
-    warc_dir, out = Path(warc_dir), Path(out)
+    dirs = [Path(warc_dir)] if isinstance(warc_dir, (str, Path)) else [Path(d) for d in warc_dir]
+    out = Path(out)
     if out.exists() and not force:
         raise ConfigError(f"{out} already exists; pass --force to replace it or choose another")
     if out.is_dir():
         raise ConfigError(f"{out} is a directory; pass a file path for the new index")
-    files = warc_files(warc_dir)
+    files = sorted((f for d in dirs for f in warc_files(d)), key=lambda p: p.name)
+    names = [f.name.removesuffix(".open") for f in files]
+    if clash := sorted({n for n in names if names.count(n) > 1}):
+        raise ConfigError(
+            f"WARC file {clash[0]} is in more than one of the directories given; an index "
+            "names files, not paths: give each file once"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     _remove_db(tmp)

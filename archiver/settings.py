@@ -107,3 +107,19 @@ ARCHIVER_RESUME = True
 crawl resumes on the next run; removed when a crawl finishes."""
 ARCHIVER_DEMO_EDITION = 1
 """Edition of the bundled demo outlet the crawl serves (2: two new posts, one corrected)."""
+
+# --- distributed crawls (archiver.distributed; set by `archiver worker`) -------------------
+ARCHIVER_REDIS_URL = ""
+"""Redis of a distributed crawl (``redis://HOST:PORT/DB``): the shared queue, seen-set and
+in-flight sets; empty for a crawl on one machine."""
+ARCHIVER_WORKER_ID = ""
+"""This worker's id in a distributed crawl (default: the host name): the last part of its WARC
+file names, and ``crawls.worker`` in its index shard."""
+ARCHIVER_REDIS_HEARTBEAT = 2.0
+"""Seconds between a worker's heartbeats (each also looks for dead workers to reap)."""
+ARCHIVER_REDIS_WORKER_TIMEOUT = 30.0
+"""A worker whose last heartbeat is older than this many seconds is dead: the requests it had
+taken are put back in the shared queue."""
+ARCHIVER_REDIS_IDLE_TIMEOUT = 10.0
+"""A worker stops once the shared queue has been empty, with no request in flight at any live
+worker, for this many seconds."""

@@ -59,6 +59,8 @@ class BigSite:
     def __init__(self, articles: int = 2000) -> None:
         self.articles = articles
         self.hits: Counter[str] = Counter()
+        self.requests: Counter[str] = Counter()
+        """Every path requested (listing pages and robots.txt too)."""
         self.lock = threading.Lock()
         site = self
 
@@ -66,6 +68,8 @@ class BigSite:
             protocol_version = "HTTP/1.1"
 
             def do_GET(self) -> None:
+                with site.lock:
+                    site.requests[self.path] += 1
                 body, status = site.page(self.path)
                 self.send_response(status)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
@@ -108,6 +112,10 @@ class BigSite:
     def snapshot(self) -> Counter[str]:
         with self.lock:
             return Counter(self.hits)
+
+    def all_requests(self) -> Counter[str]:
+        with self.lock:
+            return Counter(self.requests)
 
     def __enter__(self) -> BigSite:
         self.thread.start()

@@ -290,6 +290,47 @@ CASES = [
         truncate_warc,
         "{tmp}/new.db",
     ),
+    # --- distributed crawls ----------------------------------------------------------------
+    Case("crawl-redis-not-url", ["crawl", "demo", "--redis", "localhost:6379"], "redis://"),
+    Case(
+        "crawl-redis-unreachable",
+        ["crawl", "demo", "--redis", "redis://127.0.0.1:1/0"],
+        "cannot reach Redis",
+    ),
+    Case(
+        "worker-redis-unreachable",
+        ["worker", "--redis", "redis://127.0.0.1:1/0", "--archive", "{archive}"],
+        "cannot reach Redis",
+    ),
+    Case(
+        "worker-bad-id",
+        ["worker", "--redis", "redis://127.0.0.1:1/0", "--worker-id", "a/b"],
+        "--worker-id",
+    ),
+    Case(
+        "merge-missing-shard",
+        ["index", "merge", "{tmp}/none.db", "--out", "{tmp}/m.db"],
+        "none.db",
+        absent="{tmp}/m.db",
+    ),
+    Case(
+        "merge-garbage-shard",
+        ["index", "merge", "{archive}/index.db", "--out", "{tmp}/m.db"],
+        "index.db",
+        garbage_index,
+        "{tmp}/m.db",
+    ),
+    Case(
+        "merge-into-itself",
+        ["index", "merge", "{archive}/index.db", "--out", "{archive}/index.db"],
+        "--out",
+    ),
+    Case(
+        "reindex-dir-twice",
+        ["reindex", "{archive}/warc", "{archive}/warc", "--out", "{tmp}/r.db"],
+        "more than one",
+        absent="{tmp}/r.db",
+    ),
     # --- corrupt index files ------------------------------------------------------------
     Case("search-garbage-index", [*SEARCH, "rights"], "index.db", garbage_index),
     Case(

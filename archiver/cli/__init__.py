@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from archiver import __version__
-from archiver.cli.archive_tools import browse, check, extract, reindex
-from archiver.cli.crawling import crawl, demo, schedule
+from archiver.cli.archive_tools import browse, check, extract, index, reindex
+from archiver.cli.crawling import crawl, demo, schedule, worker
 from archiver.cli.errors import CliError
 from archiver.cli.outlets import outlets
 from archiver.cli.replay_tools import export_wacz, reextract, replay
@@ -44,6 +44,19 @@ def main() -> None:
     """Crawl news outlets, archive every HTTP exchange as WARC, extract and index the articles."""
 
 
-COMMANDS = (crawl, demo, schedule, search, stats, export, show, extract, reindex, browse, check)
-for command in (*COMMANDS, outlets, replay, export_wacz, reextract):
+COMMANDS = (
+    crawl,
+    worker,
+    demo,
+    schedule,
+    search,
+    stats,
+    export,
+    show,
+    extract,
+    reindex,
+    browse,
+    check,
+)
+for command in (*COMMANDS, index, outlets, replay, export_wacz, reextract):
     main.add_command(command)

@@ -37,7 +37,9 @@ def extract(page: Path | None, url: str | None, manifest: Path | None) -> None:
 
 
 @click.command()
-@click.argument("warc_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.argument(
+    "warc_dirs", nargs=-1, required=True, type=click.Path(file_okay=False, path_type=Path)
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -47,15 +49,42 @@ def extract(page: Path | None, url: str | None, manifest: Path | None) -> None:
 @click.option("--re-extract", is_flag=True, help="Extract pages again; ignore metadata records.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @translate_errors
-def reindex(warc_dir: Path, out: Path, re_extract: bool, force: bool) -> None:
-    """Rebuild an index from the WARC files in WARC_DIR alone (no network, no old index)."""
+def reindex(warc_dirs: tuple[Path, ...], out: Path, re_extract: bool, force: bool) -> None:
+    """Rebuild an index from the WARC files in WARC_DIRS alone (no network, no old index):
+    one directory, or the warc/ directories of every worker of a distributed crawl."""
     from archiver.reindex import reindex as rebuild_index
 
-    summary = rebuild_index(warc_dir, out, re_extract=re_extract, force=force)
+    summary = rebuild_index(warc_dirs, out, re_extract=re_extract, force=force)
     click.echo(
         f"{summary.out}: {summary.captures} captures, {summary.articles} articles "
         f"({summary.from_metadata} from metadata records, {summary.re_extracted} re-extracted) "
         f"from {summary.files} WARC files in {summary.elapsed:.1f} s"
+    )
+
+
+@click.group()
+def index() -> None:
+    """Work on index files as a whole (merge the shards of a distributed crawl)."""
+
+
+@index.command("merge")
+@click.argument("shards", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The merged index (created when missing; merging into it again changes nothing).",
+)
+@translate_errors
+def merge_index(shards: tuple[Path, ...], out: Path) -> None:
+    """Merge index SHARDS (each worker's index.db) into one index, --out; idempotent."""
+    from archiver.index.merge import merge
+
+    summary = merge(shards, out)
+    click.echo(
+        f"{summary.out}: {summary.articles} articles, {summary.captures} captures "
+        f"({summary.articles_added} articles and {summary.captures_added} captures new) "
+        f"from {summary.shards} shards"
     )
 
 

@@ -86,6 +86,11 @@ def _print_summary(summary: CrawlSummary) -> None:
             f"ones skipped, {seen.get('rechecked', 0)} re-checked; "
             f"{seen.get('revisits', 0)} revisit records (unchanged payloads)"
         )
+    if summary.requeued:
+        click.echo(
+            f"Re-queued: {summary.requeued} requests that stopped workers had taken "
+            "(fetched again by the workers)"
+        )
     click.echo(f"WARC files: {summary.warc_dir}/ ({len(summary.warc_files)} written)")
     for name in summary.warc_files:
         click.echo(f"  {name}")
@@ -116,6 +121,13 @@ def _setup_logging(verbose: int) -> dict[str, Any]:
 @click.option(
     "--since", metavar="YYYY-MM-DD", help="Skip feed and sitemap entries dated before this day."
 )
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    help="Seed a distributed crawl in this Redis (redis://HOST:PORT/DB) instead of crawling: "
+    "`archiver worker` processes crawl it.",
+)
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 @translate_errors
 def crawl(
@@ -125,10 +137,29 @@ def crawl(
     max_articles: int | None,
     sources: str | None,
     since: str | None,
+    redis_url: str | None,
     verbose: int,
 ) -> None:
     """Crawl OUTLET (a defined outlet's name, or any section URL): sections, pagination, feeds,
-    sitemaps, articles; archive everything and index the articles."""
+    sitemaps, articles; archive everything and index the articles. With --redis, seed the
+    crawl for workers on any number of machines instead (see `archiver worker`)."""
+    if redis_url is not None:
+        from archiver.distributed import seed
+
+        seeded = seed(
+            redis_url,
+            outlet,
+            outlets_file=outlets_file,
+            max_articles=max_articles,
+            sources=sources,
+            since=since,
+        )
+        click.echo(
+            f"seeded the crawl of {seeded.outlet} in {seeded.redis_url}: "
+            f"{seeded.requests} start requests queued; run workers with: "
+            f"archiver worker --redis {seeded.redis_url} --archive DIR"
+        )
+        return
     overrides = _setup_logging(verbose)
     summary = _crawl_with_progress(
         outlet,
@@ -138,6 +169,67 @@ def crawl(
         overrides=overrides,
         sources=sources,
         since=since,
+    )
+    _print_summary(summary)
+
+
+@click.command()
+@click.argument("outlet", required=False)
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    required=True,
+    help="Redis of the distributed crawl (redis://HOST:PORT/DB), as given to `crawl --redis`.",
+)
+@archive_option
+@click.option(
+    "--worker-id",
+    metavar="NAME",
+    help="This worker's id (default: the host name): ends its WARC file names; give each "
+    "worker on one machine its own.",
+)
+@click.option(
+    "--idle-timeout",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help="Stop once the shared queue has been empty, with nothing in flight anywhere, this long "
+    "(default: ARCHIVER_REDIS_IDLE_TIMEOUT, 10).",
+)
+@click.option(
+    "--dead-after",
+    type=click.FloatRange(min=1),
+    metavar="SECONDS",
+    help="Take a worker silent this long for dead and queue its requests again (default: "
+    "ARCHIVER_REDIS_WORKER_TIMEOUT, 30; give every worker the same).",
+)
+@click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
+@translate_errors
+def worker(
+    outlet: str | None,
+    redis_url: str,
+    archive_dir: Path,
+    worker_id: str | None,
+    idle_timeout: float | None,
+    dead_after: float | None,
+    verbose: int,
+) -> None:
+    """Crawl the outlet seeded in Redis (OUTLET: needed only when several are seeded) together
+    with the other workers, until its shared queue is empty; the WARC files and the index shard
+    go to --archive. Merge the shards with `archiver index merge`."""
+    from archiver.distributed import run_worker
+
+    overrides = _setup_logging(verbose)
+    if idle_timeout is not None:
+        overrides["ARCHIVER_REDIS_IDLE_TIMEOUT"] = idle_timeout
+    if dead_after is not None:
+        overrides["ARCHIVER_REDIS_WORKER_TIMEOUT"] = dead_after
+    summary = run_worker(
+        redis_url,
+        outlet_name=outlet,
+        archive_dir=archive_dir,
+        worker_id=worker_id,
+        overrides=overrides,
     )
     _print_summary(summary)
 

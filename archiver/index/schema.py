@@ -20,7 +20,7 @@ from archiver.index.seen import canonical_key, normalize_url
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The schema version this archiver writes; older indexes are migrated up to it on open."""
 
 FTS_COLUMNS = ("title", "body", "byline")
@@ -232,12 +232,19 @@ def _v4_recurring_crawls(conn: sqlite3.Connection) -> None:
                 )
 
 
+def _v5_crawl_worker(conn: sqlite3.Connection) -> None:
+    """``crawls.worker``: the worker of a distributed crawl that ran the crawl (null for a
+    crawl on one machine); with ``outlet`` and ``started_at`` it names a crawl across shards."""
+    conn.execute("ALTER TABLE crawls ADD COLUMN worker TEXT")
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: dict[int, Migration] = {
     2: _v2_link_tables,
     3: _v3_tags_images_paywall,
     4: _v4_recurring_crawls,
+    5: _v5_crawl_worker,
 }
 """Migration functions keyed by the schema version each produces, applied in order."""
 

@@ -111,10 +111,12 @@ class ArchiveIndex:
         return [dict(zip(columns, r, strict=True)) for r in cursor.fetchall()]
 
     # -- crawls ---------------------------------------------------------------------------
-    def start_crawl(self, outlet: str) -> int:
-        """Record the start of a crawl run; returns its id."""
+    def start_crawl(self, outlet: str, *, worker: str | None = None) -> int:
+        """Record the start of a crawl run (by ``worker`` of a distributed crawl); returns its
+        id."""
         table = self.db.table("crawls")
-        table.insert({"outlet": outlet, "started_at": utcnow(), "outcome": "running"})
+        row = {"outlet": outlet, "started_at": utcnow(), "outcome": "running", "worker": worker}
+        table.insert(row)
         assert table.last_pk is not None
         return int(table.last_pk)
 

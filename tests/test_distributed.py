@@ -1,0 +1,299 @@
+"""Distributed crawling: a real redis-server on 127.0.0.1, two `archiver worker` processes
+sharing the queue and seen-set of a crawl of a 500-article local site, their index shards
+merged. The site counts every request it serves, so "fetched once" is checked server-side."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.bigsite import BigSite
+from tests.conftest import REPO, CliResult, run_cli
+from tests.test_crash import outlet_file
+from tests.test_verify_archive import VERIFIER
+
+ARTICLES = 500
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    """A redis-server of its own on a free port of 127.0.0.1 (installed by `make sysdeps`)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("redis-server is not installed: run `make sysdeps` (Debian: redis-server)")
+    port = free_port()
+    data = tmp_path / "redis"
+    data.mkdir()
+    args = ["--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    proc = subprocess.Popen(
+        [binary, *args, "--dir", str(data)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            assert proc.poll() is None, "redis-server exited at start"
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def worker(
+    url: str, archive: Path, worker_id: str, log: Path, *extra: str
+) -> subprocess.Popen[bytes]:
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            [
+                *(sys.executable, "-m", "archiver", "worker", "--redis", url),
+                *("--archive", str(archive), "--worker-id", worker_id),
+                *("--idle-timeout", "3", "--dead-after", "4", *extra),
+            ],
+            cwd=REPO,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
+def finish(proc: subprocess.Popen[bytes], log: Path, timeout: float = 150) -> None:
+    try:
+        proc.wait(timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        pytest.fail(f"worker did not finish:\n{log.read_text()[-3000:]}")
+    assert proc.returncode == 0, log.read_text()[-3000:]
+
+
+def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return db.execute(sql).fetchall()
+
+
+def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the tables a merge writes (ids included), for comparing two merges."""
+    tables = ["crawls", "captures", "articles", "article_authors", "article_versions"]
+    return {t: rows(path, f"select * from {t} order by 1, 2") for t in [*tables, "seen_urls"]}
+
+
+def seed(url: str, outlets: Path) -> None:
+    seeded = run_cli("crawl", "bigsite", "--redis", url, "--outlets", outlets)
+    assert seeded.returncode == 0, seeded.stderr
+    assert "1 start requests queued" in seeded.stdout, seeded.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+def test_two_workers_fetch_each_url_once_and_merge(tmp_path: Path, redis_url: str) -> None:
+    shards = [tmp_path / "w1", tmp_path / "w2"]
+    logs = [tmp_path / "w1.log", tmp_path / "w2.log"]
+    with BigSite(ARTICLES) as site:
+        outlets = outlet_file(tmp_path, site)
+        seed(redis_url, outlets)
+        procs = [worker(redis_url, a, a.name, log) for a, log in zip(shards, logs, strict=True)]
+        for proc, log in zip(procs, logs, strict=True):
+            finish(proc, log)
+        served = site.all_requests()
+    articles = {p: n for p, n in served.items() if p.startswith("/news/story-")}
+    assert len(articles) == ARTICLES
+    assert set(articles.values()) == {1}, "an article was fetched more than once"
+    listings = {p: n for p, n in served.items() if p.startswith("/news/") and p not in articles}
+    assert len(listings) == ARTICLES // 20 and set(listings.values()) == {1}, listings
+    assert served["/robots.txt"] == 2  # each worker reads robots.txt itself
+
+    per_worker = [rows(a / "index.db", "select count(*) from articles")[0][0] for a in shards]
+    assert sum(per_worker) == ARTICLES and min(per_worker) > 0, per_worker
+    for archive in shards:  # the worker id ends the WARC file names
+        names = [p.name for p in (archive / "warc").iterdir()]
+        assert names and all(n.endswith(f"-{archive.name}.warc.gz") for n in names), names
+        assert rows(archive / "index.db", "select distinct worker from crawls") == [(archive.name,)]
+
+    merged = tmp_path / "merged"
+    out = merged / "index.db"
+    first = run_cli("index", "merge", *(a / "index.db" for a in shards), "--out", out)
+    assert first.returncode == 0, first.stderr
+    assert f"{ARTICLES} articles" in first.stdout, first.stdout
+    assert rows(out, "select count(distinct url) from articles")[0][0] == ARTICLES
+    hits = rows(out, "select count(*) from articles_fts where articles_fts match 'river'")
+    assert hits[0][0] == ARTICLES
+    before = dump(out)
+    again = run_cli("index", "merge", *(a / "index.db" for a in shards), "--out", out)
+    assert again.returncode == 0 and "(0 articles and 0 captures new)" in again.stdout
+    one = run_cli("index", "merge", shards[1] / "index.db", "--out", out)
+    assert one.returncode == 0, one.stderr
+    assert dump(out) == before, "merging a shard the index already holds changed it"
+
+    # one archive of it all: the WARC files side by side (their names differ by worker)
+    (merged / "warc").mkdir()
+    for archive in shards:
+        for path in (archive / "warc").iterdir():
+            shutil.copy2(path, merged / "warc" / path.name)
+    check = run_cli("check", "--archive", merged)
+    assert check.returncode == 0 and check.stdout.strip().endswith("consistent"), check.stdout
+    search = run_cli("search", "river road", "--archive", merged, "--limit", "3")
+    assert search.returncode == 0 and "Story" in search.stdout, search.stdout
+
+    rebuilt = tmp_path / "reindexed.db"
+    re = run_cli("reindex", *(a / "warc" for a in shards), "--out", rebuilt)
+    assert re.returncode == 0, re.stderr
+    assert rows(rebuilt, "select count(*) from articles")[0][0] == ARTICLES
+
+    report = tmp_path / "verify.json"
+    proc = subprocess.run(
+        ["bash", str(VERIFIER), str(merged / "warc"), "--json", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
+def test_killed_worker_loses_no_article(tmp_path: Path, redis_url: str) -> None:
+    import redis
+
+    shards = [tmp_path / "w1", tmp_path / "w2"]
+    logs = [tmp_path / "w1.log", tmp_path / "w2.log"]
+    with BigSite(ARTICLES) as site:
+        outlets = outlet_file(tmp_path, site)
+        seed(redis_url, outlets)
+        victim, survivor = (
+            worker(redis_url, a, a.name, log) for a, log in zip(shards, logs, strict=True)
+        )
+        server = redis.Redis.from_url(redis_url)
+        deadline = time.monotonic() + 120
+        # mid-crawl, with requests taken (a worker may idle a moment while the other one
+        # fetches the next listing page)
+        while site.article_hits() < 150 or not server.hlen("archiver:bigsite:inflight:w1"):
+            assert victim.poll() is None, logs[0].read_text()[-3000:]
+            assert time.monotonic() < deadline, "the crawl stalled"
+            time.sleep(0.005)
+        os.killpg(victim.pid, signal.SIGKILL)
+        victim.wait()
+        taken = server.hlen("archiver:bigsite:inflight:w1")
+        finish(survivor, logs[1])
+        requeued = int(server.get("archiver:bigsite:requeued") or 0)
+        assert requeued >= taken > 0, "the requests the killed worker had taken were re-queued"
+        assert "stopped sending heartbeats" in logs[1].read_text()
+        assert f"Re-queued: {requeued} requests" in logs[1].read_text()
+        served = site.snapshot()
+    assert len(served) == ARTICLES
+    assert list((shards[0] / "warc").glob("*.open")), "a killed worker leaves its WARC open"
+
+    out = tmp_path / "merged.db"
+    merged = run_cli("index", "merge", *(a / "index.db" for a in shards), "--out", out)
+    assert merged.returncode == 0, merged.stderr
+    urls = {r[0] for r in rows(out, "select url from articles")}
+    missing = {f"/news/story-{n}/" for n in range(1, ARTICLES + 1)} - {
+        "/" + u.split("/", 3)[3] for u in urls
+    }
+    assert not missing, f"{len(missing)} articles missing from the merged index"
+    assert len(urls) == ARTICLES
+
+    # restarted on its archive, the killed worker finishes its WARC file and stops: the
+    # crawl is over
+    log = tmp_path / "w1-again.log"
+    again = worker(redis_url, shards[0], "w1", log)
+    finish(again, log, timeout=60)
+    assert not list((shards[0] / "warc").glob("*.open"))
+    check = run_cli("check", "--archive", shards[0])
+    assert "open-file" not in check.stdout and "corrupt-warc" not in check.stdout, check.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_stopped_worker_puts_its_requests_back(tmp_path: Path, redis_url: str) -> None:
+    import redis
+
+    archive, logs = tmp_path / "w1", [tmp_path / "run1.log", tmp_path / "run2.log"]
+    server = redis.Redis.from_url(redis_url)
+    with BigSite(ARTICLES) as site:
+        seed(redis_url, outlet_file(tmp_path, site))
+        proc = worker(redis_url, archive, "w1", logs[0])
+        deadline = time.monotonic() + 120
+        while site.article_hits() < 100:
+            assert proc.poll() is None, logs[0].read_text()[-3000:]
+            assert time.monotonic() < deadline, "the crawl stalled"
+            time.sleep(0.01)
+        os.kill(proc.pid, signal.SIGINT)  # Ctrl-C: Scrapy's graceful shutdown
+        finish(proc, logs[0], timeout=60)
+        assert server.hlen("archiver:bigsite:inflight:w1") == 0
+        assert server.zscore("archiver:bigsite:workers", "w1") is None
+        assert server.zcard("archiver:bigsite:requests") > 0
+        started = time.monotonic()
+        again = worker(redis_url, archive, "w1", logs[1])
+        finish(again, logs[1])
+        # no heartbeat of a dead run to wait out: a clean stop unregistered the worker
+        assert "waiting for it to expire" not in logs[1].read_text()
+        served = site.snapshot()
+    print(f"second run: {time.monotonic() - started:.1f} s")
+    assert len(served) == ARTICLES
+    assert rows(archive / "index.db", "select count(distinct url) from articles")[0][0] == ARTICLES
+
+
+def one_error_line(result: CliResult, needle: str) -> None:
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+
+
+def test_seeding_rules(tmp_path: Path, redis_url: str) -> None:
+    """Without a crawl there: the worker says how to seed one. Seeded twice while under way: a
+    refusal. Two outlets seeded: the worker must be told which."""
+    import redis
+
+    one_error_line(run_cli("worker", "--redis", redis_url), "no crawl is seeded")
+    outlets = tmp_path / "two.toml"
+    outlets.write_text(
+        '[one]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://127.0.0.1:9/a/"]\n'
+        '[two]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://127.0.0.1:9/b/"]\n'
+    )
+    seeded = run_cli("crawl", "one", "--redis", redis_url, "--outlets", outlets)
+    assert seeded.returncode == 0 and "2 start requests queued" in seeded.stdout, seeded
+    one_error_line(run_cli("crawl", "one", "--redis", redis_url, "--outlets", outlets), "under way")
+    one_error_line(run_cli("worker", "two", "--redis", redis_url), "no crawl of two is seeded")
+    assert run_cli("crawl", "two", "--redis", redis_url, "--outlets", outlets).returncode == 0
+    one_error_line(run_cli("worker", "--redis", redis_url), "name the outlet")
+    job = redis.Redis.from_url(redis_url).get("archiver:one:job")
+    assert job is not None and b"http://127.0.0.1:9/a/" in job  # workers need no outlet file
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_max_articles_holds_across_workers(tmp_path: Path, redis_url: str) -> None:
+    shards = [tmp_path / "w1", tmp_path / "w2"]
+    logs = [tmp_path / "w1.log", tmp_path / "w2.log"]
+    with BigSite(200) as site:
+        outlets = outlet_file(tmp_path, site)
+        seeded = run_cli(
+            "crawl", "bigsite", "--redis", redis_url, "--outlets", outlets, "--max-articles", "50"
+        )
+        assert seeded.returncode == 0, seeded.stderr
+        procs = [worker(redis_url, a, a.name, log) for a, log in zip(shards, logs, strict=True)]
+        for proc, log in zip(procs, logs, strict=True):
+            finish(proc, log)
+        assert site.article_hits() == 50

@@ -1,0 +1,133 @@
+"""`archiver index merge`: shards of a distributed crawl made one index, on natural keys,
+idempotently (fast: shards written through ArchiveIndex, no crawl)."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+from archiver.index import ArchiveIndex
+from archiver.index.merge import merge
+from archiver.items import Article, CaptureRef
+
+SHARED_URL = "http://x.test/shared/"
+
+
+def shard(
+    path: Path, worker: str, urls: list[str], *, title: str, captured: str, indexed: str
+) -> None:
+    index = ArchiveIndex(path)
+    crawl = index.start_crawl("x", worker=worker)
+    for n, url in enumerate(urls):
+        ref = CaptureRef(
+            record_id=f"<urn:uuid:{worker}-{n}>",
+            warc_file=f"archiver-1-00000-{worker}.warc.gz",
+            offset=n * 100,
+            length=100,
+            payload_digest=f"sha1:{worker}{n}",
+            date=captured,
+        )
+        index.add_capture(
+            ref, url=url, status=200, content_type="text/html", captured_at=captured, crawl_id=crawl
+        )
+        index.record_fetch(
+            url=url,
+            outlet="x",
+            status=200,
+            ref=ref,
+            captured_at=captured,
+            validators={"etag": f'"{worker}"', "last_modified": None},
+            schedule=(),
+        )
+        article = Article(
+            url=url,
+            outlet="x",
+            title=f"{title} {url}",
+            body=f"zebra text of {url}",
+            authors=[f"Author {worker}"],
+            capture=ref,
+        )
+        index.add_article(article, crawl_id=crawl)
+    index.db.execute("update articles set indexed_at = ?", [indexed])
+    index.db.conn.commit()
+    index.finish_crawl(crawl, outcome="finished", stats={"archiver/articles": len(urls)})
+    index.close()
+
+
+def table(path: Path, sql: str) -> list[tuple[object, ...]]:
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return db.execute(sql).fetchall()
+
+
+def test_merge_keys_rows_and_is_idempotent(tmp_path: Path) -> None:
+    a, b, out = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "out.db"
+    shard(
+        a,
+        "w1",
+        ["http://x.test/1/", SHARED_URL],
+        title="Old",
+        captured="2025-01-01T00:00:00Z",
+        indexed="2025-01-01T00:00:01Z",
+    )
+    shard(
+        b,
+        "w2",
+        [SHARED_URL, "http://x.test/2/"],
+        title="New",
+        captured="2025-01-02T00:00:00Z",
+        indexed="2025-01-02T00:00:01Z",
+    )
+    summary = merge([a, b], out)
+    assert (summary.articles, summary.captures) == (3, 4)
+    assert table(out, "select worker, outcome from crawls order by id") == [
+        ("w1", "finished"),
+        ("w2", "finished"),
+    ]
+    # the shared URL: the row indexed last wins, with its own author rows and capture
+    row = table(
+        out,
+        "select a.title, c.record_id, w.author from articles a join captures c"
+        f" on c.id = a.capture_id join article_authors w on w.article_id = a.id"
+        f" where a.url = '{SHARED_URL}'",
+    )
+    assert row == [(f"New {SHARED_URL}", "<urn:uuid:w2-0>", "Author w2")]
+    versions = table(
+        out,
+        "select v.version, v.title from article_versions v join articles a"
+        f" on a.id = v.article_id where a.url = '{SHARED_URL}' order by v.version",
+    )
+    assert versions == [(1, f"Old {SHARED_URL}"), (2, f"New {SHARED_URL}")]
+    seen = table(
+        out,
+        "select s.first_seen, s.last_fetched, s.etag, c.record_id from seen_urls s"
+        " join captures c on c.id = s.capture_id where s.url = ?".replace("?", f"'{SHARED_URL}'"),
+    )
+    assert seen == [("2025-01-01T00:00:00Z", "2025-01-02T00:00:00Z", '"w2"', "<urn:uuid:w2-0>")]
+    assert table(out, "select count(*) from articles_fts where articles_fts match 'zebra'") == [
+        (3,)
+    ]
+
+    dump = "select * from {} order by 1, 2"
+    tables = ["crawls", "captures", "articles", "article_authors", "article_versions", "seen_urls"]
+    before = {t: table(out, dump.format(t)) for t in tables}
+    merge([b, a], out)  # again, in the other order
+    merge([a], out)
+    assert {t: table(out, dump.format(t)) for t in tables} == before
+    assert table(out, "select count(*) from articles_fts where articles_fts match 'zebra'") == [
+        (3,)
+    ]
+
+
+def test_merging_a_running_shard_again_takes_its_finished_state(tmp_path: Path) -> None:
+    a, out = tmp_path / "a.db", tmp_path / "out.db"
+    index = ArchiveIndex(a)
+    crawl = index.start_crawl("x", worker="w1")
+    index.close()
+    merge([a], out)
+    assert table(out, "select outcome from crawls") == [("running",)]
+    index = ArchiveIndex(a)
+    index.finish_crawl(crawl, outcome="finished", stats={})
+    index.close()
+    merge([a], out)
+    assert table(out, "select worker, outcome from crawls") == [("w1", "finished")]
