@@ -211,8 +211,8 @@ class Outlet:
         when = self.published(n).isoformat()
         url = self.article_url(n)
         lead = self.paragraphs[rng.randrange(_PARAGRAPHS)]
-        # One page in twelve is a short item (a video, a brief): little text in a lot of page.
-        short = rng.random() < 0.08
+        # One page in ten is a short item (a video, a brief): little text in a lot of page.
+        short = rng.random() < 0.1
         count = rng.randint(1, 2) if short else rng.randint(5, 24)
         paragraphs = [rng.choice(self.linkable) for _ in range(count)]
         city = rng.choice(_CITIES)
@@ -307,7 +307,7 @@ class Outlet:
             f"{rng.choice(self.sentences)}</p></div>"
             '<div class="comment__actions"><button class="btn btn--reply">Reply</button>'
             '<button class="btn btn--like">Like <span class="count">3</span></button></div></li>'
-            for k in range(rng.randint(5, 36))
+            for k in range(rng.randint(8, 40))
         )
         return (
             self._head(chrome, title, meta)
