@@ -49,9 +49,9 @@ format: $(STAMP)
 verify: $(STAMP)
 	../shared/tools/verify_archive/verify_archive.sh $(ARCHIVE)/warc
 
-# make bench [QUICK=1]: benchmarks, printed as ratios against baselines of the same run
+# make bench [QUICK=1] [ONLY=pipeline|index]: benchmarks, printed against baselines of the same run
 bench: $(STAMP)
-	$(BIN)/python -m archiver.bench $(if $(QUICK),--quick)
+	$(BIN)/python -m archiver.bench $(if $(QUICK),--quick) $(if $(ONLY),--only $(ONLY))
 
 eval: $(STAMP)
 	$(BIN)/python -m archiver.evaluation --corpus ../shared/corpus

@@ -49,7 +49,7 @@ def test_pipeline_bench_runs_and_prints_the_ratio(tmp_path: Path) -> None:
     proc = subprocess.run(
         [
             *(sys.executable, "-m", "archiver.bench", "--quick", "--only", "pipeline"),
-            *("--articles", "150", "--workdir", str(tmp_path)),
+            *("--articles", "150", "--sample", "20", "--workdir", str(tmp_path)),
         ],
         capture_output=True,
         text=True,

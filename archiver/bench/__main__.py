@@ -25,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
         "--index-articles", type=int, help="articles in the index benchmark (1,000,000)"
     )
     parser.add_argument(
+        "--sample", type=int, help="pages each stage is measured on alone (200; quick 60)"
+    )
+    parser.add_argument(
         "--workdir", type=Path, default=Path(".bench"), help="where generated data is kept"
     )
     args = parser.parse_args(argv)
@@ -47,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         result = pipeline_bench.run(
             articles,
             args.workdir,
-            sample=60 if args.quick else 200,
+            sample=args.sample or (60 if args.quick else 200),
             rss_at=min(articles, 500 if args.quick else 5_000),
             progress=lambda m: print(m, flush=True),
         )
