@@ -31,6 +31,9 @@ GENERATOR_VERSION = "1"
 SEARCH_TARGET_P95_MS = 50.0
 QUERIES = 20
 REPEATS = 5
+QUERY_SEED = 20
+FILTER_KINDS = ("outlet", "section", "date", "language", "author")
+"""The filter of the ``i``-th query is ``FILTER_KINDS[i % 5]``."""
 
 
 @attrs.define(kw_only=True)
@@ -47,6 +50,8 @@ class IndexBench:
     search_ms: list[float]
     baseline_ms: list[float]
     queries: list[tuple[str, str]]
+    kinds: list[str]
+    """The filter kind of each timing in ``search_ms`` and ``baseline_ms``."""
     matches: list[int]
     """Articles each query matches before its filter."""
     reused: bool
@@ -54,6 +59,9 @@ class IndexBench:
     @staticmethod
     def percentile(values: list[float], q: float) -> float:
         return float(np.percentile(values, q))
+
+    def by_kind(self, values: list[float], kind: str) -> list[float]:
+        return [v for v, k in zip(values, self.kinds, strict=True) if k == kind]
 
     def lines(self) -> list[str]:
         p50, p95 = self.percentile(self.search_ms, 50), self.percentile(self.search_ms, 95)
@@ -74,6 +82,15 @@ class IndexBench:
             f"baseline (bare FTS5 MATCH ... ORDER BY rank LIMIT 20): "
             f"p50 {b50:.1f} ms, p95 {b95:.1f} ms",
             f"ratio search/baseline p95 {p95 / b95:.2f}" if b95 else "ratio n/a",
+            *(
+                f"  filter {kind:<8} search p50 {self.percentile(s, 50):6.1f} ms, "
+                f"p95 {self.percentile(s, 95):6.1f} ms; "
+                f"baseline p50 {self.percentile(b, 50):6.1f} ms, "
+                f"p95 {self.percentile(b, 95):6.1f} ms"
+                for kind in FILTER_KINDS
+                if (s := self.by_kind(self.search_ms, kind))
+                and (b := self.by_kind(self.baseline_ms, kind))
+            ),
         ]
 
 
@@ -139,7 +156,8 @@ def run(n: int, workdir: Path, *, progress: Callable[[str], None] = print) -> In
     try:
         count = index.count("articles")
         words = index.db.execute("select avg(word_count) from articles").fetchone()[0] or 0.0
-        queries = [(factory.typical_word(), factory.typical_word()) for _ in range(QUERIES)]
+        rng = np.random.default_rng(QUERY_SEED)
+        queries = [(factory.typical_word(rng), factory.typical_word(rng)) for _ in range(QUERIES)]
         filters = list(itertools.islice(_filters(factory, index), QUERIES))
         texts = [f"{a} {b}" for a, b in queries]
         count_sql = "select count(*) from articles_fts where articles_fts match ?"
@@ -149,8 +167,10 @@ def run(n: int, workdir: Path, *, progress: Callable[[str], None] = print) -> In
             search_articles(index.db, text, limit=20, filters=flt)
         search_ms: list[float] = []
         baseline_ms: list[float] = []
+        kinds: list[str] = []
         for _ in range(REPEATS):
-            for text, flt in zip(texts, filters, strict=True):
+            for i, (text, flt) in enumerate(zip(texts, filters, strict=True)):
+                kinds.append(FILTER_KINDS[i % len(FILTER_KINDS)])
                 search_ms.append(
                     _timed(partial(search_articles, index.db, text, limit=20, filters=flt))
                 )
@@ -165,6 +185,7 @@ def run(n: int, workdir: Path, *, progress: Callable[[str], None] = print) -> In
             baseline_ms=baseline_ms,
             queries=[(text, repr(flt)) for text, flt in zip(texts, filters, strict=True)],
             matches=matches,
+            kinds=kinds,
             reused=reused,
         )
     finally:

@@ -94,9 +94,13 @@ class ArticleFactory:
         idx = np.minimum(np.searchsorted(self.cumulative, u), len(self.words) - 1)
         return list(self.words[idx])
 
-    def typical_word(self, low: int = 200, high: int = 5_000) -> str:
-        """A word researchers search for: a content word, in about 0.5-15% of the articles."""
-        return str(self.words[int(self.rng.integers(low, high))])
+    def typical_word(
+        self, rng: np.random.Generator | None = None, low: int = 200, high: int = 5_000
+    ) -> str:
+        """A word researchers search for: a content word, in about 0.5-15% of the articles.
+        Drawn from ``rng`` when given (the benchmark's queries must not depend on how many
+        articles this factory generated before)."""
+        return str(self.words[int((rng or self.rng).integers(low, high))])
 
     def articles(self, n: int, *, batch: int = 1_000) -> Iterator[Article]:
         """``n`` articles, the ``i``-th at ``https://outletNN.example/news/i/``."""
