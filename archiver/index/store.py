@@ -30,6 +30,8 @@ def utcnow() -> str:
 
 CACHE_KIB = 64 * 1024
 MMAP_BYTES = 256 * 1024 * 1024
+BULK_CACHE_KIB = 256 * 1024
+"""Page cache of a :meth:`ArchiveIndex.bulk_load`: the B-trees it fills stay in memory."""
 
 LINK_TABLES = ("article_authors", "article_sections", "article_tags")
 """The tables that hold an article's lists as rows, keyed by ``article_id``."""
@@ -275,15 +277,33 @@ class ArchiveIndex:
 
         The rows equal those :meth:`add_article` writes, but the full-text index is built once
         at the end (an FTS5 ``rebuild``) instead of row by row through its triggers, which
-        halves the cost per article. All of it is one transaction: an error leaves the index
-        empty, triggers included. For building new indexes (benchmarks, rebuilds); a live
-        crawl uses :meth:`add_article`.
+        halves the cost per article, then merged into one segment (``optimize``), which makes
+        searches of the new index about twice as fast. All of it is one transaction: an error
+        leaves the index empty, triggers included. For building new indexes (benchmarks,
+        rebuilds); a live crawl uses :meth:`add_article`.
+
+        The load runs with a rollback journal instead of the WAL when no other connection has
+        the file open: pages the transaction adds to the file need no journal, while in WAL
+        mode every page would be written twice, to the WAL and again when it is checkpointed
+        (the index is gigabytes at a million articles). The WAL is back on when it returns.
         """
         if self.count("articles"):
             raise ArchiverError(
                 f"bulk_load needs an empty index and {self.path} has articles: "
                 "add them with add_article, or load into a new file"
             )
+        conn = self.db.conn
+        if self._depth or conn.in_transaction:  # inside the caller's transaction: as it is
+            return self._bulk_load(articles, crawl_id)
+        conn.execute(f"pragma cache_size = -{BULK_CACHE_KIB}")
+        conn.execute("pragma journal_mode = delete")  # stays WAL if another reader has it open
+        try:
+            return self._bulk_load(articles, crawl_id)
+        finally:
+            conn.execute("pragma journal_mode = wal")
+            conn.execute(f"pragma cache_size = -{CACHE_KIB}")
+
+    def _bulk_load(self, articles: Iterable[Article], crawl_id: int | None) -> int:
         conn = self.db.conn
         n = 0
         with self.transaction():
@@ -308,6 +328,7 @@ class ArchiveIndex:
                 self._add_links(cursor.lastrowid, article)
                 n += 1
             conn.execute("insert into articles_fts (articles_fts) values ('rebuild')")
+            conn.execute("insert into articles_fts (articles_fts) values ('optimize')")
             for _, sql in triggers:
                 conn.execute(sql)
         return n
