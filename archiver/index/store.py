@@ -323,7 +323,7 @@ class ArchiveIndex:
                     )
                 cursor = conn.execute(insert, list(row.values()))
                 assert cursor.lastrowid is not None
-                self._add_version(cursor.lastrowid, article, row)
+                self._add_version(cursor.lastrowid, article, row, new=True)
                 self._link_seen(cursor.lastrowid, article, row)
                 self._add_links(cursor.lastrowid, article)
                 n += 1
@@ -339,7 +339,8 @@ class ArchiveIndex:
         row = self.db.execute("select url from articles where url = ?", [article.url]).fetchone()
         if row is not None:
             return str(row[0])
-        keys = [normalize_url(article.url), canonical_key(article.url, article.canonical_url)]
+        url_key = normalize_url(article.url)
+        keys = [url_key, canonical_key(article.url, article.canonical_url, url_key=url_key)]
         keys = [k for k in keys if k]
         for key in keys:
             row = self.db.execute(
@@ -351,13 +352,18 @@ class ArchiveIndex:
                 return str(row[0])
         return None
 
-    def _add_version(self, article_id: int, article: Article, row: dict[str, Any]) -> None:
-        """A new ``article_versions`` row when title or body differ from the latest version."""
-        latest = self.db.execute(
-            "select version, title, body from article_versions where article_id = ?"
-            " order by version desc limit 1",
-            [article_id],
-        ).fetchone()
+    def _add_version(
+        self, article_id: int, article: Article, row: dict[str, Any], *, new: bool = False
+    ) -> None:
+        """A new ``article_versions`` row when title or body differ from the latest version
+        (``new``: the article was just inserted, it has none)."""
+        latest = None
+        if not new:
+            latest = self.db.execute(
+                "select version, title, body from article_versions where article_id = ?"
+                " order by version desc limit 1",
+                [article_id],
+            ).fetchone()
         if latest is not None and (latest[1], latest[2]) == (article.title, article.body):
             return
         captured_at = article.capture.date if article.capture else None
@@ -380,11 +386,12 @@ class ArchiveIndex:
     def _link_seen(self, article_id: int, article: Article, row: dict[str, Any]) -> None:
         """Map the fetched URL and the canonical URL (normalised) to the article."""
         seen_at = (article.capture.date if article.capture else None) or row["indexed_at"]
-        canonical = canonical_key(article.url, article.canonical_url)
-        for url, key in (
-            (article.url, normalize_url(article.url)),
-            (article.canonical_url, canonical),
-        ):
+        url_key = normalize_url(article.url)
+        canonical = canonical_key(article.url, article.canonical_url, url_key=url_key)
+        pairs = [(article.url, url_key)]
+        if canonical != url_key:  # the same key again would update its row to what it holds
+            pairs.append((article.canonical_url, canonical))
+        for url, key in pairs:
             if key is None:
                 continue
             self.db.conn.execute(
