@@ -388,7 +388,7 @@ class ArchiveIndex:
         seen_at = (article.capture.date if article.capture else None) or row["indexed_at"]
         url_key = normalize_url(article.url)
         canonical = canonical_key(article.url, article.canonical_url, url_key=url_key)
-        pairs = [(article.url, url_key)]
+        pairs: list[tuple[str | None, str | None]] = [(article.url, url_key)]
         if canonical != url_key:  # the same key again would update its row to what it holds
             pairs.append((article.canonical_url, canonical))
         for url, key in pairs:
