@@ -22,15 +22,19 @@ from typing import Any
 import attrs
 import numpy as np
 
-from archiver.bench.synthetic import OUTLETS, ArticleFactory
+from archiver.bench.synthetic import OUTLETS, ArticleFactory, articles_in_background
 from archiver.index import SCHEMA_VERSION, ArchiveIndex, ArticleFilter
 from archiver.index.query import search_articles
 from archiver.settings import ARCHIVER_INDEX_BATCH_SIZE
 
 GENERATOR_VERSION = "1"
+SEED = 1
 SEARCH_TARGET_P95_MS = 50.0
 QUERIES = 20
 REPEATS = 5
+QUERY_SEED = 20
+FILTER_KINDS = ("outlet", "section", "date", "language", "author")
+"""The filter of the ``i``-th query is ``FILTER_KINDS[i % 5]``."""
 
 
 @attrs.define(kw_only=True)
@@ -47,6 +51,8 @@ class IndexBench:
     search_ms: list[float]
     baseline_ms: list[float]
     queries: list[tuple[str, str]]
+    kinds: list[str]
+    """The filter kind of each timing in ``search_ms`` and ``baseline_ms``."""
     matches: list[int]
     """Articles each query matches before its filter."""
     reused: bool
@@ -54,6 +60,9 @@ class IndexBench:
     @staticmethod
     def percentile(values: list[float], q: float) -> float:
         return float(np.percentile(values, q))
+
+    def by_kind(self, values: list[float], kind: str) -> list[float]:
+        return [v for v, k in zip(values, self.kinds, strict=True) if k == kind]
 
     def lines(self) -> list[str]:
         p50, p95 = self.percentile(self.search_ms, 50), self.percentile(self.search_ms, 95)
@@ -74,6 +83,15 @@ class IndexBench:
             f"baseline (bare FTS5 MATCH ... ORDER BY rank LIMIT 20): "
             f"p50 {b50:.1f} ms, p95 {b95:.1f} ms",
             f"ratio search/baseline p95 {p95 / b95:.2f}" if b95 else "ratio n/a",
+            *(
+                f"  filter {kind:<8} search p50 {self.percentile(s, 50):6.1f} ms, "
+                f"p95 {self.percentile(s, 95):6.1f} ms; "
+                f"baseline p50 {self.percentile(b, 50):6.1f} ms, "
+                f"p95 {self.percentile(b, 95):6.1f} ms"
+                for kind in FILTER_KINDS
+                if (s := self.by_kind(self.search_ms, kind))
+                and (b := self.by_kind(self.baseline_ms, kind))
+            ),
         ]
 
 
@@ -103,8 +121,8 @@ def _filters(factory: ArticleFactory, index: ArchiveIndex) -> Iterator[ArticleFi
         yield kind(i)
 
 
-def _fill(index: ArchiveIndex, factory: ArticleFactory, n: int, sample: int) -> tuple[float, float]:
-    articles = factory.articles(n)
+def _fill(index: ArchiveIndex, seed: int, n: int, sample: int) -> tuple[float, float]:
+    articles = articles_in_background(seed, n)  # generated on the other core
     head = list(itertools.islice(articles, sample))
     # bulk_load needs an empty index: load the tail first, then time the crawl path on the head
     start = time.perf_counter()
@@ -124,22 +142,25 @@ def run(n: int, workdir: Path, *, progress: Callable[[str], None] = print) -> In
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / f"index-{n}-g{GENERATOR_VERSION}-s{SCHEMA_VERSION}.db"
     rates_file = path.with_suffix(".rates")
-    factory = ArticleFactory(seed=1)
+    factory = ArticleFactory(seed=SEED)
     reused = path.exists() and rates_file.exists()
     if not reused:
         for stale in workdir.glob(f"index-{n}-*"):
             stale.unlink()
         progress(f"index: generating and loading {n:,} synthetic articles into {path} ...")
+        start = time.perf_counter()
         index = ArchiveIndex(path)
-        crawl_rate, bulk_rate = _fill(index, factory, n, sample=min(n // 10, 20_000))
+        crawl_rate, bulk_rate = _fill(index, SEED, n, sample=min(n // 10, 20_000))
         index.close()
+        progress(f"index: built in {time.perf_counter() - start:.0f} s")
         rates_file.write_text(f"{crawl_rate} {bulk_rate}\n")
     crawl_rate, bulk_rate = (float(x) for x in rates_file.read_text().split())
     index = ArchiveIndex(path)
     try:
         count = index.count("articles")
         words = index.db.execute("select avg(word_count) from articles").fetchone()[0] or 0.0
-        queries = [(factory.typical_word(), factory.typical_word()) for _ in range(QUERIES)]
+        rng = np.random.default_rng(QUERY_SEED)
+        queries = [(factory.typical_word(rng), factory.typical_word(rng)) for _ in range(QUERIES)]
         filters = list(itertools.islice(_filters(factory, index), QUERIES))
         texts = [f"{a} {b}" for a, b in queries]
         count_sql = "select count(*) from articles_fts where articles_fts match ?"
@@ -149,8 +170,10 @@ def run(n: int, workdir: Path, *, progress: Callable[[str], None] = print) -> In
             search_articles(index.db, text, limit=20, filters=flt)
         search_ms: list[float] = []
         baseline_ms: list[float] = []
+        kinds: list[str] = []
         for _ in range(REPEATS):
-            for text, flt in zip(texts, filters, strict=True):
+            for i, (text, flt) in enumerate(zip(texts, filters, strict=True)):
+                kinds.append(FILTER_KINDS[i % len(FILTER_KINDS)])
                 search_ms.append(
                     _timed(partial(search_articles, index.db, text, limit=20, filters=flt))
                 )
@@ -165,6 +188,7 @@ def run(n: int, workdir: Path, *, progress: Callable[[str], None] = print) -> In
             baseline_ms=baseline_ms,
             queries=[(text, repr(flt)) for text, flt in zip(texts, filters, strict=True)],
             matches=matches,
+            kinds=kinds,
             reused=reused,
         )
     finally:

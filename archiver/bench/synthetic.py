@@ -9,12 +9,15 @@ section path, tags, a language and a publication time over five years.
 
 from __future__ import annotations
 
+import itertools
 import json
+import multiprocessing
 import re
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from importlib import resources
+from queue import Empty
 
 import numpy as np
 
@@ -94,9 +97,13 @@ class ArticleFactory:
         idx = np.minimum(np.searchsorted(self.cumulative, u), len(self.words) - 1)
         return list(self.words[idx])
 
-    def typical_word(self, low: int = 200, high: int = 5_000) -> str:
-        """A word researchers search for: a content word, in about 0.5-15% of the articles."""
-        return str(self.words[int(self.rng.integers(low, high))])
+    def typical_word(
+        self, rng: np.random.Generator | None = None, low: int = 200, high: int = 5_000
+    ) -> str:
+        """A word researchers search for: a content word, in about 0.5-15% of the articles.
+        Drawn from ``rng`` when given (the benchmark's queries must not depend on how many
+        articles this factory generated before)."""
+        return str(self.words[int((rng or self.rng).integers(low, high))])
 
     def articles(self, n: int, *, batch: int = 1_000) -> Iterator[Article]:
         """``n`` articles, the ``i``-th at ``https://outletNN.example/news/i/``."""
@@ -148,3 +155,47 @@ class ArticleFactory:
                     published=published.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
                     site_name=outlet,
                 )
+
+
+_BATCH = 1_000
+_QUEUED_BATCHES = 8
+
+
+def _produce(seed: int, n: int, queue: multiprocessing.Queue[list[Article] | None]) -> None:
+    """Child process: put ``n`` articles of ``ArticleFactory(seed)`` on ``queue`` in lists of
+    ``_BATCH``, then ``None``."""
+    articles = ArticleFactory(seed=seed).articles(n, batch=_BATCH)
+    while batch := list(itertools.islice(articles, _BATCH)):
+        queue.put(batch)
+    queue.put(None)
+
+
+def articles_in_background(seed: int, n: int) -> Iterator[Article]:
+    """The articles ``ArticleFactory(seed).articles(n)`` yields, generated in a child process
+    while the caller loads them: generating costs about as much per article as indexing,
+    and the two then run on two cores."""
+    context = multiprocessing.get_context("spawn")  # no fork of a process holding SQLite
+    queue = context.Queue(maxsize=_QUEUED_BATCHES)
+    worker = context.Process(target=_produce, args=(seed, n, queue), daemon=True)
+    worker.start()
+    try:
+        while True:
+            try:
+                batch = queue.get(timeout=10)
+            except Empty:
+                if worker.is_alive():
+                    continue
+                raise RuntimeError(
+                    f"article generator process died (exit {worker.exitcode})"
+                ) from None
+            if batch is None:
+                break
+            yield from batch
+        worker.join()
+        if worker.exitcode:
+            raise RuntimeError(f"article generator process failed (exit {worker.exitcode})")
+    finally:
+        if worker.is_alive():
+            worker.terminate()
+            worker.join()
+        queue.close()

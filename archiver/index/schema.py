@@ -20,7 +20,7 @@ from archiver.index.seen import canonical_key, normalize_url
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The schema version this archiver writes; older indexes are migrated up to it on open."""
 
 FTS_COLUMNS = ("title", "body", "byline")
@@ -238,6 +238,27 @@ def _v5_crawl_worker(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE crawls ADD COLUMN worker TEXT")
 
 
+def _v6_search_filter_indexes(conn: sqlite3.Connection) -> None:
+    """Indexes that let a filtered search check each full-text match without reading its row.
+
+    ``idx_articles_filters`` holds the columns the outlet, language and date filters test,
+    keyed by article id: a search reads this narrow index instead of the article row, whose
+    body spans pages. The link tables get ``(article_id, name COLLATE NOCASE)`` indexes, so
+    an author, section or tag filter is one lookup per match instead of a list of every
+    article of that name (71,000 for a large section of a 1,000,000-article index).
+    """
+    conn.execute("CREATE INDEX idx_articles_filters ON articles (id, outlet, language, published)")
+    for table, column in (
+        ("article_authors", "author"),
+        ("article_sections", "section"),
+        ("article_tags", "tag"),
+    ):  # identifiers from this tuple only
+        conn.execute(
+            f"CREATE INDEX idx_{table}_article_{column}"
+            f" ON {table} (article_id, {column} COLLATE NOCASE)"
+        )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: dict[int, Migration] = {
@@ -245,6 +266,7 @@ MIGRATIONS: dict[int, Migration] = {
     3: _v3_tags_images_paywall,
     4: _v4_recurring_crawls,
     5: _v5_crawl_worker,
+    6: _v6_search_filter_indexes,
 }
 """Migration functions keyed by the schema version each produces, applied in order."""
 

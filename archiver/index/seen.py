@@ -40,14 +40,17 @@ def normalize_url(url: str) -> str | None:
     return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), parts.query, ""))
 
 
-def canonical_key(url: str, canonical: str | None) -> str | None:
+def canonical_key(url: str, canonical: str | None, *, url_key: str | None = None) -> str | None:
     """The seen-store key of an article's canonical URL, when it can stand for the article:
     on the host of ``url`` (a syndicated story's canonical names the original publisher's page,
-    another outlet's article) and not the site's root (which some sites give every page)."""
-    key = normalize_url(canonical) if canonical else None
+    another outlet's article) and not the site's root (which some sites give every page).
+    ``url_key``: ``normalize_url(url)`` when the caller has it already."""
+    if url_key is None:
+        url_key = normalize_url(url)
+    key = (url_key if canonical == url else normalize_url(canonical)) if canonical else None
     if key is None:
         return None
-    host, home = urlsplit(key), urlsplit(normalize_url(url) or "")
+    host, home = urlsplit(key), urlsplit(url_key or "")
     if host.path in ("", "/") and not host.query:
         return None
     same = (host.hostname or "").removeprefix("www.") == (home.hostname or "").removeprefix("www.")
