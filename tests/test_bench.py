@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import urllib.request
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,8 @@ def test_generated_pages_are_news_pages_of_realistic_size() -> None:
     for part in ("application/ld+json", "<nav", "<aside", "<footer", 'rel="canonical"', "<h1"):
         assert part in page
     assert outlet.listing(1) is not None and outlet.listing(300 // PER_LISTING + 1) is None
+    newest, oldest = Outlet(50_000).published(50_000), Outlet(50_000).published(1)
+    assert oldest < newest <= datetime(2025, 1, 1, tzinfo=UTC)  # no date in the future
 
 
 def test_server_serves_listings_articles_and_404() -> None:

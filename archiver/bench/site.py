@@ -132,7 +132,10 @@ class Outlet:
 
     # --- pages --------------------------------------------------------------------------------
     def published(self, n: int) -> datetime:
-        return datetime(2025, 1, 1, tzinfo=UTC) + timedelta(minutes=97 * (self.articles - n))
+        """Article ``n``'s publication time: the newest (``n == articles``) on 1 January 2025,
+        each older one 97 minutes before the next (never in the future, where htmldate would
+        reject the page's dates and search the whole text instead)."""
+        return datetime(2025, 1, 1, tzinfo=UTC) - timedelta(minutes=97 * (self.articles - n))
 
     def article_url(self, n: int) -> str:
         return f"{self.base}/news/{n}/"
