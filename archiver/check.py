@@ -27,7 +27,7 @@ from archiver.exceptions import NotFoundError, WarcError
 from archiver.index import ArchiveIndex
 from archiver.items import CaptureRef
 from archiver.locks import is_locked
-from archiver.reindex import article_from_metadata, scan_warc
+from archiver.reindex import _Response, article_from_metadata, scan_warc
 from archiver.warc.recover import is_orphan, orphaned_open_files, recover_file
 
 REPAIRABLE = {"open-file", "unindexed-capture", "unindexed-article", "interrupted-crawl"}
@@ -68,14 +68,6 @@ class CheckReport:
             f"checked {self.warc_files} WARC files ({self.records} records), "
             f"{self.captures} captures, {self.articles} articles: {state}{fixed}"
         )
-
-
-@attrs.define
-class _Response:
-    ref: CaptureRef
-    url: str
-    status: int
-    content_type: str | None
 
 
 def check_archive(archive_dir: str | Path, *, repair: bool = False) -> CheckReport:
@@ -125,14 +117,7 @@ def index_unindexed(archive_dir: str | Path, files: list[Path]) -> list[str]:
                     "select 1 from captures where record_id = ?", [record_id]
                 ).fetchone()
                 if found is None:
-                    index.add_capture(
-                        response.ref,
-                        url=response.url,
-                        status=response.status,
-                        content_type=response.content_type,
-                        captured_at=response.ref.date or "",
-                        crawl_id=None,
-                    )
+                    response.add_to(index, crawl_id=None)
                     added.append(f"indexed capture of {response.url} ({record_id})")
             for url, (refers_to, data) in sorted(metadata.items()):
                 if index.db.execute("select 1 from articles where url = ?", [url]).fetchone():
@@ -204,6 +189,8 @@ def _scan_files(
                         url=headers.get_header("WARC-Target-URI") or "",
                         status=int(http.get_statuscode() or 0),
                         content_type=types[-1] if types else None,
+                        path=path,
+                        outlet=None,
                     )
                 elif rec_type == "metadata" and "json" in (
                     headers.get_header("Content-Type") or ""
@@ -255,14 +242,7 @@ def _check_captures(
         if record_id in seen:
             continue
         if repair:
-            index.add_capture(
-                response.ref,
-                url=response.url,
-                status=response.status,
-                content_type=response.content_type,
-                captured_at=response.ref.date or "",
-                crawl_id=None,
-            )
+            response.add_to(index, crawl_id=None)
             report.repaired.append(f"indexed capture of {response.url} ({record_id})")
         else:
             report.problems.append(

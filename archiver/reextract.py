@@ -161,14 +161,7 @@ def reextract(
         with index.transaction():
             crawl_id = index.start_crawl(outlet or "reextract")
             for response in found:
-                index.add_capture(
-                    response.ref,
-                    url=response.url,
-                    status=response.status,
-                    content_type=response.content_type,
-                    captured_at=response.ref.date or "",
-                    crawl_id=crawl_id,
-                )
+                response.add_to(index, crawl_id=crawl_id)
             for response, article in latest.values():
                 row = index.db.execute(
                     "select c.captured_at from articles a join captures c"

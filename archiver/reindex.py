@@ -60,12 +60,25 @@ class ReindexSummary:
 
 @attrs.define(kw_only=True)
 class _Response:
+    """A response or revisit record read back from a WARC file, as a capture row."""
+
     ref: CaptureRef
     url: str
     status: int
     content_type: str | None
     path: Path
     outlet: str | None
+
+    def add_to(self, index: ArchiveIndex, *, crawl_id: int | None) -> int:
+        """Write this capture's row into ``index``; its row id."""
+        return index.add_capture(
+            self.ref,
+            url=self.url,
+            status=self.status,
+            content_type=self.content_type,
+            captured_at=self.ref.date or "",
+            crawl_id=crawl_id,
+        )
 
 
 def article_from_metadata(data: dict[str, Any], capture: CaptureRef | None) -> Article:
@@ -316,14 +329,7 @@ def _build(
         crawl_id = index.start_crawl(",".join(outlets) or "reindex")
         with index.transaction():
             for response in [*responses.values(), *revisits]:
-                index.add_capture(
-                    response.ref,
-                    url=response.url,
-                    status=response.status,
-                    content_type=response.content_type,
-                    captured_at=response.ref.date or "",
-                    crawl_id=crawl_id,
-                )
+                response.add_to(index, crawl_id=crawl_id)
         articles: list[Article] = []
         described = set()
         if not re_extract:
