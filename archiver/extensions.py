@@ -66,7 +66,7 @@ class ArchiveIndexExtension:
         )
 
     def spider_opened(self, spider: Spider) -> None:
-        self.index = ArchiveIndex(self.path)
+        self.index = ArchiveIndex(self.path, crawl=True)
         outlet = getattr(spider, "outlet", None)
         self.outlet = getattr(outlet, "name", spider.name)
         self.schedule = schedule_for(spider, self.crawler.settings)

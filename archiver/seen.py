@@ -120,7 +120,7 @@ class SeenStore:
         if self._index is None and self.index_path is not None and self.index_path.exists():
             from archiver.index import ArchiveIndex
 
-            self._index = ArchiveIndex(self.index_path)
+            self._index = ArchiveIndex(self.index_path, crawl=True)
         return self._index
 
     def lookup(self, url: str) -> dict[str, Any] | None:

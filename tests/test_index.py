@@ -462,3 +462,32 @@ def test_readers_work_while_a_writer_holds_a_transaction(tmp_path: Path) -> None
     assert zebra_during.returncode == 0 and json.loads(zebra_during.stdout) == []
     assert after.returncode == 0
     assert [h["url"] for h in json.loads(after.stdout)] == ["http://demo-insight.test/new/"]
+
+
+def test_a_crawls_connections_keep_a_small_page_cache(tmp_path: Path) -> None:
+    # A crawl's memory must not grow with its index: the readers' 64 MB page cache and memory
+    # map grew a benchmark crawl by 66 MB in its first 2,000 pages.
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from archiver.extensions import ArchiveIndexExtension
+    from archiver.index.store import CACHE_KIB, CRAWL_CACHE_KIB
+    from archiver.seen import SeenStore
+
+    def pragmas(index: ArchiveIndex) -> tuple[int, int]:
+        cache = index.db.execute("pragma cache_size").fetchone()[0]
+        return cache, index.db.execute("pragma mmap_size").fetchone()[0]
+
+    crawler = get_crawler(Spider, {"ARCHIVER_ARCHIVE_DIR": str(tmp_path)})
+    crawler.spider = Spider("news")
+    extension = ArchiveIndexExtension.from_crawler(crawler)
+    extension.spider_opened(crawler.spider)
+    store = SeenStore.from_crawler(crawler)
+    assert store.lookup("https://example.com/a") is None  # opens its connection
+    assert store._index is not None
+    for index in (extension.index, store._index):
+        assert pragmas(index) == (-CRAWL_CACHE_KIB, 0)
+    store.close()
+    reader = ArchiveIndex(tmp_path / "index.db")
+    assert pragmas(reader)[0] == -CACHE_KIB and CRAWL_CACHE_KIB < CACHE_KIB
+    reader.close()

@@ -351,7 +351,7 @@ def _warc_costs(pages: list[tuple[str, bytes]], articles: list[Article], workdir
 
 
 def _index_cost(articles: list[Article], workdir: Path) -> float:
-    index = ArchiveIndex(workdir / "stage-index.db")
+    index = ArchiveIndex(workdir / "stage-index.db", crawl=True)
     batch = project.ARCHIVER_INDEX_BATCH_SIZE
 
     def write() -> None:

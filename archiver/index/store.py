@@ -30,6 +30,13 @@ def utcnow() -> str:
 
 CACHE_KIB = 64 * 1024
 MMAP_BYTES = 256 * 1024 * 1024
+"""Page cache and memory map of a reader: searches of a large index read the same FTS doclist
+pages again and again."""
+CRAWL_CACHE_KIB = 4 * 1024
+"""Page cache of a crawl's connections (the index writer and the seen-URL lookups), without a
+memory map. Batched writes need few pages, and a crawl's memory must not grow with its index:
+with the reader's 64 MB the crawl process grew by 66 MB in its first 2,000 pages, and writing
+30,000 articles cost the same CPU per article at 4 MB (measured 2026-11-29)."""
 BULK_CACHE_KIB = 256 * 1024
 """Page cache of a :meth:`ArchiveIndex.bulk_load`: the B-trees it fills stay in memory."""
 
@@ -56,8 +63,10 @@ def _url_variants(url: str) -> list[str]:
 class ArchiveIndex:
     """Opens (and creates or migrates) the index at ``path``; all SQL takes parameters."""
 
-    def __init__(self, path: str | Path, *, create: bool = True) -> None:
+    def __init__(self, path: str | Path, *, create: bool = True, crawl: bool = False) -> None:
+        """``crawl``: a connection of a running crawl (:data:`CRAWL_CACHE_KIB`)."""
         self.path = Path(path)
+        self._cache_kib = CRAWL_CACHE_KIB if crawl else CACHE_KIB
         if not create and not self.path.exists():
             raise NotFoundError(
                 f"no index at {self.path}: run a crawl first (archiver crawl OUTLET) "
@@ -71,10 +80,8 @@ class ArchiveIndex:
             # WAL + NORMAL: a commit does not wait for fsync; the database stays consistent
             # and the WARC files, not the index, are the archive of record.
             self.db.execute("pragma synchronous = normal")
-            # a 64 MB page cache and memory-mapped reads: searches of a large index read the
-            # same FTS doclist pages again and again
-            self.db.execute(f"pragma cache_size = -{CACHE_KIB}")
-            self.db.execute(f"pragma mmap_size = {MMAP_BYTES}")
+            self.db.execute(f"pragma cache_size = -{self._cache_kib}")
+            self.db.execute(f"pragma mmap_size = {0 if crawl else MMAP_BYTES}")
             self._depth = 0
             ensure_schema(self.db, where=str(self.path))
         except (sqlite3.DatabaseError, OSError) as e:
@@ -303,7 +310,7 @@ class ArchiveIndex:
             return self._bulk_load(articles, crawl_id)
         finally:
             conn.execute("pragma journal_mode = wal")
-            conn.execute(f"pragma cache_size = -{CACHE_KIB}")
+            conn.execute(f"pragma cache_size = -{self._cache_kib}")
 
     def _bulk_load(self, articles: Iterable[Article], crawl_id: int | None) -> int:
         conn = self.db.conn
