@@ -65,3 +65,6 @@ def test_pipeline_bench_runs_and_prints_the_ratio(tmp_path: Path) -> None:
     assert re.search(r"^bound \d+\.\d pages/s", out, re.M), out
     assert re.search(r"pipeline \d+\.\d pages/s \(15[0-9] pages", out), out
     assert "peak memory" in out and "stage costs" in out
+    assert re.search(r"^memory along the crawl.*\n +15[0-9] +\d+ MB +\d+ \+ +\d+ MB$", out, re.M), (
+        out
+    )

@@ -55,6 +55,8 @@ CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 REALISM_FACTOR = 1.5
 RATIO_TARGET = 0.9
 RSS_TARGET = 1.2
+PSS_STEP = 10_000
+"""Pages between the memory samples printed along the pipeline crawl."""
 
 
 @attrs.define(kw_only=True)
@@ -85,6 +87,9 @@ class PipelineBench:
     rss_at: int
     pss_small: float
     pss_large: float
+    pss_series: list[tuple[int, float, float, float]] = attrs.Factory(list)
+    """(pages served, peak PSS so far, PSS of the crawl process and of the extraction processes
+    at that moment), at ``rss_at`` and every :data:`PSS_STEP` pages."""
 
     @property
     def cost_ms(self) -> float:
@@ -137,7 +142,17 @@ class PipelineBench:
             f"peak memory (PSS of the crawl's processes): {self.pss_small / 1e6:.0f} MB after "
             f"{self.rss_at:,} pages, {self.pss_large / 1e6:.0f} MB after {self.pages:,}; "
             f"ratio {rss:.2f} (target <= {RSS_TARGET}: {'PASS' if rss <= RSS_TARGET else 'MISS'})",
+            *self._memory_lines(),
         ]
+
+    def _memory_lines(self) -> list[str]:
+        if not self.pss_series:
+            return []
+        rows = [
+            f"  {pages:>7,} {peak / 1e6:6.0f} MB  {crawl / 1e6:5.0f} + {rest / 1e6:4.0f} MB"
+            for pages, peak, crawl, rest in self.pss_series
+        ]
+        return ["memory along the crawl: pages, peak PSS so far, crawl process + extraction", *rows]
 
 
 # --- the server -------------------------------------------------------------------------------
@@ -262,15 +277,22 @@ class _Sampler:
     root: int
     cpu: dict[int, float] = attrs.Factory(dict)
     pss_peak: float = 0.0
+    pss_crawl: float = 0.0
+    """PSS of the crawl process at the last sample."""
+    pss_rest: float = 0.0
+    """PSS of its children (the forkserver, the extraction workers) at the last sample."""
 
     def sample(self) -> None:
-        pids = _tree(self.root)
-        total = 0
-        for pid in pids:
+        crawl = rest = 0
+        for pid in _tree(self.root):
             if (cpu := _cpu_seconds(pid)) is not None:
                 self.cpu[pid] = cpu
-            total += _pss(pid)
-        self.pss_peak = max(self.pss_peak, total)
+            if pid == self.root:
+                crawl += _pss(pid)
+            else:
+                rest += _pss(pid)
+        self.pss_crawl, self.pss_rest = crawl, rest
+        self.pss_peak = max(self.pss_peak, crawl + rest)
 
 
 # --- stages -----------------------------------------------------------------------------------
@@ -291,10 +313,15 @@ def _crawl(
     proc = subprocess.Popen([*command, str(timing), str(limit)])
     sampler = _Sampler(proc.pid)
     pss_small = 0.0
+    series: list[tuple[int, float, float, float]] = []
+    checkpoint = rss_at
     while proc.poll() is None:
         sampler.sample()
-        if not pss_small and stats()["served"] - before["served"] >= rss_at:
-            pss_small = sampler.pss_peak
+        if stats()["served"] - before["served"] >= checkpoint:
+            if not pss_small:
+                pss_small = sampler.pss_peak
+            series.append((checkpoint, sampler.pss_peak, sampler.pss_crawl, sampler.pss_rest))
+            checkpoint = (checkpoint // PSS_STEP + 1) * PSS_STEP
         time.sleep(0.25)
     if proc.returncode:
         raise SystemExit(f"the {mode} benchmark crawl failed (exit {proc.returncode})")
@@ -306,6 +333,7 @@ def _crawl(
     result["main_cpu"] = sampler.cpu.get(proc.pid, 0.0)
     result["machine_busy"] = 1 - (idle1[0] - idle0[0]) / max(1.0, idle1[1] - idle0[1])
     result["pss_small"], result["pss_large"] = pss_small or sampler.pss_peak, sampler.pss_peak
+    result["pss_series"] = series
     result["archive"] = str(archive)
     result["lifetime"] = time.monotonic() - started
     return result
@@ -498,4 +526,5 @@ def run(
         rss_at=rss_at,
         pss_small=full["pss_small"],
         pss_large=full["pss_large"],
+        pss_series=[tuple(row) for row in full["pss_series"]],
     )
