@@ -55,6 +55,9 @@ CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 REALISM_FACTOR = 1.5
 RATIO_TARGET = 0.9
 RSS_TARGET = 1.2
+DISTURBED = 1.1
+"""Extraction timed alone costing this many times its cost in the pipeline's workers makes the
+bound, and so the ratio, not valid."""
 PSS_STEP = 10_000
 """Pages between the memory samples printed along the pipeline crawl."""
 
@@ -138,12 +141,24 @@ class PipelineBench:
             f"{self.pipeline_wall:.1f} s); CPU busy: crawl's processes {self.tree_busy:.0%}, "
             f"whole machine {self.machine_busy:.0%}; CPU per page: crawl process "
             f"{self.main_ms:.2f} ms, extraction workers {self.worker_ms:.2f} ms",
-            f"ratio {ratio:.2f}  (target >= {RATIO_TARGET}: {'PASS' if ratio >= 0.9 else 'MISS'})",
+            f"ratio {ratio:.2f}  (target >= {RATIO_TARGET}: {self._verdict(ratio)})",
             f"peak memory (PSS of the crawl's processes): {self.pss_small / 1e6:.0f} MB after "
             f"{self.rss_at:,} pages, {self.pss_large / 1e6:.0f} MB after {self.pages:,}; "
             f"ratio {rss:.2f} (target <= {RSS_TARGET}: {'PASS' if rss <= RSS_TARGET else 'MISS'})",
             *self._memory_lines(),
         ]
+
+    def _verdict(self, ratio: float) -> str:
+        # The workers do the extraction the stage sample timed alone; if the sample cost clearly
+        # more, the machine was disturbed while it was timed, and the bound is too low.
+        alone = self.article_share * self.extract_ms
+        if self.worker_ms and alone > self.worker_ms * DISTURBED:
+            return (
+                f"NOT VALID: extraction alone {alone:.1f} ms a page, in the workers "
+                f"{self.worker_ms:.1f} ms; the stage sample was disturbed, run again on a quiet "
+                "machine"
+            )
+        return "PASS" if ratio >= RATIO_TARGET else "MISS"
 
     def _memory_lines(self) -> list[str]:
         if not self.pss_series:
