@@ -25,9 +25,8 @@ import attrs
 
 from archiver.exceptions import NotFoundError, WarcError
 from archiver.index import ArchiveIndex
-from archiver.items import CaptureRef
 from archiver.locks import is_locked
-from archiver.reindex import _Response, article_from_metadata, scan_warc
+from archiver.reindex import ScannedCapture, article_from_metadata, scan_warc
 from archiver.warc.recover import is_orphan, orphaned_open_files, recover_file
 
 REPAIRABLE = {"open-file", "unindexed-capture", "unindexed-article", "interrupted-crawl"}
@@ -155,10 +154,10 @@ def _scan_files(
     orphans: list[Path],
     report: CheckReport,
     only: list[Path] | None = None,
-) -> tuple[dict[str, _Response], dict[str, tuple[str, dict[str, Any]]]]:
+) -> tuple[dict[str, ScannedCapture], dict[str, tuple[str, dict[str, Any]]]]:
     """Response records by record id, and the latest metadata per URL: (refers-to, JSON), of
     the finished files (or ``only`` those) and the whole records of orphaned ``.open`` ones."""
-    responses: dict[str, _Response] = {}
+    responses: dict[str, ScannedCapture] = {}
     metadata: dict[str, tuple[str, dict[str, Any]]] = {}
     if only is not None:
         files = list(only)
@@ -173,24 +172,8 @@ def _scan_files(
                 headers = record.rec_headers
                 record_id = headers.get_header("WARC-Record-ID") or ""
                 if rec_type in ("response", "revisit") and record.http_headers is not None:
-                    http = record.http_headers
-                    types = [v for k, v in http.headers if k.lower() == "content-type"]
-                    responses[record_id] = _Response(
-                        ref=CaptureRef(
-                            record_id=record_id,
-                            warc_file=path.name.removesuffix(".open"),
-                            offset=offset,
-                            length=length,
-                            payload_digest=headers.get_header("WARC-Payload-Digest"),
-                            date=headers.get_header("WARC-Date"),
-                            warc_type=rec_type,
-                            refers_to=headers.get_header("WARC-Refers-To"),
-                        ),
-                        url=headers.get_header("WARC-Target-URI") or "",
-                        status=int(http.get_statuscode() or 0),
-                        content_type=types[-1] if types else None,
-                        path=path,
-                        outlet=None,
+                    responses[record_id] = ScannedCapture.from_record(
+                        record, offset, length, path=path
                     )
                 elif rec_type == "metadata" and "json" in (
                     headers.get_header("Content-Type") or ""
@@ -210,7 +193,7 @@ def _scan_files(
 
 def _check_captures(
     index: ArchiveIndex,
-    responses: dict[str, _Response],
+    responses: dict[str, ScannedCapture],
     report: CheckReport,
     repair: bool,
     live_dir: Path,
@@ -256,7 +239,7 @@ def _check_captures(
 
 def _check_articles(
     index: ArchiveIndex,
-    responses: dict[str, _Response],
+    responses: dict[str, ScannedCapture],
     metadata: dict[str, tuple[str, dict[str, Any]]],
     report: CheckReport,
     repair: bool,

@@ -25,8 +25,8 @@ from archiver.archive import Archive
 from archiver.exceptions import ConfigError, NotFoundError
 from archiver.extract import EXTRACTOR_VERSION, ArticleExtractor
 from archiver.index import ArchiveIndex
-from archiver.items import Article, CaptureRef
-from archiver.reindex import _re_extract, _Response, _scan, _warcinfo_fields, warc_files
+from archiver.items import Article
+from archiver.reindex import ScannedCapture, _re_extract, _scan, _warcinfo_fields, warc_files
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ def _stored_name(archive: Archive, path: Path) -> str:
     return str(path)
 
 
-def _responses(archive: Archive, path: Path, outlet: str | None) -> list[_Response]:
+def _responses(archive: Archive, path: Path, outlet: str | None) -> list[ScannedCapture]:
     found, info_outlet = [], {}
     name = _stored_name(archive, path)
     for rec_type, record, block, offset, length in _scan(path):
@@ -103,29 +103,13 @@ def _responses(archive: Archive, path: Path, outlet: str | None) -> list[_Respon
             if part_of:
                 info_outlet[headers.get_header("WARC-Record-ID") or ""] = part_of
         elif rec_type == "response" and record.http_headers is not None:
-            http = record.http_headers
-            types = [v for k, v in http.headers if k.lower() == "content-type"]
-            url = headers.get_header("WARC-Target-URI") or ""
-            ref = CaptureRef(
-                record_id=headers.get_header("WARC-Record-ID") or "",
-                warc_file=name,
-                offset=offset,
-                length=length,
-                payload_digest=headers.get_header("WARC-Payload-Digest"),
-                date=headers.get_header("WARC-Date"),
+            response = ScannedCapture.from_record(record, offset, length, path=path, warc_file=name)
+            response.outlet = (
+                outlet
+                or info_outlet.get(headers.get_header("WARC-Warcinfo-ID") or "")
+                or urlsplit(response.url).hostname
             )
-            found.append(
-                _Response(
-                    ref=ref,
-                    url=url,
-                    status=int(http.get_statuscode() or 0),
-                    content_type=types[-1] if types else None,
-                    path=path,
-                    outlet=outlet
-                    or info_outlet.get(headers.get_header("WARC-Warcinfo-ID") or "")
-                    or urlsplit(url).hostname,
-                )
-            )
+            found.append(response)
     return found
 
 
@@ -143,7 +127,7 @@ def reextract(
     # every file is read before anything is written: a corrupt one changes nothing
     found = [r for path in files for r in _responses(archive, path, outlet)]
     extractor = extractor or ArticleExtractor()
-    latest: dict[str, tuple[_Response, Article]] = {}
+    latest: dict[str, tuple[ScannedCapture, Article]] = {}
     responses = 0
     for response in found:
         if response.status != 200 or "html" not in (response.content_type or "").lower():

@@ -20,7 +20,7 @@ import time
 import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from warcio.archiveiterator import ArchiveIterator
@@ -31,6 +31,11 @@ from archiver.extract import ArticleExtractor
 from archiver.index import ArchiveIndex
 from archiver.items import Article, CaptureRef, Dateline
 from archiver.warc import read_response
+
+if TYPE_CHECKING:
+    from typing import Self
+
+    from warcio.recordloader import ArcWarcRecord
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +64,7 @@ class ReindexSummary:
 
 
 @attrs.define(kw_only=True)
-class _Response:
+class ScannedCapture:
     """A response or revisit record read back from a WARC file, as a capture row."""
 
     ref: CaptureRef
@@ -68,6 +73,43 @@ class _Response:
     content_type: str | None
     path: Path
     outlet: str | None
+
+    @classmethod
+    def from_record(
+        cls,
+        record: ArcWarcRecord,
+        offset: int,
+        length: int,
+        *,
+        path: Path,
+        warc_file: str | None = None,
+        outlet: str | None = None,
+    ) -> Self:
+        """The capture of ``record`` (a response or revisit with HTTP headers) at ``offset`` in
+        ``path``, stored as ``warc_file`` (default: the file's name without ``.open``). A
+        server-not-modified revisit holds the stored status line, freshened; its capture is the
+        304 the crawl received, as the crawl indexed it."""
+        headers, http = record.rec_headers, record.http_headers
+        types = [v for k, v in http.headers if k.lower() == "content-type"]
+        status = int(http.get_statuscode() or 0)
+        profile = headers.get_header("WARC-Profile") or ""
+        if record.rec_type == "revisit" and profile.endswith("server-not-modified"):
+            status = 304
+        ref = CaptureRef(
+            record_id=headers.get_header("WARC-Record-ID") or "",
+            warc_file=warc_file or path.name.removesuffix(".open"),
+            offset=offset,
+            length=length,
+            payload_digest=headers.get_header("WARC-Payload-Digest"),
+            date=headers.get_header("WARC-Date"),
+            warc_type=record.rec_type,
+            refers_to=headers.get_header("WARC-Refers-To"),
+        )
+        url = headers.get_header("WARC-Target-URI") or ""
+        content_type = types[-1] if types else None
+        return cls(
+            ref=ref, url=url, status=status, content_type=content_type, path=path, outlet=outlet
+        )
 
     def add_to(self, index: ArchiveIndex, *, crawl_id: int | None) -> int:
         """Write this capture's row into ``index``; its row id."""
@@ -179,7 +221,7 @@ def _check_last_member(path: Path, fh: Any, offset: int) -> None:
 
 
 def _re_extract(
-    extractor: ArticleExtractor, response: _Response, default_outlet: str | None
+    extractor: ArticleExtractor, response: ScannedCapture, default_outlet: str | None
 ) -> Article | None:
     if response.status != 200 or "html" not in (response.content_type or "").lower():
         return None
@@ -247,15 +289,14 @@ def reindex(
 def _build(
     files: list[Path], tmp: Path, *, re_extract: bool, extractor: ArticleExtractor | None
 ) -> ReindexSummary:
-    responses: dict[str, _Response] = {}
-    revisits: list[_Response] = []  # capture rows only: their payload is an earlier capture's
+    responses: dict[str, ScannedCapture] = {}
+    revisits: list[ScannedCapture] = []  # capture rows only: their payload is an earlier capture's
     metadata: list[tuple[str, dict[str, Any]]] = []  # (refers-to, article JSON), in WARC order
     outlets: list[str] = []
     with_metadata: set[Path] = set()
     total_bytes = 0
     for path in files:
         total_bytes += path.stat().st_size
-        warc_file = path.name.removesuffix(".open")
         info_outlet: dict[str, str] = {}
         for rec_type, record, block, offset, length in _scan(path):
             headers = record.rec_headers
@@ -266,51 +307,15 @@ def _build(
                     info_outlet[record_id] = part_of
                     outlets += [] if part_of in outlets else [part_of]
             elif rec_type == "response" and record.http_headers is not None:
-                http = record.http_headers
-                types = [v for k, v in http.headers if k.lower() == "content-type"]
-                ref = CaptureRef(
-                    record_id=record_id,
-                    warc_file=warc_file,
-                    offset=offset,
-                    length=length,
-                    payload_digest=headers.get_header("WARC-Payload-Digest"),
-                    date=headers.get_header("WARC-Date"),
-                )
-                responses[record_id] = _Response(
-                    ref=ref,
-                    url=headers.get_header("WARC-Target-URI") or "",
-                    status=int(http.get_statuscode() or 0),
-                    content_type=types[-1] if types else None,
+                responses[record_id] = ScannedCapture.from_record(
+                    record,
+                    offset,
+                    length,
                     path=path,
                     outlet=info_outlet.get(headers.get_header("WARC-Warcinfo-ID") or ""),
                 )
             elif rec_type == "revisit" and record.http_headers is not None:
-                http = record.http_headers
-                types = [v for k, v in http.headers if k.lower() == "content-type"]
-                profile = headers.get_header("WARC-Profile") or ""
-                ref = CaptureRef(
-                    record_id=record_id,
-                    warc_file=warc_file,
-                    offset=offset,
-                    length=length,
-                    payload_digest=headers.get_header("WARC-Payload-Digest"),
-                    date=headers.get_header("WARC-Date"),
-                    warc_type="revisit",
-                    refers_to=headers.get_header("WARC-Refers-To"),
-                )
-                revisits.append(
-                    _Response(
-                        ref=ref,
-                        url=headers.get_header("WARC-Target-URI") or "",
-                        # the record of a 304 holds the stored status line, freshened
-                        status=304
-                        if profile.endswith("server-not-modified")
-                        else int(http.get_statuscode() or 0),
-                        content_type=types[-1] if types else None,
-                        path=path,
-                        outlet=None,
-                    )
-                )
+                revisits.append(ScannedCapture.from_record(record, offset, length, path=path))
             elif rec_type == "metadata" and "json" in (headers.get_header("Content-Type") or ""):
                 try:
                     data = json.loads(block)

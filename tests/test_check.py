@@ -96,3 +96,46 @@ def test_no_archive_is_one_line_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().startswith("Error: no index at")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_repaired_captures_match_what_reindex_writes(tmp_path: Path) -> None:
+    # A 304 is archived as a server-not-modified revisit holding the stored status line; the
+    # crawl and `reindex` index it as status 304, and so must `check --repair`.
+    from archiver.index import ArchiveIndex
+    from archiver.index.seen import payload_digest
+    from archiver.warc import WarcWriter
+    from archiver.warc.writer import SERVER_NOT_MODIFIED, Revisit
+
+    archive = tmp_path / "archive"
+    body = b"<html>same bytes</html>"
+    exchange = {
+        "url": "http://a.test/",
+        "method": "GET",
+        "request_headers": [],
+        "request_body": b"",
+        "status": 200,
+        "reason": None,
+        "protocol": "HTTP/1.1",
+        "response_headers": [("Content-Type", "text/html")],
+        "body": body,
+        "ip_address": None,
+    }
+    with WarcWriter(archive / "warc") as writer:
+        first = writer.write_exchange(**exchange)
+        revisit = Revisit(
+            profile=SERVER_NOT_MODIFIED,
+            record_id=first.record_id,
+            url="http://a.test/",
+            date=first.date or "",
+            payload_digest=payload_digest(body),
+        )
+        writer.write_exchange(**{**exchange, "body": b""}, revisit=revisit)
+    ArchiveIndex(archive / "index.db").close()
+    repaired = run_cli("check", "--repair", "--archive", archive)
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    (tmp_path / "rebuilt").mkdir()
+    rebuilt = run_cli("reindex", archive / "warc", "--out", tmp_path / "rebuilt" / "index.db")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    rows = "select warc_type, status from captures order by id"
+    assert sql(archive, rows) == [("response", 200), ("revisit", 304)]
+    assert sql(tmp_path / "rebuilt", rows) == sql(archive, rows)
