@@ -298,16 +298,14 @@ class _Sampler:
     """PSS of its children (the forkserver, the extraction workers) at the last sample."""
 
     def sample(self) -> None:
-        crawl = rest = 0
+        pss = {}
         for pid in _tree(self.root):
             if (cpu := _cpu_seconds(pid)) is not None:
                 self.cpu[pid] = cpu
-            if pid == self.root:
-                crawl += _pss(pid)
-            else:
-                rest += _pss(pid)
-        self.pss_crawl, self.pss_rest = crawl, rest
-        self.pss_peak = max(self.pss_peak, crawl + rest)
+            pss[pid] = _pss(pid)
+        self.pss_crawl = pss.pop(self.root, 0)
+        self.pss_rest = sum(pss.values())
+        self.pss_peak = max(self.pss_peak, self.pss_crawl + self.pss_rest)
 
 
 # --- stages -----------------------------------------------------------------------------------
@@ -541,5 +539,5 @@ def run(
         rss_at=rss_at,
         pss_small=full["pss_small"],
         pss_large=full["pss_large"],
-        pss_series=[tuple(row) for row in full["pss_series"]],
+        pss_series=full["pss_series"],
     )
