@@ -25,7 +25,7 @@ from scrapy.http import Response
 from scrapy.http.headers import Headers
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
-from twisted.internet import threads
+from twisted.internet import defer, threads
 from twisted.python.threadpool import ThreadPool
 
 from archiver import __version__
@@ -122,6 +122,8 @@ class WarcCaptureMiddleware:
         self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         self._received: weakref.WeakKeyDictionary[Request, int] = weakref.WeakKeyDictionary()
         self._thread: ThreadPool | None = None
+        self._writing: dict[str, list[defer.Deferred[None]]] = {}
+        """Payload digests of full responses being written, with who waits for each."""
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.item_scraped, signal=signals.item_scraped)
@@ -153,7 +155,7 @@ class WarcCaptureMiddleware:
         return cls(crawler, writer)
 
     def _revisit(
-        self, request: Request, response: Response
+        self, request: Request, response: Response, digest: str | None
     ) -> tuple[Revisit, int, str | None, list[tuple[str, str]]] | None:
         """How to write ``response`` as a revisit (profile and original; status, reason and
         headers for the record), or ``None`` for a full response record."""
@@ -182,17 +184,15 @@ class WarcCaptureMiddleware:
             reason = status_line[2] if len(status_line) > 2 else None
             headers = freshened(original.headers, header_pairs(response.headers))
             return revisit, original.status, reason, headers
-        if not response.body or 300 <= response.status < 400 or "dataloss" in response.flags:
-            return None  # pywb replays a 3xx revisit without its payload: keep redirects whole
-        found = self.store.original(payload_digest(response.body))
-        if found is None:
+        found = self.store.original(digest)
+        if digest is None or found is None:
             return None
         revisit = Revisit(
             profile=IDENTICAL_PAYLOAD,
             record_id=found["record_id"],
             url=found["url"],
             date=found["captured_at"],
-            payload_digest=payload_digest(response.body),
+            payload_digest=digest,
         )
         return revisit, response.status, None, header_pairs(response.headers)
 
@@ -232,8 +232,18 @@ class WarcCaptureMiddleware:
         if truncated:
             self.stats.inc_value("archiver/truncated")
         status, reason, headers = response.status, None, header_pairs(response.headers)
+        digest = None  # of a body that may be another capture's or become an original
+        if response.body and not 300 <= response.status < 400 and not truncated:
+            # pywb replays a 3xx revisit without its payload: keep redirects whole
+            digest = payload_digest(response.body)
+            while (waiting := self._writing.get(digest)) is not None:
+                # The same bytes are being written (another URL, fetched at the same time):
+                # once they are, this response is a revisit of them.
+                waiter: defer.Deferred[None] = defer.Deferred()
+                waiting.append(waiter)
+                await maybe_deferred_to_future(waiter)
         revisit = None
-        if not truncated and (found := self._revisit(request, response)):
+        if not truncated and (found := self._revisit(request, response, digest)):
             revisit, status, reason, headers = found
         write = partial(
             self.writer.write_exchange,
@@ -250,8 +260,19 @@ class WarcCaptureMiddleware:
             truncated=truncated,
             revisit=revisit,
         )
+        original = digest if revisit is None else None
+        if original is not None:
+            self._writing[original] = []
         try:
             ref = await self._written(write)
+            if original is not None:  # before the waiters go on
+                self.store.remember(
+                    ref.payload_digest,
+                    url=response.url,
+                    date=ref.date or "",
+                    record_id=ref.record_id,
+                    warc_file=ref.warc_file,
+                )
         except WarcError as e:
             # Nothing may be crawled that cannot be archived: stop cleanly, keep what is written.
             # The first error is kept for run_crawl (one line, exit 2); the rest only counted.
@@ -262,12 +283,12 @@ class WarcCaptureMiddleware:
             assert self.crawler.engine is not None
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="warc_error"))
             raise IgnoreRequest(str(e)) from e
+        finally:
+            if original is not None:
+                for waiter in self._writing.pop(original):
+                    waiter.callback(None)
         request.meta[CAPTURE_META_KEY] = ref
-        if revisit is None and not truncated and not 300 <= response.status < 400:
-            self.store.remember(
-                ref.payload_digest, url=response.url, date=ref.date or "", record_id=ref.record_id
-            )
-        elif revisit is not None:
+        if revisit is not None:
             self.stats.inc_value(f"archiver/revisits/{revisit.profile.rsplit('/', 1)[-1]}")
         self.stats.inc_value("archiver/pages")
         self.stats.set_value("archiver/warc/bytes_written", self.writer.bytes_written)

@@ -29,6 +29,7 @@ from scrapy import Request, signals
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.http import Response
 
+from archiver import signals as archiver_signals
 from archiver.index.seen import (
     DEFAULT_REVISIT_AFTER,
     checks_due_by,
@@ -89,8 +90,10 @@ def schedule_for(spider: Any, settings: Any) -> tuple[timedelta, ...]:
 class SeenStore:
     """Lookups in the index for one crawl: known URLs, and earlier captures by payload digest.
 
-    Opens the index lazily (``None`` path: nothing is known). Captures written during this crawl
-    are remembered in memory, as the index is written in batches.
+    Opens the index lazily (``None`` path: nothing is known). The index is written in batches:
+    a capture written during this crawl is remembered in memory until the batch that holds it is
+    committed (``index_flushed``), and looked up in the index after that, so memory does not
+    grow with the crawl. Its WARC file may still be open then, but it is this crawl's own.
     """
 
     def __init__(self, index_path: Path | None, warc_dir: Path | None = None) -> None:
@@ -99,7 +102,11 @@ class SeenStore:
         """Where finished WARC files are: an original in a file left ``.open`` by a crash is
         not referred to (pywb does not index such files)."""
         self._index: ArchiveIndex | None = None
-        self._digests: dict[str, dict[str, Any] | None] = {}
+        self._pending: dict[str, dict[str, Any]] = {}
+        """Captures of this crawl not yet committed to the index, by payload digest."""
+        self._own_files: set[str] = set()
+        """WARC files this crawl writes: finished when it closes, so their captures may be
+        referred to while still ``.open``."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SeenStore:
@@ -114,6 +121,10 @@ class SeenStore:
             store = cls(path, warc_dir)
             crawler._archiver_seen_store = store  # type: ignore[attr-defined]
             crawler.signals.connect(store.close, signal=signals.spider_closed, weak=False)
+            if path is not None:
+                crawler.signals.connect(
+                    store.flushed, signal=archiver_signals.index_flushed, weak=False
+                )
         return store
 
     def _open(self) -> ArchiveIndex | None:
@@ -135,18 +146,17 @@ class SeenStore:
         """The first full capture in this archive with payload ``digest``, or ``None``."""
         if not digest:
             return None
-        if digest in self._digests:
-            return self._digests[digest]
+        if digest in self._pending:
+            return self._pending[digest]
         index = self._open()
         found = index.original_capture(digest) if index is not None else None
         if found is not None and not self.finished(found.get("warc_file")):
             found = None
-        self._digests[digest] = found
         return found
 
     def finished(self, warc_file: str | None) -> bool:
         """Whether ``warc_file`` is a finished WARC file (not one a crash left ``.open``)."""
-        if self.warc_dir is None:
+        if self.warc_dir is None or warc_file in self._own_files:
             return True
         return bool(warc_file) and (self.warc_dir / str(warc_file)).is_file()
 
@@ -163,10 +173,22 @@ class SeenStore:
         ).fetchone()
         return row is not None and row[0] == "finished"
 
-    def remember(self, digest: str | None, *, url: str, date: str, record_id: str) -> None:
-        """Note a full capture written during this crawl."""
-        if digest and self._digests.get(digest) is None:
-            self._digests[digest] = {"url": url, "captured_at": date, "record_id": record_id}
+    def remember(
+        self, digest: str | None, *, url: str, date: str, record_id: str, warc_file: str
+    ) -> None:
+        """Note a full capture written during this crawl, to ``warc_file``."""
+        self._own_files.add(warc_file)
+        if digest and digest not in self._pending:  # the middleware found no original
+            self._pending[digest] = {
+                "url": url,
+                "captured_at": date,
+                "record_id": record_id,
+                "warc_file": warc_file,
+            }
+
+    def flushed(self) -> None:
+        """The index has committed every capture written so far: look them up there."""
+        self._pending.clear()
 
     def close(self) -> None:
         if self._index is not None:

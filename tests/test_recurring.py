@@ -36,7 +36,9 @@ from archiver.index.seen import (
 from archiver.items import Article, CaptureRef
 from archiver.seen import RECHECK, SeenMiddleware, SeenStore, schedule_for
 from archiver.warc import IDENTICAL_PAYLOAD, Revisit, WarcWriter
+from tests.bigsite import BigSite
 from tests.conftest import REPO, SHARED, run_cli
+from tests.test_crash import outlet_file
 
 VERIFIER = SHARED / "tools" / "verify_archive" / "verify_archive.sh"
 HOST = "http://demo-insight.test"
@@ -479,3 +481,94 @@ def test_no_revisit_refers_to_a_file_a_crash_left_open(tmp_path: Path) -> None:
     finally:
         store.close()
         later.close()
+
+
+def test_a_crawls_own_captures_are_looked_up_in_the_index_once_committed(tmp_path: Path) -> None:
+    """Memory must not grow with the crawl: a capture is held only until its batch commits.
+    After that it is found in the index, though this crawl's WARC file is still ``.open``."""
+    index = ArchiveIndex(tmp_path / "index.db")
+    (tmp_path / "warc").mkdir()
+    (tmp_path / "warc" / "own.warc.gz.open").write_bytes(b"")
+    (tmp_path / "warc" / "crashed.warc.gz.open").write_bytes(b"")
+    store = SeenStore(tmp_path / "index.db", tmp_path / "warc")
+    try:
+        for n, name in enumerate(["own.warc.gz", "own.warc.gz", "crashed.warc.gz"]):
+            ref = CaptureRef(
+                record_id=f"<urn:uuid:{n}>", warc_file=name, offset=0, length=1,
+                payload_digest=f"sha1:{n}",
+            )  # fmt: skip
+            if name.startswith("own"):
+                store.remember(
+                    ref.payload_digest, url=f"{HOST}/{n}", date="2024", record_id=ref.record_id,
+                    warc_file=name,
+                )  # fmt: skip
+            index.add_capture(  # as the index extension does, in its next batch
+                ref, url=f"{HOST}/{n}", status=200, content_type="text/html",
+                captured_at="2024", crawl_id=None,
+            )  # fmt: skip
+        assert store.original("sha1:1") == {
+            "url": f"{HOST}/1", "captured_at": "2024", "record_id": "<urn:uuid:1>",
+            "warc_file": "own.warc.gz",
+        }  # fmt: skip
+        store.flushed()
+        assert store._pending == {}
+        assert store.original("sha1:1") == {
+            "url": f"{HOST}/1", "captured_at": "2024", "record_id": "<urn:uuid:1>",
+            "warc_file": "own.warc.gz",
+        }  # fmt: skip
+        assert store.original("sha1:0") is not None
+        assert store.original("sha1:2") is None  # another crawl's file, left open by a crash
+    finally:
+        store.close()
+        index.close()
+
+
+class _PairedSite(BigSite):
+    """Stories 2k-1 and 2k are the same bytes (a story published at two addresses)."""
+
+    def page(self, path: str) -> tuple[bytes, int]:
+        if path.startswith("/news/story-"):
+            n = int(path.strip("/").rsplit("-", 1)[-1])
+            return super().page(f"/news/story-{(n + 1) // 2}/")
+        return super().page(path)
+
+
+def test_a_payload_seen_earlier_in_the_crawl_is_a_revisit_across_index_batches(
+    tmp_path: Path,
+) -> None:
+    """In a crawl, a page with the bytes of one captured earlier is written as a revisit of it,
+    whether that capture is still in memory or already committed to the index (batches of 3)."""
+    archive = tmp_path / "archive"
+    code = (
+        "import sys; from archiver.crawler import run_crawl; "
+        "s = run_crawl('bigsite', archive_dir=sys.argv[1], outlets_file=sys.argv[2], "
+        "overrides={'ARCHIVER_INDEX_BATCH_SIZE': 3, 'CONCURRENT_REQUESTS': 2}); "
+        "print(s.finish_reason)"
+    )
+    with _PairedSite(60) as site:
+        outlets = outlet_file(tmp_path, site)
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(archive), str(outlets)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=300,
+        )
+    assert proc.returncode == 0 and proc.stdout.split() == ["finished"], proc.stderr[-2000:]
+    records: dict[str, tuple[str, str | None, str | None]] = {}
+    for path in sorted((archive / "warc").glob("*.warc.gz")):
+        with path.open("rb") as fh:
+            for rec in ArchiveIterator(fh):
+                url = rec.rec_headers.get_header("WARC-Target-URI")
+                if rec.rec_type in ("response", "revisit") and "/story-" in url:
+                    records[url] = (
+                        rec.rec_type,
+                        rec.rec_headers.get_header("WARC-Record-ID"),
+                        rec.rec_headers.get_header("WARC-Refers-To"),
+                    )
+    assert len(records) == 60
+    for k in range(1, 31):
+        first, second = (records[f"{site.url}/news/story-{n}/"] for n in (2 * k - 1, 2 * k))
+        original, revisit = (first, second) if first[0] == "response" else (second, first)
+        assert (original[0], revisit[0]) == ("response", "revisit"), (k, first, second)
+        assert revisit[2] == original[1]
