@@ -78,6 +78,22 @@ def _warm_up() -> None:
     extract_page(Page(url="http://warm.up/", outlet="", html=b"<html><p>warm</p></html>"))
 
 
+def extraction_pool(workers: int) -> ProcessPoolExecutor:
+    """``workers`` processes running :func:`extract_page`, started now (while a crawl's first
+    listings download).
+
+    forkserver: they are forked from a clean process that has imported and warmed up the
+    extractor (:mod:`archiver._pool_preload`), not from the crawl's, whose reactor threads and
+    open files a fork would copy.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["archiver._pool_preload"])
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    for _ in range(workers):
+        pool.submit(_warm_up)
+    return pool
+
+
 def worker_count(value: Any) -> int:
     """``ARCHIVER_EXTRACT_WORKERS`` as a number of processes: ``-1`` is one per core."""
     try:
@@ -111,14 +127,7 @@ class ExtractionPipeline:
             self.pool = self._start_pool()
 
     def _start_pool(self) -> ProcessPoolExecutor:
-        # forkserver: workers are forked from a clean process that has imported the extractor,
-        # not from this one, whose reactor threads and open files a fork would copy.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["archiver.pipelines"])
-        pool = ProcessPoolExecutor(self.workers, mp_context=context)
-        for _ in range(self.workers):  # start them now, while the first listings download
-            pool.submit(_warm_up)
-        return pool
+        return extraction_pool(self.workers)
 
     def spider_closed(self) -> None:
         if self.pool is not None:

@@ -5,6 +5,7 @@ worker count refused in one line."""
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import sqlite3
@@ -16,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from archiver.pipelines import extraction_pool
 from tests.bigsite import BigSite
 from tests.conftest import REPO, run_cli
 from tests.test_crash import outlet_file
@@ -109,3 +111,21 @@ def _children(pid: int) -> list[int]:
             return [int(k) for k in f.read().split()]
     except OSError:  # the crawl just ended
         return []
+
+
+def _worker_state() -> tuple[bool, int]:
+    from archiver import pipelines
+
+    return pipelines._extractor is not None, gc.get_freeze_count()
+
+
+def test_workers_share_the_extractor_their_forkserver_warmed_up() -> None:
+    """The forkserver builds the extractor and freezes it before forking: a worker starts
+    with it (shared pages, not a copy of its own) and its collections leave those pages alone."""
+    pool = extraction_pool(1)
+    try:
+        has_extractor, frozen = pool.submit(_worker_state).result(timeout=120)
+    finally:
+        pool.shutdown()
+    assert has_extractor
+    assert frozen > 10_000  # the extractor's libraries: about 60,000 objects

@@ -1,0 +1,16 @@
+"""Imported by the extraction pool's forkserver (:meth:`ExtractionPipeline._start_pool`).
+
+The workers are forked from the forkserver, so what it loads they share instead of each loading
+its own copy: it builds the extractor and runs it once (trafilatura, htmldate and dateparser
+load their data on first use), then moves everything it holds out of the garbage collector's
+reach (``gc.freeze()``), so that the workers' collections do not write to those shared pages
+and copy them. Measured on the bench outlet: a worker's PSS 58 MB instead of 80 MB after 500
+pages, growing as before.
+"""
+
+import gc
+
+from archiver.pipelines import _warm_up
+
+_warm_up()
+gc.freeze()
