@@ -58,6 +58,10 @@ RSS_TARGET = 1.2
 DISTURBED = 1.1
 """Extraction timed alone costing this many times its cost in the pipeline's workers makes the
 bound, and so the ratio, not valid."""
+SHARED_CPU = 0.12
+"""Other processes using this share of the machine's CPU during the pipeline crawl (the whole
+machine's busy share minus the crawl's processes'; the outlet's server alone takes about 2%)
+makes the ratio not valid: the pipeline did not have the cores its bound counts."""
 PSS_STEP = 10_000
 """Pages between the memory samples printed along the pipeline crawl."""
 
@@ -152,6 +156,12 @@ class PipelineBench:
         # The workers do the extraction the stage sample timed alone; if the sample cost clearly
         # more, the machine was disturbed while it was timed, and the bound is too low.
         alone = self.article_share * self.extract_ms
+        others = self.machine_busy - self.tree_busy
+        if others > SHARED_CPU:
+            return (
+                f"NOT VALID: other processes used {others:.0%} of the CPU during the crawl; "
+                "run again on a quiet machine"
+            )
         if self.worker_ms and alone > self.worker_ms * DISTURBED:
             return (
                 f"NOT VALID: extraction alone {alone:.1f} ms a page, in the workers "
