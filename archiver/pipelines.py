@@ -6,6 +6,8 @@ runs in worker processes (``ARCHIVER_EXTRACT_WORKERS``, one per core by default)
 reactor thread goes on downloading; ``0`` extracts in the reactor thread. Scrapy holds a page's
 response until its item is processed and stops scheduling downloads once the responses held
 pass ``SCRAPER_SLOT_MAX_ACTIVE_SIZE`` bytes, which bounds the pages waiting for a worker.
+Every ``ARCHIVER_EXTRACT_RECYCLE_AFTER`` pages the workers are replaced by fresh ones (the
+libraries' caches and interned strings grow for tens of thousands of pages).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import defer
+from twisted.internet import defer, threads
 
 from archiver.exceptions import ConfigError, ExtractionError
 from archiver.extract import ArticleExtractor
@@ -111,23 +113,72 @@ def worker_count(value: Any) -> int:
 class ExtractionPipeline:
     """Runs :class:`ArticleExtractor` over each :class:`Page` and passes on an :class:`Article`."""
 
-    def __init__(self, crawler: Crawler, workers: int) -> None:
+    def __init__(self, crawler: Crawler, workers: int, *, recycle_after: int = 0) -> None:
         self.stats = crawler.stats
         self.workers = workers
+        self.recycle_after = recycle_after
         self.pool: ProcessPoolExecutor | None = None
+        self.pool_pages = 0
+        """Pages sent to the current pool."""
+        self.in_flight = 0
+        """Pages sent to a worker and not back yet."""
+        self._held: list[defer.Deferred[None]] | None = None
+        """While the pool is being replaced: the pages waiting for the new one."""
+        self._drained: defer.Deferred[None] | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler, worker_count(crawler.settings.get("ARCHIVER_EXTRACT_WORKERS", -1)))
+        settings = crawler.settings
+        try:
+            recycle_after = int(settings.get("ARCHIVER_EXTRACT_RECYCLE_AFTER", 10_000))
+        except (TypeError, ValueError):
+            recycle_after = -1
+        if recycle_after < 0:
+            raise ConfigError(
+                f"ARCHIVER_EXTRACT_RECYCLE_AFTER={settings.get('ARCHIVER_EXTRACT_RECYCLE_AFTER')!r}"
+                " is not a page count: give 0 (never) or the pages after which the extraction"
+                " workers are replaced"
+            )
+        workers = worker_count(settings.get("ARCHIVER_EXTRACT_WORKERS", -1))
+        return cls(crawler, workers, recycle_after=recycle_after)
 
     def spider_opened(self) -> None:
         if self.workers:
             self.pool = self._start_pool()
 
     def _start_pool(self) -> ProcessPoolExecutor:
+        self.pool_pages = 0
+        self.stats.inc_value("archiver/extract/pools_started")
         return extraction_pool(self.workers)
+
+    async def _recycled(self) -> None:
+        """Wait while the pool is being replaced; replace it when it has had its pages.
+
+        The old workers finish the pages they have and exit before the new ones start, so that
+        the two never hold memory at the same time; new pages wait meanwhile (about as long as
+        the workers take for the pages in flight)."""
+        while self._held is not None:
+            waiter: defer.Deferred[None] = defer.Deferred()
+            self._held.append(waiter)
+            await maybe_deferred_to_future(waiter)
+        if not self.recycle_after or self.pool_pages < self.recycle_after:
+            return
+        self._held = []
+        try:
+            if self.in_flight:
+                self._drained = defer.Deferred()
+                await maybe_deferred_to_future(self._drained)
+            old = self.pool
+            if old is not None:
+                await maybe_deferred_to_future(threads.deferToThread(old.shutdown, wait=True))
+            self.pool = self._start_pool()
+            logger.debug("extraction workers replaced after %d pages", self.recycle_after)
+        finally:
+            held, self._held = self._held, None
+            for waiter in held:
+                waiter.callback(None)
 
     def spider_closed(self) -> None:
         if self.pool is not None:
@@ -139,7 +190,16 @@ class ExtractionPipeline:
             return item
         if self.pool is None:
             return self._finish(item, extract_page(item))
-        outcome = await maybe_deferred_to_future(self._in_worker(item, retry=True))
+        await self._recycled()
+        self.pool_pages += 1
+        self.in_flight += 1
+        try:
+            outcome = await maybe_deferred_to_future(self._in_worker(item, retry=True))
+        finally:
+            self.in_flight -= 1
+            if not self.in_flight and self._drained is not None:
+                drained, self._drained = self._drained, None
+                drained.callback(None)
         return self._finish(item, outcome)
 
     def _in_worker(self, page: Page, *, retry: bool) -> defer.Deferred[Article | str]:

@@ -84,6 +84,10 @@ ARCHIVER_WARC_OPERATOR = ""
 ARCHIVER_EXTRACT_WORKERS = -1
 """Processes that extract articles while the crawl goes on downloading: -1 one per core, 0 none
 (extract in the crawl's own thread)."""
+ARCHIVER_EXTRACT_RECYCLE_AFTER = 10_000
+"""Pages after which the extraction workers are replaced by fresh ones (0: never). The libraries
+they run keep caches and interned strings that grow for tens of thousands of pages; recycling
+keeps a long crawl's memory at its early level."""
 ARCHIVER_INDEX_BATCH_SIZE = 200
 """Index rows written per transaction during a crawl."""
 ARCHIVER_INDEX_FLUSH_SECONDS = 2.0

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import json
 import os
 import signal
 import sqlite3
@@ -129,3 +130,38 @@ def test_workers_share_the_extractor_their_forkserver_warmed_up() -> None:
         pool.shutdown()
     assert has_extractor
     assert frozen > 10_000  # the extractor's libraries: about 60,000 objects
+
+
+def test_workers_are_replaced_after_their_pages_and_no_article_lost(tmp_path: Path) -> None:
+    """``ARCHIVER_EXTRACT_RECYCLE_AFTER``: every 15 pages the two workers finish their pages,
+    exit and fresh ones take over; every article is extracted once, none fails."""
+    archive = tmp_path / "archive"
+    code = (
+        "import sys; from archiver.crawler import run_crawl; "
+        "s = run_crawl('bigsite', archive_dir=sys.argv[1], outlets_file=sys.argv[2], overrides={"
+        "'ARCHIVER_EXTRACT_RECYCLE_AFTER': 15, 'ARCHIVER_EXTRACT_WORKERS': 2}); "
+        "print(s.finish_reason, s.articles)"
+    )
+    with BigSite(60) as site:
+        outlets = outlet_file(tmp_path, site)
+        proc = subprocess.run(
+            [sys.executable, "-c", code, str(archive), str(outlets)],
+            capture_output=True,
+            text=True,
+            cwd=REPO,
+            timeout=300,
+        )
+    assert proc.returncode == 0 and proc.stdout.split() == ["finished", "60"], proc.stderr[-3000:]
+    with contextlib.closing(sqlite3.connect(archive / "index.db")) as db:
+        stats = json.loads(db.execute("select stats from crawls").fetchone()[0])
+    # the 60 article pages go to the workers: a pool for each 15
+    assert stats["archiver/extract/pools_started"] == 4
+    assert "archiver/extract/failed" not in stats
+    assert "archiver/extract/worker_died" not in stats
+    assert len(article_rows(archive)) == 60
+
+
+def test_bad_recycle_count_is_one_line(tmp_path: Path) -> None:
+    result = scrapy_demo_crawl(tmp_path, "ARCHIVER_EXTRACT_RECYCLE_AFTER=-5")
+    assert result.returncode != 0
+    assert "ARCHIVER_EXTRACT_RECYCLE_AFTER='-5' is not a page count" in result.stderr
