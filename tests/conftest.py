@@ -41,10 +41,46 @@ def demo_server() -> Iterator[DemoServer]:
         yield server
 
 
+@attrs.define
+class DemoRun:
+    archive: Path
+    output: CliResult
+
+
 @pytest.fixture(scope="session")
-def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An archive made by a real `archiver crawl demo` (the spider starts its own demo server)."""
-    archive = tmp_path_factory.mktemp("demo-archive")
-    result = run_cli("crawl", "demo", "--archive", archive)
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> DemoRun:
+    """A real `archiver demo` (what `make demo` runs: the spider starts its own demo server)."""
+    archive = tmp_path_factory.mktemp("demo") / "archive"
+    result = run_cli("demo", "--archive", archive)
     assert result.returncode == 0, result.stderr
+    return DemoRun(archive, result)
+
+
+@pytest.fixture(scope="session")
+def demo_archive(demo_run: DemoRun) -> Path:
+    """The archive of that run, shared by the tests that only read it."""
+    return demo_run.archive
+
+
+def scrapy_demo_crawl(archive: Path, *settings: str) -> subprocess.CompletedProcess[str]:
+    """``scrapy crawl news -a outlet=demo`` into ``archive``, with ``-s`` settings."""
+    options = [x for s in settings for x in ("-s", s)]
+    return subprocess.run(
+        [
+            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
+            *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING", *options),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+
+
+@pytest.fixture(scope="session")
+def scrapy_demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive made by plain ``scrapy crawl`` with the project's default settings."""
+    archive = tmp_path_factory.mktemp("scrapy-demo")
+    proc = scrapy_demo_crawl(archive)
+    assert proc.returncode == 0, proc.stderr
     return archive

@@ -24,6 +24,8 @@ from tests.test_crash import outlet_file
 from tests.test_verify_archive import VERIFIER
 
 ARTICLES = 500
+SMALL = 240
+"""Articles of the site in the tests that stop a worker mid-crawl (a third of the way in)."""
 
 
 def free_port() -> int:
@@ -69,7 +71,7 @@ def worker(
             [
                 *(sys.executable, "-m", "archiver", "worker", "--redis", url),
                 *("--archive", str(archive), "--worker-id", worker_id),
-                *("--idle-timeout", "3", "--dead-after", "4", *extra),
+                *("--idle-timeout", "0", "--dead-after", "4", *extra),
             ],
             cwd=REPO,
             stdout=out,
@@ -178,7 +180,7 @@ def test_killed_worker_loses_no_article(tmp_path: Path, redis_url: str) -> None:
 
     shards = [tmp_path / "w1", tmp_path / "w2"]
     logs = [tmp_path / "w1.log", tmp_path / "w2.log"]
-    with BigSite(ARTICLES) as site:
+    with BigSite(SMALL) as site:
         outlets = outlet_file(tmp_path, site)
         seed(redis_url, outlets)
         victim, survivor = (
@@ -188,7 +190,7 @@ def test_killed_worker_loses_no_article(tmp_path: Path, redis_url: str) -> None:
         deadline = time.monotonic() + 120
         # mid-crawl, with requests taken (a worker may idle a moment while the other one
         # fetches the next listing page)
-        while site.article_hits() < 150 or not server.hlen("archiver:bigsite:inflight:w1"):
+        while site.article_hits() < 80 or not server.hlen("archiver:bigsite:inflight:w1"):
             assert victim.poll() is None, logs[0].read_text()[-3000:]
             assert time.monotonic() < deadline, "the crawl stalled"
             time.sleep(0.005)
@@ -201,18 +203,18 @@ def test_killed_worker_loses_no_article(tmp_path: Path, redis_url: str) -> None:
         assert "stopped sending heartbeats" in logs[1].read_text()
         assert f"Re-queued: {requeued} requests" in logs[1].read_text()
         served = site.snapshot()
-    assert len(served) == ARTICLES
+    assert len(served) == SMALL
     assert list((shards[0] / "warc").glob("*.open")), "a killed worker leaves its WARC open"
 
     out = tmp_path / "merged.db"
     merged = run_cli("index", "merge", *(a / "index.db" for a in shards), "--out", out)
     assert merged.returncode == 0, merged.stderr
     urls = {r[0] for r in rows(out, "select url from articles")}
-    missing = {f"/news/story-{n}/" for n in range(1, ARTICLES + 1)} - {
+    missing = {f"/news/story-{n}/" for n in range(1, SMALL + 1)} - {
         "/" + u.split("/", 3)[3] for u in urls
     }
     assert not missing, f"{len(missing)} articles missing from the merged index"
-    assert len(urls) == ARTICLES
+    assert len(urls) == SMALL
 
     # restarted on its archive, the killed worker finishes its WARC file and stops: the
     # crawl is over
@@ -231,11 +233,11 @@ def test_stopped_worker_puts_its_requests_back(tmp_path: Path, redis_url: str) -
 
     archive, logs = tmp_path / "w1", [tmp_path / "run1.log", tmp_path / "run2.log"]
     server = redis.Redis.from_url(redis_url)
-    with BigSite(ARTICLES) as site:
+    with BigSite(SMALL) as site:
         seed(redis_url, outlet_file(tmp_path, site))
         proc = worker(redis_url, archive, "w1", logs[0])
         deadline = time.monotonic() + 120
-        while site.article_hits() < 100:
+        while site.article_hits() < 80:
             assert proc.poll() is None, logs[0].read_text()[-3000:]
             assert time.monotonic() < deadline, "the crawl stalled"
             time.sleep(0.01)
@@ -251,8 +253,8 @@ def test_stopped_worker_puts_its_requests_back(tmp_path: Path, redis_url: str) -
         assert "waiting for it to expire" not in logs[1].read_text()
         served = site.snapshot()
     print(f"second run: {time.monotonic() - started:.1f} s")
-    assert len(served) == ARTICLES
-    assert rows(archive / "index.db", "select count(distinct url) from articles")[0][0] == ARTICLES
+    assert len(served) == SMALL
+    assert rows(archive / "index.db", "select count(distinct url) from articles")[0][0] == SMALL
 
 
 def one_error_line(result: CliResult, needle: str) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import sqlite3
-import subprocess
-import sys
 import zlib
 from pathlib import Path
 from typing import Any
@@ -16,7 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.demo.site import DEMO_HOST, DemoSite
 from archiver.warc import read_response
-from tests.conftest import REPO, run_cli
+from tests.conftest import DemoRun, run_cli
 
 BASE = f"http://{DEMO_HOST}"
 
@@ -215,33 +213,19 @@ def test_bad_input_is_one_line_and_exit_2(demo_archive: Path, args: tuple[str, .
     assert "Traceback" not in result.stderr
 
 
-def test_scrapy_crawl_runs_the_same_chain(tmp_path: Path) -> None:
-    proc = subprocess.run(
-        [
-            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
-            *("-s", f"ARCHIVER_ARCHIVE_DIR={tmp_path}", "-s", "LOG_LEVEL=WARNING"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=REPO,
-    )
-    assert proc.returncode == 0, proc.stderr
-    conn = sqlite3.connect(tmp_path / "index.db")
+def test_scrapy_crawl_runs_the_same_chain(scrapy_demo_archive: Path) -> None:
+    conn = sqlite3.connect(scrapy_demo_archive / "index.db")
     try:
         assert conn.execute("select count(*) from articles").fetchone()[0] == len(
             DemoSite().articles
         )
     finally:
         conn.close()
-    assert list((tmp_path / "warc").glob("*.warc.gz"))
+    assert list((scrapy_demo_archive / "warc").glob("*.warc.gz"))
 
 
-def test_demo_command_prints_paths_and_a_sample_query(tmp_path: Path) -> None:
-    archive = tmp_path / "archive"
-    result = run_cli("demo", "--archive", archive)
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+def test_demo_command_prints_paths_and_a_sample_query(demo_run: DemoRun) -> None:
+    archive, out = demo_run.archive, demo_run.output.stdout
     assert f"WARC files: {archive / 'warc'}/" in out
     assert f"Index:      {archive / 'index.db'}" in out
     assert 'Sample query: archiver search "human rights"' in out
