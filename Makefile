@@ -21,8 +21,11 @@ $(STAMP): pyproject.toml | $(BIN)/python
 demo: $(STAMP)
 	$(BIN)/archiver demo --archive $(ARCHIVE)
 
+# Test files run in TEST_JOBS processes (pytest-xdist, a file's tests together): most of a test's
+# time is waiting on the crawl, server and worker processes it starts. TEST_JOBS=0: one process.
+TEST_JOBS ?= 2
 test: lint sysdeps replay-tools
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 
 sysdeps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
