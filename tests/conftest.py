@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -33,6 +35,48 @@ def run_cli(*args: str | Path, timeout: float = 300) -> CliResult:
         cwd=REPO,
     )
     return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+_RUN_CRAWL = """
+import json, sys
+from archiver.crawler import run_crawl
+s = run_crawl(sys.argv[1], archive_dir=sys.argv[2], outlets_file=sys.argv[3] or None,
+              overrides=json.loads(sys.argv[4]))
+print(json.dumps({"finish_reason": s.finish_reason, "resumed": s.resumed, "pages": s.pages,
+                  "articles": s.articles, "errors": s.errors}))
+"""
+
+
+@attrs.define
+class CrawlRun:
+    returncode: int
+    stderr: str
+    summary: dict[str, Any]
+    """The crawl's summary (finish_reason, resumed, pages, articles, errors); empty if it
+    failed."""
+
+
+def run_crawl_process(
+    outlet: str,
+    archive: Path,
+    *,
+    outlets: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+    timeout: float = 300,
+) -> CrawlRun:
+    """``archiver.crawler.run_crawl`` with settings ``overrides``, in a process of its own (a
+    Twisted reactor runs one crawl)."""
+    args = [outlet, str(archive), str(outlets or ""), json.dumps(overrides or {})]
+    proc = subprocess.run(
+        [sys.executable, "-c", _RUN_CRAWL, *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+    )
+    lines = proc.stdout.strip().splitlines()
+    summary = json.loads(lines[-1]) if proc.returncode == 0 and lines else {}
+    return CrawlRun(proc.returncode, proc.stderr, summary)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from archiver.cli.archive_tools import browse
 from archiver.demo.server import DemoServer
 from archiver.exceptions import ConfigError
 from archiver.warc import WarcWriter
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, run_crawl_process
 
 TRAVERSALS = [
     "/../../../../escape-1/",
@@ -116,19 +116,10 @@ def test_nothing_a_page_outlet_or_url_contains_writes_outside_the_archive(
 def test_a_warc_prefix_cannot_leave_the_warc_directory(tmp_path: Path, prefix: str) -> None:
     with pytest.raises(ConfigError, match="prefix"):
         WarcWriter(tmp_path / "warc", prefix=prefix)
-    code = (
-        "import sys\nfrom archiver.crawler import run_crawl\n"
-        "run_crawl('demo', archive_dir=sys.argv[1],"
-        " overrides={'ARCHIVER_WARC_PREFIX': sys.argv[2]})"
+    run = run_crawl_process(
+        "demo", tmp_path / "archive", overrides={"ARCHIVER_WARC_PREFIX": prefix}, timeout=120
     )
-    proc = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "archive"), prefix],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=REPO,
-    )
-    assert proc.returncode != 0 and "prefix" in proc.stderr.strip().splitlines()[-1]
+    assert run.returncode != 0 and "prefix" in run.stderr.strip().splitlines()[-1]
     assert not [p for p in tmp_path.rglob("*") if "escape" in p.name]
 
 

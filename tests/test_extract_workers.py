@@ -20,7 +20,7 @@ import pytest
 
 from archiver.pipelines import extraction_pool
 from tests.bigsite import BigSite
-from tests.conftest import REPO, run_cli, scrapy_demo_crawl
+from tests.conftest import REPO, run_cli, run_crawl_process, scrapy_demo_crawl
 from tests.test_crash import outlet_file
 
 
@@ -124,22 +124,15 @@ def test_workers_are_replaced_after_their_pages_and_no_article_lost(tmp_path: Pa
     """``ARCHIVER_EXTRACT_RECYCLE_AFTER``: every 15 pages the two workers finish their pages,
     exit and fresh ones take over; every article is extracted once, none fails."""
     archive = tmp_path / "archive"
-    code = (
-        "import sys; from archiver.crawler import run_crawl; "
-        "s = run_crawl('bigsite', archive_dir=sys.argv[1], outlets_file=sys.argv[2], overrides={"
-        "'ARCHIVER_EXTRACT_RECYCLE_AFTER': 15, 'ARCHIVER_EXTRACT_WORKERS': 2}); "
-        "print(s.finish_reason, s.articles)"
-    )
     with BigSite(60) as site:
-        outlets = outlet_file(tmp_path, site)
-        proc = subprocess.run(
-            [sys.executable, "-c", code, str(archive), str(outlets)],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            timeout=300,
+        run = run_crawl_process(
+            "bigsite",
+            archive,
+            outlets=outlet_file(tmp_path, site),
+            overrides={"ARCHIVER_EXTRACT_RECYCLE_AFTER": 15, "ARCHIVER_EXTRACT_WORKERS": 2},
         )
-    assert proc.returncode == 0 and proc.stdout.split() == ["finished", "60"], proc.stderr[-3000:]
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert (run.summary["finish_reason"], run.summary["articles"]) == ("finished", 60)
     with contextlib.closing(sqlite3.connect(archive / "index.db")) as db:
         stats = json.loads(db.execute("select stats from crawls").fetchone()[0])
     # the 60 article pages go to the workers: a pool for each 15

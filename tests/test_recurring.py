@@ -11,7 +11,6 @@ import json
 import shutil
 import sqlite3
 import subprocess
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -38,7 +37,7 @@ from archiver.items import Article, CaptureRef
 from archiver.seen import RECHECK, SeenMiddleware, SeenStore, schedule_for
 from archiver.warc import IDENTICAL_PAYLOAD, Revisit, WarcWriter
 from tests.bigsite import BigSite
-from tests.conftest import REPO, SHARED, run_cli
+from tests.conftest import SHARED, run_cli, run_crawl_process
 from tests.test_crash import outlet_file
 
 VERIFIER = SHARED / "tools" / "verify_archive" / "verify_archive.sh"
@@ -315,21 +314,17 @@ def test_recurring_crawls_of_a_changing_demo_outlet(tmp_path: Path, demo_archive
 @pytest.mark.slow
 def test_interrupted_crawl_resumes_without_fetching_finished_articles(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
-    code = (
-        "import sys; from archiver.crawler import run_crawl; "
-        "s = run_crawl('demo', archive_dir=sys.argv[1], overrides={%s}); "
-        "print(s.finish_reason, s.resumed)"
+    stop = {"CLOSESPIDER_PAGECOUNT": 12, "CONCURRENT_REQUESTS": 2}
+    run = run_crawl_process("demo", archive, overrides=stop)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert (run.summary["finish_reason"], run.summary["resumed"]) == (
+        "closespider_pagecount",
+        False,
     )
-    stop = code % "'CLOSESPIDER_PAGECOUNT': 12, 'CONCURRENT_REQUESTS': 2"
-    proc = subprocess.run(
-        [sys.executable, "-c", stop, str(archive)], capture_output=True, text=True, cwd=REPO
-    )
-    assert proc.returncode == 0 and proc.stdout.split() == ["closespider_pagecount", "False"]
     assert (archive / "jobs" / "demo" / "requests.queue" / "active.json").is_file()
-    proc = subprocess.run(
-        [sys.executable, "-c", code % "", str(archive)], capture_output=True, text=True, cwd=REPO
-    )
-    assert proc.returncode == 0 and proc.stdout.split() == ["finished", "True"], proc.stderr
+    run = run_crawl_process("demo", archive)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert (run.summary["finish_reason"], run.summary["resumed"]) == ("finished", True)
     assert not (archive / "jobs" / "demo").exists()
     conn = sqlite3.connect(archive / "index.db")
     fetched = conn.execute(
@@ -441,17 +436,14 @@ def test_queue_of_a_crashed_crawl_is_discarded(tmp_path: Path) -> None:
     slot = archive / "jobs" / "demo" / "requests.queue" / "demo-insight.test-0"
     slot.mkdir(parents=True)
     (slot / "q00000").write_bytes(b"garbage of a killed crawl")
-    code = (
-        "import sys; from archiver.crawler import run_crawl; "
-        "s = run_crawl('demo', archive_dir=sys.argv[1]); "
-        "print(s.finish_reason, s.resumed, s.articles)"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code, str(archive)], capture_output=True, text=True, cwd=REPO
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["finished", "False", "35"]
-    assert "did not shut down cleanly" in proc.stderr
+    run = run_crawl_process("demo", archive)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert [run.summary[k] for k in ("finish_reason", "resumed", "articles")] == [
+        "finished",
+        False,
+        35,
+    ]
+    assert "did not shut down cleanly" in run.stderr
     assert not (archive / "jobs").exists()
 
 
@@ -539,22 +531,15 @@ def test_a_payload_seen_earlier_in_the_crawl_is_a_revisit_across_index_batches(
     """In a crawl, a page with the bytes of one captured earlier is written as a revisit of it,
     whether that capture is still in memory or already committed to the index (batches of 3)."""
     archive = tmp_path / "archive"
-    code = (
-        "import sys; from archiver.crawler import run_crawl; "
-        "s = run_crawl('bigsite', archive_dir=sys.argv[1], outlets_file=sys.argv[2], "
-        "overrides={'ARCHIVER_INDEX_BATCH_SIZE': 3, 'CONCURRENT_REQUESTS': 2}); "
-        "print(s.finish_reason)"
-    )
     with _PairedSite(60) as site:
-        outlets = outlet_file(tmp_path, site)
-        proc = subprocess.run(
-            [sys.executable, "-c", code, str(archive), str(outlets)],
-            capture_output=True,
-            text=True,
-            cwd=REPO,
-            timeout=300,
+        run = run_crawl_process(
+            "bigsite",
+            archive,
+            outlets=outlet_file(tmp_path, site),
+            overrides={"ARCHIVER_INDEX_BATCH_SIZE": 3, "CONCURRENT_REQUESTS": 2},
         )
-    assert proc.returncode == 0 and proc.stdout.split() == ["finished"], proc.stderr[-2000:]
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.summary["finish_reason"] == "finished"
     records: dict[str, tuple[str, str | None, str | None]] = {}
     for path in sorted((archive / "warc").glob("*.warc.gz")):
         with path.open("rb") as fh:
