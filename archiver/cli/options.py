@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, TypeVar
 
 import click
 
@@ -12,7 +13,6 @@ from archiver.cli.errors import CliError
 from archiver.index import ArticleFilter
 from archiver.index.query import MAX_LIMIT, check_limit
 
-P = ParamSpec("P")
 R = TypeVar("R")
 
 archive_option = click.option(
@@ -25,8 +25,18 @@ archive_option = click.option(
 )
 
 
-def filter_options(func: Callable[P, R]) -> Callable[P, R]:
-    """The article filters that search and export share."""
+FILTER_OPTIONS = ("outlet", "author", "section", "tag", "since", "until", "lang")
+
+
+def filter_options(func: Callable[..., R]) -> Callable[..., R]:
+    """The article filters that search and the exports share, handed to the command as one
+    ``filters: ArticleFilter`` argument."""
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> R:
+        values = {name: kwargs.pop(name) for name in FILTER_OPTIONS}
+        return func(*args, filters=ArticleFilter(**values), **kwargs)
+
     options = [
         click.option("--outlet", help="Only this outlet's articles."),
         click.option("--author", help="Only articles by this author (whole name, any case)."),
@@ -37,13 +47,8 @@ def filter_options(func: Callable[P, R]) -> Callable[P, R]:
         click.option("--lang", help="Only articles in this language (en, de, ...)."),
     ]
     for option in reversed(options):
-        func = option(func)
-    return func
-
-
-def article_filter(**values: str | None) -> ArticleFilter:
-    """The ``ArticleFilter`` built from the values of ``filter_options``."""
-    return ArticleFilter(**values)
+        command = option(command)
+    return command
 
 
 def parse_limit(text: str) -> int:

@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from archiver.cli.errors import CliError, translate_errors
-from archiver.cli.options import archive_option, article_filter, filter_options
+from archiver.cli.options import archive_option, filter_options
+from archiver.index import ArticleFilter
 
 
 @click.command()
@@ -58,12 +59,12 @@ def replay(
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 @translate_errors
 def export_wacz(
-    archive_dir: Path, out: Path, title: str | None, force: bool, **filters: str | None
+    archive_dir: Path, out: Path, title: str | None, force: bool, filters: ArticleFilter
 ) -> None:
     """Package the selected articles' captures as OUT.wacz (pages.jsonl: full-text search)."""
     from archiver.replay.wacz import export_wacz as export
 
-    summary = export(archive_dir, out, filters=article_filter(**filters), title=title, force=force)
+    summary = export(archive_dir, out, filters=filters, title=title, force=force)
     click.echo(
         f"{summary.out}: {summary.pages} pages, {summary.records} WARC records, "
         f"{summary.bytes} bytes; wacz validate passed"

@@ -13,9 +13,9 @@ import click
 
 from archiver.archive import Archive
 from archiver.cli.errors import CliError, translate_errors
-from archiver.cli.options import archive_option, article_filter, filter_options, parse_limit
+from archiver.cli.options import archive_option, filter_options, parse_limit
 from archiver.cli.output import SEARCH_FIELDS, emit_records, err_console, print_hits
-from archiver.index import IndexStats
+from archiver.index import ArticleFilter, IndexStats
 from archiver.index.export import FORMATS, export_format, write_articles
 from archiver.index.plot import plot_stats
 from archiver.index.query import MAX_LIMIT
@@ -40,26 +40,11 @@ from archiver.index.stats import FIELDS
 def search(
     query: str,
     archive_dir: Path,
-    outlet: str | None,
-    author: str | None,
-    section: str | None,
-    tag: str | None,
-    since: str | None,
-    until: str | None,
-    lang: str | None,
+    filters: ArticleFilter,
     limit: str,
     fmt: str,
 ) -> None:
     """Full-text search of the archived articles (SQLite FTS5 syntax: words, "phrases", OR, NOT)."""
-    filters = article_filter(
-        outlet=outlet,
-        author=author,
-        section=section,
-        tag=tag,
-        since=since,
-        until=until,
-        lang=lang,
-    )
     hits = Archive(archive_dir).search(query, limit=parse_limit(limit), filters=filters)
     if fmt != "table":
         emit_records([{k: h[k] for k in (*SEARCH_FIELDS, "snippet", "rank")} for h in hits], fmt)
@@ -129,27 +114,12 @@ def export(
     out: Path,
     archive_dir: Path,
     query: str | None,
-    outlet: str | None,
-    author: str | None,
-    section: str | None,
-    tag: str | None,
-    since: str | None,
-    until: str | None,
-    lang: str | None,
+    filters: ArticleFilter,
     fmt: str | None,
 ) -> None:
     """Write the archived articles (all, or those matching the filters) to OUT: JSONL, CSV or
     Parquet."""
     chosen = export_format(out, fmt)
-    filters = article_filter(
-        outlet=outlet,
-        author=author,
-        section=section,
-        tag=tag,
-        since=since,
-        until=until,
-        lang=lang,
-    )
     rows = list(Archive(archive_dir).export(query, filters=filters))
     try:
         n = write_articles(rows, out, chosen)
