@@ -1,4 +1,4 @@
-"""SIGKILL a crawl of an 800-article local site (40 listing pages) at five moments, restart it
+"""SIGKILL a crawl of a 2,000-article local site (100 listing pages) at five moments, restart it
 each time, and check the archive after each restart: the killed run's `.open` WARC file
 recovered, never left; `archiver check` consistent; no finished article fetched again; at the
 end every article indexed and the shared verifier passing."""
@@ -22,10 +22,10 @@ from tests.bigsite import BigSite
 from tests.conftest import REPO, run_cli
 from tests.test_verify_archive import VERIFIER
 
-ARTICLES = 800
-KILL_AFTER = (50, 120, 100, 170, 140)
+ARTICLES = 2000
+KILL_AFTER = (120, 300, 260, 420, 350)
 """Articles the server hands out in each run before that run is killed (fetched mid-crawl):
-580 in all, so the last run still has 220 and pages the killed runs never reached."""
+1,450 in all, so the last run still has 550 and pages the killed runs never reached."""
 
 
 def outlet_file(tmp_path: Path, site: BigSite) -> Path:
