@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import run_cli
 from tests.test_recover import boundaries
+from tests.test_warc import exchange
 
 
 @pytest.fixture
@@ -108,20 +109,14 @@ def test_repaired_captures_match_what_reindex_writes(tmp_path: Path) -> None:
 
     archive = tmp_path / "archive"
     body = b"<html>same bytes</html>"
-    exchange = {
+    page = {
         "url": "http://a.test/",
-        "method": "GET",
         "request_headers": [],
-        "request_body": b"",
-        "status": 200,
-        "reason": None,
-        "protocol": "HTTP/1.1",
         "response_headers": [("Content-Type", "text/html")],
-        "body": body,
         "ip_address": None,
     }
     with WarcWriter(archive / "warc") as writer:
-        first = writer.write_exchange(**exchange)
+        first = exchange(writer, **page, body=body)
         revisit = Revisit(
             profile=SERVER_NOT_MODIFIED,
             record_id=first.record_id,
@@ -129,7 +124,7 @@ def test_repaired_captures_match_what_reindex_writes(tmp_path: Path) -> None:
             date=first.date or "",
             payload_digest=payload_digest(body),
         )
-        writer.write_exchange(**{**exchange, "body": b""}, revisit=revisit)
+        exchange(writer, **page, body=b"", revisit=revisit)
     ArchiveIndex(archive / "index.db").close()
     repaired = run_cli("check", "--repair", "--archive", archive)
     assert repaired.returncode == 0, repaired.stdout + repaired.stderr

@@ -39,6 +39,7 @@ from archiver.warc import IDENTICAL_PAYLOAD, Revisit, WarcWriter
 from tests.bigsite import BigSite
 from tests.conftest import SHARED, run_cli, run_crawl_process
 from tests.test_crash import outlet_file
+from tests.test_warc import exchange
 
 VERIFIER = SHARED / "tools" / "verify_archive" / "verify_archive.sh"
 HOST = "http://demo-insight.test"
@@ -102,19 +103,13 @@ def test_outlet_revisit_after_takes_precedence_over_the_setting() -> None:
 def test_revisit_record_refers_to_the_original(tmp_path: Path) -> None:
     body = b"<html>same bytes</html>"
     with WarcWriter(tmp_path) as writer:
-        exchange = {
+        page = {
             "url": "http://a.test/",
-            "method": "GET",
             "request_headers": [],
-            "request_body": b"",
-            "status": 200,
-            "reason": None,
-            "protocol": "HTTP/1.1",
             "response_headers": [("Content-Type", "text/html")],
-            "body": body,
             "ip_address": None,
         }
-        first = writer.write_exchange(**exchange)
+        first = exchange(writer, **page, body=body)
         revisit = Revisit(
             profile=IDENTICAL_PAYLOAD,
             record_id=first.record_id,
@@ -122,7 +117,7 @@ def test_revisit_record_refers_to_the_original(tmp_path: Path) -> None:
             date=first.date or "",
             payload_digest=payload_digest(body),
         )
-        second = writer.write_exchange(**exchange, revisit=revisit)
+        second = exchange(writer, **page, body=body, revisit=revisit)
     assert first.payload_digest == payload_digest(body) == second.payload_digest
     assert (second.warc_type, second.refers_to) == ("revisit", first.record_id)
     (path,) = tmp_path.glob("*.warc.gz")
