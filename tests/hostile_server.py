@@ -14,8 +14,10 @@ import struct
 import threading
 import time
 from datetime import date, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any
+
+from tests.localserver import ReplyHandler
 
 ARTICLE = (
     "<html lang='en'><head><title>{title}</title>{meta}"
@@ -73,12 +75,9 @@ def article(title: str, words: str = "", meta: str = "") -> bytes:
     return ARTICLE.format(title=title, body=body, meta=meta).encode()
 
 
-class HostileHandler(BaseHTTPRequestHandler):
+class HostileHandler(ReplyHandler):
     server: HostileServer
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, *args: Any) -> None:
-        pass
 
     def do_GET(self) -> None:
         path = self.path
@@ -139,17 +138,6 @@ class HostileHandler(BaseHTTPRequestHandler):
             f"<a rel='next' href='/calendar/{nxt}/'>next day</a></body></html>"
         )
         self.send(200, html.encode(), "text/html; charset=utf-8")
-
-    def send(
-        self, status: int, body: bytes, ctype: str, extra: list[tuple[str, str]] | None = None
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in extra or []:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
 
     def redirect(self, location: str) -> None:
         self.send(302, b"", "text/html", [("Location", location)])

@@ -10,9 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from archiver.demo.server import DemoServer
 from archiver.exceptions import ConfigError
 from archiver.warc import WarcWriter
 from tests.conftest import REPO, run_cli, run_crawl_process
+from tests.localserver import ReplyHandler, serving
 
 TRAVERSALS = [
     "/../../../../escape-1/",
@@ -33,19 +32,16 @@ TRAVERSALS = [
 ]
 
 
-class Handler(BaseHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
-
+class Handler(ReplyHandler):
     def do_GET(self) -> None:
         if self.path == "/robots.txt":
-            self.reply(200, b"User-agent: *\nAllow: /\n")
+            self.send(200, b"User-agent: *\nAllow: /\n")
         elif self.path == "/":
             links = [*TRAVERSALS, "/to-file/", "/named/"]
             html = "".join(f"<h3><a href='{href}'>x</a></h3>" for href in links)
-            self.reply(200, f"<html><body>{html}</body></html>".encode())
+            self.send(200, f"<html><body>{html}</body></html>".encode())
         elif self.path == "/to-file/":
-            self.reply(302, b"", [("Location", "file:///etc/passwd")])
+            self.send(302, b"", extra=[("Location", "file:///etc/passwd")])
         else:  # every other path, traversal or not, is an article that names a file
             body = (
                 "<html><head><title>Escape</title></head><body><article><h1>Escape</h1>"
@@ -53,27 +49,13 @@ class Handler(BaseHTTPRequestHandler):
                 + "</article></body></html>"
             ).encode()
             disposition = 'attachment; filename="../../../../escape-6.html"'
-            self.reply(200, body, [("Content-Disposition", disposition)])
-
-    def reply(self, status: int, body: bytes, extra: list[tuple[str, str]] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in extra or []:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+            self.send(200, body, extra=[("Content-Disposition", disposition)])
 
 
 @pytest.fixture
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serving(Handler) as address:
+        yield address
 
 
 def snapshot(root: Path) -> dict[str, str]:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,6 +12,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from archiver.middlewares import retry_after_seconds
 from tests.conftest import run_cli
+from tests.localserver import ReplyHandler, serving
 
 ARTICLE = (
     "<html lang='en'><head><title>A slow article</title>"
@@ -25,50 +24,31 @@ ARTICLE = (
 )
 
 
-class Handler(BaseHTTPRequestHandler):
+class Handler(ReplyHandler):
     hits: ClassVar[dict[str, int]] = {}
     requested: ClassVar[list[str]] = []
-
-    def log_message(self, *args: object) -> None:
-        pass
 
     def do_GET(self) -> None:
         self.requested.append(self.path)
         count = self.hits[self.path] = self.hits.get(self.path, 0) + 1
         if self.path == "/robots.txt":
-            self._send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+            self.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
         elif self.path == "/":
             links = "<h3><a href='/slow/'>Slow</a></h3><h3><a href='/private/x/'>Private</a></h3>"
-            self._send(200, f"<html><body>{links}</body></html>".encode(), "text/html")
+            self.send(200, f"<html><body>{links}</body></html>".encode(), "text/html")
         elif self.path == "/slow/" and count == 1:
-            self._send(429, b"slow down", "text/plain", [("Retry-After", "2")])
+            self.send(429, b"slow down", "text/plain", [("Retry-After", "2")])
         elif self.path == "/slow/":
-            self._send(200, ARTICLE.encode(), "text/html; charset=utf-8")
+            self.send(200, ARTICLE.encode(), "text/html; charset=utf-8")
         else:
-            self._send(404, b"not found", "text/plain")
-
-    def _send(
-        self, status: int, body: bytes, ctype: str, extra: list[tuple[str, str]] | None = None
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in extra or []:
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(body)
+            self.send(404, b"not found", "text/plain")
 
 
 @pytest.fixture
 def server() -> Iterator[str]:
     Handler.hits, Handler.requested = {}, []
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serving(Handler) as address:
+        yield address
 
 
 def test_retry_after_is_honoured_and_robots_obeyed(server: str, tmp_path: Path) -> None:

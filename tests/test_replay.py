@@ -16,7 +16,6 @@ import time
 import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from archiver.replay.server import timestamp14
 from archiver.replay.tools import ReplayTools
 from archiver.warc import WarcWriter, read_response
 from tests.conftest import REPO, run_cli
+from tests.localserver import ReplyHandler, serving
 from tests.test_browse import free_port
 
 TOOLS = ReplayTools()
@@ -272,26 +272,13 @@ def test_net_log_check_catches_a_page_reaching_out(tmp_path: Path) -> None:
         b"<script src='https://escape.invalid/tracker.js'></script></body></html>"
     )
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(ReplyHandler):
         def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(markup)))
-            self.end_headers()
-            self.wfile.write(markup)
+            self.send(200, markup, "text/html")
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    with ThreadingHTTPServer(("127.0.0.1", 0), Handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        page = f"http://127.0.0.1:{server.server_address[1]}/leaky.html"
-        try:
-            dom, requests = headless_chromium(page, tmp_path)
-        finally:
-            server.shutdown()
-            thread.join(5)
+    with serving(Handler) as address:
+        page = f"http://{address}/leaky.html"
+        dom, requests = headless_chromium(page, tmp_path)
     assert "Leaky" in dom
     assert set(escaping(page_requests(requests, page))) == {
         "http://escape.invalid/pixel.png",
@@ -316,33 +303,18 @@ def test_tools_are_isolated_and_scrapy_still_decodes_br(tmp_path: Path) -> None:
     )
     encoded = brotli.compress(markup)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(ReplyHandler):
         def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Encoding", "br")
-            self.send_header("Content-Length", str(len(encoded)))
-            self.end_headers()
-            self.wfile.write(encoded)
+            self.send(200, encoded, "text/html", [("Content-Encoding", "br")])
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    with ThreadingHTTPServer(("127.0.0.1", 0), Handler) as server:
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            # plain Scrapy (no project here): HttpCompressionMiddleware with our venv's brotli
-            url = f"http://127.0.0.1:{server.server_address[1]}/br.html"
-            proc = subprocess.run(
-                [sys.executable, "-m", "scrapy", "fetch", "--nolog", url],
-                cwd=tmp_path,
-                capture_output=True,
-                timeout=120,
-            )
-        finally:
-            server.shutdown()
-            thread.join(5)
+    with serving(Handler) as address:
+        # plain Scrapy (no project here): HttpCompressionMiddleware with our venv's brotli
+        proc = subprocess.run(
+            [sys.executable, "-m", "scrapy", "fetch", "--nolog", f"http://{address}/br.html"],
+            cwd=tmp_path,
+            capture_output=True,
+            timeout=120,
+        )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == markup
 
