@@ -39,11 +39,11 @@ def run_cli(*args: str | Path, timeout: float = 300) -> CliResult:
 
 _RUN_CRAWL = """
 import json, sys
+import attrs
 from archiver.crawler import run_crawl
 s = run_crawl(sys.argv[1], archive_dir=sys.argv[2], outlets_file=sys.argv[3] or None,
               overrides=json.loads(sys.argv[4]))
-print(json.dumps({"finish_reason": s.finish_reason, "resumed": s.resumed, "pages": s.pages,
-                  "articles": s.articles, "errors": s.errors}))
+print(json.dumps(attrs.asdict(s), default=str))
 """
 
 
@@ -52,8 +52,7 @@ class CrawlRun:
     returncode: int
     stderr: str
     summary: dict[str, Any]
-    """The crawl's summary (finish_reason, resumed, pages, articles, errors); empty if it
-    failed."""
+    """The crawl's ``CrawlSummary`` as a dict (paths as strings); empty if it failed."""
 
 
 def run_crawl_process(

@@ -5,10 +5,8 @@ bounded, the robots.txt-disallowed URL is never requested, and the archive verif
 from __future__ import annotations
 
 import hashlib
-import json
 import sqlite3
 import subprocess
-import sys
 from collections import defaultdict
 from datetime import datetime
 from typing import Any
@@ -16,7 +14,7 @@ from typing import Any
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from tests.conftest import REPO, SHARED, run_cli
+from tests.conftest import SHARED, run_cli, run_crawl_process
 from tests.hostile_server import (
     HUGE_BYTES,
     PDF,
@@ -31,19 +29,6 @@ RETRY_TIMES = 2
 MAX_PAGES = 4
 VERIFIER = SHARED / "tools" / "verify_archive" / "verify_archive.sh"
 
-CRAWL = """
-import json, sys
-from archiver.crawler import run_crawl
-summary = run_crawl(
-    "hostile", archive_dir=sys.argv[1], outlets_file=sys.argv[2],
-    overrides={{"DOWNLOAD_TIMEOUT": {timeout}, "DOWNLOAD_MAXSIZE": {maxsize},
-                "RETRY_TIMES": {retries}, "AUTOTHROTTLE_START_DELAY": 0.0,
-                "LOG_LEVEL": "INFO"}},
-)
-print(json.dumps({{"finish_reason": summary.finish_reason, "pages": summary.pages,
-                  "articles": summary.articles, "errors": summary.errors}}))
-"""
-
 
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
@@ -56,17 +41,19 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             f'sections = ["{server.url}", "{server.url}calendar/2024-01-01/"]\n'
             f'article_links = "h3 a::attr(href)"\nmax_pages = {MAX_PAGES}\n'
         )
-        code = CRAWL.format(timeout=TIMEOUT, maxsize=MAXSIZE, retries=RETRY_TIMES)
-        proc = subprocess.run(
-            [sys.executable, "-c", code, archive, outlets],
-            capture_output=True,
-            text=True,
-            timeout=240,
-            cwd=REPO,
+        overrides = {
+            "DOWNLOAD_TIMEOUT": TIMEOUT,
+            "DOWNLOAD_MAXSIZE": MAXSIZE,
+            "RETRY_TIMES": RETRY_TIMES,
+            "AUTOTHROTTLE_START_DELAY": 0.0,
+            "LOG_LEVEL": "INFO",
+        }
+        run = run_crawl_process(
+            "hostile", archive, outlets=outlets, overrides=overrides, timeout=240
         )
         requests = list(server.requests)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    summary = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert run.returncode == 0, run.stderr[-3000:]
+    summary = run.summary
     records: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for path in sorted((archive / "warc").glob("*.warc.gz")):
         with path.open("rb") as fh:
@@ -93,7 +80,7 @@ def crawl(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "summary": summary,
         "requests": requests,
         "records": records,
-        "log": proc.stderr,
+        "log": run.stderr,
     }
 
 
