@@ -511,11 +511,11 @@ def run(
         outlet.base = url
         progress(f"pipeline: server on {url}; measuring each stage alone ...")
         rps = server_throughput(url, articles, 2_000)
-        pages = [(outlet.article_url(n), outlet.article(n).encode()) for n in range(1, sample + 1)]
-        warm = [
+        drawn = [
             (outlet.article_url(n), outlet.article(n).encode())
-            for n in range(sample + 1, sample + 1 + WARM_UP_PAGES)
+            for n in range(1, sample + WARM_UP_PAGES + 1)
         ]
+        pages, warm = drawn[:sample], drawn[sample:]
         with extraction_pool(1) as pool:
             extract_ms, extracted = pool.submit(_timed_extraction, pages, warm).result()
         warc_ms, warc_ratio = _warc_costs(pages, extracted, work)

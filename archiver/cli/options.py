@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import attrs
 import click
 
 from archiver.cli.errors import CliError
@@ -25,16 +26,13 @@ archive_option = click.option(
 )
 
 
-FILTER_OPTIONS = ("outlet", "author", "section", "tag", "since", "until", "lang")
-
-
 def filter_options(func: Callable[..., R]) -> Callable[..., R]:
     """The article filters that search and the exports share, handed to the command as one
     ``filters: ArticleFilter`` argument."""
 
     @functools.wraps(func)
     def command(*args: Any, **kwargs: Any) -> R:
-        values = {name: kwargs.pop(name) for name in FILTER_OPTIONS}
+        values = {name: kwargs.pop(name) for name in attrs.fields_dict(ArticleFilter)}
         return func(*args, filters=ArticleFilter(**values), **kwargs)
 
     options = [
