@@ -491,3 +491,51 @@ def test_a_crawls_connections_keep_a_small_page_cache(tmp_path: Path) -> None:
     reader = ArchiveIndex(tmp_path / "index.db")
     assert pragmas(reader)[0] == -CACHE_KIB and CRAWL_CACHE_KIB < CACHE_KIB
     reader.close()
+
+
+@pytest.mark.parametrize("list_at_most", [0, 10_000])
+@pytest.mark.parametrize(
+    "flt",
+    [
+        ArticleFilter(author="bo li"),
+        ArticleFilter(section="ASIA"),
+        ArticleFilter(tag="rights"),
+        ArticleFilter(author="amina rahimova", tag="rights"),
+        ArticleFilter(author="bo li", outlet="demo", since="2023-12-10"),
+        ArticleFilter(section="world", lang="en"),
+    ],
+    ids=repr,
+)
+def test_search_filters_give_the_filtered_ranking(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flt: ArticleFilter, list_at_most: int
+) -> None:
+    """A filtered search returns the unfiltered ranking's hits that pass the filter, in order,
+    whether the filter's articles are listed first (a rare name) or each match is looked up."""
+    monkeypatch.setattr("archiver.index.query.LIST_AT_MOST", list_at_most)
+    articles = sample_articles(60)
+    for i, article in enumerate(articles):
+        article.language = "en" if i % 3 else "de"
+    by_url = {a.url: a for a in articles}
+
+    def passes(a: Article) -> bool:
+        folded = [s.casefold() for s in a.section]
+        return (
+            (flt.author is None or flt.author in [x.casefold() for x in a.authors])
+            and (flt.section is None or flt.section.casefold() in folded)
+            and (flt.tag is None or flt.tag in a.tags)
+            and (flt.since is None or (a.published or "") >= flt.since)
+            and (flt.lang is None or a.language == flt.lang)
+        )
+
+    ix = ArchiveIndex(tmp_path / "index.db")
+    try:
+        ix.bulk_load(articles)
+        for query, limit in (("rights", 5), ("trade", 50), ('"plan number"', 50)):  # body, title
+            everything = ix.search(query, limit=100)
+            expected = [h["url"] for h in everything if passes(by_url[h["url"]])][:limit]
+            assert expected, "the case must have hits"
+            hits = ix.search(query, limit=limit, filters=flt)
+            assert [h["url"] for h in hits] == expected
+            assert query.startswith('"') or all("[" in h["snippet"] for h in hits)
+    finally:
+        ix.close()
