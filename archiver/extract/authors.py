@@ -77,8 +77,11 @@ def find_authors(
     article: dict[str, Any] | None,
     scope: HtmlElement,
     outlet: OutletNames,
-    fallback: str | None,
+    fallback: Callable[[], str | None],
 ) -> AuthorInfo:
+    """The article's authors and byline from the first signal that names a person (JSON-LD,
+    the byline markup, a label, author meta tags, a signature, and last ``fallback()``:
+    trafilatura's author, computed only when all the others have nothing)."""
     candidates = _candidates(root)
     info = AuthorInfo(box_texts=_box_texts(candidates))
     elements = _name_elements([e for e in candidates if _within(e, scope)]) or _name_elements(
@@ -101,7 +104,7 @@ def find_authors(
         ("label", lambda: _labelled_names(scope)),
         ("meta", lambda: (_split(_meta_values(signals)), None)),
         ("signature", lambda: _signature_names(scope)),
-        ("trafilatura", lambda: (_split((fallback or "").split(";")), None)),
+        ("trafilatura", lambda: (_split((fallback() or "").split(";")), None)),
     ]
     only_outlet: tuple[list[str], str] | None = None
     for signal, source in sources:

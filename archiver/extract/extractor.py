@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import functools
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -43,8 +44,11 @@ class ArticleExtractor:
 
     def __init__(self, *, include_comments: bool = False) -> None:
         self.include_comments = include_comments
+        # Without trafilatura's metadata: its title, author, site name, description and date
+        # are our last resort, so they are computed only when a field has nothing else
+        # (``_TrafilaturaMetadata``); on every page they cost a quarter of the extraction.
         self._options = Extractor(
-            output_format="python", comments=include_comments, with_metadata=True, tables=True
+            output_format="python", comments=include_comments, with_metadata=False, tables=True
         )
 
     def extract(
@@ -67,14 +71,21 @@ class ArticleExtractor:
         signals = PageSignals(root)
         node = metadata.article_node(signals)
         doc = self._trafilatura(root, url)
+        last_resort = _TrafilaturaMetadata(root, url, self._date_params(), found_text=bool(doc))
         prov: dict[str, str] = {}
 
         def pick(field: str, *found: tuple[Any, str | None]) -> Any:
             """The first candidate with a value wins; a later one that disagrees is kept in
-            provenance as ``<field>.rejected`` (``"signal: value | ..."``), once per value."""
+            provenance as ``<field>.rejected`` (``"signal: value | ..."``), once per value.
+            A value given as a callable is a last resort: called only when nothing before it
+            has a value, never to record a loser."""
             chosen = None
             losers: list[Any] = []
             for value, signal in found:
+                if callable(value):
+                    if chosen is not None:
+                        continue
+                    value = value()
                 if not (value and signal):
                     continue
                 if chosen is None:
@@ -90,19 +101,19 @@ class ArticleExtractor:
         site_name = pick(
             "site_name",
             metadata.find_site_name(signals, node),
-            (doc.sitename if doc else None, "trafilatura"),
+            (lambda: last_resort.doc.sitename, "trafilatura"),
         )
         headline = title_mod.find_title(root, signals, node, site_name)
         title = pick(
             "title",
             (headline.text, headline.signal),
             *headline.declared,
-            (doc.title if doc else None, "trafilatura"),
+            (lambda: last_resort.doc.title, "trafilatura"),
         )
         scope = _article_scope(root)
         outlet_names = OutletNames(signals, url, site_name)
         who = authors_mod.find_authors(
-            root, signals, node, scope, outlet_names, doc.author if doc else None
+            root, signals, node, scope, outlet_names, lambda: last_resort.doc.author
         )
         paragraphs, by_line = body_mod.clean_paragraphs(
             doc.text if doc else None,
@@ -125,7 +136,7 @@ class ArticleExtractor:
             (", ".join(authors), prov.get("authors")),
         )
         (published, pub_signal), modified_found = dates.find_dates(root, signals, node, scope)
-        published = pick("published", (published, pub_signal), (_htmldate(doc), "htmldate"))
+        published = pick("published", (published, pub_signal), (last_resort.date, "htmldate"))
         dateline = (
             parse_dateline(paragraphs[0], published=dates.as_date(published))
             if paragraphs
@@ -165,7 +176,7 @@ class ArticleExtractor:
             description=pick(
                 "description",
                 metadata.find_description(signals, node),
-                (doc.description if doc else None, "trafilatura"),
+                (lambda: last_resort.doc.description, "trafilatura"),
             ),
             tags=pick("tags", (tags, tags_signal)) or [],
             images=pick("images", (pictures, pictures_signal)) or [],
@@ -184,12 +195,16 @@ class ArticleExtractor:
             extractor_version=EXTRACTOR_VERSION,
         )
 
+    def _date_params(self) -> dict[str, Any]:
+        """htmldate's options: trafilatura's, with no date later than tomorrow (UTC)."""
+        today = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1)
+        return {**self._options.date_params, "max_date": today.isoformat()}
+
     def _trafilatura(self, root: HtmlElement, url: str) -> Document | None:
-        """trafilatura's ``bare_extraction`` on the already parsed tree (it works on a copy)."""
+        """trafilatura's ``bare_extraction`` on the already parsed tree (it works on a copy):
+        the body text."""
         options = copy.copy(self._options)
         options.url = options.source = url
-        today = datetime.datetime.now(datetime.UTC).date() + datetime.timedelta(days=1)
-        options.date_params = {**self._options.date_params, "max_date": today.isoformat()}
         try:
             doc = trafilatura.bare_extraction(root, options=options)
         except Exception as e:  # trafilatura bugs must not cost us the metadata
@@ -198,9 +213,31 @@ class ArticleExtractor:
         return doc if isinstance(doc, Document) else None
 
 
-def _htmldate(doc: Document | None) -> str | None:
-    """trafilatura's date: htmldate's ``original_date=True`` guess."""
-    return dates.normalise_date(doc.date) if doc and doc.date else None
+class _TrafilaturaMetadata:
+    """trafilatura's metadata of a page (``extract_metadata``, htmldate's date among it),
+    computed on first use: the extractor's last resort for the title, authors, site name,
+    description and publication date, so most pages never need it. Nothing on a page where
+    trafilatura found no text: a page without an article gets no guessed date either."""
+
+    def __init__(
+        self, root: HtmlElement, url: str, date_params: dict[str, Any], *, found_text: bool
+    ) -> None:
+        self._root, self._url, self._date_params = root, url, date_params
+        self._found_text = found_text
+
+    @functools.cached_property
+    def doc(self) -> Document:
+        if not self._found_text:
+            return Document()
+        try:  # on a copy, as bare_extraction ran it, so nothing can change our tree
+            return trafilatura.extract_metadata(copy.copy(self._root), self._url, self._date_params)
+        except Exception as e:  # trafilatura bugs must not cost us the article
+            logger.warning("trafilatura metadata failed on %s: %r", self._url, e)
+            return Document()
+
+    def date(self) -> str | None:
+        """The date htmldate finds (``original_date=True``), normalised."""
+        return dates.normalise_date(self.doc.date) if self.doc.date else None
 
 
 def _article_scope(root: HtmlElement) -> HtmlElement:
