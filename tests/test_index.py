@@ -13,6 +13,7 @@ import pytest
 from archiver.exceptions import ArchiverError, IndexQueryError, NotFoundError
 from archiver.index import MIGRATIONS, SCHEMA_VERSION, ArchiveIndex, ArticleFilter
 from archiver.index.schema import apply_migration
+from archiver.index.store import FTS_HASH_BYTES
 from archiver.items import Article, CaptureRef, Dateline
 from tests.conftest import run_cli
 
@@ -404,7 +405,14 @@ def test_bulk_load_writes_what_add_article_writes(tmp_path: Path) -> None:
             one_by_one.add_article(article, crawl_id=None)
         assert bulk.bulk_load(sample_articles(30)) == 30
         assert table_dump(bulk) == table_dump(one_by_one)
-        bulk.db.execute("insert into articles_fts (articles_fts) values ('integrity-check')")
+        # the index matches the article rows (rank 1: checked against the content table too)
+        bulk.db.execute(
+            "insert into articles_fts (articles_fts, rank) values ('integrity-check', 1)"
+        )
+        # the load's larger FTS5 hash is not left behind for the crawls that add to this index
+        config = dict(bulk.db.execute("select k, v from articles_fts_config"))
+        assert config.get("hashsize", FTS_HASH_BYTES) == FTS_HASH_BYTES
+        # the load's large FTS5 hash is not left behind for the crawls that add to this index
         for query in ("rights", "trade", '"plan number"'):
             assert bulk.search(query, limit=50) == one_by_one.search(query, limit=50)
         # the full-text triggers are back: a later add_article is searchable
@@ -430,6 +438,7 @@ def test_failed_bulk_load_leaves_the_index_empty(tmp_path: Path) -> None:
         with pytest.raises(RuntimeError):
             ix.bulk_load(broken())
         assert ix.count("articles") == ix.count("article_authors") == 0
+        assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("i.db")) == []
         triggers = {
             r[0] for r in ix.db.execute("select name from sqlite_master where type='trigger'")
         }
