@@ -64,6 +64,11 @@ SHARED_CPU = 0.12
 """Other processes using this share of the machine's CPU during the pipeline crawl (the whole
 machine's busy share minus the crawl's processes'; the outlet's server alone takes about 2%)
 makes the ratio not valid: the pipeline did not have the cores its bound counts."""
+DRIFT = 1.15
+"""Extraction timed alone before the crawl and again after it differing by this factor makes
+the bound, and so the ratio, not valid: the machine's speed changed during the run. On a
+shared virtual machine (2026-12-05) the same 200-page sample took 22.6 ms a page at the start
+of one run and 34.8 at the start of the next, an hour apart, with the machine otherwise idle."""
 WARM_UP_PAGES = 20
 """Pages extracted, untimed, before the extraction sample: what a worker loads or caches on its
 first pages is spread over tens of thousands in the crawl."""
@@ -85,7 +90,8 @@ class PipelineBench:
     warc_ms: dict[int, float]
     warc_ratio: dict[int, float]
     warc_level: int
-    extract_ms: float
+    extract_ms: tuple[float, float]
+    """Extraction alone, ms per article: timed before the pipeline crawl and again after it."""
     index_ms: float
     traf_generated: tuple[float, float]
     traf_real: tuple[float, float] | None
@@ -104,8 +110,13 @@ class PipelineBench:
     at that moment), at ``rss_at`` and every :data:`PSS_STEP` pages."""
 
     @property
+    def extract_alone_ms(self) -> float:
+        """Extraction's cost alone: the mean of the two timings around the crawl."""
+        return statistics.mean(self.extract_ms)
+
+    @property
     def cost_ms(self) -> float:
-        article = self.extract_ms + self.index_ms
+        article = self.extract_alone_ms + self.index_ms
         return self.crawl_ms + self.warc_ms[self.warc_level] + self.article_share * article
 
     @property
@@ -141,7 +152,8 @@ class PipelineBench:
             f"  crawl (Scrapy + spider, no WARC/extraction/index) {self.crawl_ms:6.2f}",
             f"  WARC write (exchange + metadata record), level {self.warc_level}"
             f"    {self.warc_ms[self.warc_level]:6.2f}   [{warc}]",
-            f"  extraction (in a worker, per article)          {self.extract_ms:6.2f}",
+            f"  extraction (in a worker, per article)          {self.extract_alone_ms:6.2f}"
+            f"   [before the crawl {self.extract_ms[0]:.2f} ms, after it {self.extract_ms[1]:.2f}]",
             f"  index (capture, fetch and article rows)        {self.index_ms:6.2f}",
             f"  per page, {self.article_share:.1%} of pages articles             "
             f"{self.cost_ms:6.2f}",
@@ -160,12 +172,19 @@ class PipelineBench:
     def _verdict(self, ratio: float) -> str:
         # The workers do the extraction the stage sample timed alone; if the sample cost clearly
         # more, the machine was disturbed while it was timed, and the bound is too low.
-        alone = self.article_share * self.extract_ms
+        alone = self.article_share * self.extract_alone_ms
         others = self.machine_busy - self.tree_busy
         if others > SHARED_CPU:
             return (
                 f"NOT VALID: other processes used {others:.0%} of the CPU during the crawl; "
                 "run again on a quiet machine"
+            )
+        before, after = self.extract_ms
+        if max(before, after) > DRIFT * min(before, after):
+            return (
+                f"NOT VALID: extraction alone cost {before:.1f} ms before the crawl and "
+                f"{after:.1f} after it: the machine's speed changed during the run; run again "
+                "on a quiet machine"
             )
         if self.worker_ms and alone > self.worker_ms * DISTURBED:
             return (
@@ -542,6 +561,9 @@ def run(
         crawl_ms = bare["cpu"] * 1000 / max(1, bare["served"])
         progress(f"pipeline: full crawl of {articles:,} articles ...")
         full = _crawl("full", work, outlets, stats, rss_at)
+        progress("pipeline: extraction alone again ...")
+        with extraction_pool(1) as pool:
+            extract_after, _ = pool.submit(_timed_extraction, pages, warm).result()
     pages_done = int(full["pages"])
     return PipelineBench(
         cores=cores,
@@ -554,7 +576,7 @@ def run(
         warc_ms=warc_ms,
         warc_ratio=warc_ratio,
         warc_level=project.ARCHIVER_WARC_GZIP_LEVEL,
-        extract_ms=extract_ms,
+        extract_ms=(extract_ms, extract_after),
         index_ms=index_ms,
         traf_generated=traf_generated,
         traf_real=traf_real,
