@@ -568,3 +568,35 @@ def test_adjacent_post_links_do_not_make_an_article_a_listing(
         "https://news.example/category/news/page/3/",
     )
     assert listing.page_type == "listing"
+
+
+def test_trafilatura_metadata_is_a_last_resort(
+    extractor: ArticleExtractor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """trafilatura's metadata (htmldate's date among it) fills a field only the page's own
+    signals leave empty, and is not computed at all on a page whose signals fill them all."""
+    import trafilatura
+
+    calls: list[str] = []
+    real = trafilatura.extract_metadata
+
+    def counted(tree: Any, url: str, *args: Any) -> Any:
+        calls.append(url)
+        return real(tree, url, *args)
+
+    monkeypatch.setattr(trafilatura, "extract_metadata", counted)
+    text = " ".join(["The council met on Tuesday to weigh the new budget for the harbour."] * 4)
+    page = (
+        "<html><head><title>Harbour budget weighed</title></head><body><article>"
+        f"<h1>Harbour budget weighed</h1><p>{text}</p><p>{text}</p>"
+        "</article></body></html>"
+    )
+    url = "https://news.example/2024/03/05/harbour-budget/"
+    a = extractor.extract(page, url)
+    assert a.published == "2024-03-05" and a.provenance["published"] == "htmldate"
+    assert calls == [url]  # once, though several fields fell back to it
+
+    calls.clear()
+    a = extract(extractor, "two-authors-jsonld.html", "https://example.test/a/")
+    assert a.published and a.authors and a.site_name
+    assert calls == []
