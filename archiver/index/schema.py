@@ -24,8 +24,6 @@ SCHEMA_VERSION = 6
 """The schema version this archiver writes; older indexes are migrated up to it on open."""
 
 FTS_COLUMNS = ("title", "body", "byline")
-FTS_TOKENIZE = "porter"
-"""The tokenizer of ``articles_fts`` (FTS5's ``porter`` over ``unicode61``)."""
 
 _CRAWLS = {
     "id": int,
@@ -99,7 +97,7 @@ def _create_v1(db: sqlite_utils.Database) -> None:
         )
         db.table("articles").create_index(["url"], unique=True)
         db.table("articles").create_index(["outlet", "published"])
-        db.table("articles").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize=FTS_TOKENIZE)
+        db.table("articles").enable_fts(FTS_COLUMNS, create_triggers=True, tokenize="porter")
 
 
 def _v2_link_tables(conn: sqlite3.Connection) -> None:
