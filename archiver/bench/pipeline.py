@@ -476,6 +476,14 @@ def _timed_extraction(
     return ms, [r for r in results if isinstance(r, Article)]
 
 
+def _extraction_alone(
+    pages: list[tuple[str, bytes]], warm: list[tuple[str, bytes]]
+) -> tuple[float, list[Article]]:
+    """:func:`_timed_extraction` in a fresh extraction worker of its own."""
+    with extraction_pool(1) as pool:
+        return pool.submit(_timed_extraction, pages, warm).result()
+
+
 def _trafilatura_ms(
     generated: list[tuple[str, str]], real: list[tuple[str, str]]
 ) -> tuple[tuple[float, float], tuple[float, float] | None]:
@@ -535,8 +543,7 @@ def run(
             for n in range(1, sample + WARM_UP_PAGES + 1)
         ]
         pages, warm = drawn[:sample], drawn[sample:]
-        with extraction_pool(1) as pool:
-            extract_ms, extracted = pool.submit(_timed_extraction, pages, warm).result()
+        extract_ms, extracted = _extraction_alone(pages, warm)
         warc_ms, warc_ratio = _warc_costs(pages, extracted, work)
         with WarcWriter(work / "refs") as writer:  # the capture each article row points to
             for article in extracted:
@@ -562,8 +569,7 @@ def run(
         progress(f"pipeline: full crawl of {articles:,} articles ...")
         full = _crawl("full", work, outlets, stats, rss_at)
         progress("pipeline: extraction alone again ...")
-        with extraction_pool(1) as pool:
-            extract_after, _ = pool.submit(_timed_extraction, pages, warm).result()
+        extract_after, _ = _extraction_alone(pages, warm)
     pages_done = int(full["pages"])
     return PipelineBench(
         cores=cores,
