@@ -95,6 +95,10 @@ class PipelineBench:
     index_ms: float
     traf_generated: tuple[float, float]
     traf_real: tuple[float, float] | None
+    traf_real_sized: tuple[float, float, int, int, float] | None = None
+    """trafilatura on the real pages whose size lies in the generated pages' range: median and
+    mean ms, how many pages that is, out of how many real pages, and the real pages' median
+    size in bytes (most real pages are larger than the generated ones, and cost more)."""
     article_share: float
     pipeline_pps: float
     pipeline_wall: float
@@ -139,6 +143,17 @@ class PipelineBench:
             )
             verdict = "PASS" if factor <= REALISM_FACTOR else "MISS"
             realism = f"; factor {factor:.2f} (target <= {REALISM_FACTOR}): {verdict}"
+        sized = []
+        if self.traf_real_sized:
+            med, mean, count, total, real_bytes = self.traf_real_sized
+            line = (
+                f"  real pages {real_bytes / 1000:.0f} KB median; the {count} of {total} in the "
+                "generated pages' size range"
+            )
+            if count:
+                factor = max(gen_mean / mean, mean / gen_mean, gen_med / med, med / gen_med)
+                line += f": median {med:.1f}, mean {mean:.1f} ms (factor {factor:.2f})"
+            sized = [line]
         ratio = self.pipeline_pps / self.bound
         rss = self.pss_large / self.pss_small if self.pss_small else float("nan")
         return [
@@ -148,6 +163,7 @@ class PipelineBench:
             f"{self.server_ms:.2f} ms CPU per page",
             f"  trafilatura per page: generated median {gen_med:.1f}, mean {gen_mean:.1f} ms; "
             f"{real}{realism}",
+            *sized,
             "stage costs, ms of CPU per page, each alone:",
             f"  crawl (Scrapy + spider, no WARC/extraction/index) {self.crawl_ms:6.2f}",
             f"  WARC write (exchange + metadata record), level {self.warc_level}"
@@ -486,9 +502,9 @@ def _extraction_alone(
 
 def _trafilatura_ms(
     generated: list[tuple[str, str]], real: list[tuple[str, str]]
-) -> tuple[tuple[float, float], tuple[float, float] | None]:
-    """trafilatura's median and mean ms per page on each set, timed in turns (a generated page,
-    a real one, ...) so that both see the same machine."""
+) -> tuple[list[float], list[float]]:
+    """trafilatura's ms per page on each set, timed in turns (a generated page, a real one,
+    ...) so that both see the same machine."""
     times: tuple[list[float], list[float]] = ([], [])
     for url, html in generated[:1] + real[:1]:  # imports, justext's stoplists
         trafilatura.bare_extraction(html, url=url)
@@ -498,11 +514,31 @@ def _trafilatura_ms(
                 start = time.process_time()
                 trafilatura.bare_extraction(pages[k][1], url=pages[k][0])
                 out.append((time.process_time() - start) * 1000)
+    return times
+
+
+def _realism(
+    generated: list[tuple[str, str]], real: list[tuple[str, str]]
+) -> tuple[
+    tuple[float, float], tuple[float, float] | None, tuple[float, float, int, int, float] | None
+]:
+    """trafilatura's median and mean ms per page on the generated pages, on the real ones, and
+    on the real ones in the generated pages' size range (with their count, the real pages'
+    count and median size): whether the real pages cost more because they are larger."""
+    gen_ms, real_ms = _trafilatura_ms(generated, real)
 
     def summary(values: list[float]) -> tuple[float, float]:
         return statistics.median(values), statistics.mean(values)
 
-    return summary(times[0]), summary(times[1]) if times[1] else None
+    if not real_ms:
+        return summary(gen_ms), None, None
+    gen_sizes = [len(html.encode()) for _, html in generated]
+    real_sizes = [len(html.encode()) for _, html in real]
+    low, high = min(gen_sizes), max(gen_sizes)
+    sized_ms = [ms for ms, size in zip(real_ms, real_sizes, strict=True) if low <= size <= high]
+    sized = summary(sized_ms) if sized_ms else (0.0, 0.0)
+    counts = (len(sized_ms), len(real_ms), statistics.median(real_sizes))
+    return summary(gen_ms), summary(real_ms), (*sized, *counts)
 
 
 def _real_pages(limit: int) -> list[tuple[str, str]]:
@@ -561,7 +597,7 @@ def run(
                 )
         index_ms = _index_cost(extracted, work)
         generated = [(u, b.decode()) for u, b in pages]
-        traf_generated, traf_real = _trafilatura_ms(generated, _real_pages(len(pages)))
+        traf_generated, traf_real, traf_real_sized = _realism(generated, _real_pages(len(pages)))
         outlets = outlet_file(work, url, articles)
         progress("pipeline: bare crawl (Scrapy and the spider alone) ...")
         bare = _crawl("bare", work, outlets, stats, rss_at, limit=min(articles, sample * 10))
@@ -586,6 +622,7 @@ def run(
         index_ms=index_ms,
         traf_generated=traf_generated,
         traf_real=traf_real,
+        traf_real_sized=traf_real_sized,
         article_share=int(full["articles"]) / max(1, pages_done),
         pipeline_pps=pages_done / full["wall"],
         pipeline_wall=full["wall"],
