@@ -212,6 +212,21 @@ def test_page_declaring_a_legacy_charset_but_sending_utf8() -> None:
     assert "Zürich" in decode_html("<p>Zürich</p>".encode("utf-16"))  # with a BOM
 
 
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p>Z\x00ürich\x0c news\x1b</p>",
+        "<p>Z\x00ürich\x0c news\x1b</p>".encode(),
+        "<p>Z\x00ürich\x0c news\x1b</p>".encode("cp1252"),
+        "<p>Z\x00ürich\x0c news\x1b</p>".encode("utf-16"),
+        "<p>Zürich news</p>".encode(),  # no control character: no search for one
+    ],
+)
+def test_control_characters_are_dropped_in_any_encoding(html: bytes | str) -> None:
+    root = parse_html(html, "https://x.example/zurich")
+    assert root.text_content() == "Zürich news"
+
+
 @pytest.mark.parametrize("html", [b"", b"   \n", ""])
 def test_empty_page_raises(extractor: ArticleExtractor, html: bytes | str) -> None:
     with pytest.raises(ExtractionError, match=re.escape("https://x.example/empty")):

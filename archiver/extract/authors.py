@@ -175,11 +175,18 @@ def _meta_values(signals: PageSignals) -> list[str]:
 
 def _candidates(root: HtmlElement) -> list[HtmlElement]:
     """Elements whose class, ``rel`` or ``itemprop`` may mark an author, in document order."""
-    return [
-        el
-        for el in root.iter(lxml.etree.Element)
-        if el.get("rel") or _candidate_class(el.get("class"))
-    ]
+    tested: dict[str, bool] = {}  # a page repeats its classes: each is tested once
+    found = []
+    for el in root.iter(lxml.etree.Element):
+        if el.get("rel"):
+            found.append(el)
+        elif cls := el.get("class"):
+            hit = tested.get(cls)
+            if hit is None:
+                hit = tested[cls] = _candidate_class(cls)
+            if hit:
+                found.append(el)
+    return found
 
 
 def _candidate_class(cls: str | None) -> bool:

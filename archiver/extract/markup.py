@@ -22,6 +22,7 @@ _PARSER = lxml.html.HTMLParser(
 )
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
 _SPACE = re.compile(r"\s+")
 # Where a page keeps its chrome: text found there is not the article's.
 CHROME_XPATH = (
@@ -37,25 +38,39 @@ def decode_html(html: bytes | str, encoding: str | None = None) -> str:
     """Bytes to text: a BOM, else UTF-8 when the bytes are valid UTF-8 (pages declaring a legacy
     charset while serving UTF-8 are common; the converse validating by chance is rare), else
     ``encoding`` (the HTTP header's), else ``<meta charset>``, else windows-1252."""
+    return _decode(html, encoding)[0]
+
+
+def _decode(html: bytes | str, encoding: str | None) -> tuple[str, str | None]:
+    """:func:`decode_html`, and the codec that decoded the bytes (None for text)."""
     if isinstance(html, str):
-        return html
+        return html, None
     bom_encoding, bom = read_bom(html)
     if bom_encoding and bom:
-        return html[len(bom) :].decode(bom_encoding, "replace")
+        return html[len(bom) :].decode(bom_encoding, "replace"), bom_encoding
     for label in ("utf-8", encoding, html_body_declared_encoding(html[:8192])):
         name = resolve_encoding(label) if label else None
         if not name:
             continue
         try:
-            return html.decode(name)
+            return html.decode(name), name
         except (UnicodeDecodeError, LookupError):
             logger.debug("page does not decode as %s", name)
-    return html.decode("cp1252", "replace")
+    return html.decode("cp1252", "replace"), "cp1252"
+
+
+def _no_control_bytes(data: bytes) -> bool:
+    return len(data.translate(None, _CONTROL_BYTES)) == len(data)
 
 
 def parse_html(html: bytes | str, url: str, encoding: str | None = None) -> HtmlElement:
     """Parse a whole page into an lxml tree (the ``<html>`` element)."""
-    text = _CONTROL.sub("", _XML_DECLARATION.sub("", decode_html(html, encoding), count=1))
+    text, codec = _decode(html, encoding)
+    text = _XML_DECLARATION.sub("", text, count=1)
+    # In UTF-8 a control character is its own byte: a page whose bytes have none (nearly all;
+    # checked in a quarter of the time of the search over the text) needs no search.
+    if not (codec == "utf-8" and isinstance(html, bytes) and _no_control_bytes(html)):
+        text = _CONTROL.sub("", text)
     if not text.strip():
         raise ExtractionError(f"{url}: the page is empty; nothing to extract")
     try:

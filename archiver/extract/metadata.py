@@ -34,11 +34,14 @@ _CRUMB_CHARS = " >/|\\:-\u00bb\u203a\u2192\u2022\u00b7"  # > / | \ : - and typog
 _CRUMB_SEPARATORS = re.compile(rf"^[\s{re.escape(_CRUMB_CHARS)}]*$")
 
 
+_QUOTES = str.maketrans({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'})
+
+
 def norm(text: str | None) -> str:
-    """Comparison form of a short text: NFKC, casefold, typographic quotes and spaces unified."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = text.translate({0x2018: "'", 0x2019: "'", 0x201C: '"', 0x201D: '"'})
-    return re.sub(r"[\s\u2026.]+$", "", clean_text(text))
+    """Comparison form of a short text: NFKC, casefold, typographic quotes and spaces unified,
+    no closing dots or ellipsis."""
+    text = unicodedata.normalize("NFKC", text or "").casefold().translate(_QUOTES)
+    return clean_text(text).rstrip(" \u2026.")  # clean_text left no other white space
 
 
 def unescape(value: Any) -> str | None:
