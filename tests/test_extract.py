@@ -278,12 +278,51 @@ def test_split_names(text: str, names: list[str]) -> None:
         ("2023-12-10 09:12:00", "2023-12-10T09:12:00"),
         ("2023-12-10", "2023-12-10"),
         ("Sun, 10 Dec 2023 09:12:00 GMT", "2023-12-10T09:12:00+00:00"),
+        # email.utils reads "PM" as the zone's place: the hour and the real zone were lost
+        ("10 Dec 2023 9:12 pm EST", "2023-12-10T21:12:00-05:00"),
+        ("Mar 28, 2020, 06:15 PM", "2020-03-28T18:15:00"),
+        ("Apr 02, 2020, 04:11 AM", "2020-04-02T04:11:00"),
         ("not a date", None),
         ("2999-01-01", None),  # in the future: not a publication date
     ],
 )
 def test_normalise_date(value: str, iso: str | None) -> None:
     assert normalise_date(value) == iso
+
+
+@pytest.mark.parametrize(
+    ("value", "offsets", "iso"),
+    [
+        # moneycontrol.com (corpus): "IST" is India's +05:30 there, which the page's other
+        # date states; dateparser alone reads every IST as Israel's +02:00
+        ("04:25:06 PM IST Apr 08, 2020", {"+05:30"}, "2020-04-08T16:25:06+05:30"),
+        ("04:25:06 PM IST Apr 08, 2020", set(), "2020-04-08T16:25:06"),  # unknown: no zone
+        ("04:25:06 PM IST Apr 08, 2020", {"+00:00"}, "2020-04-08T16:25:06"),  # not a reading
+        ("Apr 8, 2020 10:30 CST", {"+08:00"}, "2020-04-08T10:30:00+08:00"),  # China
+        ("Apr 8, 2020 10:30 CST", {"-06:00", "-05:00"}, "2020-04-08T10:30:00-06:00"),  # US
+        ("Apr 8, 2020 10:30 BST", set(), "2020-04-08T10:30:00"),
+        ("2020-04-08T10:30:00+05:30 (IST)", set(), "2020-04-08T10:30:00+05:30"),  # its own
+        ("Apr 8, 2020 10:30 PDT", set(), "2020-04-08T10:30:00-07:00"),  # not ambiguous
+        ("Apr 8, 2020 IST", set(), "2020-04-08"),
+        ("Mar 28, 2020, 06:15 PM IST", {"+05:30"}, "2020-03-28T18:15:00+05:30"),
+    ],
+)
+def test_an_ambiguous_zone_abbreviation_takes_the_pages_offset_or_none(
+    value: str, offsets: set[str], iso: str
+) -> None:
+    assert normalise_date(value, offsets=offsets) == iso
+
+
+def test_published_in_ist_takes_the_offset_of_the_modified_date(
+    extractor: ArticleExtractor,
+) -> None:
+    html = """<html><head><script type="application/ld+json">{"@type": "NewsArticle",
+    "headline": "GDP may fall", "datePublished": "04:25:06 PM IST Apr 08, 2020",
+    "dateModified": "2020-04-08T17:08:51+05:30"}</script></head>
+    <body><article><h1>GDP may fall</h1><p>Analysts cut their forecasts again.</p></article>
+    </body></html>"""
+    a = extractor.extract(html, "https://money.example/gdp")
+    assert (a.published, a.modified) == ("2020-04-08T16:25:06+05:30", "2020-04-08T17:08:51+05:30")
 
 
 def test_demo_site_seed_article(extractor: ArticleExtractor) -> None:

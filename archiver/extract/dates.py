@@ -16,6 +16,7 @@ import datetime
 import email.utils
 import logging
 import re
+from collections.abc import Collection
 from typing import Any
 
 import lxml.etree
@@ -55,6 +56,7 @@ _PUBLISHED_HINT = re.compile(r"publish|pubdate|posted|entry-date|created|datepub
 _MODIFIED_HINT = re.compile(r"modif|updat|datemodified", re.I)
 _DATE_ONLY = re.compile(r"\d{4}-\d\d-\d\d")
 _HAS_TIME = re.compile(r"\d{1,2}:\d\d")
+_MERIDIEM = re.compile(r"\d\s*[ap]\.?m\b\.?", re.I)  # "9:12 pm", "6:15 P.M."
 _EARLIEST = datetime.date(1990, 1, 1)
 _TEXT_DATE = re.compile(
     r"(?<!\d)(?:(?P<iso_y>(?:19|20)\d\d)(?:-|/|\u5e74\s?)(?P<iso_m>\d{1,2})(?:-|/|\u6708\s?)"
@@ -88,6 +90,21 @@ _EPOCH_ATTRS = lxml.etree.XPath(
     ".//*[@data-time or @data-timestamp or @data-utime or @data-epoch or @data-time-ms]"
 )
 _SENTENCE = re.compile(r"(?:\S+\s+){5,}\S*[.!?]$")  # six words or more and a full stop
+_ZONE_READINGS = {
+    # Abbreviations that name different zones in different countries (IANA's and
+    # timeanddate.com's lists), with the UTC offsets news pages mean by them. dateparser reads
+    # each one way (IST as Israel's +02:00, also on Indian pages), so the page decides.
+    "IST": ("+05:30", "+02:00", "+01:00"),  # India, Israel, Ireland
+    "CST": ("-06:00", "+08:00", "-05:00"),  # US Central, China, Cuba
+    "CDT": ("-05:00", "-04:00"),  # US Central, Cuba
+    "BST": ("+01:00", "+06:00"),  # British Summer, Bangladesh
+    "AST": ("-04:00", "+03:00"),  # Atlantic, Arabia
+    "PST": ("-08:00", "+08:00"),  # US Pacific, Philippines
+    "GST": ("+04:00", "-02:00"),  # Gulf, South Georgia
+    "SST": ("-11:00", "+08:00"),  # Samoa, Singapore
+}
+_AMBIGUOUS_ZONE = re.compile(rf"\(?(?<![A-Za-z])({'|'.join(_ZONE_READINGS)})(?![A-Za-z])\)?")
+_OFFSET = re.compile(r"(?:([+-]\d\d):?(\d\d)|(?<=\d)Z)$")
 _LOOK_AHEAD = 12  # text pieces after the headline: kicker, byline, date, share buttons ...
 _SHORT_TEXT = 80  # a date line is short; a longer text is the article (or a caption)
 
@@ -99,27 +116,38 @@ def find_dates(
     elements inside ``scope`` (the article's container)."""
     published: Found = (None, None)
     modified: Found = (None, None)
+    given = [
+        *(
+            (article.get(k) for k in ("datePublished", "dateCreated", "dateModified"))
+            if article
+            else ()
+        ),
+        *(signals.meta.get(k) for k in (*_PUBLISHED_META, *_MODIFIED_META)),
+    ]
+    offsets = _offsets(given)
     if article:
-        published = _first(article.get("datePublished") or article.get("dateCreated"), "json-ld")
-        modified = _first(article.get("dateModified"), "json-ld")
+        published = _first(
+            article.get("datePublished") or article.get("dateCreated"), "json-ld", offsets
+        )
+        modified = _first(article.get("dateModified"), "json-ld", offsets)
     if published[0] is None:
-        published = _first([signals.meta.get(k) for k in _PUBLISHED_META], "meta")
+        published = _first([signals.meta.get(k) for k in _PUBLISHED_META], "meta", offsets)
     if modified[0] is None:
-        modified = _first([signals.meta.get(k) for k in _MODIFIED_META], "meta")
+        modified = _first([signals.meta.get(k) for k in _MODIFIED_META], "meta", offsets)
     if published[0] is None or modified[0] is None:
         times = [t for t in scope.iter("time") if t.get("datetime") and not in_chrome(t)]
         hints = [" ".join([*class_tokens(t), t.get("itemprop") or ""]) for t in times]
         if published[0] is None:
             preferred = [t for t, h in zip(times, hints, strict=True) if _PUBLISHED_HINT.search(h)]
             others = [t for t, h in zip(times, hints, strict=True) if not _MODIFIED_HINT.search(h)]
-            published = _first([t.get("datetime") for t in preferred + others], "time-tag")
+            published = _first([t.get("datetime") for t in preferred + others], "time-tag", offsets)
         if modified[0] is None:
             updated = [  # "entry-date updated" is WordPress's published date, not a change
                 t
                 for t, h in zip(times, hints, strict=True)
                 if _MODIFIED_HINT.search(h) and not _PUBLISHED_HINT.search(h)
             ]
-            modified = _first([t.get("datetime") for t in updated], "time-tag")
+            modified = _first([t.get("datetime") for t in updated], "time-tag", offsets)
     if published[0] is None:
         published = _headline_date(root, signals, article)
     if published[0] is None:
@@ -223,24 +251,44 @@ def text_date(text: str) -> str | None:
     return None
 
 
-def _first(values: Any, signal: str) -> Found:
+def _first(values: Any, signal: str, offsets: Collection[str] = ()) -> Found:
     for value in values if isinstance(values, list) else [values]:
-        if isinstance(value, str) and (iso := normalise_date(value)):
+        if isinstance(value, str) and (iso := normalise_date(value, offsets=offsets)):
             return iso, signal
     return None, None
 
 
-def normalise_date(value: str) -> str | None:
-    """A date as the page writes it -> ISO 8601 (with time and zone when given), or None."""
+def _offsets(values: list[Any]) -> set[str]:
+    """The UTC offsets (``+05:30``) the page's machine-readable dates state."""
+    found = set()
+    for value in values:
+        if isinstance(value, str) and (m := _OFFSET.search(value.strip())):
+            found.add(f"{m[1]}:{m[2]}" if m[1] else "+00:00")
+    return found
+
+
+def normalise_date(value: str, *, offsets: Collection[str] = ()) -> str | None:
+    """A date as the page writes it -> ISO 8601 (with time and zone when given), or None.
+
+    A zone abbreviation that names several zones (``IST``: India, Israel or Ireland) gives the
+    reading among ``offsets``, the offsets the page's other dates state; when none is, the
+    time stays without a zone: unknown, not guessed."""
     value = value.strip()
     if not value or not re.search(r"\d", value):
         return None
+    if zone := _AMBIGUOUS_ZONE.search(value):
+        bare = clean_text(value[: zone.start()] + " " + value[zone.end() :])
+        iso = normalise_date(bare)
+        reading = next((o for o in _ZONE_READINGS[zone[1]] if o in offsets), None)
+        if iso and reading and "T" in iso and not _OFFSET.search(iso):
+            iso += reading
+        return iso
     parsed: datetime.datetime | datetime.date | None = None
     if _DATE_ONLY.fullmatch(value):
         parsed = _safe(lambda: datetime.date.fromisoformat(value))
     else:
         parsed = _safe(lambda: datetime.datetime.fromisoformat(value.replace(" ", "T", 1)))
-        if parsed is None:
+        if parsed is None and not _MERIDIEM.search(value):  # it reads "PM" as a zone
             parsed = _safe(lambda: email.utils.parsedate_to_datetime(value))
         if parsed is None:
             parsed = _dateparser(value)
