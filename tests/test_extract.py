@@ -264,6 +264,8 @@ def test_strip_site_name(title: str, site: str | None, expected: str) -> None:
         ("Von Anna Weber", ["Anna Weber"]),
         ("(Image: Getty Images)", []),
         ("Posted on 3 March 2024", []),
+        # trafilatura's author on a sputniknews.com page (corpus): pieces of an image's address
+        ("Sputnik https; Cdnarabic; I; Logo Png", ["Cdnarabic"]),
     ],
 )
 def test_split_names(text: str, names: list[str]) -> None:
@@ -323,6 +325,21 @@ def test_published_in_ist_takes_the_offset_of_the_modified_date(
     </body></html>"""
     a = extractor.extract(html, "https://money.example/gdp")
     assert (a.published, a.modified) == ("2020-04-08T16:25:06+05:30", "2020-04-08T17:08:51+05:30")
+
+
+def test_author_and_title_junk_of_real_pages(extractor: ArticleExtractor) -> None:
+    # wiki.d-addicts.com (corpus): a revision's editor, a Person named by an IP address;
+    # asiapacificstar.com (corpus): og:title escaped twice, "&amp;#039;"
+    html = """<html><head>
+    <meta property="og:title"
+    content="Australian &amp;#039;megablaze&amp;#039; brought under control">
+    <script type="application/ld+json">{"@type": "NewsArticle",
+    "author": {"@type": "Person", "name": "219.79.38.192"}}</script></head>
+    <body><div class="story"><p>Fire crews said on Sunday the blaze was contained.</p></div>
+    </body></html>"""
+    a = extractor.extract(html, "https://star.example/megablaze")
+    assert a.title == "Australian 'megablaze' brought under control"
+    assert a.authors == []
 
 
 def test_demo_site_seed_article(extractor: ArticleExtractor) -> None:

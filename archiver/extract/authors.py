@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 
 from archiver.extract.markup import PageSignals, class_tokens, clean_text, in_chrome, text_of
 from archiver.extract.metadata import norm, unescape
-from archiver.extract.names import BY, OutletNames, dedupe, split_names
+from archiver.extract.names import BY, URL_PIECE, OutletNames, dedupe, split_names
 
 _NAME_CLASS = re.compile(
     r"^(?:[a-z0-9]+[-_]+)*(?:authors?|byline|writer|reporter|vcard|fn)"
@@ -104,7 +104,7 @@ def find_authors(
         ("label", lambda: _labelled_names(scope)),
         ("meta", lambda: (_split(_meta_values(signals)), None)),
         ("signature", lambda: _signature_names(scope)),
-        ("trafilatura", lambda: (_split((fallback() or "").split(";")), None)),
+        ("trafilatura", lambda: (_fallback_names(fallback()), None)),
     ]
     only_outlet: tuple[list[str], str] | None = None
     for signal, source in sources:
@@ -145,6 +145,13 @@ def _split(texts: list[str]) -> list[str]:
     return [n for t in texts for n in split_names(t)]
 
 
+def _fallback_names(value: str | None) -> list[str]:
+    """trafilatura's author (``"Jane Roe; John Doe"``) as names; none when a piece of it is part
+    of an address (``Sputnik https; Cdnarabic; I; Logo Png``: an image's URL read as names)."""
+    parts = (value or "").split(";")
+    return [] if any(URL_PIECE.search(p) for p in parts) else _split(parts)
+
+
 def _jsonld_names(
     signals: PageSignals, article: dict[str, Any] | None
 ) -> tuple[list[str], set[str]]:
@@ -159,7 +166,12 @@ def _jsonld_names(
         if not name or "://" in name or "@" in name:
             continue
         found = split_names(name, strict=False)
-        if not found and OutletNames.is_person(entry) and len(name.split()) <= 4:
+        if (
+            not found
+            and OutletNames.is_person(entry)
+            and len(name.split()) <= 4
+            and any(c.isalpha() for c in name)  # not "219.79.38.192", a wiki editor's address
+        ):
             found = [BY.sub("", name)]
         if OutletNames.is_organisation(entry):
             organisations.update(norm(n) for n in found)

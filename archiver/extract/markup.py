@@ -6,6 +6,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from html import unescape as html_unescape
 from typing import Any
 
 import lxml.etree
@@ -24,6 +25,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
 _SPACE = re.compile(r"\s+")
+_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,6}|[a-z]{2,8});", re.I)
 # Where a page keeps its chrome: text found there is not the article's.
 CHROME_XPATH = (
     "ancestor-or-self::*[self::aside or self::nav or self::footer[not(ancestor::article)]"
@@ -115,6 +117,8 @@ class PageSignals:
         for el in root.iter("meta"):
             key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv")
             value = clean_text(el.get("content"))
+            if "&" in value and _ENTITY.search(value):  # escaped twice: "&amp;#039;"
+                value = clean_text(html_unescape(value))
             if key and value:
                 key = key.strip().lower()
                 self.meta.setdefault(key, value)

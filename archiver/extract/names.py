@@ -27,6 +27,8 @@ _CUT = re.compile(  # what follows the names in a byline: a date, a role, a sepa
     r"|,?\s\bin\s).*$",
     re.I | re.S,
 )
+URL_PIECE = re.compile(r"\b(?:https?|www|html?|php|png|jpe?g|gif|svg|webp)\b", re.I)
+"""Words of a web address or a file name: text holding one is not a person's name."""
 _SPLIT = re.compile(r"\s*(?:,|;|&|/|\band\b|\bund\b|\bet\b)\s*", re.I)
 _ROLE_WORDS = word_set(
     "staff writer writers correspondent correspondents reporter reporters editor editors"
@@ -55,9 +57,12 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
 
 
 def is_name(part: str) -> bool:
-    """One to five words, no digits, handles, URLs or role words (``Staff Writer``)."""
+    """One to five words, no digits, handles, URLs or pieces of one (``Sputnik https``, ``Logo
+    Png``), no role words (``Staff Writer``), more than one letter."""
     words = part.split()
     if not 1 <= len(words) <= 5 or re.search(r"[\d@:/]|https?:|www\.", part):
+        return False
+    if URL_PIECE.search(part) or len(part.strip(".")) < 2:
         return False
     return not any(w.lower().strip(".") in _ROLE_WORDS for w in words)
 
