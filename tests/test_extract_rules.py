@@ -213,3 +213,10 @@ def test_repeated_lines_stay() -> None:
     """Recipes, schedules and tables repeat short lines; only the headline goes twice."""
     plan = ["Eat every two to three hours", "Drink during your workout"]
     assert clean(LONG, *plan, *plan, LONG) == [LONG, *plan, *plan, LONG]
+
+
+def test_a_paragraph_of_one_character_is_dropped_unless_a_section_break() -> None:
+    # corpus pages: a logo's "A" twice above an Armenian article, "-", "|", "(", ":" and "?"
+    # left between paragraphs; the Tokyo Shimbun's "◇" between sections is in its truth
+    assert clean("A", "A", LONG, "-", LONG, "|", "?") == [LONG, LONG]
+    assert clean(LONG, "◇", LONG) == [LONG, "◇", LONG]

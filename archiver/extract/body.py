@@ -23,6 +23,7 @@ schedules and tables repeat them. Paragraphs are joined by one blank line.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -109,6 +110,8 @@ def clean_paragraphs(
     found_byline = None
     kept: list[str] = []
     for n, para in enumerate(paragraphs):
+        if len(para) == 1 and unicodedata.category(para) != "So":  # "◇" is a section break
+            continue  # a logo's letter, a stray "-", "|" or "?" between paragraphs
         key = _key(para)
         words = len(para.split())
         top = not kept and n < 4
