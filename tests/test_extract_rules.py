@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,53 @@ def test_a_paragraph_of_one_character_is_dropped_unless_a_section_break() -> Non
     # left between paragraphs; the Tokyo Shimbun's "◇" between sections is in its truth
     assert clean("A", "A", LONG, "-", LONG, "|", "?") == [LONG, LONG]
     assert clean(LONG, "◇", LONG) == [LONG, "◇", LONG]
+
+
+@pytest.mark.parametrize(
+    ("crumbs", "title", "section"),
+    [
+        # corpus pages (n-tv.de, Stern, Golem, Tages-Anzeiger, rbb24): the trail ends with the
+        # page's own headline in another wording, or starts with the outlet's name
+        (
+            ["ntv.de", "Leben", "Neue Leipziger Schule: Judy Lybke, ganz und gar nicht eigenartig"],
+            "Judy Lybke, ganz und gar nicht eigenartig",
+            ["Leben"],
+        ),
+        (
+            [
+                "Wirtschaft",
+                "EPI Zahlungssystem: So kann Europa Paypal, Apple Pay und Visa schlagen",
+            ],
+            "Statt Paypal & Co.: So könnte Europas neues Bezahlsystem die US-Konkurrenz schlagen",
+            ["Wirtschaft"],
+        ),
+        (
+            ["Schweiz", "Trump plant Helikopterlandeplatz beim Weissen Haus"],
+            "Trump plant Helikopter\u00adlandeplatz \u2013 während sein Ballsaal-Projekt stockt",
+            ["Schweiz"],
+        ),
+        (["rbb|24", "Kultur"], "DDR-Hotel Lunik öffnet als Theater", ["Kultur"]),
+        (["Sie befinden sich hier:", "Wissen"], "Eskalation im Nordatlantik", ["Wissen"]),
+        (["Начало", "България", "/ Хасково"], "Община Хасково", ["България", "Хасково"]),
+        # short sections stay, also when the headline names them
+        (["Politics", "Donald Trump"], "Donald Trump wins the vote", ["Politics", "Donald Trump"]),
+        (
+            ["Tech", "AI Platforms & Assistants"],
+            "Google adds more AI",
+            ["Tech", "AI Platforms & Assistants"],
+        ),
+    ],
+)
+def test_a_trail_ends_before_the_headline_and_starts_after_the_outlet(
+    extractor: ArticleExtractor, crumbs: list[str], title: str, section: list[str]
+) -> None:
+    items = ", ".join(
+        f'{{"@type": "ListItem", "position": {n}, "name": {json.dumps(c)}}}'
+        for n, c in enumerate(crumbs, start=1)
+    )
+    html = f"""<html><head><title>{title}</title>
+    <script type="application/ld+json">{{"@type": "BreadcrumbList", "itemListElement": [{items}]}}
+    </script></head><body><article><h1>{title}</h1><p>{LONG}</p></article></body></html>"""
+    host = "www.rbb24.de" if crumbs[0] == "rbb|24" else "www.n-tv.de"
+    a = extractor.extract(html, f"https://{host}/story/1")
+    assert a.section == section

@@ -155,7 +155,7 @@ class ArticleExtractor:
             prov["is_paywalled"] = paywall_signal
         pictures, pictures_signal = images.find_images(signals, node, scope, url)
         section, section_signal = metadata.find_section(
-            root, signals, title, site_name, section_hint
+            root, signals, title, site_name, section_hint, url
         )
         if section and section_signal:
             prov["section"] = section_signal

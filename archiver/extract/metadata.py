@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 from lxml.html import HtmlElement
@@ -29,8 +29,14 @@ _TAG_LINKS = lxml.etree.XPath(
     "//a[contains(@rel, 'tag')][contains(concat(' ', @rel, ' '), ' tag ')]"
 )
 _CODE = re.compile(r"^[\w-]*[_:=][\w:=-]*$")  # "type_news", "section:world": codes, not tags
-_HOME = {"home", "homepage", "home page", "start", "startseite", "inicio", "accueil", "portada"}
+_HOME = {
+    *("home", "homepage", "home page", "start", "startseite", "inicio", "início", "accueil"),
+    *("portada", "начало", "главная", "головна", "strona główna", "úvod", "etusivu", "forside"),
+    *("hjem", "首页", "ホーム", "홈"),
+}
 _CRUMB_CHARS = " >/|\\:-\u00bb\u203a\u2192\u2022\u00b7"  # > / | \ : - and typographic kin
+_WORD = re.compile(r"\w+")
+_NOT_WORD = re.compile(r"\W+")
 _CRUMB_SEPARATORS = re.compile(rf"^[\s{re.escape(_CRUMB_CHARS)}]*$")
 
 
@@ -119,6 +125,7 @@ def find_section(
     title: str | None,
     site_name: str | None,
     hint: Sequence[str],
+    url: str | None = None,
 ) -> tuple[list[str], str | None]:
     """Breadcrumb trail (JSON-LD ``BreadcrumbList``, then breadcrumb markup), else
     ``article:section``, else ``hint``; without "Home", the site name and the headline."""
@@ -128,13 +135,13 @@ def find_section(
             entries = [i for i in items if isinstance(i, dict)]
             entries.sort(key=lambda i: i["position"] if isinstance(i.get("position"), int) else 0)
             names = [_crumb_name(signals, e) for e in entries]
-            if trail := _clean_trail([n for n in names if n], title, site_name):
+            if trail := _clean_trail([n for n in names if n], title, site_name, url):
                 return trail, "json-ld"
     for container in root.xpath(
         "//*[contains(@class, 'rumb') or contains(@id, 'rumb') or contains(@aria-label, 'rumb')"
         " or contains(@itemtype, 'BreadcrumbList')]"
     ):
-        if trail := _clean_trail(_crumb_items(container), title, site_name):
+        if trail := _clean_trail(_crumb_items(container), title, site_name, url):
             return trail, "breadcrumb"
     if section := signals.meta.get("article:section"):
         return [section], "meta"
@@ -171,12 +178,47 @@ def _owner(text: Any) -> HtmlElement:
     return parent.getparent() if text.is_tail and parent.getparent() is not None else parent
 
 
-def _clean_trail(items: list[str], title: str | None, site_name: str | None) -> list[str]:
-    trail = [i for i in items if norm(i) not in _HOME and norm(i) != norm(site_name)]
-    if trail and title and (norm(trail[-1]) == norm(title) or len(trail[-1]) > 80):
+def _clean_trail(
+    items: list[str], title: str | None, site_name: str | None, url: str | None = None
+) -> list[str]:
+    """A breadcrumb trail without Home, the outlet's name (``ntv.de``, ``rbb|24``), labels
+    ("Sie befinden sich hier:") and, at its end, the page's own headline."""
+    outlet = _outlet_keys(site_name, url)
+    named = [i for i in items if not i.rstrip().endswith(":")]  # not "You are here:"
+    trail = [
+        i
+        for t in named
+        if (i := t.strip(_CRUMB_CHARS)) and norm(i) not in _HOME and _loose(i) not in outlet
+    ]
+    if trail and title and _is_headline(trail[-1], title):
         trail.pop()
     deduped = [i for n, i in enumerate(trail) if n == 0 or norm(i) != norm(trail[n - 1])]
     return deduped if all(len(i) <= 80 for i in deduped) else []
+
+
+def _loose(text: str | None) -> str:
+    return _NOT_WORD.sub("", norm(text))
+
+
+def _outlet_keys(site_name: str | None, url: str | None) -> set[str]:
+    """The outlet's name and its host (``n-tv.de``, without ``www.``; also without the
+    top-level domain), compared without punctuation; not a subdomain alone, which may be a
+    section's name (``politics.people.com.cn``)."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    names = {site_name, host, host.rsplit(".", 1)[0] if host.count(".") == 1 else None}
+    return {key for n in names if n and (key := _loose(n))}
+
+
+def _is_headline(crumb: str, title: str) -> bool:
+    """The trail's last item is the page's headline, also in another wording: as long as one
+    (seven words or more), or four or more words, half of them the title's."""
+    if norm(crumb) == norm(title) or len(crumb) > 80:
+        return True
+    words = _WORD.findall(norm(crumb.replace("\u00ad", "")))
+    if len(words) >= 7:
+        return True
+    title_words = set(_WORD.findall(norm(title.replace("\u00ad", ""))))
+    return len(words) >= 4 and 2 * sum(w in title_words for w in words) >= len(words)
 
 
 def find_tags(root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None) -> FoundList:
