@@ -271,3 +271,40 @@ def test_a_trail_ends_before_the_headline_and_starts_after_the_outlet(
     host = "www.rbb24.de" if crumbs[0] == "rbb|24" else "www.n-tv.de"
     a = extractor.extract(html, f"https://{host}/story/1")
     assert a.section == section
+
+
+@pytest.mark.parametrize(
+    ("head", "tags"),
+    [
+        # corpus pages: one article:tag holding the whole list, with or without spaces
+        ('<meta property="article:tag" content="Hong Kong,Protest,Asia Pacific">',
+         ["Hong Kong", "Protest", "Asia Pacific"]),
+        ('<meta property="article:tag" content="economia, Eduardo Bolsonaro, China, Huawei">',
+         ["economia", "Eduardo Bolsonaro", "China", "Huawei"]),
+        ('<meta property="article:tag" content="ChhetuPatel,wife,United States ,ChhetuPatel">',
+         ["ChhetuPatel", "wife", "United States"]),
+        # a name written as a list, and tags given one by one, stay whole; codes are no tags
+        ('<meta property="article:tag" content="AER,AERO,AIR,AIRL,AIRS08,CRSH,GEN">', []),
+        ('<meta property="article:tag" content="Business, Finance, &amp; Economics">',
+         ["Business, Finance, & Economics"]),
+        ('<meta property="article:tag" content="Elections, Governors">'
+         '<meta property="article:tag" content="Politics">', ["Elections, Governors", "Politics"]),
+        # Postmedia's JSON-LD keywords open with the story's id
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "keywords":'
+         ' ["26157981-b4f7-4929-adc1-e860c6f03636", "Bank of Montreal"]}</script>',
+         ["Bank of Montreal"]),
+    ],
+)  # fmt: skip
+def test_tags_listed_in_one_value_are_split_and_ids_dropped(
+    extractor: ArticleExtractor, head: str, tags: list[str]
+) -> None:
+    html = f"<html><head>{head}</head><body><article><p>{LONG}</p></article></body></html>"
+    assert extractor.extract(html, "https://x.example/a").tags == tags
+
+
+def test_a_charset_is_not_a_language(extractor: ArticleExtractor) -> None:
+    # people.com.cn (corpus): content-language "utf-8" gave the language "utf"
+    html = f"""<html><head><meta http-equiv="content-language" content="utf-8">
+    <script type="application/ld+json">{{"@type": "NewsArticle", "inLanguage": "zh-CN"}}
+    </script></head><body><article><p>{LONG}</p></article></body></html>"""
+    assert extractor.extract(html, "https://x.example/a").language == "zh"

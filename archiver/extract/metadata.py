@@ -6,6 +6,7 @@ the signals tried is the order of trust.
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 import unicodedata
@@ -28,6 +29,9 @@ _NOTHING: Found = (None, None)
 _TAG_LINKS = lxml.etree.XPath(
     "//a[contains(@rel, 'tag')][contains(concat(' ', @rel, ' '), ' tag ')]"
 )
+_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)  # a UUID
+_TOPIC_CODE = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+_LIST_END = re.compile(r"(?:&|and|und|et|y|e)\s", re.I)
 _CODE = re.compile(r"^[\w-]*[_:=][\w:=-]*$")  # "type_news", "section:world": codes, not tags
 _HOME = {
     *("home", "homepage", "home page", "start", "startseite", "inicio", "início", "accueil"),
@@ -100,9 +104,18 @@ def find_language(root: HtmlElement, signals: PageSignals, article: dict[str, An
     ]
     for value, signal in candidates:
         primary = re.split(r"[-_,;\s]", (value or "").strip())[0].lower()
-        if re.fullmatch(r"[a-z]{2,3}", primary):
+        if re.fullmatch(r"[a-z]{2,3}", primary) and not _is_charset(value or ""):
             return primary, signal
     return _NOTHING
+
+
+def _is_charset(value: str) -> bool:
+    """``utf-8`` where a language belongs (people.com.cn's ``content-language``)."""
+    try:
+        codecs.lookup(value.strip())
+    except LookupError:
+        return False
+    return True
 
 
 def find_canonical(root: HtmlElement, signals: PageSignals, url: str) -> Found:
@@ -230,7 +243,7 @@ def find_tags(root: HtmlElement, signals: PageSignals, article: dict[str, Any] |
     if isinstance(keywords, str):
         keywords = keywords.split(",")
     sources: list[tuple[str, Callable[[], list[Any]]]] = [
-        ("meta", lambda: signals.meta_values("article:tag")),
+        ("meta", lambda: _listed(signals.meta_values("article:tag"))),
         ("json-ld", lambda: keywords if isinstance(keywords, list) else []),
         ("rel-tag", lambda: [text_of(a) for a in _TAG_LINKS(root) if not in_chrome(a)]),
     ]
@@ -238,11 +251,25 @@ def find_tags(root: HtmlElement, signals: PageSignals, article: dict[str, Any] |
         tags: dict[str, str] = {}
         for value in values():
             tag = unescape(value) if isinstance(value, str) else None
-            if tag and len(tag) <= 80 and not tag.isdigit() and not _CODE.match(tag):
+            if tag and len(tag) <= 80 and not (tag.isdigit() or _CODE.match(tag) or _ID.match(tag)):
                 tags.setdefault(norm(tag), tag)
         if tags:
             return list(tags.values()), signal
     return [], None
+
+
+def _listed(values: list[str]) -> list[str]:
+    """A page's only ``article:tag`` holding its whole list (``Hong Kong,Protest,Asia Pacific``)
+    split; not a name written as a list (``Business, Finance, & Economics``), a list of topic
+    codes (Reuters'), nor tags given one by one (``Elections, Governors``)."""
+    if len(values) != 1:
+        return values
+    parts = [p.strip() for p in values[0].split(",")]
+    if len(parts) < 2 or not all(parts) or _LIST_END.match(parts[-1]):
+        return values
+    if 2 * sum(bool(_TOPIC_CODE.fullmatch(p)) for p in parts) >= len(parts):
+        return []  # Reuters' topic codes ("AER,AERO,AIR,..."): not tags
+    return parts if len(parts) >= 3 or re.search(r",\S|\s,", values[0]) else values
 
 
 def find_paywall(
