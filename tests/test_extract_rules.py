@@ -308,3 +308,21 @@ def test_a_charset_is_not_a_language(extractor: ArticleExtractor) -> None:
     <script type="application/ld+json">{{"@type": "NewsArticle", "inLanguage": "zh-CN"}}
     </script></head><body><article><p>{LONG}</p></article></body></html>"""
     assert extractor.extract(html, "https://x.example/a").language == "zh"
+
+
+@pytest.mark.parametrize(
+    ("publisher", "site_name"),
+    [
+        (', "publisher": {"name": "Kleine Zeitung"}', "Kleine Zeitung"),
+        ("", "kleinezeitung.at"),
+        (', "publisher": {"name": "Washington Post"}', "kleinezeitung.at"),  # syndicated
+    ],
+)
+def test_a_site_name_that_is_an_address_gives_way(
+    extractor: ArticleExtractor, publisher: str, site_name: str
+) -> None:
+    # kleinezeitung.at, newsnation.in, hawaiinewsnow.com (corpus): og:site_name is the address
+    html = f"""<html><head><meta property="og:site_name" content="https://www.kleinezeitung.at">
+    <script type="application/ld+json">{{"@type": "NewsArticle"{publisher}}}</script></head>
+    <body><article><p>{LONG}</p></article></body></html>"""
+    assert extractor.extract(html, "https://www.kleinezeitung.at/a/1").site_name == site_name

@@ -75,15 +75,26 @@ def article_node(signals: PageSignals) -> dict[str, Any] | None:
 
 
 def find_site_name(signals: PageSignals, article: dict[str, Any] | None) -> Found:
+    """``og:site_name``, else the JSON-LD publisher's or website's name; a name that is the
+    site's address (``https://www.kleinezeitung.at``) gives way to a JSON-LD name that is its
+    (``Kleine Zeitung``), else becomes its host (``kleinezeitung.at``)."""
+    address = None
     if found := signals.first_meta("og:site_name", "application-name"):
-        return found[1], "meta"
+        if "://" not in found[1]:
+            return found[1], "meta"
+        address = found[1]
     publisher = signals.resolve(article.get("publisher")) if article else None
-    if isinstance(publisher, dict) and (name := unescape(publisher.get("name"))):
-        return name, "json-ld"
-    for node in signals.nodes_of_type("WebSite", "NewsMediaOrganization"):
-        if name := unescape(node.get("name")):
+    names = [publisher.get("name")] if isinstance(publisher, dict) else []
+    names += [
+        node.get("name") for node in signals.nodes_of_type("WebSite", "NewsMediaOrganization")
+    ]
+    host = (urlsplit(address).hostname or "").removeprefix("www.") if address else ""
+    for name in map(unescape, names):
+        # with the address given, a name must be its (inquirer.com's JSON-LD publisher is
+        # the Washington Post, whose article it carries)
+        if name and "://" not in name and (not address or (_loose(name) or "-") in _loose(host)):
             return name, "json-ld"
-    return _NOTHING
+    return (host, "meta") if host else _NOTHING
 
 
 def find_description(signals: PageSignals, article: dict[str, Any] | None) -> Found:
