@@ -156,6 +156,27 @@ def test_evaluation_runs_our_extractor(tiny_corpus: Path, tmp_path: Path) -> Non
     assert timing.pages == 1 and timing.mean_ms > 0
 
 
+def test_seed_check_reports_each_expected_value(tmp_path: Path) -> None:
+    from archiver.evaluation.seed import check_seed
+
+    page = AP_PAGE
+    expected = {
+        "url": AP_URL,
+        "title": AP_TITLE,
+        "authors": ["Olena Marchuk"],
+        "published": "2024-04-12",  # a day: compared with the day of ours
+        "dateline": {"raw": "KYIV, Ukraine (AP) \u2014"},
+        "body_starts_with": "KYIV, Ukraine (AP) \u2014 Temporary flood barriers",
+        "body_must_not_contain": ["Temporary flood barriers"],
+        "language": "fr",
+    }
+    (tmp_path / "seed.json").write_text(json.dumps(expected), encoding="utf-8")
+    results = {what: holds for what, holds, _ in check_seed(page, tmp_path / "seed.json")}
+    assert list(results) == list(expected)
+    assert not results.pop("body_must_not_contain") and not results.pop("language")
+    assert all(results.values()), results
+
+
 def test_prediction_format() -> None:
     record = {"title": "T", "body": "B", "authors": ["A"], "published": "2024-01-02T03:04:05+01:00"}
     pred = pages.prediction("x", {**record, "dateline": None})

@@ -8,7 +8,8 @@
    pages with the same interpreter, which times each page the same way;
 3. scores both with the corpus's ``score.py``, prints its tables and a comparison against the
    targets;
-4. runs :func:`~archiver.dateline.parse_dateline` over the corpus's ``datelines.jsonl`` leads.
+4. runs :func:`~archiver.dateline.parse_dateline` over the corpus's ``datelines.jsonl`` leads;
+5. checks the seed page (``../shared/seed``, beside the corpus) against its expected values.
 
 Misses are reported, not failures: the exit status is 0 when the evaluation ran, 2 when the
 corpus is absent, 1 when one of its scripts failed.

@@ -26,6 +26,7 @@ from archiver.evaluation.pages import (
     write_jsonl,
     write_manifest,
 )
+from archiver.evaluation.seed import check_seed
 from archiver.exceptions import ConfigError
 from archiver.items import Dateline
 
@@ -84,6 +85,17 @@ def evaluate(corpus: Path, split: Path, keep: Path) -> None:
     print(format_table(header, lead_rows(scores, naive)))
     for miss in scores.misses:
         print(f"  miss {miss}")
+
+    page = corpus.parent / "seed" / "tdi-article.html"
+    expected = page.with_name("tdi-article.expected.json")
+    if page.is_file() and expected.is_file():
+        results = check_seed(page, expected)
+        held = sum(holds for _, holds, _ in results)
+        print(f"\n## the seed page ({page.name} against {expected.name})")
+        print(f"{held} of {len(results)} expected values hold")
+        for what, holds, detail in results:
+            if not holds:
+                print(f"  MISS {what}: got {detail}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
