@@ -289,6 +289,11 @@ def test_a_trail_ends_before_the_headline_and_starts_after_the_outlet(
          ["Business, Finance, & Economics"]),
         ('<meta property="article:tag" content="Elections, Governors">'
          '<meta property="article:tag" content="Politics">', ["Elections, Governors", "Politics"]),
+        # keywords named by their facet (Postmedia's NLP plugin, Politico, ...): the value
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "keywords":'
+         ' ["Category: News", "NLP Category: Politics", "NLP Entity Tokens: India",'
+         ' "topic: White House", "tag:Crime Prevention", "News"]}</script>',
+         ["News", "Politics", "India", "White House", "Crime Prevention"]),
         # Postmedia's JSON-LD keywords open with the story's id
         ('<script type="application/ld+json">{"@type": "NewsArticle", "keywords":'
          ' ["26157981-b4f7-4929-adc1-e860c6f03636", "Bank of Montreal"]}</script>',

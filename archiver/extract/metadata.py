@@ -30,6 +30,11 @@ _TAG_LINKS = lxml.etree.XPath(
     "//a[contains(@rel, 'tag')][contains(concat(' ', @rel, ' '), ' tag ')]"
 )
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)  # a UUID
+_FACET = re.compile(
+    r"(?:nlp\s+)?(?:tags?|topics?|categor(?:y|ies)|keywords?|subjects?|entity\s+tokens)"
+    r"\s*:\s*(?P<value>\S.*)",
+    re.I,
+)
 _TOPIC_CODE = re.compile(r"[A-Z][A-Z0-9]{1,7}")
 _LIST_END = re.compile(r"(?:&|and|und|et|y|e)\s", re.I)
 _CODE = re.compile(r"^[\w-]*[_:=][\w:=-]*$")  # "type_news", "section:world": codes, not tags
@@ -249,7 +254,7 @@ def find_tags(root: HtmlElement, signals: PageSignals, article: dict[str, Any] |
     """The article's tags: ``article:tag`` meta tags, else JSON-LD ``keywords`` (a list or a
     comma-separated string), else the text of ``rel=tag`` links outside the page chrome (a
     sidebar's tag cloud is the site's, not the article's); duplicates, bare numbers and codes
-    (``type_news``) dropped."""
+    (``type_news``) dropped; a tag named by its facet (``Category: News``) gives its value."""
     keywords = article.get("keywords") if article else None
     if isinstance(keywords, str):
         keywords = keywords.split(",")
@@ -262,6 +267,8 @@ def find_tags(root: HtmlElement, signals: PageSignals, article: dict[str, Any] |
         tags: dict[str, str] = {}
         for value in values():
             tag = unescape(value) if isinstance(value, str) else None
+            if tag and (facet := _FACET.match(tag)):  # "Category: News", "tag:Crime"
+                tag = facet["value"]
             if tag and len(tag) <= 80 and not (tag.isdigit() or _CODE.match(tag) or _ID.match(tag)):
                 tags.setdefault(norm(tag), tag)
         if tags:
