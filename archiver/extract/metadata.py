@@ -45,7 +45,7 @@ _HOME = {
 }
 _CRUMB_CHARS = " >/|\\:-\u00bb\u203a\u2192\u2022\u00b7"  # > / | \ : - and typographic kin
 _WORD = re.compile(r"\w+")
-_NOT_WORD = re.compile(r"\W+")
+_LOOSE = re.compile(r"[\W_]+")
 _CRUMB_SEPARATORS = re.compile(rf"^[\s{re.escape(_CRUMB_CHARS)}]*$")
 
 
@@ -57,6 +57,12 @@ def norm(text: str | None) -> str:
     no closing dots or ellipsis."""
     text = unicodedata.normalize("NFKC", text or "").casefold().translate(_QUOTES)
     return clean_text(text).rstrip(" \u2026.")  # clean_text left no other white space
+
+
+def loose(text: str | None) -> str:
+    """Comparison form that ignores case, punctuation and spacing: ``STERN.de`` -> ``sternde``,
+    ``"A: B"`` == ``"A B"``."""
+    return _LOOSE.sub("", norm(text))
 
 
 def unescape(value: Any) -> str | None:
@@ -97,9 +103,15 @@ def find_site_name(signals: PageSignals, article: dict[str, Any] | None) -> Foun
     for name in map(unescape, names):
         # with the address given, a name must be its (inquirer.com's JSON-LD publisher is
         # the Washington Post, whose article it carries)
-        if name and "://" not in name and (not address or (_loose(name) or "-") in _loose(host)):
+        if name and "://" not in name and (not address or _names_host(name, host)):
             return name, "json-ld"
     return (host, "meta") if host else _NOTHING
+
+
+def _names_host(name: str, host: str) -> bool:
+    """``News Nation`` is ``newsnation.in``'s name."""
+    key = loose(name)
+    return bool(key) and key in loose(host)
 
 
 def find_description(signals: PageSignals, article: dict[str, Any] | None) -> Found:
@@ -217,16 +229,12 @@ def _clean_trail(
     trail = [
         i
         for t in named
-        if (i := t.strip(_CRUMB_CHARS)) and norm(i) not in _HOME and _loose(i) not in outlet
+        if (i := t.strip(_CRUMB_CHARS)) and norm(i) not in _HOME and loose(i) not in outlet
     ]
     if trail and title and _is_headline(trail[-1], title):
         trail.pop()
     deduped = [i for n, i in enumerate(trail) if n == 0 or norm(i) != norm(trail[n - 1])]
     return deduped if all(len(i) <= 80 for i in deduped) else []
-
-
-def _loose(text: str | None) -> str:
-    return _NOT_WORD.sub("", norm(text))
 
 
 def _outlet_keys(site_name: str | None, url: str | None) -> set[str]:
@@ -235,7 +243,7 @@ def _outlet_keys(site_name: str | None, url: str | None) -> set[str]:
     section's name (``politics.people.com.cn``)."""
     host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
     names = {site_name, host, host.rsplit(".", 1)[0] if host.count(".") == 1 else None}
-    return {key for n in names if n and (key := _loose(n))}
+    return {key for n in names if n and (key := loose(n))}
 
 
 def _is_headline(crumb: str, title: str) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from archiver.extract.markup import PageSignals, clean_text, node_types, word_set
-from archiver.extract.metadata import norm, unescape
+from archiver.extract.metadata import loose, norm, unescape
 
 BY = re.compile(
     r"^\s*(?:by|von|par|por|di|door|av|af|text|written by|posted by|quelle|source|fuente)"
@@ -38,7 +38,6 @@ _ROLE_WORDS = word_set(
     " agentur agenturen red report"
 )
 _ORGANISATION_TYPES = ("Organization", "NewsMediaOrganization", "Corporation", "WebSite")
-_LOOSE = re.compile(r"[\W_]+")
 _TLD = re.compile(r"\.[a-z]{2,3}(?:\.[a-z]{2})?$", re.I)
 
 
@@ -75,11 +74,6 @@ def dedupe(names: Iterable[str]) -> list[str]:
             seen.add(key)
             out.append(name)
     return out
-
-
-def loose(text: str | None) -> str:
-    """Comparison form that ignores case, punctuation and spacing: ``STERN.de`` -> ``sternde``."""
-    return _LOOSE.sub("", norm(text))
 
 
 class OutletNames:

@@ -42,7 +42,7 @@ import lxml.etree
 from lxml.html import HtmlElement
 
 from archiver.extract.markup import PageSignals, class_tokens, clean_text, in_chrome, text_of
-from archiver.extract.metadata import norm, unescape
+from archiver.extract.metadata import loose, norm, unescape
 
 _SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|\u00b7|\u2022|\u00bb|/)\s+")
 _HEADLINE_CLASS = re.compile(r"(^|[-_])(entry|post|article|story|page)?[-_]?(title|headline)$")
@@ -50,7 +50,6 @@ _KICKER_CLASS = re.compile(
     r"kicker|overline|topline|dachzeile|spitzmarke|eyebrow|roofline|supertitle|super-title"
     r"|pretitle|pre-title|flag|topic|label|rubric"
 )
-_LOOSE = re.compile(r"[\W_]+")
 _CRUMBS = lxml.etree.XPath(
     "ancestor-or-self::*[@*[contains(translate(., 'BREADCUM', 'breadcum'), 'breadcrumb')]"
     " or contains(@itemtype, 'BreadcrumbList')]"
@@ -79,7 +78,7 @@ class Headline:
         """The headline as the body text may repeat it at its top: the ``h1`` as shown, unless
         the ``h1`` adds a kicker to ``text`` (the body may then print either form)."""
         if self.text and self.shown:
-            text, shown = _loose(self.text), _loose(self.shown)
+            text, shown = loose(self.text), loose(self.shown)
             return self.text if text in shown and text != shown else self.shown
         return self.text
 
@@ -117,7 +116,7 @@ def find_title(
     fallbacks = [(og_title, "meta"), (headline, "json-ld"), (tag_title, "title-tag")]
     losers = [(value, signal) for value, signal in fallbacks if value]
     agreed = headline and og_title and norm(headline) == norm(og_title)
-    if agreed and headline and _loose(headline) != _loose(text):  # rule 1
+    if agreed and headline and loose(headline) != loose(text):  # rule 1
         return Headline(
             text=headline, signal="json-ld", shown=shown, declared=[(text, "h1"), *losers]
         )
@@ -152,15 +151,10 @@ def _unsuffixed(
     return strip_site_name(title, shared) if shared and norm(shared) != norm(site_name) else title
 
 
-def _loose(text: str | None) -> str:
-    """Comparison form that ignores punctuation and spacing: ``"A: B"`` == ``"A B"``."""
-    return _LOOSE.sub("", norm(text))
-
-
 def _headline_h1(
     root: HtmlElement, site_name: str | None, declared: Sequence[str]
 ) -> HtmlElement | None:
-    wanted = {_loose(t) for t in declared}
+    wanted = {loose(t) for t in declared}
     candidates: list[HtmlElement] = []
     for h1 in root.iter("h1"):
         text = text_of(h1)
@@ -174,7 +168,7 @@ def _headline_h1(
             continue  # a generic h1 ("Article details") where the metadata names the headline
         candidates.append(h1)
     for h1 in candidates:  # the theme's headline class, or the same words as the metadata
-        if _loose(text_of(h1)) in wanted or h1.get("itemprop") == "headline":
+        if loose(text_of(h1)) in wanted or h1.get("itemprop") == "headline":
             return h1
         if any(_HEADLINE_CLASS.search(c) for c in class_tokens(h1)):
             return h1
@@ -205,13 +199,13 @@ def _displayed_heading(root: HtmlElement, declared: Sequence[str]) -> tuple[str,
             continue
         parts = _parts(heading)
         if len(parts) > 1:
-            rest = _loose(" ".join(t for _, t in parts[1:]))
-            whole = _loose(text_of(heading))
-            if match := next((t for t in declared if _loose(t) == rest), None):
+            rest = loose(" ".join(t for _, t in parts[1:]))
+            whole = loose(text_of(heading))
+            if match := next((t for t in declared if loose(t) == rest), None):
                 return match, text_of(heading)
-            if any(_loose(t) == whole for t in declared):
+            if any(loose(t) == whole for t in declared):
                 return None
-        elif match := next((t for t in declared if _loose(t) == _loose(text_of(heading))), None):
+        elif match := next((t for t in declared if loose(t) == loose(text_of(heading))), None):
             return match, text_of(heading)
     return None
 
@@ -221,13 +215,13 @@ def _h1_text(h1: HtmlElement, declared: Sequence[str]) -> str:
     text = text_of(h1)
     parts = _parts(h1)
     for title in declared:
-        if _loose(title) == _loose(text):
+        if loose(title) == loose(text):
             return title if len(parts) > 1 else text
     if len(parts) < 2 or len(parts[0][1].split()) > 8 or parts[0][0] is None:
         return text
     rest = clean_text(" ".join(t for _, t in parts[1:]))
     for title in declared:
-        if _loose(title) == _loose(rest):
+        if loose(title) == loose(rest):
             return title
     if any(_KICKER_CLASS.search(c) for c in class_tokens(parts[0][0])):
         return rest
@@ -243,7 +237,7 @@ def _parts(h1: HtmlElement) -> list[tuple[HtmlElement | None, str]]:
     pieces: list[tuple[HtmlElement | None, str]] = [(None, clean_text(el.text))]
     for child in el:
         pieces += [(child, text_of(child)), (None, clean_text(child.tail))]
-    return [(e, t) for e, t in pieces if _loose(t)]
+    return [(e, t) for e, t in pieces if loose(t)]
 
 
 def _overlap(a: str, b: str) -> float:
