@@ -540,6 +540,15 @@ def test_byline_listing_more_than_json_ld(extractor: ArticleExtractor) -> None:
         ('<p class="meta">By Jane Roe, in <a href="/n">News</a>, 3 March</p>', ["Jane Roe"]),
         ('<a href="/other"><span>Other story</span><span>By Mia Park</span></a>', []),
         ("<p><strong>THE RULING</strong></p>", []),  # a subheading in capitals, not a name
+        # a name alone before the date line, no markup naming either
+        (
+            '<div><span>Jane Roe |</span><span class="d">05.04.2025 - 14:32</span></div>',
+            ["Jane Roe"],
+        ),
+        # the date's label, named so by its class ("Last updated")
+        ('<div><span class="dateLabel">Sist oppdatert</span><time>05.04.2025</time></div>', []),
+        ("<div><span>Port Authority</span><span>Annual report</span></div>", []),  # no date
+        ("<div><span>NEW YORK</span><span>05.04.2025</span></div>", []),  # capitals: a place
     ],
 )
 def test_labelled_and_signature_authors(

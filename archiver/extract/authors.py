@@ -3,11 +3,12 @@
 Order of trust for ``authors``: JSON-LD ``author``; the author markup on the page (``rel=author``,
 ``itemprop=author``, classes such as ``author``, ``byline``, ``td-author-name``, ``vcard``); a
 labelled field (``<strong>Autor</strong> Jane Roe``, ``Von: Jane Roe``); ``<meta name=author>``
-and kin; a signature, a name alone in bold at the top or the foot of the article; then
-trafilatura's guess. The first signal that names a person wins: the outlet itself (see
-:class:`~archiver.extract.names.OutletNames`) counts only when no signal names anyone else. When
-the page's byline lists the JSON-LD authors and more, the byline's list is taken: structured
-data often carries the first author only.
+and kin; a signature, a name alone in bold at the top or the foot of the article; a name alone
+in the element before the date line (``Jane Roe | 05.04.2025``); then trafilatura's guess. The
+first signal that names a person wins: the outlet itself (see
+:class:`~archiver.extract.names.OutletNames`) counts only when no signal names anyone else.
+When the page's byline lists the JSON-LD authors and more, the byline's list is taken:
+structured data often carries the first author only.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import attrs
 import lxml.etree
 from lxml.html import HtmlElement
 
+from archiver.extract.dates import text_date
 from archiver.extract.markup import PageSignals, class_tokens, clean_text, in_chrome, text_of
 from archiver.extract.metadata import norm, unescape
 from archiver.extract.names import BY, URL_PIECE, OutletNames, dedupe, split_names
@@ -52,6 +54,7 @@ _ASIDE = lxml.etree.XPath(  # in_chrome() is too broad here: themes call the mai
 )
 _SIGNATURE_SPLIT = re.compile(r"\s*[/,&]\s*|\s+(?:and|und|et|y|e)\s+")
 _LABEL_TAGS = ("strong", "b", "dt", "th", "label", "span")
+_DATE_CLASS = re.compile(r"date|time|label|stamp", re.I)
 _PERSON_NAME = re.compile(r"^(?:[A-Z\u00c0-\u024f\u1e00-\u1eff][\w'\u2019.-]*\s+){1,3}\S+$")
 
 
@@ -104,6 +107,7 @@ def find_authors(
         ("label", lambda: _labelled_names(scope)),
         ("meta", lambda: (_split(_meta_values(signals)), None)),
         ("signature", lambda: _signature_names(scope)),
+        ("dated-line", lambda: _dated_names(scope)),
         ("trafilatura", lambda: (_fallback_names(fallback()), None)),
     ]
     only_outlet: tuple[list[str], str] | None = None
@@ -305,6 +309,25 @@ def _signature_names(scope: HtmlElement) -> tuple[list[str], str | None]:
         names = split_names(text)
         if names and all(_PERSON_NAME.match(n) and not n.isupper() for n in names):
             return names, text
+    return [], None
+
+
+def _dated_names(scope: HtmlElement) -> tuple[list[str], str | None]:
+    """A name alone in an element that the article's date follows: ``<span>Jane Roe |</span>
+    <span>05.04.2025 - 14:32</span>``, the byline of a theme that marks up neither."""
+    for el in scope.iter("span", "div", "p", "small", "li", "a"):
+        if len(el) or _DATE_CLASS.search(el.get("class") or "") or in_chrome(el):
+            continue  # "Aktualisiert am" in class="MetaTimeText": the date's label
+        written = clean_text(el.text)
+        if not written or len(written) > 60:
+            continue
+        after = el.getnext()
+        if after is None or len(date_text := text_of(after)) > 40 or not text_date(date_text):
+            continue
+        written = written.rstrip(" |\u00b7\u2022-\u2013\u2014")
+        names = split_names(written)
+        if len(names) == 1 and _PERSON_NAME.match(names[0]) and not names[0].isupper():
+            return names, written
     return [], None
 
 
