@@ -210,6 +210,22 @@ def test_closing_link_list_dropped_but_not_a_list_in_the_text() -> None:
     assert clean(LONG, *ingredients, LONG) == [LONG, *ingredients, LONG]
 
 
+def test_links_that_share_a_label_before_a_bar_are_dropped() -> None:
+    # corpus pages: "FUNDA OLUNYE UDABA LAPHA | <headline>" ("read another story here"), four
+    # times amid a Zulu article; "Milano Design Week 2018 | <headline>" under a design review
+    promos = [
+        "READ ANOTHER STORY HERE | Ferry timetable changes for the spring",
+        "READ ANOTHER STORY HERE | Canal boats return to the old harbour",
+    ]
+    assert clean(LONG, promos[0], LONG, promos[1], LONG) == [LONG, LONG, LONG]
+    # once is a line of the article; a sentence after the bar is reporting, as is a colon
+    once = "Harbour Week 2024 | the programme"
+    assert clean(LONG, once, LONG) == [LONG, once, LONG]
+    said = ["Mayor | We will rebuild the bridge.", "Mayor | It will open in May."]
+    labelled = ["We like: the price", "We like: the warranty"]
+    assert clean(LONG, *said, *labelled) == [LONG, *said, *labelled]
+
+
 def test_repeated_lines_stay() -> None:
     """Recipes, schedules and tables repeat short lines; only the headline goes twice."""
     plan = ["Eat every two to three hours", "Drink during your workout"]

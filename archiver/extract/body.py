@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -86,6 +87,8 @@ _LINKS_MARKER = re.compile(  # a box of links to other articles: at the end, or 
     re.I,
 )
 _LINK_ITEM = re.compile(r"^[-\u2013\u2022*]\s+\S.*[^.!?\u2026)\"\u201d]$")
+_BAR_LABEL = re.compile(r"^([^|]{2,60}?)\s+\|\s+\S")  # "LABEL | headline"
+_SENTENCE_END = (".", "!", "?", "\u2026", '."', ".\u201d")
 _PAGE_NUMBER = re.compile(r"/page/\d+/?$|[?&](?:page|paged|pg)=\d+", re.IGNORECASE)
 _TEASER_WORDS = 35  # what follows a closing marker: headlines and teasers, not paragraphs
 _DOUBLED = re.compile(r"(.{12,}?)\s*\1")  # "Headline Headline": a teaser's two spans
@@ -146,7 +149,25 @@ def clean_paragraphs(
         if is_boilerplate(para):
             continue
         kept.append(para)
-    return _drop_link_list(kept), found_byline
+    return _drop_link_list(_drop_labelled_links(kept)), found_byline
+
+
+def _drop_labelled_links(paragraphs: list[str]) -> list[str]:
+    """Drop the links to other articles that share a label before a bar, wherever they stand
+    (``READ ANOTHER STORY HERE | <headline>``, ``Design Week 2018 | <headline>``): two or more
+    headline-sized lines with the same words before `` | `` and no full stop after them."""
+    labels = [_bar_label(p) for p in paragraphs]
+    counts = Counter(label for label in labels if label)
+    return [
+        p for p, label in zip(paragraphs, labels, strict=True) if not label or counts[label] < 2
+    ]
+
+
+def _bar_label(paragraph: str) -> str | None:
+    m = _BAR_LABEL.match(paragraph)
+    if m is None or len(paragraph.split()) > 25 or paragraph.endswith(_SENTENCE_END):
+        return None
+    return m[1]
 
 
 def _drop_link_list(paragraphs: list[str]) -> list[str]:
