@@ -130,6 +130,12 @@ def test_text_date(text: str, day: str | None) -> None:
         "Jane Roe contributed to this report.",
         "12/03/2019 - Posted by: Ana Ruiz - Category: Health - Tags: flu",
         "(dmk)",
+        "- Order Reprints",
+        "- Print Article",
+        "This copy is for your personal, non-commercial use only. Distribution and use of this"
+        " material are governed by our Subscriber Agreement and by copyright law. For non-personal"
+        " use or to order multiple copies, please contact Dow Jones Reprints at 1-800-843-0008 or"
+        " visit www.djreprints.com.",
     ],
 )
 def test_furniture_lines(line: str) -> None:
@@ -149,6 +155,8 @@ def test_furniture_lines(line: str) -> None:
         "Source code for the app is published on a public server.",
         "Reporting on the trial was restricted by the judge.",
         "The content is not available in all countries yet, the company said in a statement.",
+        "The print article ran on the front page, the editor said.",
+        "The images were licensed for personal, non-commercial use only, the court heard.",
     ],
 )
 def test_reporting_is_not_furniture(line: str) -> None:

@@ -6,8 +6,10 @@ Each rule looks at one paragraph alone and is written for the kind of line, neve
 kind         example
 ============ =============================================================================
 credit       ``STR/AFP via Getty Images``, ``Photo: AFP``, ``Bild: dpa``, ``Image: J. Roe``
-placeholder  ``Externer Inhalt nicht verfügbar``, ``Ein Klick für den Datenschutz``, ``Embed``
-notice       ``Copyright © 2019 ...``, ``This is a breaking news story - more to follow``
+placeholder  ``Externer Inhalt nicht verfügbar``, ``Ein Klick für den Datenschutz``, ``Embed``,
+             ``Print Article``, ``Order Reprints``
+notice       ``Copyright © 2019 ...``, ``This is a breaking news story - more to follow``,
+             ``This copy is for your personal, non-commercial use only. ...``
 index card   ``05/10/2018 - Posted by: Jane Roe - Category: Health - Tags: flu``
 timestamp    ``Stand: 22.04.2024, 06:00 Uhr``, ``Updated at 1:23 p.m.``, ``05.09.2024 | 2:03 min``
 contact      ``Write to Jane Roe at jane@example.com``, ``Got a story? Email us at ...``
@@ -42,13 +44,15 @@ _PLACEHOLDER = re.compile(  # what stands in for an embed the reader has not con
     r" inhalt|enable javascript|javascript (?:is )?(?:disabled|required)"
     r"|browser version with limited support|this (?:video|embed) cannot be displayed",
 )
+_USE_NOTICE = re.compile(r"for your personal,? non-?commercial use")  # the reprint notice
 _SITE_MESSAGE = re.compile(  # short messages of the page's scripts
     r"an error has occurred|please try again later|content (?:is )?not available|thank you$"
     r"|this article has been sent to|up to date browser",
 )
 _PLACEHOLDER_ALONE = re.compile(
     r"^\W*(?:embed|advertisement|anzeige|werbung|publicidad|publicit\u00e9|loading|article content"
-    r"|weiterlesen|read more|mehr anzeigen|show more|load more|click to expand)\W*$",
+    r"|weiterlesen|read more|mehr anzeigen|show more|load more|click to expand"
+    r"|print(?: this)? (?:article|story|page)|order reprints?)\W*$",
 )
 _NOTICE = re.compile(
     r"^\W*(?:copyright\b|\u00a9|\(c\)\s)|all rights reserved|alle rechte vorbehalten"
@@ -112,6 +116,8 @@ def is_boilerplate(paragraph: str) -> bool:
         return False
     low = paragraph.lower()  # the patterns are lower case: faster than re.IGNORECASE
     if _INITIALS.match(low) or _PLACEHOLDER_ALONE.match(low) or _PLACEHOLDER.search(low):
+        return True
+    if _USE_NOTICE.search(low):
         return True
     if words <= 12 and _SITE_MESSAGE.search(low):
         return True
