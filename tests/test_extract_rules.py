@@ -31,7 +31,7 @@ def extract(extractor: ArticleExtractor, name: str, url: str) -> Article:
 
 
 def clean(*paragraphs: str, title: str | None = "Footbridge to be rebuilt") -> list[str]:
-    kept, _ = clean_paragraphs(
+    kept, _, _ = clean_paragraphs(
         "\n".join(paragraphs), title=title, authors=[], byline=None, box_texts=[]
     )
     return kept
@@ -232,6 +232,38 @@ def test_links_that_share_a_label_before_a_bar_are_dropped() -> None:
     said = ["Mayor | We will rebuild the bridge.", "Mayor | It will open in May."]
     labelled = ["We like: the price", "We like: the warranty"]
     assert clean(LONG, *said, *labelled) == [LONG, *said, *labelled]
+
+
+def test_a_paragraph_that_is_a_link_to_another_page_of_the_site_is_a_teaser(
+    extractor: ArticleExtractor,
+) -> None:
+    # corpus pages: Fox News' capitalised headlines of other stories between paragraphs, the
+    # "- <headline>" links of Postmedia and t-online, a video on a subdomain of the site
+    teasers = [
+        '<p><strong><a href="/2024/05/ferry-fares">FERRY FARES RISE AGAIN FOR THE SUMMER</a>'
+        "</strong></p>",
+        '<p><a href="https://video.valley-courier.example/v/7">Watch the new bridge design in'
+        " three dimensions</a></p>",
+    ]
+    stay = [  # a link elsewhere (a product, a report), and a paragraph with a link in it
+        '<p><a href="https://shop.example/kettle">Tefal Express Kettle 1.7 Litre white</a></p>',
+        '<p>Work starts in June: <a href="/plans">the plans for the new footbridge</a></p>',
+    ]
+    paragraphs = [f"<p>{LONG}</p>"] * 4
+    body = "".join(p for pair in zip(paragraphs, teasers + stay, strict=True) for p in pair)
+    html = (
+        '<html lang="en"><head><meta charset="utf-8"><title>Footbridge to be rebuilt</title>'
+        f"</head><body><article><h1>Footbridge to be rebuilt</h1>{body}</article></body></html>"
+    )
+    a = extractor.extract(html, "https://www.valley-courier.example/2024/05/footbridge")
+    assert a.body.split("\n\n") == [
+        LONG,
+        LONG,
+        LONG,
+        "Tefal Express Kettle 1.7 Litre white",
+        LONG,
+        "Work starts in June: the plans for the new footbridge",
+    ]
 
 
 def test_repeated_lines_stay() -> None:

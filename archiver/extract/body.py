@@ -25,9 +25,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
+import lxml.etree
+from courlan import extract_domain
 from lxml.html import HtmlElement
 
 from archiver.dateline import parse_dateline
@@ -87,6 +90,8 @@ _LINKS_MARKER = re.compile(  # a box of links to other articles: at the end, or 
     re.I,
 )
 _LINK_ITEM = re.compile(r"^[-\u2013\u2022*]\s+\S.*[^.!?\u2026)\"\u201d]$")
+_LONG_LINKS = lxml.etree.XPath(".//a[@href][string-length(normalize-space()) > 15]")
+_ABSOLUTE = re.compile(r"//|[a-zA-Z][\w+.-]*:")
 _BAR_LABEL = re.compile(r"^([^|]{2,60}?)\s+\|\s+\S")  # "LABEL | headline"
 _SENTENCE_END = (".", "!", "?", "\u2026", '."', ".\u201d")
 _PAGE_NUMBER = re.compile(r"/page/\d+/?$|[?&](?:page|paged|pg)=\d+", re.IGNORECASE)
@@ -102,8 +107,13 @@ def clean_paragraphs(
     authors: Sequence[str],
     byline: str | None,
     box_texts: Sequence[str],
-) -> tuple[list[str], str | None]:
-    """Paragraphs of the body, and a "By ..." line found at its top (a byline), if any."""
+    links: Callable[[], Collection[str]] = frozenset,
+) -> tuple[list[str], str | None, list[str]]:
+    """Paragraphs of the body, a "By ..." line found at its top (a byline) if any, and the
+    paragraphs dropped as teasers.
+
+    ``links()`` gives the texts (:func:`_key` form) of the page's links to its own other
+    pages: a paragraph that is one of them whole, headline-sized, is a teaser."""
     paragraphs = _cut_tail(
         [p for p in (clean_text(line) for line in (text or "").splitlines()) if p]
     )
@@ -111,7 +121,9 @@ def clean_paragraphs(
     names = {norm(a) for a in authors}
     headline = _key(title) if title else None
     found_byline = None
+    link_keys: Collection[str] | None = None
     kept: list[str] = []
+    teasers: list[str] = []
     for n, para in enumerate(paragraphs):
         if len(para) == 1 and unicodedata.category(para) != "So":  # "◇" is a section break
             continue  # a logo's letter, a stray "-", "|" or "?" between paragraphs
@@ -148,8 +160,33 @@ def clean_paragraphs(
             continue
         if is_boilerplate(para):
             continue
+        if 4 <= words <= 25 and not para.endswith(_SENTENCE_END):
+            if link_keys is None:
+                link_keys = links()
+            if _key(para.lstrip("-\u2013\u2022* ")) in link_keys:
+                teasers.append(para)
+                continue
         kept.append(para)
-    return _drop_link_list(_drop_labelled_links(kept)), found_byline
+    return _drop_link_list(_drop_labelled_links(kept)), found_byline, teasers
+
+
+def link_texts(root: HtmlElement, url: str) -> set[str]:
+    """The texts of the page's links of four words or more to other pages of its own site (its
+    registered domain), in :func:`_key` form."""
+    site = extract_domain(url) or (urlsplit(url).hostname or "").removeprefix("www.")
+    found = set()
+    for a in _LONG_LINKS(root):
+        href = a.get("href").strip()
+        if href.startswith(("#", "javascript:", "mailto:", "tel:")):
+            continue
+        if _ABSOLUTE.match(href):  # a relative address is the site's own
+            host = urlsplit(href if href[0] != "/" else "http:" + href).hostname or ""
+            if not (host == site or host.endswith("." + site)):
+                continue
+        text = _key(a.text_content())
+        if len(text.split()) >= 4:
+            found.add(text)
+    return found
 
 
 def _drop_labelled_links(paragraphs: list[str]) -> list[str]:
@@ -241,10 +278,12 @@ def page_type(
     url: str = "",
     headline: bool,
     dated: bool,
+    teaser_lines: Sequence[str] = (),
 ) -> str:
     """``article``: JSON-LD Article or ``og:type`` article, a body of a few hundred words, or a
     shorter one under an ``h1`` headline with a date; ``listing``: mostly teaser links to other
-    pages; else ``other``."""
+    pages; else ``other``. ``teaser_lines``: the lines of trafilatura's text that
+    :func:`clean_paragraphs` dropped as links to other pages."""
     if article is not None or signals.meta.get("og:type", "").lower() == "article":
         return "article"
     words = word_count(paragraphs)
@@ -268,7 +307,7 @@ def page_type(
         return "listing"
     # A body made of the teasers' own headlines is a list of other pages' excerpts.
     titles = {" ".join(a.text_content().split()) for a in teasers}
-    in_body = sum(" ".join(p.split()) in titles for p in paragraphs)
+    in_body = sum(" ".join(p.split()) in titles for p in [*paragraphs, *teaser_lines])
     if in_body >= 2 and in_body * 2 >= len(teasers):
         return "listing"
     if words >= 200 or (words >= 80 and headline and dated):

@@ -115,12 +115,13 @@ class ArticleExtractor:
         who = authors_mod.find_authors(
             root, signals, node, scope, outlet_names, lambda: last_resort.doc.author
         )
-        paragraphs, by_line = body_mod.clean_paragraphs(
+        paragraphs, by_line, teaser_lines = body_mod.clean_paragraphs(
             doc.text if doc else None,
             title=headline.repeated or title,
             authors=who.authors,
             byline=who.byline,
             box_texts=who.box_texts,
+            links=lambda: body_mod.link_texts(scope, url),
         )
         if paragraphs:
             prov["body"] = "trafilatura"
@@ -189,6 +190,7 @@ class ArticleExtractor:
                 url=url,
                 headline=prov.get("title") in ("h1", "heading", "json-ld"),
                 dated=published is not None,
+                teaser_lines=teaser_lines,
             ),
             provenance=prov,
             capture=capture,
