@@ -266,6 +266,23 @@ def test_a_paragraph_that_is_a_link_to_another_page_of_the_site_is_a_teaser(
     ]
 
 
+def test_ruby_readings_stay_inline(extractor: ArticleExtractor) -> None:
+    # a corpus page: furigana over names (<ruby>) broke its paragraphs into pieces
+    sentence = "大統領は3日夜、緊急談話を出し、野党が国政をまひさせているとして宣言した。"
+    left, right = "\uff08", "\uff09"  # the full-width brackets of Japanese text
+    para = (
+        "<p>【ソウル】韓国の\n<ruby><rb>尹錫悦</rb>"
+        f"<rp>{left}</rp><rt>ユンソンニョル</rt><rp>{right}</rp></ruby>\n{sentence * 6}</p>"
+    )
+    html = (
+        '<html lang="ja"><head><meta charset="utf-8"><title>戒厳令</title></head>'
+        f"<body><article><h1>戒厳令</h1>{para}{para}</article></body></html>"
+    )
+    a = extractor.extract(html, "https://news.example.jp/world/1")
+    first = f"【ソウル】韓国の 尹錫悦{left}ユンソンニョル{right} {sentence * 6}"
+    assert a.body.split("\n\n")[0] == first
+
+
 def test_repeated_lines_stay() -> None:
     """Recipes, schedules and tables repeat short lines; only the headline goes twice."""
     plan = ["Eat every two to three hours", "Drink during your workout"]

@@ -81,7 +81,17 @@ def parse_html(html: bytes | str, url: str, encoding: str | None = None) -> Html
         raise ExtractionError(f"{url}: the page is not parseable HTML ({e})") from e
     if root is None or (root.find("body") is None and len(root) == 0):
         raise ExtractionError(f"{url}: the page has no HTML body; is it HTML at all?")
+    if "<ruby" in text:
+        _inline_ruby(root)
     return root
+
+
+def _inline_ruby(root: HtmlElement) -> None:
+    """Furigana (``<ruby><rb>尹錫悦</rb><rp>(</rp><rt>ユンソンニョル</rt><rp>)</rp></ruby>``) as
+    the inline text it is, ``尹錫悦(ユンソンニョル)``: trafilatura breaks a paragraph at each
+    ``<ruby>`` element."""
+    for el in list(root.iter("ruby", "rb", "rt", "rp", "rtc")):
+        el.drop_tag()
 
 
 def clean_text(text: str | None) -> str:
