@@ -136,6 +136,17 @@ def test_text_date(text: str, day: str | None) -> None:
         " material are governed by our Subscriber Agreement and by copyright law. For non-personal"
         " use or to order multiple copies, please contact Dow Jones Reprints at 1-800-843-0008 or"
         " visit www.djreprints.com.",
+        "- Advertisement 1Story continues below",
+        "Story continues below advertisement",
+        "Lesedauer: 4 Minuten",
+        "- 3 Minuten Lesezeit",
+        "5 min read",
+        "Passer la publicité",
+        "Filed under: Khawarij |",
+        "With files from The Associated Press and Mohamed El Saife",
+        "With reporting by Associated Press writer Sheikh Saaliq",
+        "Aus dem Englischen von Jan Doolan",
+        "- Übersetzung und Adaptierung: AFP Deutschland",
     ],
 )
 def test_furniture_lines(line: str) -> None:
@@ -157,6 +168,10 @@ def test_furniture_lines(line: str) -> None:
         "The content is not available in all countries yet, the company said in a statement.",
         "The print article ran on the front page, the editor said.",
         "The images were licensed for personal, non-commercial use only, the court heard.",
+        "Story continues below gallery of the flooded streets, the editor wrote.",
+        "With files from the archive, the historian rebuilt the town's first map.",
+        "Translation errors cost the ministry two years, the audit found.",
+        "The reading took 5 minutes, and the vote followed.",
     ],
 )
 def test_reporting_is_not_furniture(line: str) -> None:
@@ -186,6 +201,10 @@ def test_url_at_the_top_and_bylines_anywhere() -> None:
 def test_promo_lines_and_teasers() -> None:
     kept = clean(
         LONG,
+        "Subscribe Now!",
+        "Suscríbete",
+        "Noticia relacionada",
+        "À lire aussi La natalité russe menacée d'effondrement",
         "MORE: Ferry timetable changes for the spring season",
         "Also: See our full coverage of the floods",
         "Plague fears grow after a second case in the province [INSIGHT]",
@@ -195,6 +214,8 @@ def test_promo_lines_and_teasers() -> None:
         LONG,
     )
     assert kept == [LONG, LONG]
+    sentence = "Also read the report in full before voting, the mayor told the council."
+    assert clean(LONG, sentence) == [LONG, sentence]
 
 
 def test_comments_and_tags_end_the_article() -> None:
@@ -205,6 +226,8 @@ def test_comments_and_tags_end_the_article() -> None:
 def test_a_links_box_ends_the_article_only_at_its_end() -> None:
     teasers = ["Who will win the regatta this year?", "Five walks along the old canal"]
     assert clean(LONG, LONG, LONG, "You may also like...", *teasers) == [LONG, LONG, LONG]
+    assert clean(LONG, LONG, LONG, "Explore further", *teasers) == [LONG, LONG, LONG]
+    assert clean(LONG, LONG, LONG, "Popular on Valley Courier", *teasers) == [LONG, LONG, LONG]
     # amid the text, with as much text after it as before, the box is only a label
     short = [f"Paragraph {n} of a story told in short lines." for n in range(8)]
     kept = clean(*short, "Related", *short)

@@ -48,9 +48,13 @@ _LABELS = (
     r" sie auch interessieren|\u00e4hnliche(?: artikel| beitr\u00e4ge| themen)?|zum artikel"
     r"|weitere artikel|mehr dazu|lire aussi|\u00e0 lire aussi|voir aussi|lee tambi\u00e9n"
     r"|leer tambi\u00e9n|ver tambi\u00e9n|leia tamb\u00e9m|leggi anche(?: su)?"
+    r"|suscr[i\u00ed]bete(?: ahora)?|abonnez-vous|noticias? relacionadas?|notizie correlate"
 )
 _PROMO = re.compile(
-    rf"^[-\u2013\u2022*(\s]*(?:{_LABELS})\s*(?:[:|\u00bb>\u203a\-\u2013\u2014\u2026]|\.\.\.|$)",
+    rf"^[-\u2013\u2022*(\s]*(?:{_LABELS})\s*(?:[:|\u00bb>\u203a\-\u2013\u2014\u2026!]|\.\.\.|$)"
+    # a label no sentence starts with, run into the headline it links: "À lire aussi La ..."
+    r"|^(?i:\u00e0 lire aussi|lire aussi|lesen sie auch|leia tamb\u00e9m|lee tambi\u00e9n"
+    r"|leggi anche|also read|read also)\s+(?-i:[A-Z\u00c0-\u00de\u00ab\"\u201e\u201c])",
     re.I,
 )
 _PROMPT = re.compile(  # a call to subscribe/follow/share, not reporting about one; lower case
@@ -86,7 +90,7 @@ _LINKS_MARKER = re.compile(  # a box of links to other articles: at the end, or 
     r"|top stories|recommended(?: for you)?|\u00e4hnliche(?: artikel| themen)?|mehr zum thema"
     r"|weitere artikel|mehr themen auf [\w .]{1,40}|das k\u00f6nnte sie auch interessieren"
     r"|lesen sie auch|sur le m\u00eame sujet|\u00e0 lire aussi|leia tamb\u00e9m"
-    r"|lee tambi\u00e9n|see more photos)$",
+    r"|lee tambi\u00e9n|see more photos|explore further|popular on [\w .]{1,40})$",
     re.I,
 )
 _LINK_ITEM = re.compile(r"^[-\u2013\u2022*]\s+\S.*[^.!?\u2026)\"\u201d]$")

@@ -7,13 +7,16 @@ kind         example
 ============ =============================================================================
 credit       ``STR/AFP via Getty Images``, ``Photo: AFP``, ``Bild: dpa``, ``Image: J. Roe``
 placeholder  ``Externer Inhalt nicht verfügbar``, ``Ein Klick für den Datenschutz``, ``Embed``,
-             ``Print Article``, ``Order Reprints``
+             ``Print Article``, ``Order Reprints``, ``Advertisement Story continues below``
 notice       ``Copyright © 2019 ...``, ``This is a breaking news story - more to follow``,
              ``This copy is for your personal, non-commercial use only. ...``
-index card   ``05/10/2018 - Posted by: Jane Roe - Category: Health - Tags: flu``
-timestamp    ``Stand: 22.04.2024, 06:00 Uhr``, ``Updated at 1:23 p.m.``, ``05.09.2024 | 2:03 min``
+index card   ``05/10/2018 - Posted by: Jane Roe - Category: Health - Tags: flu``,
+             ``Filed under: Health |``
+timestamp    ``Stand: 22.04.2024, 06:00 Uhr``, ``Updated at 1:23 p.m.``, ``05.09.2024 | 2:03 min``,
+             ``Lesedauer: 4 Minuten``, ``5 min read``
 contact      ``Write to Jane Roe at jane@example.com``, ``Got a story? Email us at ...``
-sign-off     ``(Reporting by Jane Roe; editing by John Doe)``, ``J. Roe contributed to this.``
+sign-off     ``(Reporting by Jane Roe; editing by John Doe)``, ``J. Roe contributed to this.``,
+             ``With files from The Canadian Press``, ``Aus dem Englischen von Jane Roe``
 paywall      ``La suite est réservée aux abonnés.``, ``Log in or create an account to continue``
 comments     ``Join our commenting forum``, ``Please read our Comment Policy before commenting.``
 initials     ``(dmk)``, the sign-off of the editor
@@ -52,7 +55,9 @@ _SITE_MESSAGE = re.compile(  # short messages of the page's scripts
 _PLACEHOLDER_ALONE = re.compile(
     r"^\W*(?:embed|advertisement|anzeige|werbung|publicidad|publicit\u00e9|loading|article content"
     r"|weiterlesen|read more|mehr anzeigen|show more|load more|click to expand"
-    r"|print(?: this)? (?:article|story|page)|order reprints?)\W*$",
+    r"|print(?: this)? (?:article|story|page)|order reprints?|passer la publicit\u00e9"
+    r"|skip (?:the )?ad(?:vertisement)?|anzeige \u00fcberspringen"
+    r"|advertisement\b.{0,40}story continues below|story continues below(?: advertisement)?)\W*$",
 )
 _NOTICE = re.compile(
     r"^\W*(?:copyright\b|\u00a9|\(c\)\s)|all rights reserved|alle rechte vorbehalten"
@@ -98,8 +103,21 @@ _COMMENTS = re.compile(
 )
 _SIGN_OFF = re.compile(  # the reporting credits that close wire copy
     r"^\W*(?:(?:additional )?reporting|writing|editing|compiled|produced) by\b"
-    r"|contributed (?:to )?(?:this|the) (?:report|story|article)|contributed reporting",
+    r"|contributed (?:to )?(?:this|the) (?:report|story|article)|contributed reporting"
+    r"|^\W*(?:\u00fcbersetzung(?: und adaptierung)?|translation|translated|traduction"
+    r"|traducci\u00f3n)(?: from [a-z]+)?(?: by| von| par| por|\s*:)"
+    r"|^\W*aus dem [a-z\u00e4\u00f6\u00fc]+en(?: \u00fcbersetzt)? von ",  # "Aus dem Englischen von"
 )
+_READING_TIME = re.compile(
+    r"^\W*(?:(?:lesedauer|lesezeit|reading time|read time|temps de lecture|tiempo de lectura"
+    r"|tempo de leitura|tempo di lettura|leestijd)\s*:?\s*(?:ca\.\s*)?\d+\s*[a-z.]*"
+    r"|\d+\s*(?:min\.?|minutes?|minuten|minutos|minuti)\s*(?:lesezeit|read|reading time"
+    r"|de lecture|de lectura|de leitura|di lettura|leestijd|lesedauer))\W*$",
+)
+_WITH_FILES = re.compile(  # "With files from The Canadian Press, Reuters"; case-sensitive
+    r"^\W*[Ww]ith (?:files|reporting) (?:from|by) [A-Z](?!.*,\s*[a-z])[^;.]*\.?$"
+)
+_FILED = re.compile(r"^\W*(?:filed under|posted in)\s*:")
 _META_FIELD = re.compile(  # "Posted by: ... - Category: ... - Tags: ...": the post's index card
     r"\b(?:posted|published|publicado|ver\u00f6ffentlicht|publi\u00e9) (?:by|por|von|par)\b"
     r"|\b(?:categor(?:y|ies|ia|ie)|kategorie|tags|filed under|schlagw\u00f6rter)\s*:",
@@ -121,6 +139,8 @@ def is_boilerplate(paragraph: str) -> bool:
         return True
     if words <= 12 and _SITE_MESSAGE.search(low):
         return True
+    if words <= 20 and _WITH_FILES.match(paragraph):
+        return True
     if words <= 45 and (
         _SIGN_OFF.search(low) or ("@" in low and _EMAIL.search(low) and _CONTACT.search(low))
     ):
@@ -131,7 +151,9 @@ def is_boilerplate(paragraph: str) -> bool:
         return True
     if words <= 25 and ":" in low and len(_META_FIELD.findall(low)) >= 2:
         return True
-    if words <= 12 and (_CREDIT_LABEL.match(low) or _is_stamp(low)):
+    if words <= 12 and (
+        _CREDIT_LABEL.match(low) or _is_stamp(low) or _READING_TIME.match(low) or _FILED.match(low)
+    ):
         return True
     return words <= 8 and not low.endswith((".", "?", "!")) and bool(_CREDIT_MARK.search(low))
 
