@@ -147,6 +147,8 @@ def test_text_date(text: str, day: str | None) -> None:
         "With reporting by Associated Press writer Sheikh Saaliq",
         "Aus dem Englischen von Jan Doolan",
         "- Übersetzung und Adaptierung: AFP Deutschland",
+        "Additional reporting from PA",
+        "Our Standards: The Thomson Reuters Trust Principles.",
     ],
 )
 def test_furniture_lines(line: str) -> None:
@@ -172,6 +174,7 @@ def test_furniture_lines(line: str) -> None:
         "With files from the archive, the historian rebuilt the town's first map.",
         "Translation errors cost the ministry two years, the audit found.",
         "The reading took 5 minutes, and the vote followed.",
+        "Our standards of care have fallen since the cuts, nurses told the inquiry on Monday.",
     ],
 )
 def test_reporting_is_not_furniture(line: str) -> None:

@@ -9,7 +9,8 @@ credit       ``STR/AFP via Getty Images``, ``Photo: AFP``, ``Bild: dpa``, ``Imag
 placeholder  ``Externer Inhalt nicht verfügbar``, ``Ein Klick für den Datenschutz``, ``Embed``,
              ``Print Article``, ``Order Reprints``, ``Advertisement Story continues below``
 notice       ``Copyright © 2019 ...``, ``This is a breaking news story - more to follow``,
-             ``This copy is for your personal, non-commercial use only. ...``
+             ``This copy is for your personal, non-commercial use only. ...``,
+             ``Our Standards: The Thomson Reuters Trust Principles.``
 index card   ``05/10/2018 - Posted by: Jane Roe - Category: Health - Tags: flu``,
              ``Filed under: Health |``
 timestamp    ``Stand: 22.04.2024, 06:00 Uhr``, ``Updated at 1:23 p.m.``, ``05.09.2024 | 2:03 min``,
@@ -103,6 +104,7 @@ _COMMENTS = re.compile(
 )
 _SIGN_OFF = re.compile(  # the reporting credits that close wire copy
     r"^\W*(?:(?:additional )?reporting|writing|editing|compiled|produced) by\b"
+    r"|^\W*additional reporting (?:from|by)\b"
     r"|contributed (?:to )?(?:this|the) (?:report|story|article)|contributed reporting"
     r"|^\W*(?:\u00fcbersetzung(?: und adaptierung)?|translation|translated|traduction"
     r"|traducci\u00f3n)(?: from [a-z]+)?(?: by| von| par| por|\s*:)"
@@ -116,6 +118,10 @@ _READING_TIME = re.compile(
 )
 _WITH_FILES = re.compile(  # "With files from The Canadian Press, Reuters"; case-sensitive
     r"^\W*[Ww]ith (?:files|reporting) (?:from|by) [A-Z](?!.*,\s*[a-z])[^;.]*\.?$"
+)
+_STANDARDS = re.compile(  # "Our Standards: The Thomson Reuters Trust Principles."
+    r"^\W*(?:our (?:editorial )?standards|editorial standards|why you can trust [\w .]{1,40})"
+    r"\s*[:|\-\u2013\u2014]"
 )
 _FILED = re.compile(r"^\W*(?:filed under|posted in)\s*:")
 _META_FIELD = re.compile(  # "Posted by: ... - Category: ... - Tags: ...": the post's index card
@@ -152,7 +158,11 @@ def is_boilerplate(paragraph: str) -> bool:
     if words <= 25 and ":" in low and len(_META_FIELD.findall(low)) >= 2:
         return True
     if words <= 12 and (
-        _CREDIT_LABEL.match(low) or _is_stamp(low) or _READING_TIME.match(low) or _FILED.match(low)
+        _CREDIT_LABEL.match(low)
+        or _is_stamp(low)
+        or _READING_TIME.match(low)
+        or _FILED.match(low)
+        or _STANDARDS.match(low)
     ):
         return True
     return words <= 8 and not low.endswith((".", "?", "!")) and bool(_CREDIT_MARK.search(low))
