@@ -309,6 +309,32 @@ def test_ruby_readings_stay_inline(extractor: ArticleExtractor) -> None:
     assert a.body.split("\n\n")[0] == first
 
 
+def test_the_standfirst_opens_the_body(extractor: ArticleExtractor) -> None:
+    # a third of the corpus' Fundus pages: the lead above the text, left out by trafilatura
+    lead = "The old footbridge will be rebuilt by September, and the canal path reopens in May."
+    head = f'<meta property="og:description" content="{lead}">'
+
+    more = LONG.replace("Tuesday", "Wednesday").replace("agreed", "decided")
+
+    def page(above: str, first: str = LONG) -> str:  # the lead in the header, the text apart
+        header = f"<header><h1>Footbridge to be rebuilt</h1>{above}</header>"
+        body = f"{header}<article><p>{first}</p><p>{more}</p></article>"
+        return f"<html><head>{head}</head><body>{body}</body></html>"
+
+    url = "https://valley-courier.example/footbridge"
+    a = extractor.extract(page(f'<p class="dek">{lead}</p>'), url)
+    assert a.body.split("\n\n") == [lead, LONG, more]
+    assert a.provenance["body.standfirst"] == "markup"
+    # a caption that repeats the description is not a standfirst
+    caption = f'<figure><img src="/b.jpg"><figcaption>{lead}</figcaption></figure>'
+    assert extractor.extract(page(caption), url).body.split("\n\n") == [LONG, more]
+    # wire copy opens with its dateline
+    wire = "VALLEY CITY (AP) — " + LONG
+    a = extractor.extract(page(f'<p class="dek">{lead}</p>', wire), url)
+    assert a.body.split("\n\n") == [wire, more]
+    assert a.dateline is not None
+
+
 def test_repeated_lines_stay() -> None:
     """Recipes, schedules and tables repeat short lines; only the headline goes twice."""
     plan = ["Eat every two to three hours", "Drink during your workout"]

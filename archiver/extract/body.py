@@ -96,6 +96,10 @@ _LINKS_MARKER = re.compile(  # a box of links to other articles: at the end, or 
 _LINK_ITEM = re.compile(r"^[-\u2013\u2022*]\s+\S.*[^.!?\u2026)\"\u201d]$")
 _LONG_LINKS = lxml.etree.XPath(".//a[@href][string-length(normalize-space()) > 15]")
 _ABSOLUTE = re.compile(r"//|[a-zA-Z][\w+.-]*:")
+_CAPTION = lxml.etree.XPath(
+    "ancestor-or-self::*[self::figure or self::figcaption or contains(@class, 'caption')]"
+)
+_LEAD_TAGS = ("p", "div", "span", "h2", "strong", "b", "section", "header", "summary")
 _BAR_LABEL = re.compile(r"^([^|]{2,60}?)\s+\|\s+\S")  # "LABEL | headline"
 _SENTENCE_END = (".", "!", "?", "\u2026", '."', ".\u201d")
 _PAGE_NUMBER = re.compile(r"/page/\d+/?$|[?&](?:page|paged|pg)=\d+", re.IGNORECASE)
@@ -191,6 +195,33 @@ def link_texts(root: HtmlElement, url: str) -> set[str]:
         if len(text.split()) >= 4:
             found.add(text)
     return found
+
+
+def standfirst(
+    root: HtmlElement, descriptions: Sequence[str | None], paragraphs: Sequence[str]
+) -> str | None:
+    """The standfirst (lead, dek) the page shows above the text when trafilatura left it out:
+    an element of the page's body, outside the chrome and captions, whose text is one of the
+    page's declared descriptions (``og:description``, ``description``, JSON-LD), or begins with
+    one cut short; ``None`` when the text already holds it."""
+    wanted = []
+    for description in descriptions:
+        key = _key(description or "").rstrip(".\u2026 ")
+        if len(key) >= 40 and not any(key[:60] in _key(p) for p in paragraphs):
+            wanted.append(key)
+    body = root.find("body")
+    if not wanted or body is None:
+        return None
+    starts = {key[:20] for key in wanted}
+    for el in body.iter(_LEAD_TAGS):
+        own = (el.text or "").lstrip()
+        if len(own) < 20 or _key(own[:60])[:20] not in starts:
+            continue
+        text = clean_text(el.text_content())
+        key = _key(text)
+        if any(key.startswith(w) and len(key) <= len(w) * 1.3 + 20 for w in wanted):
+            return None if in_chrome(el) or _CAPTION(el) else text
+    return None
 
 
 def _drop_labelled_links(paragraphs: list[str]) -> list[str]:

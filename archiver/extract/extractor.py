@@ -143,6 +143,12 @@ class ArticleExtractor:
             if paragraphs
             else None
         )
+        # The standfirst trafilatura left out goes first; wire copy opens with its dateline.
+        if paragraphs and not dateline:
+            declared = metadata.descriptions(signals, node)
+            if lead := body_mod.standfirst(root, declared, paragraphs):
+                paragraphs = [lead, *paragraphs]
+                prov["body.standfirst"] = "markup"
         if dateline:
             prov["dateline"] = "dateline"
             published = published or pick("published", (dateline.date, "dateline"))

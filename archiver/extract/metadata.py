@@ -122,6 +122,14 @@ def find_description(signals: PageSignals, article: dict[str, Any] | None) -> Fo
     return _NOTHING
 
 
+def descriptions(signals: PageSignals, article: dict[str, Any] | None) -> list[str]:
+    """Every description the page declares (``og:description``, ``description``,
+    ``twitter:description``, JSON-LD), in that order."""
+    found = [signals.meta.get(k) for k in ("og:description", "description", "twitter:description")]
+    found.append(unescape(article.get("description")) if article else None)
+    return [d for d in found if isinstance(d, str) and d]
+
+
 def find_language(root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None) -> Found:
     """Primary subtag of ``<html lang>``, else ``content-language``/``og:locale``/``inLanguage``."""
     candidates: list[tuple[str | None, str]] = [
