@@ -24,8 +24,10 @@ from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"archiver-extract/1 trafilatura/{trafilatura.__version__}"
-"""Written into every article, so a later extractor can tell which articles to redo."""
+EXTRACTOR_VERSION = f"archiver-extract/2 trafilatura/{trafilatura.__version__}"
+"""Written into every article, so a later extractor can tell which articles to redo. The
+number goes up with each release whose rules change what the corpus pages give (2: the
+standfirst, link teasers, the dated byline, and the rules since 1)."""
 
 
 def _agree(a: Any, b: Any) -> bool:
