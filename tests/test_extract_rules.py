@@ -335,6 +335,26 @@ def test_the_standfirst_opens_the_body(extractor: ArticleExtractor) -> None:
     assert a.dateline is not None
 
 
+def test_the_next_story_on_the_page_is_not_the_body(extractor: ArticleExtractor) -> None:
+    # a corpus page (Dagbladet) loads the next article under the first, in an <article> with
+    # its own headline: trafilatura's text ran on through all 42 of its paragraphs
+    other = [
+        f"The ferry company said on Friday that {n} new boats would join its fleet on the lake,"
+        f" and that the {n} older ones would be sold to a museum before the summer season."
+        for n in ("two", "three", "four")
+    ]
+    more = LONG.replace("Tuesday", "Wednesday").replace("agreed", "decided")
+    html = (
+        "<html><body><main>"
+        f"<article><h1>Footbridge to be rebuilt</h1><p>{LONG}</p><p>{more}</p></article>"
+        "<article><h1>Ferries for the lake</h1>"
+        + "".join(f"<p>{p}</p>" for p in other)
+        + "</article></main></body></html>"
+    )
+    a = extractor.extract(html, "https://valley-courier.example/footbridge")
+    assert a.body.split("\n\n") == [LONG, more]
+
+
 def test_repeated_lines_stay() -> None:
     """Recipes, schedules and tables repeat short lines; only the headline goes twice."""
     plan = ["Eat every two to three hours", "Drink during your workout"]

@@ -224,6 +224,36 @@ def standfirst(
     return None
 
 
+def without_next_story(paragraphs: list[str], root: HtmlElement, scope: HtmlElement) -> list[str]:
+    """``paragraphs`` without their closing run that belongs to another story on the page: an
+    ``<article>`` with a headline of its own besides ``scope`` (the next article that the page
+    loads under the first one)."""
+    if scope.tag != "article" or not paragraphs:
+        return paragraphs
+    others = [
+        a
+        for a in root.iter("article")
+        if a is not scope and a.find(".//h1") is not None and not _related(a, scope)
+    ]
+    if not others:
+        return paragraphs
+    elsewhere = " ".join(_key(a.text_content()) for a in others)
+    own = _key(scope.text_content())
+    keys = [_key(p)[:80] for p in paragraphs]
+    last = max((n for n, key in enumerate(keys) if key in own), default=None)
+    if last is None:
+        return paragraphs  # nothing of the text is the headline's article: no boundary
+    tail = keys[last + 1 :]  # two thirds of it in the other story: it is that story
+    if tail and sum(key in elsewhere for key in tail) * 3 >= len(tail) * 2:
+        return paragraphs[: last + 1]
+    return paragraphs
+
+
+def _related(a: HtmlElement, b: HtmlElement) -> bool:
+    """One element holds the other."""
+    return any(x is b for x in a.iterancestors()) or any(x is a for x in b.iterancestors())
+
+
 def _drop_labelled_links(paragraphs: list[str]) -> list[str]:
     """Drop the links to other articles that share a label before a bar, wherever they stand
     (``READ ANOTHER STORY HERE | <headline>``, ``Design Week 2018 | <headline>``): two or more

@@ -125,6 +125,7 @@ class ArticleExtractor:
             box_texts=who.box_texts,
             links=lambda: body_mod.link_texts(scope, url),
         )
+        paragraphs = body_mod.without_next_story(paragraphs, root, scope)
         if paragraphs:
             prov["body"] = "trafilatura"
         authors = who.authors
