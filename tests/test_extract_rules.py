@@ -333,6 +333,10 @@ def test_the_standfirst_opens_the_body(extractor: ArticleExtractor) -> None:
     a = extractor.extract(page(f'<p class="dek">{lead}</p>', wire), url)
     assert a.body.split("\n\n") == [wire, more]
     assert a.dateline is not None
+    # the dek shows the description's first sentence, in a main column classed "sidebar"
+    first = lead.split(",")[0] + "."
+    dek = f'<div class="sidebar-1"><p class="description">{first}</p></div>'
+    assert extractor.extract(page(dek), url).body.split("\n\n") == [first, LONG, more]
 
 
 def test_the_next_story_on_the_page_is_not_the_body(extractor: ArticleExtractor) -> None:

@@ -96,10 +96,12 @@ _LINKS_MARKER = re.compile(  # a box of links to other articles: at the end, or 
 _LINK_ITEM = re.compile(r"^[-\u2013\u2022*]\s+\S.*[^.!?\u2026)\"\u201d]$")
 _LONG_LINKS = lxml.etree.XPath(".//a[@href][string-length(normalize-space()) > 15]")
 _ABSOLUTE = re.compile(r"//|[a-zA-Z][\w+.-]*:")
-_CAPTION = lxml.etree.XPath(
-    "ancestor-or-self::*[self::figure or self::figcaption or contains(@class, 'caption')]"
+# in_chrome() is too broad here: themes call the main column a sidebar, the header a widget
+_ASIDE_OR_CAPTION = lxml.etree.XPath(
+    "ancestor-or-self::*[self::figure or self::figcaption or contains(@class, 'caption')"
+    " or self::aside or self::nav or self::footer]"
 )
-_LEAD_TAGS = ("p", "div", "span", "h2", "strong", "b", "section", "header", "summary")
+_LEAD_TAGS = ("p", "div", "span", "h2", "h3", "strong", "b", "section", "header", "summary")
 _BAR_LABEL = re.compile(r"^([^|]{2,60}?)\s+\|\s+\S")  # "LABEL | headline"
 _SENTENCE_END = (".", "!", "?", "\u2026", '."', ".\u201d")
 _PAGE_NUMBER = re.compile(r"/page/\d+/?$|[?&](?:page|paged|pg)=\d+", re.IGNORECASE)
@@ -201,9 +203,10 @@ def standfirst(
     root: HtmlElement, descriptions: Sequence[str | None], paragraphs: Sequence[str]
 ) -> str | None:
     """The standfirst (lead, dek) the page shows above the text when trafilatura left it out:
-    an element of the page's body, outside the chrome and captions, whose text is one of the
-    page's declared descriptions (``og:description``, ``description``, JSON-LD), or begins with
-    one cut short; ``None`` when the text already holds it."""
+    an element of the page's body, outside captions, asides, navigation and footers, whose text
+    is one of the page's declared descriptions (``og:description``, ``description``, JSON-LD),
+    or begins with one cut short, or is its first sentences; ``None`` when the text already
+    holds it."""
     wanted = []
     for description in descriptions:
         key = _key(description or "").rstrip(".\u2026 ")
@@ -219,8 +222,13 @@ def standfirst(
             continue
         text = clean_text(el.text_content())
         key = _key(text)
-        if any(key.startswith(w) and len(key) <= len(w) * 1.3 + 20 for w in wanted):
-            return None if in_chrome(el) or _CAPTION(el) else text
+        shown = any(key.startswith(w) and len(key) <= len(w) * 1.3 + 20 for w in wanted) or (
+            len(key) >= 40
+            and text.endswith(_SENTENCE_END)
+            and any(w.startswith(key) for w in wanted)
+        )  # the description whole, or its first sentences (the rest is in the text below)
+        if shown:
+            return None if _ASIDE_OR_CAPTION(el) else text
     return None
 
 
