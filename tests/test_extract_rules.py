@@ -270,12 +270,13 @@ def test_a_paragraph_that_is_a_link_to_another_page_of_the_site_is_a_teaser(
         "</strong></p>",
         '<p><a href="https://video.valley-courier.example/v/7">Watch the new bridge design in'
         " three dimensions</a></p>",
+        '<p><strong><a href="/2024/05/tolls">WHO WILL PAY FOR THE NEW BRIDGE?</a></strong></p>',
     ]
     stay = [  # a link elsewhere (a product, a report), and a paragraph with a link in it
         '<p><a href="https://shop.example/kettle">Tefal Express Kettle 1.7 Litre white</a></p>',
         '<p>Work starts in June: <a href="/plans">the plans for the new footbridge</a></p>',
     ]
-    paragraphs = [f"<p>{LONG}</p>"] * 4
+    paragraphs = [f"<p>{LONG}</p>"] * 5
     body = "".join(p for pair in zip(paragraphs, teasers + stay, strict=True) for p in pair)
     html = (
         '<html lang="en"><head><meta charset="utf-8"><title>Footbridge to be rebuilt</title>'
@@ -283,6 +284,7 @@ def test_a_paragraph_that_is_a_link_to_another_page_of_the_site_is_a_teaser(
     )
     a = extractor.extract(html, "https://www.valley-courier.example/2024/05/footbridge")
     assert a.body.split("\n\n") == [
+        LONG,
         LONG,
         LONG,
         LONG,

@@ -104,6 +104,7 @@ _ASIDE_OR_CAPTION = lxml.etree.XPath(
 _LEAD_TAGS = ("p", "div", "span", "h2", "h3", "strong", "b", "section", "header", "summary")
 _BAR_LABEL = re.compile(r"^([^|]{2,60}?)\s+\|\s+\S")  # "LABEL | headline"
 _SENTENCE_END = (".", "!", "?", "\u2026", '."', ".\u201d")
+_FULL_STOP = (".", '."', ".\u201d")
 _PAGE_NUMBER = re.compile(r"/page/\d+/?$|[?&](?:page|paged|pg)=\d+", re.IGNORECASE)
 _TEASER_WORDS = 35  # what follows a closing marker: headlines and teasers, not paragraphs
 _DOUBLED = re.compile(r"(.{12,}?)\s*\1")  # "Headline Headline": a teaser's two spans
@@ -170,7 +171,7 @@ def clean_paragraphs(
             continue
         if is_boilerplate(para):
             continue
-        if 4 <= words <= 25 and not para.endswith(_SENTENCE_END):
+        if 4 <= words <= 25 and not para.endswith(_FULL_STOP):  # "WHAT ARE ...?" is a headline
             if link_keys is None:
                 link_keys = links()
             if _key(para.lstrip("-\u2013\u2022* ")) in link_keys:
