@@ -12,12 +12,17 @@ General rules, no per-site selectors. A paragraph is dropped when it
   short newsletter/follow/share prompt, a teaser (``Headline Headline``, the same text in two
   spans; ``... marmot [INSIGHT]``, a tagged link), or is text of the author box (the bio);
 * is page furniture (:mod:`archiver.extract.boilerplate`: photo credits, embed placeholders,
-  copyright and editorial notices, date lines, contact lines, paywall and comment prompts).
+  copyright and editorial notices, date lines, contact lines, paywall and comment prompts);
+* is, headline-sized, one link to another page of the site within the article (a teaser:
+  ``WHAT ARE CHINA'S OVERSEAS POLICE STATIONS?``), or one of two or more links sharing a label
+  before a bar (``READ ANOTHER STORY HERE | <headline>``).
 
 And the text is cut at a closing section marker ("Comments", "Tags", "You may also like",
 "Ähnliche:" ...) when only teaser-sized paragraphs follow it, and a closing run of short
-headline-like list items (links to other articles) goes. Short lines that repeat stay: lists,
-schedules and tables repeat them. Paragraphs are joined by one blank line.
+headline-like list items (links to other articles) goes, as does a closing run that is another
+story on the page (:func:`without_next_story`). Short lines that repeat stay: lists, schedules
+and tables repeat them. The standfirst trafilatura leaves out is found by :func:`standfirst`.
+Paragraphs are joined by one blank line.
 """
 
 from __future__ import annotations
