@@ -41,7 +41,7 @@ from lxml.html import HtmlElement
 from archiver.dateline import parse_dateline
 from archiver.extract.boilerplate import is_boilerplate
 from archiver.extract.markup import PageSignals, clean_text, in_chrome
-from archiver.extract.metadata import norm
+from archiver.extract.metadata import norm, norm_key
 
 _LABELS = (
     r"also|also read|read also|read more|more to read|must read|see also|related(?: \w+){0,2}"
@@ -128,14 +128,15 @@ def clean_paragraphs(
     """Paragraphs of the body, a "By ..." line found at its top (a byline) if any, and the
     paragraphs dropped as teasers.
 
-    ``links()`` gives the texts (:func:`_key` form) of the page's links to its own other
-    pages: a paragraph that is one of them whole, headline-sized, is a teaser."""
+    ``links()`` gives the texts (:func:`~archiver.extract.metadata.norm_key` form) of the
+    page's links to its own other pages: a paragraph that is one of them whole,
+    headline-sized, is a teaser."""
     paragraphs = _cut_tail(
         [p for p in (clean_text(line) for line in (text or "").splitlines()) if p]
     )
     boxes = [norm(b) for b in box_texts]
     names = {norm(a) for a in authors}
-    headline = _key(title) if title else None
+    headline = norm_key(title) if title else None
     found_byline = None
     link_keys: Collection[str] | None = None
     kept: list[str] = []
@@ -143,7 +144,7 @@ def clean_paragraphs(
     for n, para in enumerate(paragraphs):
         if len(para) == 1 and unicodedata.category(para) != "So":  # "◇" is a section break
             continue  # a logo's letter, a stray "-", "|" or "?" between paragraphs
-        key = _key(para)
+        key = norm_key(para)
         words = len(para.split())
         top = not kept and n < 4
         if headline and (key == headline or _titled(key, headline)):
@@ -179,7 +180,7 @@ def clean_paragraphs(
         if 4 <= words <= 25 and not para.endswith(_FULL_STOP):  # "WHAT ARE ...?" is a headline
             if link_keys is None:
                 link_keys = links()
-            if _key(para.lstrip("-\u2013\u2022* ")) in link_keys:
+            if norm_key(para.lstrip("-\u2013\u2022* ")) in link_keys:
                 teasers.append(para)
                 continue
         kept.append(para)
@@ -188,7 +189,7 @@ def clean_paragraphs(
 
 def link_texts(root: HtmlElement, url: str) -> set[str]:
     """The texts of the page's links of four words or more to other pages of its own site (its
-    registered domain), in :func:`_key` form."""
+    registered domain), in :func:`~archiver.extract.metadata.norm_key` form."""
     site = extract_domain(url) or (urlsplit(url).hostname or "").removeprefix("www.")
     found = set()
     for a in _LONG_LINKS(root):
@@ -199,14 +200,14 @@ def link_texts(root: HtmlElement, url: str) -> set[str]:
             host = urlsplit(href if href[0] != "/" else "http:" + href).hostname or ""
             if not (host == site or host.endswith("." + site)):
                 continue
-        text = _key(a.text_content())
+        text = norm_key(a.text_content())
         if len(text.split()) >= 4:
             found.add(text)
     return found
 
 
 def standfirst(
-    root: HtmlElement, descriptions: Sequence[str | None], paragraphs: Sequence[str]
+    root: HtmlElement, descriptions: Sequence[str], paragraphs: Sequence[str]
 ) -> str | None:
     """The standfirst (lead, dek) the page shows above the text when trafilatura left it out:
     an element of the page's body, outside captions, asides, navigation and footers, whose text
@@ -215,8 +216,8 @@ def standfirst(
     holds it."""
     wanted = []
     for description in descriptions:
-        key = _key(description or "").rstrip(".\u2026 ")
-        if len(key) >= 40 and not any(key[:60] in _key(p) for p in paragraphs):
+        key = norm_key(description).rstrip(".\u2026 ")
+        if len(key) >= 40 and not any(key[:60] in norm_key(p) for p in paragraphs):
             wanted.append(key)
     body = root.find("body")
     if not wanted or body is None:
@@ -224,10 +225,10 @@ def standfirst(
     starts = {key[:20] for key in wanted}
     for el in body.iter(_LEAD_TAGS):
         own = (el.text or "").lstrip()
-        if len(own) < 20 or _key(own[:60])[:20] not in starts:
+        if len(own) < 20 or norm_key(own[:60])[:20] not in starts:
             continue
         text = clean_text(el.text_content())
-        key = _key(text)
+        key = norm_key(text)
         shown = any(key.startswith(w) and len(key) <= len(w) * 1.3 + 20 for w in wanted) or (
             len(key) >= 40
             and text.endswith(_SENTENCE_END)
@@ -251,9 +252,9 @@ def without_next_story(paragraphs: list[str], root: HtmlElement, scope: HtmlElem
     ]
     if not others:
         return paragraphs
-    elsewhere = " ".join(_key(a.text_content()) for a in others)
-    own = _key(scope.text_content())
-    keys = [_key(p)[:80] for p in paragraphs]
+    elsewhere = " ".join(norm_key(a.text_content()) for a in others)
+    own = norm_key(scope.text_content())
+    keys = [norm_key(p)[:80] for p in paragraphs]
     last = max((n for n, key in enumerate(keys) if key in own), default=None)
     if last is None:
         return paragraphs  # nothing of the text is the headline's article: no boundary
@@ -298,11 +299,6 @@ def _drop_link_list(paragraphs: list[str]) -> list[str]:
     if paragraphs[n - 1].endswith(":") and len(paragraphs[n - 1].split()) <= 12:
         n -= 1
     return paragraphs[:n]
-
-
-def _key(text: str) -> str:
-    """Comparison form: :func:`norm` without soft hyphens (``Helikopter\u00adlandeplatz``)."""
-    return norm(text.replace("\u00ad", ""))
 
 
 def _kicker_and_headline(key: str, headline: str) -> bool:

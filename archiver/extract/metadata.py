@@ -45,6 +45,7 @@ _HOME = {
 }
 _CRUMB_CHARS = " >/|\\:-\u00bb\u203a\u2192\u2022\u00b7"  # > / | \ : - and typographic kin
 _WORD = re.compile(r"\w+")
+_DESCRIPTION_META = ("og:description", "description", "twitter:description")
 _LOOSE = re.compile(r"[\W_]+")
 _CRUMB_SEPARATORS = re.compile(rf"^[\s{re.escape(_CRUMB_CHARS)}]*$")
 
@@ -57,6 +58,11 @@ def norm(text: str | None) -> str:
     no closing dots or ellipsis."""
     text = unicodedata.normalize("NFKC", text or "").casefold().translate(_QUOTES)
     return clean_text(text).rstrip(" \u2026.")  # clean_text left no other white space
+
+
+def norm_key(text: str) -> str:
+    """Comparison form: :func:`norm` without soft hyphens (``Helikopter\u00adlandeplatz``)."""
+    return norm(text.replace("\u00ad", ""))
 
 
 def loose(text: str | None) -> str:
@@ -115,7 +121,7 @@ def _names_host(name: str, host: str) -> bool:
 
 
 def find_description(signals: PageSignals, article: dict[str, Any] | None) -> Found:
-    if found := signals.first_meta("og:description", "description", "twitter:description"):
+    if found := signals.first_meta(*_DESCRIPTION_META):
         return found[1], "meta"
     if article and (description := unescape(article.get("description"))):
         return description, "json-ld"
@@ -125,7 +131,7 @@ def find_description(signals: PageSignals, article: dict[str, Any] | None) -> Fo
 def descriptions(signals: PageSignals, article: dict[str, Any] | None) -> list[str]:
     """Every description the page declares (``og:description``, ``description``,
     ``twitter:description``, JSON-LD), in that order."""
-    found = [signals.meta.get(k) for k in ("og:description", "description", "twitter:description")]
+    found = [signals.meta.get(k) for k in _DESCRIPTION_META]
     found.append(unescape(article.get("description")) if article else None)
     return [d for d in found if isinstance(d, str) and d]
 
@@ -259,10 +265,10 @@ def _is_headline(crumb: str, title: str) -> bool:
     (seven words or more), or four or more words, half of them the title's."""
     if norm(crumb) == norm(title) or len(crumb) > 80:
         return True
-    words = _WORD.findall(norm(crumb.replace("\u00ad", "")))
+    words = _WORD.findall(norm_key(crumb))
     if len(words) >= 7:
         return True
-    title_words = set(_WORD.findall(norm(title.replace("\u00ad", ""))))
+    title_words = set(_WORD.findall(norm_key(title)))
     return len(words) >= 4 and 2 * sum(w in title_words for w in words) >= len(words)
 
 
