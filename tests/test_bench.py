@@ -132,3 +132,17 @@ def test_realism_compares_real_pages_of_the_generated_pages_size_too() -> None:
         "real pages 239 KB median; the 62 of 200 in the generated pages' size range: "
         "median 17.1, mean 19.8 ms (factor 1.05)"
     ) in out
+
+
+def test_real_pages_are_spread_over_the_whole_corpus() -> None:
+    # the dev split is sorted by source: its first 200 pages held no scrapinghub page
+    from archiver.bench.pipeline import spread
+
+    ids = [f"fundus-{k}" for k in range(184)] + [f"htmldate-{k}" for k in range(136)]
+    ids += [f"shub-{k}" for k in range(130)]
+    picked = spread(ids, 200)
+    assert len(picked) == len(set(picked)) == 200 and picked == sorted(picked, key=ids.index)
+    sources = [p.split("-")[0] for p in picked]
+    counts = (sources.count("fundus"), sources.count("htmldate"), sources.count("shub"))
+    assert counts == (82, 61, 57)
+    assert spread(ids[:3], 200) == ids[:3] and spread(ids, 1) == ids[:1]

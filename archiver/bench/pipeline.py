@@ -500,6 +500,13 @@ def _extraction_alone(
         return pool.submit(_timed_extraction, pages, warm).result()
 
 
+def spread(items: list[str], limit: int) -> list[str]:
+    """``limit`` of ``items`` (all of them when there are no more), evenly spaced, in order."""
+    if len(items) <= limit:
+        return list(items)
+    return [items[k * len(items) // limit] for k in range(limit)]
+
+
 def _trafilatura_ms(
     generated: list[tuple[str, str]], real: list[tuple[str, str]]
 ) -> tuple[list[float], list[float]]:
@@ -542,9 +549,11 @@ def _realism(
 
 
 def _real_pages(limit: int) -> list[tuple[str, str]]:
+    """``limit`` pages of the corpus's dev split, spread evenly over it: the split is sorted by
+    source (Fundus, htmldate, scrapinghub), so its first pages would be one source's."""
     if not (CORPUS / "cases.jsonl").exists():
         return []
-    ids = (CORPUS / "dev.txt").read_text().split()[:limit]
+    ids = spread((CORPUS / "dev.txt").read_text().split(), limit)
     urls = {}
     with (CORPUS / "cases.jsonl").open() as f:
         for line in f:
