@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         "--articles", type=int, help="articles of the generated outlet crawled (50,000)"
     )
     parser.add_argument(
-        "--index-articles", type=int, help="articles in the index benchmark (1,000,000)"
+        "--index-articles", type=int, help="articles in the index benchmark (1,000,000; quick 50,000)"
     )
     parser.add_argument(
         "--sample", type=int, help="pages each stage is measured on alone (200; quick 60)"
@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         "--workdir", type=Path, default=Path(".bench"), help="where generated data is kept"
     )
     args = parser.parse_args(argv)
-    n = args.index_articles or (100_000 if args.quick else 1_000_000)
+    n = args.index_articles or (50_000 if args.quick else 1_000_000)
     articles = args.articles or (2_000 if args.quick else 50_000)
     if n < 100:
         parser.error("--index-articles must be at least 100")
