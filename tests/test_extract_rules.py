@@ -482,3 +482,73 @@ def test_a_site_name_that_is_an_address_gives_way(
     <script type="application/ld+json">{{"@type": "NewsArticle"{publisher}}}</script></head>
     <body><article><p>{LONG}</p></article></body></html>"""
     assert extractor.extract(html, "https://www.kleinezeitung.at/a/1").site_name == site_name
+
+
+GERMAN = (
+    "Der Stadtrat hat am Donnerstagabend nach einer langen und teilweise hitzigen Debatte "
+    "beschlossen, die Öffnungszeiten der städtischen Bibliotheken im kommenden Jahr deutlich "
+    "auszuweiten. Die Verwaltung soll bis zum Frühjahr einen Vorschlag vorlegen, wie das "
+    "zusätzliche Personal finanziert werden kann, ohne andere Angebote zu kürzen."
+)
+SPANISH = (
+    "El ayuntamiento aprobó el jueves por la noche, tras un largo debate, ampliar el horario "
+    "de las bibliotecas municipales durante el próximo año. La administración deberá presentar "
+    "antes de la primavera una propuesta para financiar el personal adicional sin recortar "
+    "otros servicios que los vecinos utilizan cada semana."
+)
+PORTUGUESE = (
+    "A câmara municipal aprovou na quinta-feira à noite, depois de um longo debate, o "
+    "alargamento do horário das bibliotecas municipais no próximo ano. A administração deverá "
+    "apresentar até à primavera uma proposta para financiar o pessoal adicional sem cortar "
+    "outros serviços que os moradores usam todas as semanas."
+)
+
+
+def page_in(text: str, *, html_attrs: str = "", head: str = "") -> str:
+    return (
+        f"<html {html_attrs}><head>{head}</head><body><article><h1>Bibliotheken</h1>"
+        f"<p>{text}</p><p>{text}</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("html", "language", "signal"),
+    [
+        # XHTML pages declare it as xml:lang, which lxml's HTML parser keeps under that name
+        (
+            page_in(SPANISH, html_attrs='xmlns="http://www.w3.org/1999/xhtml" xml:lang="es"'),
+            "es",
+            "html-lang",
+        ),
+        # on the page's WebPage node rather than its article's (autoracing.com.br)
+        (
+            page_in(
+                PORTUGUESE,
+                head='<script type="application/ld+json">{"@type": "WebPage", '
+                '"inLanguage": "pt-BR", "name": "Classificação"}</script>',
+            ),
+            "pt",
+            "json-ld",
+        ),
+        # declared nowhere (the html tag in an IE conditional comment, as on 9News): the text
+        (page_in(GERMAN, head='<!--[if lte IE 9]> <html lang="en"> <![endif]-->'), "de", "text"),
+        # English text declared English: the declaration stands, no detection
+        (page_in(LONG, html_attrs='lang="en"'), "en", "html-lang"),
+        # too little text to tell, and nothing declared: unknown
+        (page_in("Kurz und knapp."), None, None),
+    ],
+)
+def test_the_language_declared_or_else_detected_in_the_text(
+    extractor: ArticleExtractor, html: str, language: str | None, signal: str | None
+) -> None:
+    article = extractor.extract(html, "https://x.example/a")
+    assert (article.language, article.provenance.get("language")) == (language, signal)
+    assert "language.rejected" not in article.provenance
+
+
+def test_a_template_default_english_loses_to_the_text(extractor: ArticleExtractor) -> None:
+    # 12 corpus pages in German, isiZulu, Gujarati, Arabic... declare lang="en", the default of
+    # their CMS templates; the text's language wins and the declaration stays in provenance
+    article = extractor.extract(page_in(GERMAN, html_attrs='lang="en-US"'), "https://x.example/a")
+    assert (article.language, article.provenance["language"]) == ("de", "text")
+    assert article.provenance["language.rejected"] == "html-lang: en"

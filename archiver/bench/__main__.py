@@ -22,7 +22,9 @@ def main(argv: list[str] | None = None) -> int:
         "--articles", type=int, help="articles of the generated outlet crawled (50,000)"
     )
     parser.add_argument(
-        "--index-articles", type=int, help="articles in the index benchmark (1,000,000; quick 50,000)"
+        "--index-articles",
+        type=int,
+        help="articles in the index benchmark (1,000,000; quick 50,000)",
     )
     parser.add_argument(
         "--sample", type=int, help="pages each stage is measured on alone (200; quick 60)"

@@ -17,6 +17,7 @@ from archiver.dateline import parse_dateline
 from archiver.extract import authors as authors_mod
 from archiver.extract import body as body_mod
 from archiver.extract import dates, images, metadata
+from archiver.extract import language as language_mod
 from archiver.extract import title as title_mod
 from archiver.extract.markup import PageSignals, in_chrome, parse_html
 from archiver.extract.names import OutletNames, split_names
@@ -24,10 +25,11 @@ from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"archiver-extract/2 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"archiver-extract/3 trafilatura/{trafilatura.__version__}"
 """Written into every article, so a later extractor can tell which articles to redo. The
 number goes up with each release whose rules change what the corpus pages give (2: the
-standfirst, link teasers, the dated byline, and the rules since 1)."""
+standfirst, link teasers, the dated byline, and the rules since 1; 3: the language read from
+the text where the page declares none, or English over text that is not)."""
 
 
 def _agree(a: Any, b: Any) -> bool:
@@ -169,19 +171,26 @@ class ArticleExtractor:
         )
         if section and section_signal:
             prov["section"] = section_signal
+        body = "\n\n".join(paragraphs)
+        declared_language = metadata.find_language(root, signals, node)
         return Article(
             url=url,
             outlet=outlet,
             canonical_url=pick("canonical_url", metadata.find_canonical(root, signals, url)),
             title=title,
-            body="\n\n".join(paragraphs),
+            body=body,
             authors=authors,
             byline=byline,
             dateline=dateline,
             published=published,
             modified=pick("modified", modified_found),
             section=section,
-            language=pick("language", metadata.find_language(root, signals, node)),
+            language=pick(
+                "language",
+                (language_mod.correction(declared_language[0], body), "text"),
+                declared_language,
+                (lambda: language_mod.detect(body), "text"),
+            ),
             site_name=site_name,
             description=pick(
                 "description",

@@ -137,12 +137,20 @@ def descriptions(signals: PageSignals, article: dict[str, Any] | None) -> list[s
 
 
 def find_language(root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None) -> Found:
-    """Primary subtag of ``<html lang>``, else ``content-language``/``og:locale``/``inLanguage``."""
+    """Primary subtag of ``<html lang>`` (or XHTML's ``xml:lang``), else
+    ``content-language``/``og:locale``, else the article's ``inLanguage``, else any JSON-LD
+    node's (a ``WebPage``'s)."""
     candidates: list[tuple[str | None, str]] = [
-        (root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"), "html-lang"),
+        (
+            root.get("lang")
+            or root.get("xml:lang")  # the name lxml's HTML parser gives it
+            or root.get("{http://www.w3.org/XML/1998/namespace}lang"),
+            "html-lang",
+        ),
         (signals.meta.get("content-language"), "meta"),
         (signals.meta.get("og:locale"), "meta"),
         (unescape(article.get("inLanguage")) if article else None, "json-ld"),
+        *((unescape(n.get("inLanguage")), "json-ld") for n in signals.jsonld),
     ]
     for value, signal in candidates:
         primary = re.split(r"[-_,;\s]", (value or "").strip())[0].lower()

@@ -1,0 +1,116 @@
+"""The language of an article's text, for pages whose declaration is missing or doubtful.
+
+A page's own declaration (``<html lang>``, meta, JSON-LD) is trusted first; the text is read
+(py3langid, the identifier trafilatura uses) only when the page declares no language, or
+declares English, the default of the common CMS templates, over text in which English's
+commonest words are rare. On the 450 corpus pages: 31 pages that declare nothing got the
+language of their text (30 right; a Tagalog article thick with English was read as English),
+and 12 German, isiZulu, isiXhosa, Gujarati, Albanian, Romanian, Spanish and Arabic pages that
+declare ``en`` were corrected. A page with less than :data:`MIN_CHARS` of text, or a text the
+identifier is not sure of (:data:`CONFIDENCE`), keeps what it declares, or no language (2
+corpus pages: a Chinese blog page read as Cantonese at 0.71, and a page without text).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+MIN_CHARS = 100
+"""Less text than this tells nothing reliable."""
+SAMPLE_CHARS = 600
+"""The text read: the identifier agreed with its reading of 3,000 characters on 449 of the
+450 corpus pages, at 0.4 ms a page instead of 1.5."""
+CONFIDENCE = 0.9
+"""The identifier's probability (normalised over its 97 languages) a detection needs. On the
+corpus pages whose declaration it agrees with, 8 of 401 were below 0.95 (Chinese 0.81, Indonesian
+0.85 and 0.89, Arabic 0.88, and English lists and wiki diffs 0.56 to 0.68); where it disagreed
+with a right declaration it was unsure (Serbo-Croatian read as Bosnian, 0.30) or named the
+same language (Norwegian ``no`` for ``nb``, which a declaration never loses to: see
+:func:`correction`); the mislabelled pages it corrects are at 0.93 to 1.00."""
+ENGLISH_SHARE = 0.05
+"""Below this share of :data:`_ENGLISH` words a text declared English is read again. English
+articles on the corpus pages start at 0.10; below are the 12 mislabelled pages (0 to 0.03) and
+three English pages that are lists (sports scores, a forum thread, a wiki diff: 0 to 0.04),
+which keep their declaration: the identifier is unsure of them (0.56 to 0.68)."""
+_ENGLISH = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "is",
+        "that",
+        "for",
+        "with",
+        "was",
+        "are",
+        "by",
+        "this",
+        "from",
+        "have",
+        "has",
+        "it",
+        "be",
+        "as",
+        "at",
+        "he",
+        "she",
+        "they",
+        "said",
+        "will",
+        "not",
+        "but",
+        "his",
+        "her",
+        "their",
+        "which",
+        "were",
+        "been",
+        "would",
+        "who",
+        "on",
+    ]
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@functools.cache
+def _identifier() -> LanguageIdentifier:
+    """Loaded on first use (0.6 s, about 75 MB): most pages declare their language."""
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+
+
+def preload() -> None:
+    """Load the identifier now (the extraction workers' forkserver shares it with them)."""
+    _identifier()
+
+
+def _sample(text: str) -> str:
+    return " ".join(text[: SAMPLE_CHARS * 2].split())[:SAMPLE_CHARS]
+
+
+def detect(text: str) -> str | None:
+    """The language of ``text`` (an ISO 639 code), or None when it is short or unclear."""
+    sample = _sample(text)
+    if len(sample) < MIN_CHARS:
+        return None
+    language, probability = _identifier().classify(sample)
+    return str(language) if probability >= CONFIDENCE else None
+
+
+def correction(declared: str | None, text: str) -> str | None:
+    """The language of ``text`` where the page declares English over text that is not:
+    None when the declaration stands."""
+    if declared != "en":
+        return None
+    sample = _sample(text)
+    words = _WORD.findall(sample.lower())
+    if len(sample) < MIN_CHARS or not words:
+        return None
+    if sum(w in _ENGLISH for w in words) / len(words) >= ENGLISH_SHARE:
+        return None
+    found = detect(sample)
+    return found if found != declared else None
