@@ -407,6 +407,17 @@ def test_a_paragraph_of_one_character_is_dropped_unless_a_section_break() -> Non
             "Google adds more AI",
             ["Tech", "AI Platforms & Assistants"],
         ),
+        # two trails in one (phys.org's categories): the second starts with a name seen before
+        (
+            ["Astronomy & Space", "Space Exploration", "Astronomy & Space", "Astrobiology"],
+            "Hibernating astronauts",
+            ["Astronomy & Space", "Space Exploration"],
+        ),
+        # the page's type ends the trail (Nature, The Nation, Rolling Stone): not a section
+        (["news feature", "article"], "Inside the lab", ["news feature"]),
+        (["Culture Council", "Articles"], "How brands grow", ["Culture Council"]),
+        (["BIZ WRAP", "Economy and Politics", "Story"], "Markets rise", ["BIZ WRAP",
+         "Economy and Politics"]),
     ],
 )
 def test_a_trail_ends_before_the_headline_and_starts_after_the_outlet(
@@ -449,6 +460,16 @@ def test_a_trail_ends_before_the_headline_and_starts_after_the_outlet(
         ('<script type="application/ld+json">{"@type": "NewsArticle", "keywords":'
          ' ["26157981-b4f7-4929-adc1-e860c6f03636", "Bank of Montreal"]}</script>',
          ["Bank of Montreal"]),
+        # internal labels (Advance Local's "@river" channels, a path) are no tags, nor are
+        # sentences and headlines given as keywords (more than 8 words)
+        ('<meta property="article:tag" content="@mlive-river">'
+         '<meta property="article:tag" content="/article">'
+         '<meta property="article:tag" content="Man Utd ace Dean Henderson morally right finish'
+         ' season Sheff Utd Wilder">'
+         '<meta property="article:tag" content="Trump-Ukraine Whistle-Blower Complaint and'
+         ' Impeachment Inquiry">'
+         '<meta property="article:tag" content="rock-hall-2020">',
+         ["Trump-Ukraine Whistle-Blower Complaint and Impeachment Inquiry", "rock-hall-2020"]),
     ],
 )  # fmt: skip
 def test_tags_listed_in_one_value_are_split_and_ids_dropped(

@@ -255,8 +255,18 @@ def _clean_trail(
     ]
     if trail and title and _is_headline(trail[-1], title):
         trail.pop()
+    if trail and norm(trail[-1]) in _PAGE_TYPES:  # "news feature > article"
+        trail.pop()
     deduped = [i for n, i in enumerate(trail) if n == 0 or norm(i) != norm(trail[n - 1])]
+    for n, item in enumerate(deduped):  # a name seen before starts a second trail
+        if norm(item) in {norm(i) for i in deduped[:n]}:
+            deduped = deduped[:n]
+            break
     return deduped if all(len(i) <= 80 for i in deduped) else []
+
+
+_PAGE_TYPES = frozenset({"article", "articles", "artikel", "story", "post", "page"})
+"""The page's type, which some trails end with (Nature, The Nation): not a section."""
 
 
 def _outlet_keys(site_name: str | None, url: str | None) -> set[str]:
@@ -283,8 +293,9 @@ def _is_headline(crumb: str, title: str) -> bool:
 def find_tags(root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None) -> FoundList:
     """The article's tags: ``article:tag`` meta tags, else JSON-LD ``keywords`` (a list or a
     comma-separated string), else the text of ``rel=tag`` links outside the page chrome (a
-    sidebar's tag cloud is the site's, not the article's); duplicates, bare numbers and codes
-    (``type_news``) dropped; a tag named by its facet (``Category: News``) gives its value."""
+    sidebar's tag cloud is the site's, not the article's); duplicates and what
+    :func:`_is_tag` rejects dropped; a tag named by its facet (``Category: News``) gives its
+    value."""
     keywords = article.get("keywords") if article else None
     if isinstance(keywords, str):
         keywords = keywords.split(",")
@@ -299,11 +310,22 @@ def find_tags(root: HtmlElement, signals: PageSignals, article: dict[str, Any] |
             tag = unescape(value) if isinstance(value, str) else None
             if tag and (facet := _FACET.match(tag)):  # "Category: News", "tag:Crime"
                 tag = facet["value"]
-            if tag and len(tag) <= 80 and not (tag.isdigit() or _CODE.match(tag) or _ID.match(tag)):
+            if tag and _is_tag(tag):
                 tags.setdefault(norm(tag), tag)
         if tags:
             return list(tags.values()), signal
     return [], None
+
+
+def _is_tag(tag: str) -> bool:
+    """Not a number, a code (``type_news``), an id, an internal label (Advance Local's
+    ``@mlive-river``, a path), nor a sentence or headline given as a keyword (over 8 words)."""
+    return (
+        len(tag) <= 80
+        and len(tag.split()) <= 8
+        and not tag.startswith(("@", "/"))
+        and not (tag.isdigit() or _CODE.match(tag) or _ID.match(tag))
+    )
 
 
 def _listed(values: list[str]) -> list[str]:
