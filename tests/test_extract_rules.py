@@ -416,8 +416,11 @@ def test_a_paragraph_of_one_character_is_dropped_unless_a_section_break() -> Non
         # the page's type ends the trail (Nature, The Nation, Rolling Stone): not a section
         (["news feature", "article"], "Inside the lab", ["news feature"]),
         (["Culture Council", "Articles"], "How brands grow", ["Culture Council"]),
-        (["BIZ WRAP", "Economy and Politics", "Story"], "Markets rise", ["BIZ WRAP",
-         "Economy and Politics"]),
+        (
+            ["BIZ WRAP", "Economy and Politics", "Story"],
+            "Markets rise",
+            ["BIZ WRAP", "Economy and Politics"],
+        ),
     ],
 )
 def test_a_trail_ends_before_the_headline_and_starts_after_the_outlet(
