@@ -576,3 +576,18 @@ def test_a_template_default_english_loses_to_the_text(extractor: ArticleExtracto
     article = extractor.extract(page_in(GERMAN, html_attrs='lang="en-US"'), "https://x.example/a")
     assert (article.language, article.provenance["language"]) == ("de", "text")
     assert article.provenance["language.rejected"] == "html-lang: en"
+
+
+def test_svg_icons_and_placeholders_are_no_images(extractor: ArticleExtractor) -> None:
+    # t-online's zoom icon inside the photo's figure took the photo's caption; Live Science's
+    # og:image "missing-image.svg" stood where a page had no photo
+    html = f"""<html><head>
+    <meta property="og:image" content="https://cdn.example/img/missing-image.svg">
+    </head><body><article><h1>Tanker boarded</h1><figure>
+    <img src="https://images.example/2026/01/tanker.jpg" alt="">
+    <span><img src="/static/media/zoom-in.f7dae02f.svg" alt="Zoom"></span>
+    <figcaption>The tanker off Iceland.</figcaption></figure><p>{LONG}</p></article></body></html>"""
+    images = extractor.extract(html, "https://x.example/a").images
+    assert images == [
+        {"url": "https://images.example/2026/01/tanker.jpg", "caption": "The tanker off Iceland."}
+    ]

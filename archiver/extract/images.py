@@ -5,7 +5,7 @@ The lead image comes first (``og:image``, else the JSON-LD one); an image found 
 another size or crop of the same file) keeps one entry, with the caption of whichever signal
 has one. Figures in sidebars, teasers and other
 chrome are not the article's. Lazy-loading placeholders (``data:`` URIs, ``src`` left empty)
-give way to ``data-src`` and ``srcset``.
+give way to ``data-src`` and ``srcset``; SVG files (icons, placeholders, logos) are left out.
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ Image = dict[str, str | None]
 
 _MAX_IMAGES = 30
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.I)
+_SVG = re.compile(r"\.svgz?$", re.I)
+"""Icons (a figure's zoom or play button), placeholders and logos, not photos."""
 _LAZY_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-srcset", "srcset")
 
 
@@ -39,7 +41,7 @@ def find_images(
 
     def add(src: str | None, caption: str | None, signal: str) -> None:
         absolute = _absolute(src, url)
-        if not absolute:
+        if not absolute or _SVG.search(absolute.split("?", 1)[0]):
             return
         key = _rendition_key(absolute)
         if key in found:
