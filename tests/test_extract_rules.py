@@ -586,7 +586,8 @@ def test_svg_icons_and_placeholders_are_no_images(extractor: ArticleExtractor) -
     </head><body><article><h1>Tanker boarded</h1><figure>
     <img src="https://images.example/2026/01/tanker.jpg" alt="">
     <span><img src="/static/media/zoom-in.f7dae02f.svg" alt="Zoom"></span>
-    <figcaption>The tanker off Iceland.</figcaption></figure><p>{LONG}</p></article></body></html>"""
+    <figcaption>The tanker off Iceland.</figcaption></figure><p>{LONG}</p>
+    </article></body></html>"""
     images = extractor.extract(html, "https://x.example/a").images
     assert images == [
         {"url": "https://images.example/2026/01/tanker.jpg", "caption": "The tanker off Iceland."}
