@@ -680,3 +680,65 @@ def test_trafilatura_metadata_is_a_last_resort(
     a = extract(extractor, "two-authors-jsonld.html", "https://example.test/a/")
     assert a.published and a.authors and a.site_name
     assert calls == []
+
+
+BRIEF = [
+    "Two cars parked outside the home care service on the main road were broken into overnight, "
+    "the police said on Friday morning.",
+    "The windows of both cars were smashed and a bag holding the medical records of several "
+    "patients was taken from one of them.",
+    "The service asked anyone who saw the thieves, or a car waiting near the building after "
+    "midnight, to call the station on the square.",
+]
+"""75 words: a news brief."""
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # no h1: the headline is shown in a title-classed element (jaraguadosul.com.br, news.am)
+        '<p class="titulo">Cars broken into at the care service</p>',
+        # an h1 and a date over a short news item, a photo story's captions (detaykibris.com)
+        "<h1>Cars broken into at the care service</h1>",
+    ],
+)
+def test_a_short_dated_news_item_that_shows_its_headline_is_an_article(
+    extractor: ArticleExtractor, body: str
+) -> None:
+    html = (
+        "<html><head><title>Cars broken into at the care service</title>"
+        "<meta property='article:published_time' content='2018-10-05T10:00:00-03:00'></head>"
+        f"<body><div class='content'>{body}{''.join(f'<p>{p}</p>' for p in BRIEF)}"
+        "</div></body></html>"
+    )
+    a = extractor.extract(html, "https://city-news.example/news/cars-broken-into-123")
+    assert a.page_type == "article"
+
+
+def test_an_article_of_short_paragraphs_beside_related_links_is_an_article(
+    extractor: ArticleExtractor,
+) -> None:
+    # diariodelsur.com.co: the h1 is the section, the headline an h2; 22 paragraphs, most of
+    # them one sentence, and 20 related headlines in h3 links
+    title = "The first to speak: a surprising farewell from the coach"
+    sentences = [
+        f"The player number {n} thanked the coach for his years in charge of the team."
+        for n in range(15)
+    ]
+    long = " ".join(sentences[:4])
+    text = "".join(f"<p>{s}</p>" for s in sentences) + f"<p>{long}</p>" * 7
+    related = "".join(
+        f"<h3><a href='/news/sport/other-story-{n}-{n * 7}'>Other story number {n} of today</a>"
+        "</h3>"
+        for n in range(20)
+    )
+    html = (
+        f"<html><head><title>{title} | Daily South</title>"
+        f"<meta property='og:title' content='{title}'>"
+        "<meta property='article:published_time' content='2020-12-06T12:32:58+00:00'></head>"
+        f"<body><h1>Football</h1><div class='field-title'><h2>{title}</h2></div>"
+        f"<div class='field-body'>{text}</div><div class='view-content'>{related}</div>"
+        "</body></html>"
+    )
+    a = extractor.extract(html, "https://daily-south.example/news/sport/the-first-647581")
+    assert a.page_type == "article"

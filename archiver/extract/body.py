@@ -344,6 +344,12 @@ def word_count(paragraphs: Sequence[str]) -> int:
     return len(_WORD.findall(text)) + len(_CJK_CHAR.findall(text)) // 2
 
 
+def _shows(root: HtmlElement, title: str | None) -> bool:
+    """Whether ``title`` is the whole text of an element of the page's body."""
+    text = " ".join((title or "").split())
+    return bool(text) and bool(root.xpath("//body//*[normalize-space(.) = $t][1]", t=text))
+
+
 def page_type(
     root: HtmlElement,
     signals: PageSignals,
@@ -354,11 +360,19 @@ def page_type(
     headline: bool,
     dated: bool,
     teaser_lines: Sequence[str] = (),
+    title: str | None = None,
+    declared_date: bool = False,
 ) -> str:
     """``article``: JSON-LD Article or ``og:type`` article, a body of a few hundred words, or a
-    shorter one under an ``h1`` headline with a date; ``listing``: mostly teaser links to other
-    pages; else ``other``. ``teaser_lines``: the lines of trafilatura's text that
-    :func:`clean_paragraphs` dropped as links to other pages."""
+    shorter one (50 words or more) with a date under its headline (``headline``: an ``h1``, or
+    ``title`` shown whole in an element of the page, as a news brief without an ``h1`` shows
+    it); ``listing``: mostly teaser links to other pages; else ``other``. ``teaser_lines``: the
+    lines of trafilatura's text that :func:`clean_paragraphs` dropped as links to other pages.
+    ``declared_date``: the page's metadata gives its publication date, as an article's does."""
+
+    def shows_headline() -> bool:
+        return headline or _shows(root, title)
+
     if article is not None or signals.meta.get("og:type", "").lower() == "article":
         return "article"
     words = word_count(paragraphs)
@@ -369,7 +383,13 @@ def page_type(
     ]
     collection = any(signals.nodes_of_type("CollectionPage", "ItemList", "SearchResultsPage"))
     short = sum(len(p.split()) < 25 for p in paragraphs)
-    if len(teasers) >= 4 and (words < 250 or short * 2 >= len(paragraphs)):
+    # (but an article of one-sentence paragraphs beside its related links is dated and headed
+    # as an article is: diariodelsur.com.co)
+    if (
+        len(teasers) >= 4
+        and (words < 250 or short * 2 >= len(paragraphs))
+        and not (words >= 250 and declared_date and shows_headline())
+    ):
         return "listing"
     # A numbered page of teasers (a section's last page may hold a single one) is a listing
     # even when its excerpts add up to an article-sized text. Only numbered pages count:
@@ -385,7 +405,7 @@ def page_type(
     in_body = sum(" ".join(p.split()) in titles for p in [*paragraphs, *teaser_lines])
     if in_body >= 2 and in_body * 2 >= len(teasers):
         return "listing"
-    if words >= 200 or (words >= 80 and headline and dated):
+    if words >= 200 or (words >= 50 and dated and shows_headline()):
         return "article"
     if len(teasers) >= 3 or (collection and teasers):
         return "listing"

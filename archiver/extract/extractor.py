@@ -209,6 +209,8 @@ class ArticleExtractor:
                 headline=prov.get("title") in ("h1", "heading", "json-ld"),
                 dated=published is not None,
                 teaser_lines=teaser_lines,
+                title=title,
+                declared_date=prov.get("published") in ("json-ld", "meta"),
             ),
             provenance=prov,
             capture=capture,
