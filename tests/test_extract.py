@@ -577,6 +577,11 @@ def test_outlet_names() -> None:
         ("Jane Roe/John Doe", ["Jane Roe", "John Doe"]),
         ("By TPN, in News, Business", ["TPN"]),
         ("red, Agenturen", []),
+        # a byline element holding only its date line (htmldate corpus pages): no names
+        ("Wednesday, 08 Apr 2020 11:39 PM MYT", []),
+        ("28.5.2020 17:43 Uppdaterad 28.5.2020 17:43", []),
+        ("Aktualisiert am 3. Mai, Montag", []),
+        ("Jane Monday", ["Jane Monday"]),  # a surname may be a weekday's
     ],
 )
 def test_split_names_more(text: str, names: list[str]) -> None:

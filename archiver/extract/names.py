@@ -36,7 +36,16 @@ _ROLE_WORDS = word_set(
     " administrator guest author authors editorial photographer published updated more view"
     " posts profile follow email twitter image images photo photos credit getty agency agencies"
     " agentur agenturen red report"
+    # "updated", "published" in the languages of the corpus: a date line's words
+    " aktualisiert veröffentlicht uppdaterad publicerad oppdatert publisert opdateret"
+    " actualizado publicado atualizado aggiornato pubblicato"
 )
+_WEEKDAYS = word_set(
+    "monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch"
+    " donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche"
+    " lunes martes miércoles jueves viernes sábado domingo"
+)
+"""A weekday alone is a date line's first word, not a name (a surname may be one)."""
 _ORGANISATION_TYPES = ("Organization", "NewsMediaOrganization", "Corporation", "WebSite")
 _TLD = re.compile(r"\.[a-z]{2,3}(?:\.[a-z]{2})?$", re.I)
 
@@ -57,11 +66,14 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
 
 def is_name(part: str) -> bool:
     """One to five words, no digits, handles, URLs or pieces of one (``Sputnik https``, ``Logo
-    Png``), no role words (``Staff Writer``), more than one letter."""
+    Png``), no role words (``Staff Writer``, ``Uppdaterad``), more than one letter, not a
+    weekday alone."""
     words = part.split()
     if not 1 <= len(words) <= 5 or re.search(r"[\d@:/]|https?:|www\.", part):
         return False
     if URL_PIECE.search(part) or len(part.strip(".")) < 2:
+        return False
+    if len(words) == 1 and part.lower().strip(".") in _WEEKDAYS:
         return False
     return not any(w.lower().strip(".") in _ROLE_WORDS for w in words)
 
