@@ -747,3 +747,20 @@ def test_an_article_of_short_paragraphs_beside_related_links_is_an_article(
     )
     a = extractor.extract(html, "https://daily-south.example/news/sport/the-first-647581")
     assert a.page_type == "article"
+
+
+@pytest.mark.parametrize(
+    ("person", "authors"),
+    [
+        ("admin", ["Jane Roe"]),  # WordPress's default user (a corpus page): the byline names her
+        ("Staff Writer", ["Jane Roe"]),
+        ("Gear Team", ["Gear Team"]),  # a desk's name, as Fundus's truth keeps it
+    ],
+)
+def test_a_json_ld_person_named_by_role_words_alone_is_nobody(
+    extractor: ArticleExtractor, person: str, authors: list[str]
+) -> None:
+    ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": person}}
+    byline = '<p class="byline">By Jane Roe</p>'
+    html = page("", f"<article><h1>Council votes to dredge</h1>{byline}{LEAD}</article>", ld=ld)
+    assert extractor.extract(html, "https://port-news.example/dredge").authors == authors

@@ -24,7 +24,7 @@ from lxml.html import HtmlElement
 from archiver.extract.dates import text_date
 from archiver.extract.markup import PageSignals, class_tokens, clean_text, in_chrome, text_of
 from archiver.extract.metadata import norm, unescape
-from archiver.extract.names import BY, URL_PIECE, OutletNames, dedupe, split_names
+from archiver.extract.names import BY, URL_PIECE, OutletNames, dedupe, only_roles, split_names
 
 _NAME_CLASS = re.compile(
     r"^(?:[a-z0-9]+[-_]+)*(?:authors?|byline|writer|reporter|vcard|fn)"
@@ -160,7 +160,8 @@ def _jsonld_names(
     signals: PageSignals, article: dict[str, Any] | None
 ) -> tuple[list[str], set[str]]:
     """Names of the JSON-LD authors, and the normalised names of those typed as organisations;
-    a ``Person``'s name is taken as given ("Gear Team", "BR24 Redaktion")."""
+    a ``Person``'s name is taken as given ("Gear Team", "BR24 Redaktion") unless it is role
+    words alone ("admin")."""
     value = (article.get("author") or article.get("creator")) if article else None
     names: list[str] = []
     organisations: set[str] = set()
@@ -175,6 +176,7 @@ def _jsonld_names(
             and OutletNames.is_person(entry)
             and len(name.split()) <= 4
             and any(c.isalpha() for c in name)  # not "219.79.38.192", a wiki editor's address
+            and not only_roles(name)  # not WordPress's default user "admin"
         ):
             found = [BY.sub("", name)]
         if OutletNames.is_organisation(entry):

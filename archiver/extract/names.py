@@ -78,6 +78,12 @@ def is_name(part: str) -> bool:
     return not any(w.lower().strip(".") in _ROLE_WORDS for w in words)
 
 
+def only_roles(text: str) -> bool:
+    """Every word a role word: ``admin``, ``Staff Writer``, nobody's name."""
+    words = text.split()
+    return bool(words) and all(w.lower().strip(".") in _ROLE_WORDS for w in words)
+
+
 def dedupe(names: Iterable[str]) -> list[str]:
     seen: set[str] = set()
     out = []
