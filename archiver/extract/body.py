@@ -106,6 +106,7 @@ _ASIDE_OR_CAPTION = lxml.etree.XPath(
     "ancestor-or-self::*[self::figure or self::figcaption or contains(@class, 'caption')"
     " or self::aside or self::nav or self::footer]"
 )
+_WHOLE_TEXT = lxml.etree.XPath("//body//*[normalize-space(.) = $t][1]")
 _LEAD_TAGS = ("p", "div", "span", "h2", "h3", "strong", "b", "section", "header", "summary")
 _BAR_LABEL = re.compile(r"^([^|]{2,60}?)\s+\|\s+\S")  # "LABEL | headline"
 _SENTENCE_END = (".", "!", "?", "\u2026", '."', ".\u201d")
@@ -347,7 +348,7 @@ def word_count(paragraphs: Sequence[str]) -> int:
 def _shows(root: HtmlElement, title: str | None) -> bool:
     """Whether ``title`` is the whole text of an element of the page's body."""
     text = " ".join((title or "").split())
-    return bool(text) and bool(root.xpath("//body//*[normalize-space(.) = $t][1]", t=text))
+    return bool(text) and bool(_WHOLE_TEXT(root, t=text))
 
 
 def page_type(

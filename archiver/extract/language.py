@@ -18,6 +18,8 @@ import re
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from archiver.extract.markup import word_set
+
 MIN_CHARS = 100
 """Less text than this tells nothing reliable."""
 SAMPLE_CHARS = 600
@@ -35,44 +37,9 @@ ENGLISH_SHARE = 0.05
 articles on the corpus pages start at 0.10; below are the 12 mislabelled pages (0 to 0.03) and
 three English pages that are lists (sports scores, a forum thread, a wiki diff: 0 to 0.04),
 which keep their declaration: the identifier is unsure of them (0.56 to 0.68)."""
-_ENGLISH = frozenset(
-    [
-        "the",
-        "of",
-        "and",
-        "to",
-        "is",
-        "that",
-        "for",
-        "with",
-        "was",
-        "are",
-        "by",
-        "this",
-        "from",
-        "have",
-        "has",
-        "it",
-        "be",
-        "as",
-        "at",
-        "he",
-        "she",
-        "they",
-        "said",
-        "will",
-        "not",
-        "but",
-        "his",
-        "her",
-        "their",
-        "which",
-        "were",
-        "been",
-        "would",
-        "who",
-        "on",
-    ]
+_ENGLISH = word_set(
+    "the of and to is that for with was are by this from have has it be as at he she they said"
+    " will not but his her their which were been would who on"
 )
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -94,7 +61,10 @@ def _sample(text: str) -> str:
 
 def detect(text: str) -> str | None:
     """The language of ``text`` (an ISO 639 code), or None when it is short or unclear."""
-    sample = _sample(text)
+    return _detect_sample(_sample(text))
+
+
+def _detect_sample(sample: str) -> str | None:
     if len(sample) < MIN_CHARS:
         return None
     language, probability = _identifier().classify(sample)
@@ -112,5 +82,5 @@ def correction(declared: str | None, text: str) -> str | None:
         return None
     if sum(w in _ENGLISH for w in words) / len(words) >= ENGLISH_SHARE:
         return None
-    found = detect(sample)
+    found = _detect_sample(sample)
     return found if found != declared else None

@@ -258,10 +258,12 @@ def _clean_trail(
     if trail and norm(trail[-1]) in _PAGE_TYPES:  # "news feature > article"
         trail.pop()
     deduped = [i for n, i in enumerate(trail) if n == 0 or norm(i) != norm(trail[n - 1])]
+    seen: set[str] = set()
     for n, item in enumerate(deduped):  # a name seen before starts a second trail
-        if norm(item) in {norm(i) for i in deduped[:n]}:
+        if (key := norm(item)) in seen:
             deduped = deduped[:n]
             break
+        seen.add(key)
     return deduped if all(len(i) <= 80 for i in deduped) else []
 
 
