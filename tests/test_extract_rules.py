@@ -592,3 +592,49 @@ def test_svg_icons_and_placeholders_are_no_images(extractor: ArticleExtractor) -
     assert images == [
         {"url": "https://images.example/2026/01/tanker.jpg", "caption": "The tanker off Iceland."}
     ]
+
+
+def test_one_photo_at_several_sizes_is_one_image(extractor: ArticleExtractor) -> None:
+    # 95 corpus pages list one photo several times: og:image, then the figure at another size,
+    # the size in the path or on another host (BBC /news/1024/ and /news/320/, a CDN's copy);
+    # a file name as generic as "photo.jpg" or "960x0.jpg" names different photos
+    html = f"""<html><head>
+    <meta property="og:image"
+      content="https://ichef.example/news/1024/branded/_109740197_taylorswift.jpg">
+    </head><body><article><h1>Swift honoured</h1>
+    <figure><img src="https://ichef.example/news/320/cpsprodpb/_109740197_taylorswift.jpg">
+    <figcaption>Taylor Swift on stage.</figcaption></figure>
+    <figure><img src="https://cdn.example/a/photo.jpg"><figcaption>One.</figcaption></figure>
+    <figure><img src="https://cdn.example/b/photo.jpg"><figcaption>Two.</figcaption></figure>
+    <figure><img src="https://img.example/x/960x0.jpg"><figcaption>Three.</figcaption></figure>
+    <figure><img src="https://img.example/y/960x0.jpg"><figcaption>Four.</figcaption></figure>
+    <p>{LONG}</p></article></body></html>"""
+    images = extractor.extract(html, "https://x.example/a").images
+    assert images == [
+        {
+            "url": "https://ichef.example/news/1024/branded/_109740197_taylorswift.jpg",
+            "caption": "Taylor Swift on stage.",
+        },
+        {"url": "https://cdn.example/a/photo.jpg", "caption": "One."},
+        {"url": "https://cdn.example/b/photo.jpg", "caption": "Two."},
+        {"url": "https://img.example/x/960x0.jpg", "caption": "Three."},
+        {"url": "https://img.example/y/960x0.jpg", "caption": "Four."},
+    ]
+
+
+def test_file_names_that_differ_after_a_dot_are_different_photos(
+    extractor: ArticleExtractor,
+) -> None:
+    # MBN names its photos news-p.v1.<date>.<hash>_R.png: only the extension is cut
+    html = f"""<html><head></head><body><article><h1>Six photos</h1>
+    <figure><img src="https://img.example/news-p.v1.20250602.a5dac8b442e34905_R.png"></figure>
+    <figure><img src="https://img.example/news-p.v1.20250602.5dbbe7531dae432f_R.png"></figure>
+    <figure><img src="https://cdn.example/rekordhitze-in-den-weltmeeren.jpeg"></figure>
+    <figure><img src="https://cdn.example/w/rekordhitze-in-den-weltmeeren.jpeg.webp"></figure>
+    <p>{LONG}</p></article></body></html>"""
+    urls = [image["url"] for image in extractor.extract(html, "https://x.example/a").images]
+    assert urls == [
+        "https://img.example/news-p.v1.20250602.a5dac8b442e34905_R.png",
+        "https://img.example/news-p.v1.20250602.5dbbe7531dae432f_R.png",
+        "https://cdn.example/rekordhitze-in-den-weltmeeren.jpeg",
+    ]

@@ -2,10 +2,11 @@
 ``<figure>``s of the article with their ``<figcaption>``.
 
 The lead image comes first (``og:image``, else the JSON-LD one); an image found twice (also as
-another size or crop of the same file) keeps one entry, with the caption of whichever signal
-has one. Figures in sidebars, teasers and other
-chrome are not the article's. Lazy-loading placeholders (``data:`` URIs, ``src`` left empty)
-give way to ``data-src`` and ``srcset``; SVG files (icons, placeholders, logos) are left out.
+another size or crop of the same file: another query, or another path or host for a file name
+that names one photo) keeps one entry, with the caption of whichever signal has one. Figures
+in sidebars, teasers and other chrome are not the article's. Lazy-loading placeholders
+(``data:`` URIs, ``src`` left empty) give way to ``data-src`` and ``srcset``; SVG files
+(icons, placeholders, logos) are left out.
 """
 
 from __future__ import annotations
@@ -26,6 +27,13 @@ _MAX_IMAGES = 30
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$", re.I)
 _SVG = re.compile(r"\.svgz?$", re.I)
 """Icons (a figure's zoom or play button), placeholders and logos, not photos."""
+_EXTENSIONS = re.compile(r"(?:\.[a-z0-9-]{2,5})+$", re.I)
+"""A file name's extensions, ``.jpg.webp`` included (a copy converted to another format)."""
+_DISTINCT_NAME = re.compile(r"\d{6}|.{20}")
+"""A file name that names one photo: an ID of six digits or more (``_109740197_swift.jpg``,
+``GettyImages-1180855514.jpg``), or 20 characters before its extensions (a slug, a hash). Not
+``photo.jpg``, ``960x0.jpg``, ``gallery_medium.jpg`` or ``size=320x180.jpg``, which name
+different photos on one page."""
 _LAZY_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-srcset", "srcset")
 
 
@@ -94,8 +102,13 @@ def _img_src(img: HtmlElement) -> str | None:
 
 def _rendition_key(url: str) -> str:
     """One key for the renditions of one image file: ``pic.jpg?w=1024&rect=...`` ->
-    ``pic.jpg`` (a query on a URL that names an image file only sizes or crops it)."""
+    ``pic.jpg`` (a query on a URL that names an image file only sizes or crops it), and
+    ``.../1024/_109740197_swift.jpg`` and ``.../320/_109740197_swift.jpg`` -> the file name
+    when it is :data:`_DISTINCT_NAME` (the size or crop is in the path, or a CDN serves a copy)."""
     path = url.split("?", 1)[0]
+    stem = _EXTENSIONS.sub("", path.rstrip("/").rsplit("/", 1)[-1])
+    if _DISTINCT_NAME.search(stem):
+        return "name:" + stem.casefold()
     return path if _IMAGE_FILE.search(path) else url
 
 
