@@ -582,6 +582,12 @@ def test_outlet_names() -> None:
         ("28.5.2020 17:43 Uppdaterad 28.5.2020 17:43", []),
         ("Aktualisiert am 3. Mai, Montag", []),
         ("Jane Monday", ["Jane Monday"]),  # a surname may be a weekday's
+        # CNN's bylines: the kind of piece before "by", a job title hyphenated
+        ("Analysis by Chris Cillizza , CNN Editor-at-large", ["Chris Cillizza"]),
+        ("Opinion by Jane Roe", ["Jane Roe"]),
+        ("Commentary by Jane Roe, Editor-in-Chief", ["Jane Roe"]),
+        ("Mary Ann Smith-Jones", ["Mary Ann Smith-Jones"]),
+        ("Deutsche Presse-Agentur, MM-Redaktion", ["Deutsche Presse-Agentur", "MM-Redaktion"]),
     ],
 )
 def test_split_names_more(text: str, names: list[str]) -> None:

@@ -18,7 +18,8 @@ from archiver.extract.markup import PageSignals, clean_text, node_types, word_se
 from archiver.extract.metadata import loose, norm, unescape
 
 BY = re.compile(
-    r"^\s*(?:by|von|par|por|di|door|av|af|text|written by|posted by|quelle|source|fuente)"
+    r"^\s*(?:by|von|par|por|di|door|av|af|text|written by|posted by|quelle|source|fuente"
+    r"|(?:analysis|opinion|commentary|perspective|review|column|essay|reporting) by)"
     r"\s*:?\s+",
     re.I,
 )
@@ -66,8 +67,8 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
 
 def is_name(part: str) -> bool:
     """One to five words, no digits, handles, URLs or pieces of one (``Sputnik https``, ``Logo
-    Png``), no role words (``Staff Writer``, ``Uppdaterad``), more than one letter, not a
-    weekday alone."""
+    Png``), no role words (``Staff Writer``, ``Uppdaterad``, ``Editor-at-large``), more than one
+    letter, not a weekday alone."""
     words = part.split()
     if not 1 <= len(words) <= 5 or re.search(r"[\d@:/]|https?:|www\.", part):
         return False
@@ -75,7 +76,9 @@ def is_name(part: str) -> bool:
         return False
     if len(words) == 1 and part.lower().strip(".") in _WEEKDAYS:
         return False
-    return not any(w.lower().strip(".") in _ROLE_WORDS for w in words)
+    lowered = [w.lower().strip(".") for w in words]
+    # a title's first piece too: "Editor-at-large", "Editor-in-Chief" (not "Presse-Agentur")
+    return not any(w in _ROLE_WORDS or w.split("-")[0] in _ROLE_WORDS for w in lowered)
 
 
 def only_roles(text: str) -> bool:
