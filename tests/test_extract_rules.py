@@ -638,3 +638,16 @@ def test_file_names_that_differ_after_a_dot_are_different_photos(
         "https://img.example/news-p.v1.20250602.5dbbe7531dae432f_R.png",
         "https://cdn.example/rekordhitze-in-den-weltmeeren.jpeg",
     ]
+
+
+def test_a_name_in_lower_case_in_the_metadata_is_written_as_the_byline_shows_it(
+    extractor: ArticleExtractor,
+) -> None:
+    # Expressen's JSON-LD names "viktor hedlund"; its byline shows "Viktor Hedlund"
+    ld = '{"@type": "NewsArticle", "author": [{"@type": "Person", "name": "viktor hedlund"}]}'
+    html = f"""<html><head><script type="application/ld+json">{ld}</script></head><body>
+    <article><h1>Tanker boarded</h1><div class="byline">By Viktor Hedlund</div>
+    <p>{LONG}</p><p>{LONG}</p></article></body></html>"""
+    article = extractor.extract(html, "https://x.example/a")
+    assert (article.authors, article.byline) == (["Viktor Hedlund"], "By Viktor Hedlund")
+    assert article.provenance["authors"] == "json-ld"

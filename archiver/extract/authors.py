@@ -142,7 +142,19 @@ def _with_byline(info: AuthorInfo, elements: list[HtmlElement]) -> AuthorInfo:
         ]
         info.byline = min(bylines, key=lambda t: (not BY.match(t), len(t)), default=None)
         info.byline_signal = "author-box" if info.byline else None
+        if info.byline:
+            info.authors = [_as_shown(name, info.byline) for name in info.authors]
     return info
+
+
+def _as_shown(name: str, byline: str) -> str:
+    """A name the metadata writes all in lower case ("viktor hedlund") as the visible byline
+    writes it ("Viktor Hedlund"); a one-word handle ("dpa", "kesm") stays as it is."""
+    lowered = byline.lower()
+    if " " not in name or name != name.lower() or len(lowered) != len(byline):
+        return name
+    start = lowered.find(name)
+    return byline[start : start + len(name)] if start >= 0 else name
 
 
 def _split(texts: list[str]) -> list[str]:
