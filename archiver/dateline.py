@@ -212,10 +212,12 @@ _NOT_AGENCY = _words(
     "AUDIO CAPTION CORRECTION CREDIT FILE GRAPHIC PHOTO PHOTOS PICTURE SOURCE UPDATE UPDATED"
     " VIDEO WATCH"
 )
-_KNOWN_AGENCIES = _words(
+KNOWN_AGENCIES = _words(
     "AAP AFP ANI ANSA AP APA BLOOMBERG CNA CNN DPA EFE IANS KYODO PTI REUTERS SDA TASS UPI"
     " XINHUA YONHAP"
 )
+"""News agencies by name, in capitals: a byline names them as it names people."""
+_KNOWN_AGENCIES = KNOWN_AGENCIES
 _BARE_TITLE_SEPS = ("-", "\u2013", ".-", ".\u2013")  # "Potsdam - ", "Washington.- "
 _ABBREV_QUAL = re.compile(rf"[{_UP}](?:\.?[{_UP}]|[{_LO}]{{0,4}})?\.?")
 _DATE_PARTS = re.compile(

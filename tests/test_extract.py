@@ -487,10 +487,10 @@ def test_outlet_as_json_ld_author_gives_way_to_the_byline(extractor: ArticleExtr
         "author": {"@type": "Organization", "name": "PORT NEWS"},
         "publisher": {"@type": "Organization", "name": "Port News"},
     }
-    byline = '<p class="byline">By Jane Roe, Harbour</p>'
+    byline = '<p class="byline">By Jane Roe, Tom Harbour</p>'
     html = page("", f"<article><h1>Council votes to dredge</h1>{byline}{LEAD}</article>", ld=ld)
     a = extractor.extract(html, "https://port-news.example/dredge")
-    assert (a.authors, a.provenance["authors"]) == (["Jane Roe", "Harbour"], "author-box")
+    assert (a.authors, a.provenance["authors"]) == (["Jane Roe", "Tom Harbour"], "author-box")
     # no person anywhere: the outlet's own name is the author after all
     html = page("", f"<article><h1>Council votes to dredge</h1>{LEAD}</article>", ld=ld)
     a = extractor.extract(html, "https://port-news.example/dredge")
@@ -588,6 +588,13 @@ def test_outlet_names() -> None:
         ("Commentary by Jane Roe, Editor-in-Chief", ["Jane Roe"]),
         ("Mary Ann Smith-Jones", ["Mary Ann Smith-Jones"]),
         ("Deutsche Presse-Agentur, MM-Redaktion", ["Deutsche Presse-Agentur", "MM-Redaktion"]),
+        # where the reporters filed from, after their names (n-tv, SRF, junge Welt)
+        ("Von Seb Dumitru, Lille", ["Seb Dumitru"]),
+        ("Anna Martel, Lea Wagner, Nairobi", ["Anna Martel", "Lea Wagner"]),
+        ("Jane Roe, Reuters", ["Jane Roe", "Reuters"]),
+        ("Jane Roe, AFP", ["Jane Roe", "AFP"]),
+        ("Jane Roe and Madonna", ["Jane Roe", "Madonna"]),
+        ("Hosb, Kesm", ["Hosb", "Kesm"]),
     ],
 )
 def test_split_names_more(text: str, names: list[str]) -> None:

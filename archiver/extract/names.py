@@ -1,7 +1,8 @@
 """Person names out of byline text, and the outlet's own names that are not a person's.
 
 ``split_names`` turns a byline into clean names: "By"/"Von" and labels stripped, names split on
-"and", "&", commas and slashes, roles ("Staff Writer"), dates and handles dropped.
+"and", "&", commas and slashes, roles ("Staff Writer"), dates, handles and the place the
+reporters filed from ("Von Seb Dumitru, Lille") dropped.
 :class:`OutletNames` knows the names the outlet goes by (site name, JSON-LD publisher, the
 organisations the page credits, its host name), so that "STERN.de" or "Lesotho Times" as an
 author counts only when no person is named anywhere.
@@ -14,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
+from archiver.dateline import KNOWN_AGENCIES
 from archiver.extract.markup import PageSignals, clean_text, node_types, word_set
 from archiver.extract.metadata import loose, norm, unescape
 
@@ -62,7 +64,24 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
         part = BY.sub("", part).strip(" .:;,-\u2013\u2014'\"()")
         if is_name(part) and (not strict or not part[0].islower()):
             names.append(part)
+    if len(names) >= 2 and _filed_from(names, text):
+        names.pop()
     return names
+
+
+def _filed_from(names: list[str], text: str) -> bool:
+    """The last of ``names`` is where the reporters filed from ("Von Seb Dumitru, Lille",
+    "Anna Martel, Lea Wagner, Nairobi"): one title-case word of letters after a comma, every
+    name before it of two words or more, and not an agency ("Jane Roe, Reuters")."""
+    last = names[-1]
+    return (
+        last.isalpha()
+        and last[0].isupper()
+        and last[1:].islower()
+        and last.upper() not in KNOWN_AGENCIES
+        and all(" " in name for name in names[:-1])
+        and re.search(rf",\s*{re.escape(last)}\W*$", text) is not None
+    )
 
 
 def is_name(part: str) -> bool:
