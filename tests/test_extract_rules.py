@@ -11,6 +11,7 @@ from archiver.extract import ArticleExtractor
 from archiver.extract.body import clean_paragraphs
 from archiver.extract.boilerplate import is_boilerplate
 from archiver.extract.dates import text_date
+from archiver.extract.metadata import plausible_site_name
 from archiver.items import Article
 
 RULES = Path(__file__).parent / "fixtures" / "extract" / "rules"
@@ -651,3 +652,26 @@ def test_a_name_in_lower_case_in_the_metadata_is_written_as_the_byline_shows_it(
     article = extractor.extract(html, "https://x.example/a")
     assert (article.authors, article.byline) == (["Viktor Hedlund"], "By Viktor Hedlund")
     assert article.provenance["authors"] == "json-ld"
+
+
+@pytest.mark.parametrize(
+    ("head", "site_name"),
+    [
+        # politifact.com (corpus): a Twitter handle as og:site_name
+        ('<meta property="og:site_name" content="@politifact">', "politifact"),
+        # nothing declared: trafilatura's guess, unless it is an address or a copyright line
+        # (aa.com.tr: its Twitter page; jaraguadosul.com.br: "Copyright 2014"), then the host
+        ('<meta name="twitter:site" content="https://twitter.com/anadoluajansi">', "aa.com.tr"),
+    ],
+)
+def test_a_site_name_is_a_name(extractor: ArticleExtractor, head: str, site_name: str) -> None:
+    html = f"""<html><head>{head}</head><body><article><h1>Elektrikli araç</h1>
+    <p>{LONG}</p><p>{LONG}</p></article></body></html>"""
+    assert extractor.extract(html, "https://www.aa.com.tr/tr/a/1").site_name == site_name
+
+
+def test_a_copyright_line_is_no_site_name() -> None:
+    assert plausible_site_name("Copyright 2014") is None
+    assert plausible_site_name("© 2024 Port News") is None
+    assert plausible_site_name("https://twitter.com/anadoluajansi") is None
+    assert plausible_site_name("Port News") == "Port News"

@@ -98,7 +98,7 @@ def find_site_name(signals: PageSignals, article: dict[str, Any] | None) -> Foun
     address = None
     if found := signals.first_meta("og:site_name", "application-name"):
         if "://" not in found[1]:
-            return found[1], "meta"
+            return found[1].removeprefix("@") or None, "meta"  # "@politifact": a handle
         address = found[1]
     publisher = signals.resolve(article.get("publisher")) if article else None
     names = [publisher.get("name")] if isinstance(publisher, dict) else []
@@ -112,6 +112,22 @@ def find_site_name(signals: PageSignals, article: dict[str, Any] | None) -> Foun
         if name and "://" not in name and (not address or _names_host(name, host)):
             return name, "json-ld"
     return (host, "meta") if host else _NOTHING
+
+
+_COPYRIGHT = re.compile(r"^\s*(?:copyright\b|\(c\)|\u00a9)", re.I)
+
+
+def plausible_site_name(name: str | None) -> str | None:
+    """``name`` unless it is an address (``https://twitter.com/anadoluajansi``) or a copyright
+    line (``Copyright 2014``): what trafilatura's guess of the site name sometimes is."""
+    if not name or "://" in name or _COPYRIGHT.match(name):
+        return None
+    return name
+
+
+def site_host(url: str) -> str | None:
+    """The host of ``url`` without ``www.``: the site's name when nothing else names it."""
+    return (urlsplit(url).hostname or "").removeprefix("www.") or None
 
 
 def _names_host(name: str, host: str) -> bool:
