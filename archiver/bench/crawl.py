@@ -74,6 +74,9 @@ def overrides(mode: str, timing_file: str) -> dict[str, Any]:
         "CONCURRENT_REQUESTS": 32,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 32,
         "DOWNLOAD_DELAY": 0,
+        # the bench stops the crawl for a few seconds at a time to time extraction alone: a
+        # response in flight must not time out meanwhile
+        "DOWNLOAD_TIMEOUT": 300,
         "LOG_LEVEL": "WARNING",
         "ARCHIVER_CDXJ_ENABLED": False,
         "BENCH_TIMING_FILE": timing_file,

@@ -11,7 +11,9 @@ run, on the same pages:
 - **WARC**: ``WarcWriter.write_exchange`` of each page plus the ``metadata`` record of its
   article, at the crawl's gzip level (levels 1, 6 and 9 beside it, with their sizes);
 - **extraction**: ``extract_page`` per article page, timed in an extraction worker started as
-  the crawl starts its own (forked from the warmed-up forkserver), after a few pages untimed;
+  the crawl starts its own (forked from the warmed-up forkserver), after a few pages untimed,
+  before the ``full`` crawl, :data:`PROBES` times during it (its processes stopped meanwhile,
+  the stopped time not counted) and after it: the mean of these timings is its cost;
   trafilatura alone on the generated pages and on real ones (``../shared/corpus`` when
   present), whose times should lie within a factor of 1.5 of each other for the generated
   outlet to be a fair stand-in;
@@ -31,14 +33,15 @@ import asyncio
 import gzip
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +68,9 @@ SHARED_CPU = 0.12
 machine's busy share minus the crawl's processes'; the outlet's server alone takes about 2%)
 makes the ratio not valid: the pipeline did not have the cores its bound counts."""
 DRIFT = 1.15
-"""Extraction timed alone before the crawl and again after it differing by this factor makes
-the bound, and so the ratio, not valid: the machine's speed changed during the run. On a
+"""Extraction timed alone only before the crawl and after it (runs before 2026-12-06), the two
+differing by this factor, makes the bound, and so the ratio, not valid: the machine's speed
+changed during the run. Timed during the crawl as well, extraction alone follows it. On a
 shared virtual machine (2026-12-05) the same 200-page sample took 22.6 ms a page at the start
 of one run and 34.8 at the start of the next, an hour apart, with the machine otherwise idle."""
 WARM_UP_PAGES = 20
@@ -74,6 +78,11 @@ WARM_UP_PAGES = 20
 first pages is spread over tens of thousands in the crawl."""
 PSS_STEP = 10_000
 """Pages between the memory samples printed along the pipeline crawl."""
+PROBES = 3
+"""Times extraction is timed alone during the pipeline crawl, at even steps of it, with the
+crawl's processes stopped (``SIGSTOP``) meanwhile and their stopped time left out of the
+crawl's: on a shared virtual machine whose speed drifts (the tenth run: 35.2 ms a page before
+the crawl, 25.0 after it), timings at the two ends alone made two runs in three not valid."""
 
 
 @attrs.define(kw_only=True)
@@ -90,8 +99,9 @@ class PipelineBench:
     warc_ms: dict[int, float]
     warc_ratio: dict[int, float]
     warc_level: int
-    extract_ms: tuple[float, float]
-    """Extraction alone, ms per article: timed before the pipeline crawl and again after it."""
+    extract_ms: tuple[float, ...]
+    """Extraction alone, ms per article: timed before the pipeline crawl, during it (the crawl
+    stopped meanwhile; none in older runs) and after it."""
     index_ms: float
     traf_generated: tuple[float, float]
     traf_real: tuple[float, float] | None
@@ -115,7 +125,8 @@ class PipelineBench:
 
     @property
     def extract_alone_ms(self) -> float:
-        """Extraction's cost alone: the mean of the two timings around the crawl."""
+        """Extraction's cost alone: the mean of its timings before, during and after the crawl,
+        so that it follows the machine's speed as the crawl's workers saw it."""
         return statistics.mean(self.extract_ms)
 
     @property
@@ -169,7 +180,7 @@ class PipelineBench:
             f"  WARC write (exchange + metadata record), level {self.warc_level}"
             f"    {self.warc_ms[self.warc_level]:6.2f}   [{warc}]",
             f"  extraction (in a worker, per article)          {self.extract_alone_ms:6.2f}"
-            f"   [before the crawl {self.extract_ms[0]:.2f} ms, after it {self.extract_ms[1]:.2f}]",
+            f"   [{self._extraction_timings()}]",
             f"  index (capture, fetch and article rows)        {self.index_ms:6.2f}",
             f"  per page, {self.article_share:.1%} of pages articles             "
             f"{self.cost_ms:6.2f}",
@@ -195,8 +206,8 @@ class PipelineBench:
                 f"NOT VALID: other processes used {others:.0%} of the CPU during the crawl; "
                 "run again on a quiet machine"
             )
-        before, after = self.extract_ms
-        if max(before, after) > DRIFT * min(before, after):
+        before, *during, after = self.extract_ms
+        if not during and max(before, after) > DRIFT * min(before, after):
             return (
                 f"NOT VALID: extraction alone cost {before:.1f} ms before the crawl and "
                 f"{after:.1f} after it: the machine's speed changed during the run; run again "
@@ -209,6 +220,11 @@ class PipelineBench:
                 "machine"
             )
         return "PASS" if ratio >= RATIO_TARGET else "MISS"
+
+    def _extraction_timings(self) -> str:
+        before, *during, after = self.extract_ms
+        middle = f", during it {', '.join(f'{ms:.2f}' for ms in during)}" if during else ""
+        return f"before the crawl {before:.2f} ms{middle}, after it {after:.2f}"
 
     def _memory_lines(self) -> list[str]:
         if not self.pss_series:
@@ -359,6 +375,27 @@ class _Sampler:
 
 
 # --- stages -----------------------------------------------------------------------------------
+def _signal_tree(pids: Iterable[int], signum: int) -> None:
+    for pid in pids:
+        with suppress(ProcessLookupError):  # ended meanwhile
+            os.kill(pid, signum)
+
+
+def _while_stopped(pid: int, fn: Callable[[], float]) -> tuple[float, float, float, float]:
+    """``fn()`` with the process tree of ``pid`` stopped; returns its result, the seconds the
+    tree was stopped, and the machine's idle and total CPU ticks meanwhile."""
+    pids = _tree(pid)
+    _signal_tree(pids, signal.SIGSTOP)
+    start, (idle0, total0) = time.monotonic(), _machine_idle()
+    try:
+        value = fn()
+    finally:
+        idle1, total1 = _machine_idle()
+        stopped = time.monotonic() - start
+        _signal_tree({*pids, *_tree(pid)}, signal.SIGCONT)
+    return value, stopped, idle1 - idle0, total1 - total0
+
+
 def _crawl(
     mode: str,
     workdir: Path,
@@ -367,7 +404,11 @@ def _crawl(
     rss_at: int,
     *,
     limit: int = 0,
+    probe: Callable[[], float] | None = None,
+    probe_at: Sequence[int] = (),
 ) -> dict[str, Any]:
+    """One benchmark crawl, sampled; ``probe()`` is run with the crawl stopped after each of
+    ``probe_at`` pages served, and the stopped time is not the crawl's."""
     archive = Path(tempfile.mkdtemp(prefix=f"{mode}-", dir=workdir))
     timing = archive / "timing.json"
     before, idle0 = stats(), _machine_idle()
@@ -378,27 +419,43 @@ def _crawl(
     pss_small = 0.0
     series: list[tuple[int, float, float, float]] = []
     checkpoint = rss_at
+    pending = sorted(probe_at) if probe else []
+    probes: list[float] = []
+    stopped = stopped_idle = stopped_total = 0.0
     while proc.poll() is None:
         sampler.sample()
-        if stats()["served"] - before["served"] >= checkpoint:
+        served = stats()["served"] - before["served"]
+        if served >= checkpoint:
             if not pss_small:
                 pss_small = sampler.pss_peak
             series.append((checkpoint, sampler.pss_peak, sampler.pss_crawl, sampler.pss_rest))
             checkpoint = (checkpoint // PSS_STEP + 1) * PSS_STEP
+        if probe and pending and served >= pending[0]:
+            pending.pop(0)
+            ms, seconds, idle, total = _while_stopped(proc.pid, probe)
+            probes.append(ms)
+            stopped, stopped_idle, stopped_total = (
+                stopped + seconds,
+                stopped_idle + idle,
+                stopped_total + total,
+            )
         time.sleep(0.25)
     if proc.returncode:
         raise SystemExit(f"the {mode} benchmark crawl failed (exit {proc.returncode})")
     after, idle1 = stats(), _machine_idle()
     result = json.loads(timing.read_text())
+    result["wall"] -= stopped
     result["served"] = after["served"] - before["served"]
     result["server_cpu"] = after["cpu"] - before["cpu"]
     result["tree_cpu"] = sum(sampler.cpu.values())
     result["main_cpu"] = sampler.cpu.get(proc.pid, 0.0)
-    result["machine_busy"] = 1 - (idle1[0] - idle0[0]) / max(1.0, idle1[1] - idle0[1])
+    idle = idle1[0] - idle0[0] - stopped_idle
+    result["machine_busy"] = 1 - idle / max(1.0, idle1[1] - idle0[1] - stopped_total)
     result["pss_small"], result["pss_large"] = pss_small or sampler.pss_peak, sampler.pss_peak
     result["pss_series"] = series
     result["archive"] = str(archive)
-    result["lifetime"] = time.monotonic() - started
+    result["lifetime"] = time.monotonic() - started - stopped
+    result["probes"] = probes
     return result
 
 
@@ -611,8 +668,19 @@ def run(
         progress("pipeline: bare crawl (Scrapy and the spider alone) ...")
         bare = _crawl("bare", work, outlets, stats, rss_at, limit=min(articles, sample * 10))
         crawl_ms = bare["cpu"] * 1000 / max(1, bare["served"])
-        progress(f"pipeline: full crawl of {articles:,} articles ...")
-        full = _crawl("full", work, outlets, stats, rss_at)
+        progress(
+            f"pipeline: full crawl of {articles:,} articles (stopped {PROBES} times to time "
+            "extraction alone) ..."
+        )
+        full = _crawl(
+            "full",
+            work,
+            outlets,
+            stats,
+            rss_at,
+            probe=lambda: _extraction_alone(pages, warm)[0],
+            probe_at=[articles * k // (PROBES + 1) for k in range(1, PROBES + 1)],
+        )
         progress("pipeline: extraction alone again ...")
         extract_after, _ = _extraction_alone(pages, warm)
     pages_done = int(full["pages"])
@@ -627,7 +695,7 @@ def run(
         warc_ms=warc_ms,
         warc_ratio=warc_ratio,
         warc_level=project.ARCHIVER_WARC_GZIP_LEVEL,
-        extract_ms=(extract_ms, extract_after),
+        extract_ms=(extract_ms, *full["probes"], extract_after),
         index_ms=index_ms,
         traf_generated=traf_generated,
         traf_real=traf_real,
