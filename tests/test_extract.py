@@ -595,6 +595,11 @@ def test_outlet_names() -> None:
         ("Jane Roe, AFP", ["Jane Roe", "AFP"]),
         ("Jane Roe and Madonna", ["Jane Roe", "Madonna"]),
         ("Hosb, Kesm", ["Hosb", "Kesm"]),
+        # a user name (trafilatura's author on two WordPress pages) and a credit line
+        ("Jdadmin", []),
+        ("Jane Roe, Syrian defense ministries", ["Jane Roe"]),  # words in lower case
+        ("Portal iG", ["Portal iG"]),
+        ("Michelle de Oliveira, Ana dos Santos", ["Michelle de Oliveira", "Ana dos Santos"]),
     ],
 )
 def test_split_names_more(text: str, names: list[str]) -> None:

@@ -43,6 +43,10 @@ _ROLE_WORDS = word_set(
     " aktualisiert veröffentlicht uppdaterad publicerad oppdatert publisert opdateret"
     " actualizado publicado atualizado aggiornato pubblicato"
 )
+_PARTICLES = word_set(
+    "de da do dos das del della di du la le van von der den ter ten zu y e al el bin ibn ben af av"
+)
+"""Lower-case words inside a person's name: "Michelle de Oliveira", "Ludwig van Beethoven"."""
 _WEEKDAYS = word_set(
     "monday tuesday wednesday thursday friday saturday sunday montag dienstag mittwoch"
     " donnerstag freitag samstag sonntag lundi mardi mercredi jeudi vendredi samedi dimanche"
@@ -85,9 +89,10 @@ def _filed_from(names: list[str], text: str) -> bool:
 
 
 def is_name(part: str) -> bool:
-    """One to five words, no digits, handles, URLs or pieces of one (``Sputnik https``, ``Logo
-    Png``), no role words (``Staff Writer``, ``Uppdaterad``, ``Editor-at-large``), more than one
-    letter, not a weekday alone."""
+    """One to five words, no digits, handles, user names (``Jdadmin``), URLs or pieces of one
+    (``Sputnik https``, ``Logo Png``), no role words (``Staff Writer``, ``Uppdaterad``,
+    ``Editor-at-large``), no word after the first in lower case but particles (``de``,
+    ``van``), more than one letter, not a weekday alone."""
     words = part.split()
     if not 1 <= len(words) <= 5 or re.search(r"[\d@:/]|https?:|www\.", part):
         return False
@@ -95,6 +100,10 @@ def is_name(part: str) -> bool:
         return False
     if len(words) == 1 and part.lower().strip(".") in _WEEKDAYS:
         return False
+    if "admin" in part.lower():  # a user name: "Jdadmin", "wpadmin"
+        return False
+    if any(w.islower() and w not in _PARTICLES for w in words[1:]):
+        return False  # "Syrian defense ministries": a phrase, not a name (but "Portal iG")
     lowered = [w.lower().strip(".") for w in words]
     # a title's first piece too: "Editor-at-large", "Editor-in-Chief" (not "Presse-Agentur")
     return not any(w in _ROLE_WORDS or w.split("-")[0] in _ROLE_WORDS for w in lowered)
