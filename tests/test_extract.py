@@ -599,6 +599,7 @@ def test_outlet_names() -> None:
         ("Jdadmin", []),
         ("Jane Roe, Syrian defense ministries", ["Jane Roe"]),  # words in lower case
         ("Portal iG", ["Portal iG"]),
+        ("Juan de los Santos & Nadia van 't Hek", ["Juan de los Santos", "Nadia van 't Hek"]),
         ("Michelle de Oliveira, Ana dos Santos", ["Michelle de Oliveira", "Ana dos Santos"]),
     ],
 )

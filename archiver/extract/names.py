@@ -44,7 +44,8 @@ _ROLE_WORDS = word_set(
     " actualizado publicado atualizado aggiornato pubblicato"
 )
 _PARTICLES = word_set(
-    "de da do dos das del della di du la le van von der den ter ten zu y e al el bin ibn ben af av"
+    "de da do dos das del della delle dei degli di du la le las los van von der den het 't ter"
+    " ten zu y e i al el bin ibn ben bint af av"
 )
 """Lower-case words inside a person's name: "Michelle de Oliveira", "Ludwig van Beethoven"."""
 _WEEKDAYS = word_set(
