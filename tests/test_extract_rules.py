@@ -422,6 +422,8 @@ def test_a_paragraph_of_one_character_is_dropped_unless_a_section_break() -> Non
             "Markets rise",
             ["BIZ WRAP", "Economy and Politics"],
         ),
+        # the outlet's name with its tagline (Israel Nachrichten): still the outlet
+        (["n-tv \u2013 Nachrichten aus aller Welt", "Politik"], "Wahl in Israel", ["Politik"]),
     ],
 )
 def test_a_trail_ends_before_the_headline_and_starts_after_the_outlet(
@@ -675,3 +677,26 @@ def test_a_copyright_line_is_no_site_name() -> None:
     assert plausible_site_name("© 2024 Port News") is None
     assert plausible_site_name("https://twitter.com/anadoluajansi") is None
     assert plausible_site_name("Port News") == "Port News"
+
+
+@pytest.mark.parametrize(
+    ("declared", "url", "site_name"),
+    [
+        # the site's name beside a tagline or its company: the part that names the host
+        ("LinkNaija | Nigeria's popular news platform", "https://www.linknaija.com/a", "LinkNaija"),
+        ("Breaking Australian and World News Headlines - 9News", "https://9news.com.au/a", "9News"),
+        ("Freie Presse - Chemnitzer Verlag und Druck GmbH & Co. KG", "https://freiepresse.de/a",
+         "Freie Presse"),
+        # no part names the host, or the one that does is the address: as declared
+        ("Port News | Daily", "https://harbour.example/a", "Port News | Daily"),
+        ("The Jerusalem Post | JPost.com", "https://www.jpost.com/a",
+         "The Jerusalem Post | JPost.com"),
+    ],
+)  # fmt: skip
+def test_a_site_name_loses_its_tagline(
+    extractor: ArticleExtractor, declared: str, url: str, site_name: str
+) -> None:
+    head = f'<meta property="og:site_name" content="{declared}">'
+    html = f"""<html><head>{head}</head><body><article><h1>Harbour dredged</h1>
+    <p>{LONG}</p><p>{LONG}</p></article></body></html>"""
+    assert extractor.extract(html, url).site_name == site_name

@@ -104,7 +104,7 @@ class ArticleExtractor:
 
         site_name = pick(
             "site_name",
-            metadata.find_site_name(signals, node),
+            metadata.find_site_name(signals, node, url),
             (lambda: metadata.plausible_site_name(last_resort.doc.sitename), "trafilatura"),
             (lambda: metadata.site_host(url), "url"),
         )

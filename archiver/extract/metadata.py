@@ -91,14 +91,15 @@ def article_node(signals: PageSignals) -> dict[str, Any] | None:
     return None
 
 
-def find_site_name(signals: PageSignals, article: dict[str, Any] | None) -> Found:
+def find_site_name(signals: PageSignals, article: dict[str, Any] | None, url: str = "") -> Found:
     """``og:site_name``, else the JSON-LD publisher's or website's name; a name that is the
     site's address (``https://www.kleinezeitung.at``) gives way to a JSON-LD name that is its
     (``Kleine Zeitung``), else becomes its host (``kleinezeitung.at``)."""
     address = None
     if found := signals.first_meta("og:site_name", "application-name"):
         if "://" not in found[1]:
-            return found[1].removeprefix("@") or None, "meta"  # "@politifact": a handle
+            declared = found[1].removeprefix("@")  # "@politifact": a handle
+            return _without_tagline(declared, site_host(url) or "") or None, "meta"
         address = found[1]
     publisher = signals.resolve(article.get("publisher")) if article else None
     names = [publisher.get("name")] if isinstance(publisher, dict) else []
@@ -128,6 +129,17 @@ def plausible_site_name(name: str | None) -> str | None:
 def site_host(url: str) -> str | None:
     """The host of ``url`` without ``www.``: the site's name when nothing else names it."""
     return (urlsplit(url).hostname or "").removeprefix("www.") or None
+
+
+_NAME_PARTS = re.compile(r"\s+[|\-\u2013\u2014]\s+|\s*\uff5c\s*")
+
+
+def _without_tagline(name: str, host: str) -> str:
+    """``LinkNaija | Nigeria's popular news platform`` -> ``LinkNaija``: of a site name in
+    parts, the one part that names the host (not one that is an address, ``JPost.com``)."""
+    parts = _NAME_PARTS.split(name)
+    naming = [p for p in parts if "." not in p and _names_host(p, host)] if len(parts) > 1 else []
+    return naming[0] if len(naming) == 1 else name
 
 
 def _names_host(name: str, host: str) -> bool:
@@ -260,14 +272,19 @@ def _owner(text: Any) -> HtmlElement:
 def _clean_trail(
     items: list[str], title: str | None, site_name: str | None, url: str | None = None
 ) -> list[str]:
-    """A breadcrumb trail without Home, the outlet's name (``ntv.de``, ``rbb|24``), labels
+    """A breadcrumb trail without Home, the outlet's name (``ntv.de``, ``rbb|24``, also with
+    its tagline: ``LinkNaija | News``), labels
     ("Sie befinden sich hier:") and, at its end, the page's own headline."""
     outlet = _outlet_keys(site_name, url)
+    host = site_host(url) if url else ""
     named = [i for i in items if not i.rstrip().endswith(":")]  # not "You are here:"
     trail = [
         i
         for t in named
-        if (i := t.strip(_CRUMB_CHARS)) and norm(i) not in _HOME and loose(i) not in outlet
+        if (i := t.strip(_CRUMB_CHARS))
+        and norm(i) not in _HOME
+        and loose(i) not in outlet
+        and loose(_without_tagline(i, host or "")) not in outlet  # the outlet with its tagline
     ]
     if trail and title and _is_headline(trail[-1], title):
         trail.pop()
