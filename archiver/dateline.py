@@ -217,7 +217,6 @@ KNOWN_AGENCIES = _words(
     " XINHUA YONHAP"
 )
 """News agencies by name, in capitals: a byline names them as it names people."""
-_KNOWN_AGENCIES = KNOWN_AGENCIES
 _BARE_TITLE_SEPS = ("-", "\u2013", ".-", ".\u2013")  # "Potsdam - ", "Washington.- "
 _ABBREV_QUAL = re.compile(rf"[{_UP}](?:\.?[{_UP}]|[{_LO}]{{0,4}})?\.?")
 _DATE_PARTS = re.compile(
@@ -294,7 +293,7 @@ def _lead_in_ends(head: str) -> list[int]:
 def _region(m: re.Match[str]) -> str | None:
     """The parenthesised word after the place when it names a country, not an agency."""
     ag = m["ag"]
-    if not ag or ag.strip().upper() in _KNOWN_AGENCIES or not ag[0].isupper():
+    if not ag or ag.strip().upper() in KNOWN_AGENCIES or not ag[0].isupper():
         return None
     return ag if ag.strip().casefold() in _territories() else None
 
@@ -337,7 +336,7 @@ def _accept(m: re.Match[str], rest: str) -> bool:
         return False
     if has_date or agency:
         return True
-    if rest.lstrip()[:1].islower() or place.upper() in _KNOWN_AGENCIES:
+    if rest.lstrip()[:1].islower() or place.upper() in KNOWN_AGENCIES:
         return False  # "Trump - the man who ...", "Reuters - The agency said ..."
     if caps:
         upper = [w.upper() for w in words + quals]
@@ -362,7 +361,7 @@ def _agency_ok(agency: str, sep: str | None, rest: str) -> bool:
     if sep:
         return True
     nxt = rest.lstrip()[:1]
-    return agency.strip().upper() in _KNOWN_AGENCIES and (not nxt or not nxt.islower())
+    return agency.strip().upper() in KNOWN_AGENCIES and (not nxt or not nxt.islower())
 
 
 def _dateline(

@@ -106,7 +106,7 @@ def find_site_name(signals: PageSignals, article: dict[str, Any] | None, url: st
     names += [
         node.get("name") for node in signals.nodes_of_type("WebSite", "NewsMediaOrganization")
     ]
-    host = (urlsplit(address).hostname or "").removeprefix("www.") if address else ""
+    host = (site_host(address) or "") if address else ""
     for name in map(unescape, names):
         # with the address given, a name must be its (inquirer.com's JSON-LD publisher is
         # the Washington Post, whose article it carries)
