@@ -700,3 +700,17 @@ def test_a_site_name_loses_its_tagline(
     html = f"""<html><head>{head}</head><body><article><h1>Harbour dredged</h1>
     <p>{LONG}</p><p>{LONG}</p></article></body></html>"""
     assert extractor.extract(html, url).site_name == site_name
+
+
+def test_a_byline_named_only_in_a_meta_tag_is_its_text(extractor: ArticleExtractor) -> None:
+    # junge Welt names its authors in <meta name="author"> only: the byline is that text as
+    # written, the place the reporters filed from included, not the names joined again
+    head = '<meta name="author" content="Anna Martel, Lea Wagner, Nairobi">'
+    html = f"""<html><head>{head}</head><body><article><h1>Harbour dredged</h1>
+    <p>{LONG}</p><p>{LONG}</p></article></body></html>"""
+    article = extractor.extract(html, "https://x.example/a")
+    assert article.authors == ["Anna Martel", "Lea Wagner"]
+    assert (article.byline, article.provenance["byline"]) == (
+        "Anna Martel, Lea Wagner, Nairobi",
+        "meta",
+    )

@@ -72,6 +72,9 @@ class AuthorInfo:
     """The signal that gave ``authors``."""
     box_texts: list[str] = attrs.Factory(list)
     """Texts of author boxes and bios: not body."""
+    declared: str | None = None
+    """The first author meta tag's text as written, when ``authors`` came from the tags: the
+    byline of a page that shows none."""
 
 
 def find_authors(
@@ -117,6 +120,8 @@ def find_authors(
         names = [n for n in found if n not in outlet]
         if any(norm(n) not in organisations for n in names):
             info.authors, info.signal = names, signal
+            if signal == "meta":  # the most trusted tag's text
+                info.declared = next(iter(_meta_values(signals)), None)
             if as_written:
                 info.byline, info.byline_signal = as_written, signal
                 return info

@@ -140,6 +140,7 @@ class ArticleExtractor:
             "byline",
             (who.byline, who.byline_signal),
             (by_line, "byline"),
+            (who.declared, "meta"),
             (", ".join(authors), prov.get("authors")),
         )
         (published, pub_signal), modified_found = dates.find_dates(root, signals, node, scope)
