@@ -434,11 +434,9 @@ def _crawl(
             pending.pop(0)
             ms, seconds, idle, total = _while_stopped(proc.pid, probe)
             probes.append(ms)
-            stopped, stopped_idle, stopped_total = (
-                stopped + seconds,
-                stopped_idle + idle,
-                stopped_total + total,
-            )
+            stopped += seconds
+            stopped_idle += idle
+            stopped_total += total
         time.sleep(0.25)
     if proc.returncode:
         raise SystemExit(f"the {mode} benchmark crawl failed (exit {proc.returncode})")

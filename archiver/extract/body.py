@@ -41,7 +41,7 @@ from lxml.html import HtmlElement
 from archiver.dateline import parse_dateline
 from archiver.extract.boilerplate import is_boilerplate
 from archiver.extract.markup import PageSignals, clean_text, in_chrome
-from archiver.extract.metadata import norm, norm_key
+from archiver.extract.metadata import norm, norm_key, site_host
 
 _LABELS = (
     r"also|also read|read also|read more|more to read|must read|see also|related(?: \w+){0,2}"
@@ -191,7 +191,7 @@ def clean_paragraphs(
 def link_texts(root: HtmlElement, url: str) -> set[str]:
     """The texts of the page's links of four words or more to other pages of its own site (its
     registered domain), in :func:`~archiver.extract.metadata.norm_key` form."""
-    site = extract_domain(url) or (urlsplit(url).hostname or "").removeprefix("www.")
+    site = extract_domain(url) or site_host(url) or ""
     found = set()
     for a in _LONG_LINKS(root):
         href = a.get("href").strip()

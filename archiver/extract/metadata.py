@@ -106,7 +106,7 @@ def find_site_name(signals: PageSignals, article: dict[str, Any] | None, url: st
     names += [
         node.get("name") for node in signals.nodes_of_type("WebSite", "NewsMediaOrganization")
     ]
-    host = (site_host(address) or "") if address else ""
+    host = site_host(address or "") or ""
     for name in map(unescape, names):
         # with the address given, a name must be its (inquirer.com's JSON-LD publisher is
         # the Washington Post, whose article it carries)
@@ -276,7 +276,7 @@ def _clean_trail(
     its tagline: ``LinkNaija | News``), labels
     ("Sie befinden sich hier:") and, at its end, the page's own headline."""
     outlet = _outlet_keys(site_name, url)
-    host = site_host(url) if url else ""
+    host = site_host(url or "") or ""
     named = [i for i in items if not i.rstrip().endswith(":")]  # not "You are here:"
     trail = [
         i
@@ -284,7 +284,7 @@ def _clean_trail(
         if (i := t.strip(_CRUMB_CHARS))
         and norm(i) not in _HOME
         and loose(i) not in outlet
-        and loose(_without_tagline(i, host or "")) not in outlet  # the outlet with its tagline
+        and loose(_without_tagline(i, host)) not in outlet  # the outlet with its tagline
     ]
     if trail and title and _is_headline(trail[-1], title):
         trail.pop()
@@ -308,7 +308,7 @@ def _outlet_keys(site_name: str | None, url: str | None) -> set[str]:
     """The outlet's name and its host (``n-tv.de``, without ``www.``; also without the
     top-level domain), compared without punctuation; not a subdomain alone, which may be a
     section's name (``politics.people.com.cn``)."""
-    host = (urlsplit(url).hostname or "").removeprefix("www.") if url else ""
+    host = site_host(url or "") or ""
     names = {site_name, host, host.rsplit(".", 1)[0] if host.count(".") == 1 else None}
     return {key for n in names if n and (key := loose(n))}
 

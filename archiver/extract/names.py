@@ -13,11 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from archiver.dateline import KNOWN_AGENCIES
 from archiver.extract.markup import PageSignals, clean_text, node_types, word_set
-from archiver.extract.metadata import loose, norm, unescape
+from archiver.extract.metadata import loose, norm, site_host, unescape
 
 BY = re.compile(
     r"^\s*(?:by|von|par|por|di|door|av|af|text|written by|posted by|quelle|source|fuente"
@@ -130,7 +129,7 @@ class OutletNames:
     """The names the outlet goes by on one page."""
 
     def __init__(self, signals: PageSignals, url: str, site_name: str | None) -> None:
-        host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+        host = site_host(url) or ""
         names = {site_name, host, host.split(".")[0]}
         for node in signals.jsonld:
             publisher = signals.resolve(node.get("publisher"))
