@@ -601,8 +601,20 @@ def test_outlet_names() -> None:
         ("Portal iG", ["Portal iG"]),
         ("Juan de los Santos & Nadia van 't Hek", ["Juan de los Santos", "Nadia van 't Hek"]),
         ("Michelle de Oliveira, Ana dos Santos", ["Michelle de Oliveira", "Ana dos Santos"]),
+        # an agency written after the last name without a comma (hosted.ap.org, corpus)
+        ("DANICA KIRKA, JILL LAWLESS Associated Press", ["DANICA KIRKA", "JILL LAWLESS",
+                                                        "Associated Press"]),
+        ("Eric Tucker The Associated Press", ["Eric Tucker", "The Associated Press"]),
+        ("Jane Roe AFP", ["Jane Roe", "AFP"]),
+        # a name that ends like an agency: one word before it, or the agency's name not in
+        # capitals (a surname)
+        ("Tom Press, Ana Dpa", ["Tom Press", "Ana Dpa"]),
+        ("Michael R. Bloomberg", ["Michael R. Bloomberg"]),
+        # a "text:" credit in the page's language (wday.ru, corpus: "Текст Венера Ерофеева")
+        ("Текст Венера Ерофеева", ["Венера Ерофеева"]),
+        ("Texto: Ana Lima", ["Ana Lima"]),
     ],
-)
+)  # fmt: skip
 def test_split_names_more(text: str, names: list[str]) -> None:
     assert split_names(text) == names
 
@@ -773,13 +785,19 @@ def test_an_article_of_short_paragraphs_beside_related_links_is_an_article(
     [
         ("admin", ["Jane Roe"]),  # WordPress's default user (a corpus page): the byline names her
         ("Staff Writer", ["Jane Roe"]),
-        ("Gear Team", ["Gear Team"]),  # a desk's name, as Fundus's truth keeps it
+        ("Online News Editor", ["Jane Roe"]),  # a Person by type only: the byline's person
+        # a desk's name beside a person's, as Fundus's truth keeps it (Wired)
+        (["Scott Gilbertson", "Gear Team"], ["Scott Gilbertson", "Gear Team"]),
     ],
 )
 def test_a_json_ld_person_named_by_role_words_alone_is_nobody(
-    extractor: ArticleExtractor, person: str, authors: list[str]
+    extractor: ArticleExtractor, person: str | list[str], authors: list[str]
 ) -> None:
-    ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": person}}
+    persons = [person] if isinstance(person, str) else person
+    ld = {
+        "@type": "NewsArticle",
+        "author": [{"@type": "Person", "name": name} for name in persons],
+    }
     byline = '<p class="byline">By Jane Roe</p>'
     html = page("", f"<article><h1>Council votes to dredge</h1>{byline}{LEAD}</article>", ld=ld)
     assert extractor.extract(html, "https://port-news.example/dredge").authors == authors

@@ -656,6 +656,45 @@ def test_a_name_in_lower_case_in_the_metadata_is_written_as_the_byline_shows_it(
     assert article.provenance["authors"] == "json-ld"
 
 
+def test_a_name_in_capitals_in_the_metadata_is_written_as_the_byline_shows_it(
+    extractor: ArticleExtractor,
+) -> None:
+    # Hearst papers' JSON-LD names "TOM KRISHER"; the byline shows "Tom Krisher, AP Auto
+    # Writer". A byline in capitals too (AP's "By STEVE PEOPLES") keeps them
+    for shown, author in [("Tom Krisher", "Tom Krisher"), ("TOM KRISHER", "TOM KRISHER")]:
+        ld = '{"@type": "NewsArticle", "author": [{"@type": "Person", "name": "TOM KRISHER"}]}'
+        html = f"""<html><head><script type="application/ld+json">{ld}</script></head><body>
+        <article><h1>New SUVs</h1><div class="byline">By {shown}, AP Auto Writer</div>
+        <p>{LONG}</p><p>{LONG}</p></article></body></html>"""
+        assert extractor.extract(html, "https://x.example/a").authors == [author]
+
+
+def test_a_json_ld_person_that_is_a_role_gives_way_to_the_byline(
+    extractor: ArticleExtractor,
+) -> None:
+    # laprensalatina.com (corpus): the JSON-LD Person is "Online News Editor", the page's byline
+    # "By Cristina Alonso". A desk's name with nobody else named stays ("BR24 Redaktion")
+    ld = '{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Online News Editor"}}'
+    html = f"""<html><head><script type="application/ld+json">{ld}</script></head><body>
+    <article><h1>Essential workers</h1><div class="byline">By Cristina Alonso</div>
+    <p>{LONG}</p><p>{LONG}</p></article></body></html>"""
+    article = extractor.extract(html, "https://x.example/a")
+    assert (article.authors, article.byline) == (["Cristina Alonso"], "By Cristina Alonso")
+    assert article.provenance["authors"] == "author-box"
+    # the page itself: the byline is the body's first paragraph, the role in the author box
+    in_body = html.replace(
+        '<div class="byline">By Cristina Alonso</div>',
+        '<span class="author-name">Online News Editor</span><p>By Cristina Alonso</p>',
+    )
+    article = extractor.extract(in_body, "https://x.example/a")
+    assert (article.authors, article.byline) == (["Cristina Alonso"], "By Cristina Alonso")
+    assert article.provenance["authors"] == "byline"
+    assert article.provenance["authors.rejected"] == "json-ld: Online News Editor"
+    assert not article.body.startswith("By")
+    alone = html.replace('<div class="byline">By Cristina Alonso</div>', "")
+    assert extractor.extract(alone, "https://x.example/a").authors == ["Online News Editor"]
+
+
 @pytest.mark.parametrize(
     ("head", "site_name"),
     [

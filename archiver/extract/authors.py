@@ -75,6 +75,9 @@ class AuthorInfo:
     declared: str | None = None
     """The first author meta tag's text as written, when ``authors`` came from the tags: the
     byline of a page that shows none."""
+    as_given: bool = False
+    """``authors`` are JSON-LD Persons' names that are no person's name ("Online News
+    Editor"): a person a "By" line names comes first."""
 
 
 def find_authors(
@@ -93,13 +96,15 @@ def find_authors(
     elements = _name_elements([e for e in candidates if _within(e, scope)]) or _name_elements(
         candidates
     )
-    jsonld, organisations = _jsonld_names(signals, article)
+    jsonld, organisations, as_given = _jsonld_names(signals, article)
     markup, where = _markup_names(elements)
     people = [n for n in markup if n not in outlet]
+    if jsonld and set(jsonld) <= as_given and people and not _norms(jsonld) & _norms(people):
+        jsonld = []  # "Online News Editor", a Person by type only: the byline names a person
     if (
         jsonld
         and len(people) > len(jsonld)
-        and {norm(n) for n in jsonld} <= {norm(n) for n in people}
+        and _norms(jsonld) <= _norms(people)
         and where is not None
         and len(text_of(where)) <= 400
     ):
@@ -120,6 +125,7 @@ def find_authors(
         names = [n for n in found if n not in outlet]
         if any(norm(n) not in organisations for n in names):
             info.authors, info.signal = names, signal
+            info.as_given = signal == "json-ld" and set(names) <= as_given
             if signal == "meta":  # the most trusted tag's text
                 info.declared = next(iter(_meta_values(signals)), None)
             if as_written:
@@ -131,6 +137,10 @@ def find_authors(
     if only_outlet:  # the outlet's own name, or an organisation, only when no person is named
         info.authors, info.signal = only_outlet
     return _with_byline(info, elements)
+
+
+def _norms(names: list[str]) -> set[str]:
+    return {norm(n) for n in names}
 
 
 def _with_byline(info: AuthorInfo, elements: list[HtmlElement]) -> AuthorInfo:
@@ -153,12 +163,15 @@ def _with_byline(info: AuthorInfo, elements: list[HtmlElement]) -> AuthorInfo:
 
 
 def _as_shown(name: str, byline: str) -> str:
-    """A name the metadata writes all in lower case ("viktor hedlund") as the visible byline
-    writes it ("Viktor Hedlund"); a one-word handle ("dpa", "kesm") stays as it is."""
+    """A name the metadata writes all in lower case or all in capitals ("viktor hedlund",
+    "TOM KRISHER") as the visible byline writes it ("Viktor Hedlund", "Tom Krisher"); a
+    one-word handle or acronym ("dpa", "WABC") stays as it is."""
     lowered = byline.lower()
-    if " " not in name or name != name.lower() or len(lowered) != len(byline):
+    if " " not in name or name not in (name.lower(), name.upper()):
         return name
-    start = lowered.find(name)
+    if len(lowered) != len(byline):
+        return name
+    start = lowered.find(name.lower())
     return byline[start : start + len(name)] if start >= 0 else name
 
 
@@ -175,13 +188,14 @@ def _fallback_names(value: str | None) -> list[str]:
 
 def _jsonld_names(
     signals: PageSignals, article: dict[str, Any] | None
-) -> tuple[list[str], set[str]]:
-    """Names of the JSON-LD authors, and the normalised names of those typed as organisations;
-    a ``Person``'s name is taken as given ("Gear Team", "BR24 Redaktion") unless it is role
-    words alone ("admin")."""
+) -> tuple[list[str], set[str], set[str]]:
+    """Names of the JSON-LD authors, the normalised names of those typed as organisations, and
+    the names taken as given: a ``Person``'s name that is no person's name ("Gear Team",
+    "BR24 Redaktion") counts, unless it is role words alone ("admin")."""
     value = (article.get("author") or article.get("creator")) if article else None
     names: list[str] = []
     organisations: set[str] = set()
+    as_given: set[str] = set()
     for entry in value if isinstance(value, list) else [value]:
         entry = signals.resolve(entry)
         name = unescape(entry.get("name")) if isinstance(entry, dict) else unescape(entry)
@@ -196,10 +210,11 @@ def _jsonld_names(
             and not only_roles(name)  # not WordPress's default user "admin"
         ):
             found = [BY.sub("", name)]
+            as_given.update(found)
         if OutletNames.is_organisation(entry):
             organisations.update(norm(n) for n in found)
         names.extend(found)
-    return names, organisations
+    return names, organisations, as_given
 
 
 def _meta_values(signals: PageSignals) -> list[str]:

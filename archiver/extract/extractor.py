@@ -20,6 +20,7 @@ from archiver.extract import dates, images, metadata
 from archiver.extract import language as language_mod
 from archiver.extract import title as title_mod
 from archiver.extract.markup import PageSignals, in_chrome, parse_html
+from archiver.extract.metadata import norm
 from archiver.extract.names import OutletNames, split_names
 from archiver.items import Article, CaptureRef
 
@@ -134,10 +135,13 @@ class ArticleExtractor:
         if paragraphs:
             prov["body"] = "trafilatura"
         authors = who.authors
-        if authors and who.signal:
+        named = split_names(by_line) if by_line and (who.as_given or not authors) else []
+        if named and not {norm(n) for n in named} & {norm(n) for n in authors}:
+            if authors:  # "Online News Editor" (JSON-LD) against "By Cristina Alonso"
+                prov["authors.rejected"] = f"{who.signal}: {', '.join(authors)[:120]}"
+            authors, prov["authors"] = named, "byline"
+        elif authors and who.signal:
             prov["authors"] = who.signal
-        elif by_line and (authors := split_names(by_line)):
-            prov["authors"] = "byline"
         byline = pick(
             "byline",
             (who.byline, who.byline_signal),

@@ -19,7 +19,8 @@ from archiver.extract.markup import PageSignals, clean_text, node_types, word_se
 from archiver.extract.metadata import loose, norm, site_host, unescape
 
 BY = re.compile(
-    r"^\s*(?:by|von|par|por|di|door|av|af|text|written by|posted by|quelle|source|fuente"
+    r"^\s*(?:by|von|par|por|di|door|av|af|written by|posted by|quelle|source|fuente"
+    r"|text|texte|texto|testo|tekst|\u0442\u0435\u043a\u0441\u0442"  # "text:" (ru: tekst)
     r"|(?:analysis|opinion|commentary|perspective|review|column|essay|reporting) by)"
     r"\s*:?\s+",
     re.I,
@@ -31,6 +32,13 @@ _CUT = re.compile(  # what follows the names in a byline: a date, a role, a sepa
 )
 URL_PIECE = re.compile(r"\b(?:https?|www|html?|php|png|jpe?g|gif|svg|webp)\b", re.I)
 """Words of a web address or a file name: text holding one is not a person's name."""
+_AGENCY_AFTER = re.compile(
+    r"^(?P<name>\S+(?:\s+\S+)+?)\s+(?P<agency>(?i:(?:the\s+)?associated\s+press"
+    r"|agence\s+france[-\s]presse|deutsche\s+presse[-\s]agentur|press\s+trust\s+of\s+india)"
+    r"|[A-Z]{2,5})$"
+)
+"""A name of two words or more and, without a comma, the agency it works for ("ERIC TUCKER
+Associated Press", "Jane Roe AFP"): an agency in capitals is one of ``KNOWN_AGENCIES``."""
 _SPLIT = re.compile(r"\s*(?:,|;|&|/|\band\b|\bund\b|\bet\b)\s*", re.I)
 _ROLE_WORDS = word_set(
     "staff writer writers correspondent correspondents reporter reporters editor editors"
@@ -66,11 +74,20 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
     names = []
     for part in _SPLIT.split(text):
         part = BY.sub("", part).strip(" .:;,-\u2013\u2014'\"()")
-        if is_name(part) and (not strict or not part[0].islower()):
-            names.append(part)
+        for piece in _agency_apart(part):
+            if is_name(piece) and (not strict or not piece[0].islower()):
+                names.append(piece)
     if len(names) >= 2 and _filed_from(names, text):
         names.pop()
     return names
+
+
+def _agency_apart(part: str) -> list[str]:
+    """``"JILL LAWLESS Associated Press"`` -> ``["JILL LAWLESS", "Associated Press"]``."""
+    m = _AGENCY_AFTER.match(part)
+    if m is None or (m["agency"].isupper() and m["agency"] not in KNOWN_AGENCIES):
+        return [part]
+    return [m["name"], m["agency"]]
 
 
 def _filed_from(names: list[str], text: str) -> bool:
