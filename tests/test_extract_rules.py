@@ -716,6 +716,15 @@ def test_a_copyright_line_is_no_site_name() -> None:
     assert plausible_site_name("© 2024 Port News") is None
     assert plausible_site_name("https://twitter.com/anadoluajansi") is None
     assert plausible_site_name("Port News") == "Port News"
+    # aryanews.com (corpus): a copyright line escaped twice
+    assert plausible_site_name("&amp;copy; 2016 aryanews.com") is None
+    # trafilatura's guess from a Twitter handle (realestate.com.au: "@realestate_au")
+    assert plausible_site_name("Realestate_Au") is None
+    assert plausible_site_name("Wday_") is None
+    # aif.ru: the page's title, the headline and its sections, taken for the site's name
+    headline = "Отрезать голову во имя пророка"
+    assert plausible_site_name(f"{headline} | Политика | Мир", headline=headline) is None
+    assert plausible_site_name("Аргументы и Факты", headline=headline) == "Аргументы и Факты"
 
 
 @pytest.mark.parametrize(

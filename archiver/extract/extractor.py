@@ -108,7 +108,12 @@ class ArticleExtractor:
         site_name = pick(
             "site_name",
             metadata.find_site_name(signals, node, url),
-            (lambda: metadata.plausible_site_name(last_resort.doc.sitename), "trafilatura"),
+            (
+                lambda: metadata.plausible_site_name(
+                    last_resort.doc.sitename, headline=signals.meta.get("og:title")
+                ),
+                "trafilatura",
+            ),
             (lambda: metadata.site_host(url), "url"),
         )
         headline = title_mod.find_title(root, signals, node, site_name)

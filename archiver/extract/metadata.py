@@ -118,10 +118,15 @@ def find_site_name(signals: PageSignals, article: dict[str, Any] | None, url: st
 _COPYRIGHT = re.compile(r"^\s*(?:copyright\b|\(c\)|\u00a9)", re.I)
 
 
-def plausible_site_name(name: str | None) -> str | None:
-    """``name`` unless it is an address (``https://twitter.com/anadoluajansi``) or a copyright
-    line (``Copyright 2014``): what trafilatura's guess of the site name sometimes is."""
-    if not name or "://" in name or _COPYRIGHT.match(name):
+def plausible_site_name(name: str | None, *, headline: str | None = None) -> str | None:
+    """``name`` unless it is what trafilatura's guess of the site name sometimes is: an address
+    (``https://twitter.com/anadoluajansi``), a copyright line (``Copyright 2014``, escaped or
+    not), a Twitter handle (``Realestate_Au``: no site's name holds ``_``), or the page's title
+    (it starts with the ``headline``)."""
+    text = unescape(name)
+    if not text or "://" in text or "_" in text or _COPYRIGHT.match(text):
+        return None
+    if headline and len(norm(headline)) >= 6 and norm(text).startswith(norm(headline)):
         return None
     return name
 
