@@ -424,6 +424,14 @@ def test_a_paragraph_of_one_character_is_dropped_unless_a_section_break() -> Non
         ),
         # the outlet's name with its tagline (Israel Nachrichten): still the outlet
         (["n-tv \u2013 Nachrichten aus aller Welt", "Politik"], "Wahl in Israel", ["Politik"]),
+        # Home in more languages, the site's address, the outlet's name with "front page", and
+        # "you are in" without its colon (corpus pages)
+        (["الرئيسية", "أخبار الفن"], "Wahl in Israel", ["أخبار الفن"]),
+        (["صفحه اصلی", "سیاست"], "Wahl in Israel", ["سیاست"]),
+        (["首頁", "財經政策"], "Wahl in Israel", ["財經政策"]),
+        (["www.n-tv.de", "Verslas"], "Wahl in Israel", ["Verslas"]),
+        (["ntv frontpage", "Travel", "Disney"], "Wahl in Israel", ["Travel", "Disney"]),
+        (["sei in", "Italia e Mondo", "Mondo"], "Wahl in Israel", ["Italia e Mondo", "Mondo"]),
     ],
 )
 def test_a_trail_ends_before_the_headline_and_starts_after_the_outlet(

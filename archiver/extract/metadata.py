@@ -42,7 +42,16 @@ _HOME = {
     *("home", "homepage", "home page", "start", "startseite", "inicio", "início", "accueil"),
     *("portada", "начало", "главная", "головна", "strona główna", "úvod", "etusivu", "forside"),
     *("hjem", "首页", "ホーム", "홈"),
+    *("首頁", "主页", "الرئيسية", "الصفحة الرئيسية", "صفحه اصلی", "خانه", "anasayfa", "ana sayfa"),
+    *("főoldal", "domů", "forsiden", "startsida", "pagina iniziale", "página inicial"),
+    *("trang chủ", "beranda", "αρχική", "naslovna", "početna", "frontpage", "front page"),
 }
+_YOU_ARE_HERE = {
+    *("you are here", "you are in", "sie sind hier", "sie befinden sich hier", "vous êtes ici"),
+    *("sei in", "ti trovi in", "estás en", "usted está en", "você está em", "u bent hier"),
+    *("du er her", "du är här", "jesteś tutaj", "вы здесь"),
+}
+"""A breadcrumb's label, when it has no colon (with one, any text ending in ":" is a label)."""
 _CRUMB_CHARS = " >/|\\:-\u00bb\u203a\u2192\u2022\u00b7"  # > / | \ : - and typographic kin
 _WORD = re.compile(r"\w+")
 _DESCRIPTION_META = ("og:description", "description", "twitter:description")
@@ -288,8 +297,10 @@ def _clean_trail(
         for t in named
         if (i := t.strip(_CRUMB_CHARS))
         and norm(i) not in _HOME
-        and loose(i) not in outlet
+        and norm(i) not in _YOU_ARE_HERE
+        and loose(re.sub(r"(?i)^www\.", "", i)) not in outlet
         and loose(_without_tagline(i, host)) not in outlet  # the outlet with its tagline
+        and not _outlet_home(i, outlet)
     ]
     if trail and title and _is_headline(trail[-1], title):
         trail.pop()
@@ -303,6 +314,13 @@ def _clean_trail(
             break
         seen.add(key)
     return deduped if all(len(i) <= 80 for i in deduped) else []
+
+
+def _outlet_home(crumb: str, outlet: set[str]) -> bool:
+    """``dailystar frontpage``, ``BBC Home``: the outlet's name and a word for Home."""
+    words = crumb.split()
+    rest = [w for w in words if loose(w) not in outlet]
+    return 0 < len(rest) < len(words) and norm(" ".join(rest)) in _HOME
 
 
 _PAGE_TYPES = frozenset({"article", "articles", "artikel", "story", "post", "page"})
