@@ -484,6 +484,16 @@ def test_a_trail_ends_before_the_headline_and_starts_after_the_outlet(
          ' Impeachment Inquiry">'
          '<meta property="article:tag" content="rock-hall-2020">',
          ["Trump-Ukraine Whistle-Blower Complaint and Impeachment Inquiry", "rock-hall-2020"]),
+        # more internal labels (corpus pages): a field and its value, a code with "_", a note in
+        # brackets; a facet before "/" gives its value (Expressen); a taxonomy's path stays (WSJ)
+        ('<script type="application/ld+json">{"@type": "NewsArticle", "keywords":'
+         ' ["articleID/N6TPOFLPZBACDJDDOAYAF2RE5I", "Length/medium", "Source/Washington Post",'
+         ' "Type/Article", "target/news/news/nation-world", "content_subtype/subtype-regular",'
+         ' "sections/sverige", "topic/misshandel & \u00f6verfall", "[SYNDICATED CONTENT]",'
+         ' "AR_Arkadelphia - siftingsherald.com", "TH_Times_Herald-Record - recordonline.com",'
+         ' "Investing/Securities", "Debt/Bond Markets", "1&1", "Coronavirus"]}</script>',
+         ["misshandel & \u00f6verfall", "Investing/Securities", "Debt/Bond Markets", "1&1",
+          "Coronavirus"]),
     ],
 )  # fmt: skip
 def test_tags_listed_in_one_value_are_split_and_ids_dropped(

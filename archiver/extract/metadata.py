@@ -32,12 +32,20 @@ _TAG_LINKS = lxml.etree.XPath(
 _ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)  # a UUID
 _FACET = re.compile(
     r"(?:nlp\s+)?(?:tags?|topics?|categor(?:y|ies)|keywords?|subjects?|entity\s+tokens)"
-    r"\s*:\s*(?P<value>\S.*)",
+    r"\s*:\s*(?P<value>\S.*)"
+    r"|(?:tags?|topics?|categor(?:y|ies)|keywords?|subjects?)/(?P<path_value>[^/]+)",
     re.I,
 )
 _TOPIC_CODE = re.compile(r"[A-Z][A-Z0-9]{1,7}")
 _LIST_END = re.compile(r"(?:&|and|und|et|y|e)\s", re.I)
 _CODE = re.compile(r"^[\w-]*[_:=][\w:=-]*$")  # "type_news", "section:world": codes, not tags
+_LABEL_TAG = re.compile(
+    r"[^\W_]_[^\W_]"  # a word with "_" inside: "AR_Arkadelphia - siftingsherald.com"
+    r"|^\[.*\]$"  # a note: "[SYNDICATED CONTENT]"
+    r"|^(?:[a-z][\w-]*|(?i:type|source|length|section|target))/"  # "Length/medium", "sections/x"
+)
+"""A content system's internal label given as a tag; a taxonomy's path ("Investing/Securities")
+is a tag."""
 _HOME = {
     *("home", "homepage", "home page", "start", "startseite", "inicio", "início", "accueil"),
     *("portada", "начало", "главная", "головна", "strona główna", "úvod", "etusivu", "forside"),
@@ -366,8 +374,8 @@ def find_tags(root: HtmlElement, signals: PageSignals, article: dict[str, Any] |
         tags: dict[str, str] = {}
         for value in values():
             tag = unescape(value) if isinstance(value, str) else None
-            if tag and (facet := _FACET.match(tag)):  # "Category: News", "tag:Crime"
-                tag = facet["value"]
+            if tag and (facet := _FACET.fullmatch(tag)):  # "Category: News", "topic/Crime"
+                tag = facet["value"] or facet["path_value"]
             if tag and _is_tag(tag):
                 tags.setdefault(norm(tag), tag)
         if tags:
@@ -377,12 +385,13 @@ def find_tags(root: HtmlElement, signals: PageSignals, article: dict[str, Any] |
 
 def _is_tag(tag: str) -> bool:
     """Not a number, a code (``type_news``), an id, an internal label (Advance Local's
-    ``@mlive-river``, a path), nor a sentence or headline given as a keyword (over 8 words)."""
+    ``@mlive-river``, a path, a field and its value: ``Length/medium``), nor a sentence or
+    headline given as a keyword (over 8 words)."""
     return (
         len(tag) <= 80
         and len(tag.split()) <= 8
         and not tag.startswith(("@", "/"))
-        and not (tag.isdigit() or _CODE.match(tag) or _ID.match(tag))
+        and not (tag.isdigit() or _CODE.match(tag) or _ID.match(tag) or _LABEL_TAG.search(tag))
     )
 
 
