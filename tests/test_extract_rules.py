@@ -643,6 +643,35 @@ def test_one_photo_at_several_sizes_is_one_image(extractor: ArticleExtractor) ->
     ]
 
 
+def test_placeholders_site_defaults_and_logos_are_no_images(extractor: ArticleExtractor) -> None:
+    # corpus pages: lazy-loading stand-ins, a site's default share image, its logo and icon;
+    # a photo of a logo (its file name names one photo) and a file called default.jpg in the
+    # article's own folder (news.am) are photos
+    stand_ins = [
+        "https://www.welt.de/assets/lazy-picture-placeholder-01c4eedaca.png",
+        "https://www.rollingstone.com/assets/public/lazyload-fallback.gif",
+        "https://www.baltimoresun.com/pb/resources/images/tinygif.gif?v=237",
+        "https://s.yimg.com/g/images/spaceball.gif",
+        "https://stat1.moneycontrol.com/mcnews//images/grey_bg.gif",
+        "https://news.google.com/static/img/placeholders/wd640-o.png",
+        "https://www.nieuwsblad.be/extra/assets/img/dummy-social.gif",
+        "https://www.sfgate.com/img/pages/article/opengraph_default.png",
+        "https://blog.givewell.org/images/givewell_fb_logo.jpg",
+        "https://secure.gravatar.com/blavatar/55bf7238e39ec9fd72a2f40d67d77e99?s=200",
+    ]
+    photos = [
+        "https://www.cityam.com/uploads/2015/08/alibaba-logo-getty-1024-683-57ed9e94e3d24.jpg",
+        "https://news.am/img/news/61/51/63/default.jpg",
+    ]
+    figures = "".join(f'<figure><img src="{u}"></figure>' for u in stand_ins + photos)
+    # a stand-in in src gives way to the photo the page loads later
+    lazy = '<img src="/lazyload-fallback.gif" data-src="/uploads/harbour-2024.jpg">'
+    html = f"""<html><head></head><body><article><h1>Markets</h1>{figures}<figure>{lazy}</figure>
+    <p>{LONG}</p></article></body></html>"""
+    urls = [image["url"] for image in extractor.extract(html, "https://x.example/a").images]
+    assert urls == [*photos, "https://x.example/uploads/harbour-2024.jpg"]
+
+
 def test_file_names_that_differ_after_a_dot_are_different_photos(
     extractor: ArticleExtractor,
 ) -> None:

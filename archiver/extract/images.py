@@ -5,8 +5,10 @@ The lead image comes first (``og:image``, else the JSON-LD one); an image found 
 another size or crop of the same file: another query, or another path or host for a file name
 that names one photo) keeps one entry, with the caption of whichever signal has one. Figures
 in sidebars, teasers and other chrome are not the article's. Lazy-loading placeholders
-(``data:`` URIs, ``src`` left empty) give way to ``data-src`` and ``srcset``; SVG files
-(icons, placeholders, logos) are left out.
+(``data:`` URIs, ``src`` left empty or naming a stand-in) give way to ``data-src`` and
+``srcset``; SVG files
+(icons, placeholders, logos), stand-ins named as such (``lazyload-fallback.gif``,
+``opengraph_default.png``) and the site's logo are left out.
 """
 
 from __future__ import annotations
@@ -34,6 +36,17 @@ _DISTINCT_NAME = re.compile(r"\d{6}|.{20}")
 ``GettyImages-1180855514.jpg``), or 20 characters before its extensions (a slug, a hash). Not
 ``photo.jpg``, ``960x0.jpg``, ``gallery_medium.jpg`` or ``size=320x180.jpg``, which name
 different photos on one page."""
+_STAND_IN = re.compile(
+    r"placeholder|lazy[-_]?(?:load|picture)|spacer|spaceball|tinygif|gr[ae]y[-_]bg"
+    r"|(?:^|[-_])(?:blank|dummy)(?:[-_]|$)|(?:opengraph|social|share|og)[-_]?default",
+    re.I,
+)
+"""A file name of a stand-in: a lazy-loading placeholder (``lazyload-fallback.gif``,
+``tinygif.gif``), a site's default share image (``opengraph_default.png``)."""
+_STAND_IN_FOLDER = re.compile(r"/(?:placeholders?|blavatar|avatar)/", re.I)
+_LOGO = re.compile(r"logo", re.I)
+"""In a file name that names no one photo (``givewell_fb_logo.jpg``, not
+``alibaba-logo-getty-1024-683-57ed9e94e3d24.jpg``): the site's logo."""
 _LAZY_ATTRIBUTES = ("data-src", "data-lazy-src", "data-original", "data-srcset", "srcset")
 
 
@@ -49,7 +62,7 @@ def find_images(
 
     def add(src: str | None, caption: str | None, signal: str) -> None:
         absolute = _absolute(src, url)
-        if not absolute or _SVG.search(absolute.split("?", 1)[0]):
+        if not absolute or _stand_in(absolute.split("?", 1)[0]):
             return
         key = _rendition_key(absolute)
         if key in found:
@@ -92,12 +105,24 @@ def _jsonld_images(
 
 def _img_src(img: HtmlElement) -> str | None:
     src = (img.get("src") or "").strip()
-    if src and not src.startswith("data:"):
+    if src and not src.startswith("data:") and not _stand_in(src.split("?", 1)[0]):
         return src
     for attribute in _LAZY_ATTRIBUTES:
         if value := clean_text(img.get(attribute)):
             return value.split(",")[0].split()[0]  # a srcset's first candidate
     return None
+
+
+def _stand_in(path: str) -> bool:
+    """An SVG file (an icon, a placeholder, a logo), or a file whose name or folder says it
+    stands in for a photo (:data:`_STAND_IN`) or is the site's logo."""
+    stem = _EXTENSIONS.sub("", path.rstrip("/").rsplit("/", 1)[-1])
+    return bool(
+        _SVG.search(path)
+        or _STAND_IN.search(stem)
+        or _STAND_IN_FOLDER.search(path)
+        or (_LOGO.search(stem) and not _DISTINCT_NAME.search(stem))
+    )
 
 
 def _rendition_key(url: str) -> str:
