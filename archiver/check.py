@@ -18,6 +18,7 @@ What is checked, WARC files first (they are the archive of record, the index poi
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,15 @@ def check_archive(archive_dir: str | Path, *, repair: bool = False) -> CheckRepo
     responses, metadata = _scan_files(warc_dir, orphans, report)
     index = ArchiveIndex(archive / "index.db", create=False)
     try:
+        if damage := _index_damage(index):
+            report.problems.append(
+                Problem(
+                    "corrupt-index",
+                    f"{archive / 'index.db'} is damaged ({damage}); rebuild it from the WARC "
+                    "files with archiver reindex WARC_DIR --out NEW.db",
+                )
+            )
+            return report
         _check_captures(index, responses, report, repair, warc_dir)
         _check_articles(index, responses, metadata, report, repair)
         _check_crawls(index, archive, report, repair)
@@ -99,6 +109,16 @@ def check_archive(archive_dir: str | Path, *, repair: bool = False) -> CheckRepo
     finally:
         index.close()
     return report
+
+
+def _index_damage(index: ArchiveIndex) -> str | None:
+    """What SQLite's ``quick_check`` and a read of the full-text index find wrong, if any."""
+    try:
+        rows = [r[0] for r in index.db.execute("pragma quick_check").fetchall()]
+        index.db.execute("select rowid from articles_fts where articles_fts match 'a' limit 1")
+    except sqlite3.DatabaseError as e:
+        return str(e)
+    return None if rows == ["ok"] else "; ".join(rows[:3])
 
 
 def index_unindexed(archive_dir: str | Path, files: list[Path]) -> list[str]:

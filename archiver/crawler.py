@@ -23,7 +23,7 @@ from archiver.exceptions import ArchiverError, ConfigError, WarcError
 from archiver.index import ArchiveIndex
 from archiver.index.seen import DEFAULT_REVISIT_AFTER, parse_schedule
 from archiver.locks import outlet_lock, safe_name
-from archiver.outlets import Outlet, get_outlet, outlet_for_url
+from archiver.outlets import Outlet, get_outlet, http_url_problem, outlet_for_url
 from archiver.warc.recover import recover_open_files
 
 logger = logging.getLogger(__name__)
@@ -135,6 +135,8 @@ def resolve_outlet(
     parse_since(since)
     spider_args: dict[str, Any] = {"sources": sources, "since": since}
     if "://" in outlet_name:
+        if problem := http_url_problem(outlet_name):
+            raise ConfigError(f"{outlet_name!r} {problem}")
         defined = outlet_for_url(outlet_name, outlets_file)
         if defined is None:
             outlet = bare_outlet(outlet_name)

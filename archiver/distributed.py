@@ -174,7 +174,11 @@ def _text(value: Any) -> str:
 
 def connect(url: str) -> redis.Redis:
     """A client of the Redis at ``url`` (``redis://HOST:PORT/DB``), checked with a ping."""
-    if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
+    try:
+        scheme = urlsplit(url).scheme
+    except ValueError:  # "redis://[::1/0"
+        scheme = ""
+    if scheme not in ("redis", "rediss", "unix"):
         raise ConfigError(f"--redis {url!r} is not a Redis URL; write it as redis://HOST:PORT/DB")
     try:
         server = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30)

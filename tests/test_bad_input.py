@@ -119,6 +119,37 @@ def broken_page(archive: Path, tmp: Path) -> None:
     (tmp / "page.html.gz").write_bytes(b"\x1f\x8b\x08\x00 not really gzip")
 
 
+def damaged_index_page(archive: Path, tmp: Path) -> None:
+    """One page of the index overwritten, as a disk error leaves it: the header still reads."""
+    with (archive / "index.db").open("r+b") as fh:
+        fh.seek(4096 * 7)
+        fh.write(b"\xa5" * 4096)
+
+
+def bad_schema_version(archive: Path, tmp: Path) -> None:
+    db = sqlite3.connect(archive / "index.db")
+    db.execute("update meta set value = 'abc' where key = 'schema_version'")
+    db.commit()
+    db.close()
+
+
+def export_exists(archive: Path, tmp: Path) -> None:
+    (tmp / "o.jsonl").write_text("an earlier export\n")
+
+
+def empty_shard(archive: Path, tmp: Path) -> None:
+    (archive / "empty.db").write_bytes(b"")
+
+
+def locks_is_file(archive: Path, tmp: Path) -> None:
+    shutil.rmtree(archive / "locks", ignore_errors=True)
+    (archive / "locks").write_text("not a directory\n")
+
+
+def a_page(archive: Path, tmp: Path) -> None:
+    (tmp / "page.html").write_text("<html><body><p>A page.</p></body></html>")
+
+
 SEARCH = ["search", "--archive", "{archive}"]
 
 CASES = [
@@ -352,6 +383,60 @@ CASES = [
         ["crawl", "demo", "--archive", "{archive}"],
         "index.db",
         garbage_index,
+    ),
+    # --- found by trying every command with bad input (2026-12-06) -------------------------
+    Case(
+        "export-over-index",
+        ["export", "{archive}/index.db", "--format", "jsonl", "--force", "--archive", "{archive}"],
+        "archive's index",
+    ),
+    Case(
+        "export-into-warc-dir",
+        ["export", "{archive}/warc/x.csv", "--archive", "{archive}"],
+        "WARC directory",
+    ),
+    Case(
+        "export-out-exists",
+        ["export", "{tmp}/o.jsonl", "--archive", "{archive}"],
+        "--force",
+        export_exists,
+    ),
+    Case(
+        "wacz-over-index",
+        ["export-wacz", "{archive}/index.db", "--force", "--archive", "{archive}"],
+        "archive's index",
+    ),
+    Case(
+        "stats-plot-not-png", ["stats", "--plot", "{tmp}/p.txt", "--archive", "{archive}"], ".png"
+    ),
+    Case("search-too-long", [*SEARCH, "rights " * 100], "too long"),
+    Case("search-not-utf8", [*SEARCH, "rights\udcff"], "UTF-8"),
+    Case("outlet-not-utf8", [*SEARCH, "rights", "--outlet", "\udcff"], "UTF-8"),
+    Case("search-damaged-index", [*SEARCH, "rights"], "reindex", damaged_index_page),
+    Case("stats-damaged-index", ["stats", "--archive", "{archive}"], "reindex", damaged_index_page),
+    Case("search-bad-schema-version", [*SEARCH, "rights"], "schema_version", bad_schema_version),
+    Case("crawl-broken-ipv6", ["crawl", "http://[::1", "--archive", "{archive}"], "[::1"),
+    Case("crawl-bad-port", ["crawl", "http://127.0.0.1:99999/", "--archive", "{archive}"], "99999"),
+    Case(
+        "crawl-space-in-url", ["crawl", "http://127.0.0.1:1/a b", "--archive", "{archive}"], "%20"
+    ),
+    Case("suggest-bad-port", ["outlets", "suggest", "http://127.0.0.1:abc/"], "abc"),
+    Case(
+        "extract-url-not-http",
+        ["extract", "{tmp}/page.html", "--url", "javascript:alert(1)"],
+        "--url",
+        a_page,
+    ),
+    Case("redis-broken-ipv6", ["crawl", "demo", "--redis", "redis://[::1/0"], "redis://"),
+    Case(
+        "merge-empty-shard",
+        ["index", "merge", "{archive}/empty.db", "--out", "{tmp}/m.db"],
+        "no archiver index",
+        empty_shard,
+        "{tmp}/m.db",
+    ),
+    Case(
+        "crawl-locks-is-file", ["crawl", "demo", "--archive", "{archive}"], "locks", locks_is_file
     ),
 ]
 

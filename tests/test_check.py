@@ -92,6 +92,21 @@ def test_bad_pointer_and_corrupt_file_are_reported_not_repaired(archive: Path) -
     assert broken.exists()  # never deleted
 
 
+@pytest.mark.parametrize("page", [4, 7, 39])
+def test_a_damaged_index_page_is_reported(archive: Path, page: int) -> None:
+    # one 4 KB page overwritten (a disk error); the header and schema still read, so the index
+    # opens, and before the fix check went on to a traceback or called the archive consistent
+    with (archive / "index.db").open("r+b") as fh:
+        fh.seek(4096 * page)
+        fh.write(b"\xa5" * 4096)
+    for args in (["check"], ["check", "--repair"]):
+        result = run_cli(*args, "--archive", archive)
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stdout.startswith("corrupt-index: "), result.stdout
+        assert "archiver reindex" in result.stdout
+
+
 def test_no_archive_is_one_line_exit_2(tmp_path: Path) -> None:
     result = run_cli("check", "--archive", tmp_path / "none")
     assert result.returncode == 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import sys
 from typing import Any
 
@@ -19,10 +21,18 @@ __all__ = ["CliError", "main"]
 
 
 class OneLineErrors(click.Group):
-    """Usage errors too are one line, with a pointer to ``--help``, and exit 2."""
+    """Usage errors too are one line, with a pointer to ``--help``, and exit 2; so are the
+    errors of a damaged index, or of a path that is a file where a directory belongs (or the
+    other way round), wherever they surface."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
+        argv = kwargs.get("args") or (args[0] if args else None) or sys.argv[1:]
+        for arg in argv:
+            if any("\udc80" <= c <= "\udcff" for c in arg):  # bytes the locale cannot decode
+                shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                click.echo(f"Error: argument {shown!r} is not valid UTF-8; retype it", err=True)
+                sys.exit(2)
         try:
             code = super().main(*args, **kwargs)
         except click.UsageError as e:
@@ -35,6 +45,20 @@ class OneLineErrors(click.Group):
         except click.Abort:
             click.echo("Aborted!", err=True)
             sys.exit(1)
+        except sqlite3.DatabaseError as e:  # a page of the index damaged after it was opened
+            click.echo(
+                f"Error: the index cannot be read ({e}); run 'archiver check', and rebuild a "
+                "damaged index from the WARC files with 'archiver reindex'",
+                err=True,
+            )
+            sys.exit(2)
+        except BrokenPipeError:  # the reader went away (| head): nothing more to say
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
+        except OSError as e:
+            where = f"{e.filename}: " if e.filename else ""
+            click.echo(f"Error: {where}{e.strerror or e}; check that path", err=True)
+            sys.exit(2)
         sys.exit(code if isinstance(code, int) else 0)
 
 

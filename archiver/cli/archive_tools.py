@@ -10,6 +10,7 @@ import click
 from archiver.archive import Archive
 from archiver.cli.errors import CliError, translate_errors
 from archiver.cli.options import archive_option
+from archiver.outlets import http_url_problem
 
 
 @click.command()
@@ -28,6 +29,8 @@ def extract(page: Path | None, url: str | None, manifest: Path | None) -> None:
     if manifest is None:
         if page is None:
             raise CliError("give a PAGE file, or --manifest CASES.jsonl for many pages")
+        if url is not None and (problem := http_url_problem(url)):
+            raise CliError(f"--url {url!r} {problem}")
         click.echo(json.dumps(extract_file(page, url), ensure_ascii=False, indent=2))
         return
     if page is not None or url is not None:

@@ -55,3 +55,14 @@ def parse_limit(text: str) -> int:
         return check_limit(int(text))
     except ValueError:
         raise CliError(f"--limit {text!r} is not a number: give 1 to {MAX_LIMIT}") from None
+
+
+def outside_archive_files(out: Path, archive_dir: Path) -> None:
+    """A one-line error when ``out`` is the archive's index (or one of SQLite's side files)
+    or lies in its WARC directory: writing there would destroy what the archive holds."""
+    target = out.resolve()
+    index = (archive_dir / "index.db").resolve()
+    if target.parent == index.parent and target.name.startswith(index.name):
+        raise CliError(f"{out} is the archive's index; write to a path outside it")
+    if target.is_relative_to((archive_dir / "warc").resolve()):
+        raise CliError(f"{out} is in the archive's WARC directory; write to a path outside it")

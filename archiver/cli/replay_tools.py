@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from archiver.cli.errors import CliError, translate_errors
-from archiver.cli.options import archive_option, filter_options
+from archiver.cli.options import archive_option, filter_options, outside_archive_files
 from archiver.index import ArticleFilter
 
 
@@ -64,6 +64,7 @@ def export_wacz(
     """Package the selected articles' captures as OUT.wacz (pages.jsonl: full-text search)."""
     from archiver.replay.wacz import export_wacz as export
 
+    outside_archive_files(out, archive_dir)
     summary = export(archive_dir, out, filters=filters, title=title, force=force)
     click.echo(
         f"{summary.out}: {summary.pages} pages, {summary.records} WARC records, "

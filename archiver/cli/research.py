@@ -13,7 +13,12 @@ import click
 
 from archiver.archive import Archive
 from archiver.cli.errors import CliError, translate_errors
-from archiver.cli.options import archive_option, filter_options, parse_limit
+from archiver.cli.options import (
+    archive_option,
+    filter_options,
+    outside_archive_files,
+    parse_limit,
+)
 from archiver.cli.output import SEARCH_FIELDS, emit_records, err_console, print_hits
 from archiver.index import ArticleFilter, IndexStats
 from archiver.index.export import FORMATS, export_format, write_articles
@@ -87,6 +92,10 @@ def _print_stats(stats: IndexStats) -> None:
 @translate_errors
 def stats(archive_dir: Path, fmt: str, plot: Path | None) -> None:
     """Articles per outlet and per day, field fill rates, and warnings when they drop."""
+    if plot is not None:
+        if plot.suffix.lower() != ".png":
+            raise CliError(f"--plot {plot}: name a .png file, e.g. fill-rates.png")
+        outside_archive_files(plot, archive_dir)
     result = Archive(archive_dir).stats()
     if plot is not None:  # first, so that a bad path fails before anything is printed
         try:
@@ -109,6 +118,7 @@ def stats(archive_dir: Path, fmt: str, plot: Path | None) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), help="Default: from the suffix of OUT."
 )
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
 @translate_errors
 def export(
     out: Path,
@@ -116,14 +126,21 @@ def export(
     query: str | None,
     filters: ArticleFilter,
     fmt: str | None,
+    force: bool,
 ) -> None:
     """Write the archived articles (all, or those matching the filters) to OUT: JSONL, CSV or
     Parquet."""
     chosen = export_format(out, fmt)
+    outside_archive_files(out, archive_dir)
+    if out.exists() and not force:
+        raise CliError(f"{out} already exists; pass --force to replace it")
     rows = list(Archive(archive_dir).export(query, filters=filters))
+    part = out.with_name(f".{out.name}.part")  # OUT appears whole or not at all
     try:
-        n = write_articles(rows, out, chosen)
+        n = write_articles(rows, part, chosen)
+        part.replace(out)
     except OSError as e:
+        part.unlink(missing_ok=True)
         raise CliError(f"cannot write {out}: {e.strerror or e}; check the directory") from e
     err_console.print(f"{n} articles written to {out} ({chosen})")
 

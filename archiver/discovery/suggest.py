@@ -23,6 +23,7 @@ from archiver.discovery.feeds import feed_links, parse_feed
 from archiver.discovery.sitemaps import parse_sitemap, robots_sitemaps
 from archiver.discovery.urls import url_shape
 from archiver.exceptions import ArchiverError, ConfigError
+from archiver.outlets import http_url_problem
 
 LINK_SELECTORS = (
     "h3.entry-title a::attr(href), .td-module-title a::attr(href)",
@@ -130,10 +131,10 @@ class Fetcher:
 def suggest(url: str, user_agent: str, fetcher: Fetcher | None = None) -> Suggestion:
     """Fetch ``url`` and what it announces, and draft a definition; ArchiverError when the
     page cannot be fetched."""
+    if problem := http_url_problem(url):
+        raise ConfigError(f"{url!r} {problem}")
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    if parts.scheme not in ("http", "https") or not host:
-        raise ConfigError(f"{url!r} is not an absolute http(s) URL; give one like https://x.org/")
     fetch = fetcher or Fetcher(user_agent)
     if not fetch.allowed(url):
         raise ArchiverError(f"robots.txt of {host} disallows {url} for our User-Agent")

@@ -22,10 +22,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import quote
 
 import attrs
+import sqlite_utils
 
-from archiver.exceptions import ConfigError, NotFoundError
+from archiver.exceptions import ArchiverError, ConfigError, NotFoundError
+from archiver.index.schema import stored_version
 from archiver.index.store import LINK_TABLES, ArchiveIndex
 
 
@@ -48,6 +51,20 @@ def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"pragma {schema}.table_info({table})")]
 
 
+def _stored_version(path: Path) -> int:
+    """The schema version of the index at ``path``, read without writing (0: no index)."""
+    try:
+        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+        try:
+            return stored_version(sqlite_utils.Database(conn))
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as e:
+        raise ArchiverError(
+            f"cannot read index shard {path}: {e}; pass the index.db of a worker"
+        ) from e
+
+
 def merge(shards: Iterable[str | Path], out: str | Path) -> MergeSummary:
     """Merge the index files ``shards`` into ``out`` (created when missing)."""
     out = Path(out)
@@ -59,6 +76,8 @@ def merge(shards: Iterable[str | Path], out: str | Path) -> MergeSummary:
             raise NotFoundError(f"no index shard at {path}; pass the index.db of a worker")
         if path.resolve() == out.resolve():
             raise ConfigError(f"{path} is the --out index itself; merge into another file")
+        if _stored_version(path) == 0:  # read-only: opening would write a schema into it
+            raise ConfigError(f"{path} holds no archiver index; pass the index.db of a worker")
         ArchiveIndex(path, create=False).close()  # an archiver index, at the current schema
     if out.is_dir():
         raise ConfigError(f"--out {out} is a directory; pass the path of the merged index file")

@@ -276,7 +276,12 @@ def stored_version(db: sqlite_utils.Database) -> int:
     if "meta" not in db.table_names():
         return 1 if "articles" in db.table_names() else 0
     row = db.execute("SELECT value FROM meta WHERE key = ?", ["schema_version"]).fetchone()
-    return int(row[0]) if row else 1
+    try:
+        return int(row[0]) if row else 1
+    except (TypeError, ValueError):
+        raise sqlite3.DatabaseError(
+            f"its schema_version {row[0]!r} is not a number: the index is damaged"
+        ) from None
 
 
 def ensure_ours(db: sqlite_utils.Database, *, where: str) -> None:

@@ -153,9 +153,26 @@ class _Checker:
         return kind(value)
 
     def url(self, key: str, url: str) -> None:
+        if problem := http_url_problem(url):
+            raise self.fail(key, f"{url!r} {problem}")
+
+
+def http_url_problem(url: str) -> str | None:
+    """What makes ``url`` no absolute http(s) URL a crawl can fetch, or ``None``: the scheme,
+    a missing or malformed host (``http://[::1``), a port that is no number in 1-65535,
+    spaces or control characters (which must be percent-encoded)."""
+    try:
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise self.fail(key, f"{url!r} is not an absolute http(s) URL")
+        port = parts.port
+    except ValueError as e:
+        return f"is not a well-formed URL ({e})"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "is not an absolute http(s) URL; give one like https://example.org/"
+    if port == 0:
+        return "has port 0; give a port from 1 to 65535"
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return "holds spaces or control characters; percent-encode them (a space is %20)"
+    return None
 
 
 def _kind(value: Any) -> str:
