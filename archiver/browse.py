@@ -13,6 +13,7 @@ import copy
 import json
 import logging
 import sqlite3
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -73,8 +74,15 @@ def browse_metadata(index_path: Path) -> dict[str, Any]:
     return meta
 
 
-def serve(index_path: str | Path, *, host: str = "127.0.0.1", port: int = 8001) -> None:
-    """Run Datasette over ``index_path`` until interrupted (Ctrl-C or SIGTERM)."""
+def serve(
+    index_path: str | Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8001,
+    started: Callable[[], None] | None = None,
+) -> None:
+    """Run Datasette over ``index_path`` until interrupted (Ctrl-C or SIGTERM); ``started()``
+    once the index and the port are known good, just before the server starts."""
     index_path = Path(index_path)
     if not index_path.is_file():
         raise NotFoundError(
@@ -83,6 +91,9 @@ def serve(index_path: str | Path, *, host: str = "127.0.0.1", port: int = 8001) 
         )
     if not 0 < port <= 65535:
         raise ConfigError(f"port {port} is out of range; pass --port 1..65535")
+    from archiver.replay.server import check_port
+
+    check_port(host, port)  # before anything is printed: a port in use is one line
     meta = browse_metadata(index_path)
     # Imported late: slow to import, and only this command needs them.
     import uvicorn
@@ -92,4 +103,6 @@ def serve(index_path: str | Path, *, host: str = "127.0.0.1", port: int = 8001) 
         [str(index_path)], metadata=meta, settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS}
     )
     logger.info("datasette over %s on http://%s:%s/", index_path, host, port)
+    if started is not None:
+        started()
     uvicorn.run(datasette.app(), host=host, port=port, log_level="info", lifespan="on")

@@ -56,6 +56,10 @@ class CheckReport:
     articles: int = 0
     problems: list[Problem] = attrs.Factory(list)
     repaired: list[str] = attrs.Factory(list)
+    copies: dict[str, list[ScannedCapture]] = attrs.Factory(dict)
+    """Response records found again in another file, by record id (a copied WARC file)."""
+    missing_files: dict[str, int] = attrs.Factory(dict)
+    """WARC files the capture rows name that are not there, with how many rows name each."""
 
     @property
     def ok(self) -> bool:
@@ -179,6 +183,8 @@ def _scan_files(
     the finished files (or ``only`` those) and the whole records of orphaned ``.open`` ones."""
     responses: dict[str, ScannedCapture] = {}
     metadata: dict[str, tuple[str, dict[str, Any]]] = {}
+    repeated: dict[tuple[str, str], int] = {}
+    copies = report.copies
     if only is not None:
         files = list(only)
     else:
@@ -192,9 +198,13 @@ def _scan_files(
                 headers = record.rec_headers
                 record_id = headers.get_header("WARC-Record-ID") or ""
                 if rec_type in ("response", "revisit") and record.http_headers is not None:
-                    responses[record_id] = ScannedCapture.from_record(
-                        record, offset, length, path=path
-                    )
+                    capture = ScannedCapture.from_record(record, offset, length, path=path)
+                    if (first := responses.get(record_id)) is not None:
+                        pair = (first.ref.warc_file, capture.ref.warc_file)
+                        repeated[pair] = repeated.get(pair, 0) + 1
+                        copies.setdefault(record_id, []).append(capture)
+                    else:
+                        responses[record_id] = capture
                 elif rec_type == "metadata" and "json" in (
                     headers.get_header("Content-Type") or ""
                 ):
@@ -208,6 +218,14 @@ def _scan_files(
         except WarcError as e:
             if not orphan:  # an orphan's unfinished end is reported as open-file already
                 report.problems.append(Problem("corrupt-warc", str(e)))
+    for (first_file, copy_file), n in repeated.items():
+        report.problems.append(
+            Problem(
+                "repeated-records",
+                f"{copy_file} holds {n} response records that {first_file} holds too (a copy "
+                "of the file?); move the copy out of the WARC directory",
+            )
+        )
     return responses, metadata
 
 
@@ -219,6 +237,7 @@ def _check_captures(
     live_dir: Path,
 ) -> None:
     seen = set()
+    missing = report.missing_files
     rows = index.db.execute(
         "select id, url, record_id, warc_file, warc_offset, warc_length from captures"
     )
@@ -227,12 +246,15 @@ def _check_captures(
         live = live_dir / f"{warc_file}.open"
         if live.exists() and not is_orphan(live):
             continue  # a crawl is still writing that file
+        if warc_file and not (live_dir / warc_file).exists() and not live.exists():
+            missing[warc_file] = missing.get(warc_file, 0) + 1
+            continue
         found = responses.get(record_id)
-        if found is None or (found.ref.warc_file, found.ref.offset, found.ref.length) != (
-            warc_file,
-            offset,
-            length,
-        ):
+        places = [
+            (c.ref.warc_file, c.ref.offset, c.ref.length)
+            for c in ([found] if found else []) + report.copies.get(record_id, [])
+        ]
+        if (warc_file, offset, length) not in places:
             where = f"{warc_file} at {offset}"
             report.problems.append(
                 Problem(
@@ -241,6 +263,14 @@ def _check_captures(
                     f"record {record_id} is; rebuild the index with archiver reindex",
                 )
             )
+    for warc_file, n in missing.items():
+        report.problems.append(
+            Problem(
+                "missing-warc",
+                f"{warc_file} is missing from {live_dir}: {n} captures point at it; restore "
+                "it from a backup",
+            )
+        )
     for record_id, response in responses.items():
         if record_id in seen:
             continue
@@ -264,9 +294,14 @@ def _check_articles(
     report: CheckReport,
     repair: bool,
 ) -> None:
-    rows = index.db.execute("select url, record_id from articles").fetchall()
-    indexed = {url for url, _ in rows}
-    for url, record_id in rows:
+    rows = index.db.execute(
+        "select a.url, a.record_id, c.warc_file from articles a"
+        " left join captures c on c.record_id = a.record_id"
+    ).fetchall()
+    indexed = {url for url, _, _ in rows}
+    for url, record_id, warc_file in rows:
+        if warc_file in report.missing_files:
+            continue  # said once for the whole file
         if record_id is not None and record_id not in responses:
             report.problems.append(
                 Problem(

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from archiver.archive import Archive
-from archiver.exceptions import ConfigError, NotFoundError
+from archiver.exceptions import ArchiverError, ConfigError, NotFoundError
 from archiver.extract import EXTRACTOR_VERSION, ArticleExtractor
 from archiver.index import ArchiveIndex
 from archiver.items import Article
@@ -123,9 +123,20 @@ def reextract(
     """Extract the articles of ``paths`` (default: the archive's WARC files) into its index."""
     started = time.monotonic()
     archive = Archive(archive_dir)
-    files = _inputs(archive, [Path(p) for p in paths or ()])
-    # every file is read before anything is written: a corrupt one changes nothing
-    found = [r for path in files for r in _responses(archive, path, outlet)]
+    imported = archive.directory / "imported"
+    before = set(imported.rglob("*")) if imported.is_dir() else set()
+    try:
+        files = _inputs(archive, [Path(p) for p in paths or ()])
+        # every file is read before anything is written: a corrupt one changes nothing
+        found = [r for path in files for r in _responses(archive, path, outlet)]
+    except ArchiverError as e:
+        # nor does it leave the files unpacked from a WACZ behind
+        for made in sorted(set(imported.rglob("*")) - before, reverse=True):
+            made.rmdir() if made.is_dir() else made.unlink()
+        if imported.is_dir() and not before:
+            imported.rmdir()
+        wacz = [str(p) for p in paths or () if str(p).endswith(".wacz")]
+        raise type(e)(f"{e} (unpacked from {', '.join(wacz)})" if wacz else str(e)) from e
     extractor = extractor or ArticleExtractor()
     latest: dict[str, tuple[ScannedCapture, Article]] = {}
     responses = 0

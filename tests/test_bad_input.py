@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import sqlite3
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -144,6 +145,11 @@ def empty_shard(archive: Path, tmp: Path) -> None:
 def locks_is_file(archive: Path, tmp: Path) -> None:
     shutil.rmtree(archive / "locks", ignore_errors=True)
     (archive / "locks").write_text("not a directory\n")
+
+
+def corrupt_wacz(archive: Path, tmp: Path) -> None:
+    with zipfile.ZipFile(tmp / "bad.wacz", "w") as zf:
+        zf.writestr("archive/data.warc.gz", b"garbage, not a WARC file")
 
 
 def a_page(archive: Path, tmp: Path) -> None:
@@ -438,6 +444,13 @@ CASES = [
     Case(
         "crawl-locks-is-file", ["crawl", "demo", "--archive", "{archive}"], "locks", locks_is_file
     ),
+    Case(
+        "reextract-corrupt-wacz",
+        ["reextract", "{tmp}/bad.wacz", "--archive", "{archive}"],
+        "bad.wacz",
+        corrupt_wacz,
+    ),
+    Case("browse-bad-host", ["browse", "--host", "not a host!", "--archive", "{archive}"], "host"),
 ]
 
 

@@ -87,7 +87,8 @@ def test_bad_pointer_and_corrupt_file_are_reported_not_repaired(archive: Path) -
     result = run_cli("check", "--repair", "--archive", archive)
     assert result.returncode == 1
     kinds = {line.split(":")[0] for line in result.stdout.strip().splitlines()[:-1]}
-    assert kinds == {"bad-pointer", "corrupt-warc"}, result.stdout
+    # the broken file is a truncated copy of the real one: its whole first record repeats
+    assert kinds == {"bad-pointer", "corrupt-warc", "repeated-records"}, result.stdout
     assert "(archiver check --repair fixes it)" not in result.stdout
     assert broken.exists()  # never deleted
 
@@ -105,6 +106,28 @@ def test_a_damaged_index_page_is_reported(archive: Path, page: int) -> None:
         assert "Traceback" not in result.stderr
         assert result.stdout.startswith("corrupt-index: "), result.stdout
         assert "archiver reindex" in result.stdout
+
+
+def test_a_missing_warc_file_is_named_once(archive: Path) -> None:
+    # before: one bad-pointer line per capture, each advising a reindex (which would drop them)
+    [warc] = (archive / "warc").glob("*.warc.gz")
+    warc.unlink()
+    result = run_cli("check", "--archive", archive)
+    assert result.returncode == 1
+    [problem, summary] = result.stdout.strip().splitlines()
+    assert problem.startswith(f"missing-warc: {warc.name} is missing"), problem
+    assert "restore it from a backup" in problem
+    assert summary.endswith("1 problem(s)")
+
+
+def test_a_copied_warc_file_is_named_not_taken_for_bad_pointers(archive: Path) -> None:
+    [warc] = (archive / "warc").glob("*.warc.gz")
+    shutil.copy(warc, archive / "warc" / "archiver-copy.warc.gz")
+    result = run_cli("check", "--archive", archive)
+    assert result.returncode == 1
+    [problem, _] = result.stdout.strip().splitlines()
+    assert problem.startswith("repeated-records: archiver-copy.warc.gz holds"), problem
+    assert warc.name in problem
 
 
 def test_no_archive_is_one_line_exit_2(tmp_path: Path) -> None:

@@ -101,9 +101,11 @@ def browse(archive_dir: Path, host: str, port: int) -> None:
     from archiver.browse import serve
 
     index_path = Archive(archive_dir).index_path
-    if index_path.is_file():
+
+    def started() -> None:
         click.echo(f"Datasette over {index_path} at http://{host}:{port}/ (Ctrl-C stops it)")
-    serve(index_path, host=host, port=port)
+
+    serve(index_path, host=host, port=port, started=started)
 
 
 @click.command()

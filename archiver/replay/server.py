@@ -100,7 +100,8 @@ def _wait_until_up(proc: subprocess.Popen[bytes], base: str) -> None:
             time.sleep(0.2)
 
 
-def _check_port(host: str, port: int) -> None:
+def check_port(host: str, port: int) -> None:
+    """ConfigError unless a server can listen on ``host`` port ``port`` now."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         try:
@@ -146,7 +147,7 @@ def serve(
         )
     if not 0 < port <= 65535:
         raise ConfigError(f"port {port} is out of range; pass --port 1..65535")
-    _check_port(host, port)
+    check_port(host, port)
     base = collection_url(host, port)
     captures = capture_urls(archive, urls or [], base)  # unknown URL: fail before starting
     tools = ReplayTools().ensure(install=install_tools)
