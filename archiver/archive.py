@@ -12,6 +12,27 @@ from archiver.index import ArchiveIndex, ArticleFilter, IndexStats
 from archiver.warc import ArchivedResponse, read_response
 
 
+def capture_path(warc_dir: Path, row: dict[str, Any]) -> Path:
+    """The WARC file a capture row points into (a name in ``warc_dir``, or the absolute path
+    of an imported file), once its pointer is sane: ``WarcError`` for a row damaged in the
+    index (no file name, a path out of the archive, an offset or length that is no count)."""
+    name, offset, length = row.get("warc_file"), row.get("warc_offset"), row.get("warc_length")
+    counts = all(isinstance(v, int) and v >= 0 for v in (offset, length) if v is not None)
+    if (
+        not isinstance(name, str)
+        or not (Path(name).is_absolute() or "/" not in name)  # a name, or an imported file
+        or name in ("", ".", "..")
+        or not isinstance(offset, int)
+        or not counts
+    ):
+        raise WarcError(
+            f"the index's capture row of {row.get('url')} is damaged (WARC file {name!r}, "
+            f"offset {offset!r}, length {length!r}); run archiver check, and rebuild the index "
+            "from the WARC files with archiver reindex"
+        )
+    return warc_dir / name
+
+
 class Archive:
     """Read access to an archive directory: look captures up in the index, read them from WARC."""
 
@@ -79,7 +100,7 @@ class Archive:
             index.close()
 
     def _warc_path(self, url: str, row: dict[str, Any]) -> Path:
-        path = self.warc_dir / row["warc_file"]
+        path = capture_path(self.warc_dir, row)
         if not path.exists() and not path.with_name(path.name + ".open").exists():
             raise NotFoundError(
                 f"{url}: the index points at {path}, which is missing; "

@@ -147,6 +147,18 @@ def locks_is_file(archive: Path, tmp: Path) -> None:
     (archive / "locks").write_text("not a directory\n")
 
 
+def capture_row(change: str) -> Setup:
+    """A capture row damaged in the index (``change``: an SQL ``set`` clause)."""
+
+    def setup(archive: Path, tmp: Path) -> None:
+        db = sqlite3.connect(archive / "index.db")
+        db.execute(f"update captures set {change}")
+        db.commit()
+        db.close()
+
+    return setup
+
+
 def corrupt_wacz(archive: Path, tmp: Path) -> None:
     with zipfile.ZipFile(tmp / "bad.wacz", "w") as zf:
         zf.writestr("archive/data.warc.gz", b"garbage, not a WARC file")
@@ -449,6 +461,25 @@ CASES = [
         ["reextract", "{tmp}/bad.wacz", "--archive", "{archive}"],
         "bad.wacz",
         corrupt_wacz,
+    ),
+    Case(
+        "show-capture-without-file",
+        ["show", ARTICLE, "--archive", "{archive}"],
+        "archiver check",
+        capture_row("warc_file = null"),
+    ),
+    Case(
+        "show-capture-offset-text",
+        ["show", ARTICLE, "--archive", "{archive}"],
+        "archiver check",
+        capture_row("warc_offset = 'abc'"),
+    ),
+    Case(
+        "wacz-capture-out-of-archive",
+        ["export-wacz", "{tmp}/a.wacz", "--archive", "{archive}"],
+        "archiver check",
+        capture_row("warc_file = '../index.db'"),
+        "{tmp}/a.wacz",
     ),
     Case("browse-bad-host", ["browse", "--host", "not a host!", "--archive", "{archive}"], "host"),
 ]

@@ -23,7 +23,7 @@ import attrs
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
-from archiver.archive import Archive
+from archiver.archive import Archive, capture_path
 from archiver.exceptions import ConfigError, NotFoundError, WarcError
 from archiver.index import ArticleFilter
 from archiver.replay.tools import ReplayTools
@@ -131,7 +131,7 @@ def export_wacz(
             fh.write(_warcinfo(title))
             pj.write(json.dumps(PAGES_HEADER) + "\n")
             for row in rows:
-                path = archive.warc_dir / row["warc_file"]
+                path = capture_path(archive.warc_dir, row)
                 fh.write(_members(path, row["warc_offset"], row["warc_length"], row["record_id"]))
                 page = {
                     "id": row["record_id"].strip("<>").removeprefix("urn:uuid:"),

@@ -86,6 +86,9 @@ def _block_intact(block: bytes, expected: str | None) -> bool:
     return value.strip().upper() in (b32, digest.hex().upper()) or value.strip() == b64
 
 
+_CHECK = "run archiver check (a library caller: pass the offset of a response record)"
+
+
 def read_response(path: str | os.PathLike[str], offset: int) -> ArchivedResponse:
     """Read the response record whose gzip member starts at ``offset`` in ``path``.
 
@@ -106,7 +109,7 @@ def read_response(path: str | os.PathLike[str], offset: int) -> ArchivedResponse
                 records.close()
         if record is None or record.rec_type != "response":
             kind = f"a {record.rec_type} record, not a response" if record else "no record"
-            raise WarcError(f"{where} holds {kind}; pass a response's CaptureRef.offset")
+            raise WarcError(f"{where} holds {kind}: the index points at the wrong place; {_CHECK}")
         headers = record.rec_headers
         if len(block) != record.length or not _block_intact(
             block, headers.get_header("WARC-Block-Digest")
@@ -128,13 +131,14 @@ def read_response(path: str | os.PathLike[str], offset: int) -> ArchivedResponse
         raise WarcError(f"WARC file {name} does not exist; check the path") from e
     except ArchiveLoadFailed as e:
         raise WarcError(
-            f"no WARC record starts in {where}; pass a response's CaptureRef.offset"
+            f"no WARC record starts in {where}: the file is damaged there, or the index points "
+            f"at the wrong place; {_CHECK}"
         ) from e
     except Exception as e:  # zlib, brotli, int() and warcio raise many kinds
         text = re.sub(r"[^ -~]+", "?", " ".join(str(e).split()))[:120]
         raise WarcError(
-            f"cannot read a response record from {where}: {text}; "
-            "pass a response record's offset (CaptureRef.offset) in an intact file"
+            f"cannot read a response record from {where} ({text}): the file is damaged there, "
+            f"or the index points at the wrong place; {_CHECK}"
         ) from e
     return ArchivedResponse(
         url=headers.get_header("WARC-Target-URI") or "",
