@@ -246,6 +246,13 @@ def _crawl_locked(
             f"crawl of {outlet.name} stopped: {warc_error} (the {pages} pages archived "
             "before are kept in closed WARC files)"
         )
+    if index_error := values.get("archiver/index/error"):
+        pages = values.get("archiver/pages", 0)
+        raise ArchiverError(
+            f"crawl of {outlet.name} stopped: {index_error}; the {pages} pages archived are "
+            "kept in the WARC files: run archiver check, and rebuild a damaged index with "
+            "archiver reindex"
+        )
     if jobdir is not None and values.get("finish_reason") == "finished":
         shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh
         with contextlib.suppress(OSError):

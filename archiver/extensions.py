@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.defer import deferred_from_coro
 
 from archiver import signals as archiver_signals
 from archiver.index import ArchiveIndex
@@ -109,9 +111,27 @@ class ArchiveIndexExtension:
             self.flush()
 
     def flush(self) -> None:
-        """Write the buffered rows in one transaction (captures before the articles they hold)."""
+        """Write the buffered rows in one transaction (captures before the articles they hold).
+
+        An index that cannot be written (a damaged file, a full disk) stops the crawl: what is
+        archived stays in the WARC files, from which ``archiver reindex`` rebuilds the index.
+        """
         assert self.index is not None
         rows, self.pending = self.pending, []
+        if self.stats.get_value("archiver/index/error") is not None:
+            return  # the crawl is stopping; the rows are in the WARC files
+        try:
+            self._write(rows)
+        except sqlite3.DatabaseError as e:
+            message = f"cannot write the index {self.path} ({e})"
+            logger.error("%s", message)
+            self.stats.set_value("archiver/index/error", message)
+            self.stats.inc_value("archiver/errors")
+            assert self.crawler.engine is not None
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="index_error"))
+
+    def _write(self, rows: list[tuple[str, dict[str, Any]]]) -> None:
+        assert self.index is not None
         with self.index.transaction():
             for kind, row in rows:
                 if kind == "capture":
@@ -141,6 +161,13 @@ class ArchiveIndexExtension:
             return
         if self.pending:
             self.flush()
-        self.index.finish_crawl(self.crawl_id, outcome=reason, stats=self.stats.get_stats())
-        self.index.close()
+        try:
+            if self.stats.get_value("archiver/index/error") is None:
+                self.index.finish_crawl(self.crawl_id, outcome=reason, stats=self.stats.get_stats())
+        except sqlite3.DatabaseError as e:
+            message = f"cannot write the index {self.path} ({e})"
+            logger.error("%s", message)
+            self.stats.set_value("archiver/index/error", message)
+        finally:
+            self.index.close()
         logger.info("index %s updated (crawl %s, %s)", self.path, self.crawl_id, reason)

@@ -147,3 +147,27 @@ def test_unwritable_archive_is_one_line_exit_2_and_untouched(
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert message in one_line_error(proc.stderr)
     assert tree_hashes(archive) == before
+
+
+def test_a_damaged_index_stops_the_crawl_and_the_warc_files_rebuild_it(
+    archive: Path, tmp_path: Path
+) -> None:
+    # one page of the index overwritten: it opens, and the crawl's first batch fails to write.
+    # Before: a traceback per flush in the log, "0 errors" in the summary, rows lost silently
+    before = tree_hashes(archive / "warc")
+    with (archive / "index.db").open("r+b") as fh:
+        fh.seek(4096 * 7)
+        fh.write(b"\xa5" * 4096)
+    proc = run_cli("demo", "--edition", "2", "--archive", archive, timeout=300)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    error = one_line_error(proc.stderr)
+    assert "cannot write the index" in error and "archiver reindex" in error, error
+    after = tree_hashes(archive / "warc")
+    assert {k: after[k] for k in before} == before
+    new = sorted(set(after) - set(before))
+    assert new and all(name.endswith(".warc.gz") for name in new), new  # closed, not .open
+    rebuilt = run_cli("reindex", archive / "warc", "--out", tmp_path / "rebuilt.db")
+    assert rebuilt.returncode == 0, rebuilt.stdout + rebuilt.stderr
+    with contextlib.closing(sqlite3.connect(tmp_path / "rebuilt.db")) as db:
+        [(articles,)] = db.execute("select count(*) from articles")
+    assert articles >= 37  # the first crawl's 35 and the second edition's new posts
