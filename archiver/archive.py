@@ -42,8 +42,9 @@ class Archive:
         self.index_path = self.directory / "index.db"
 
     def open_index(self) -> ArchiveIndex:
-        """The archive's index; ``NotFoundError`` when there is none yet."""
-        return ArchiveIndex(self.index_path, create=False)
+        """The archive's index, for reading (read-only when this process may not write it);
+        ``NotFoundError`` when there is none yet."""
+        return ArchiveIndex(self.index_path, create=False, reads=True)
 
     def search(
         self, query: str, *, limit: int = 20, filters: ArticleFilter | None = None

@@ -115,15 +115,19 @@ def read_only(*paths: Path) -> Iterator[None]:
             p.chmod(mode)
 
 
-def crawl_without_privileges(archive: Path) -> subprocess.CompletedProcess[str]:
+def without_privileges(*args: str | Path) -> subprocess.CompletedProcess[str]:
     prefix = NO_DAC if os.geteuid() == 0 else []
     return subprocess.run(
-        [*prefix, sys.executable, "-m", "archiver", "crawl", "demo", "--archive", str(archive)],
+        [*prefix, sys.executable, "-m", "archiver", *map(str, args)],
         capture_output=True,
         text=True,
         timeout=300,
         cwd=REPO,
     )
+
+
+def crawl_without_privileges(archive: Path) -> subprocess.CompletedProcess[str]:
+    return without_privileges("crawl", "demo", "--archive", archive)
 
 
 @pytest.mark.parametrize(
@@ -171,3 +175,25 @@ def test_a_damaged_index_stops_the_crawl_and_the_warc_files_rebuild_it(
     with contextlib.closing(sqlite3.connect(tmp_path / "rebuilt.db")) as db:
         [(articles,)] = db.execute("select count(*) from articles")
     assert articles >= 37  # the first crawl's 35 and the second edition's new posts
+
+
+def test_a_read_only_archive_can_be_searched_and_read(archive: Path, tmp_path: Path) -> None:
+    # a shared copy on read-only media: reading commands open the index read-only (before:
+    # "unable to open database file; check the path is a writable SQLite file")
+    if os.geteuid() == 0 and shutil.which("setpriv") is None:
+        pytest.fail("running as root needs setpriv (util-linux) to drop CAP_DAC_OVERRIDE")
+    url = "http://demo-insight.test/kazakhstan-adopts-first-human-rights-action-plan/"
+    before = tree_hashes(archive)
+    with read_only(archive / "index.db", archive / "warc", archive):
+        search = without_privileges("search", "human rights", "--archive", archive)
+        show = without_privileges("show", url, "--text", "--archive", archive)
+        stats = without_privileges("stats", "--format", "json", "--archive", archive)
+        export = without_privileges("export", tmp_path / "o.jsonl", "--archive", archive)
+        crawl = crawl_without_privileges(archive)
+    for proc in (search, show, stats, export):
+        assert proc.returncode == 0, (proc.args, proc.stderr)
+    assert url in search.stdout
+    assert "Kazakhstan adopts first national action plan" in show.stdout
+    assert len((tmp_path / "o.jsonl").read_text().splitlines()) == 35
+    assert crawl.returncode == 2 and "not writable" in one_line_error(crawl.stderr)
+    assert tree_hashes(archive) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -15,7 +16,7 @@ import sqlite_utils
 
 from archiver.exceptions import ArchiverError, NotFoundError
 from archiver.index.query import ArticleFilter, export_rows, search_articles
-from archiver.index.schema import ensure_ours, ensure_schema
+from archiver.index.schema import SCHEMA_VERSION, ensure_ours, ensure_schema, stored_version
 from archiver.index.seen import canonical_key, checks_due_by, normalize_url, parse_time
 from archiver.index.stats import IndexStats, compute_stats
 from archiver.items import Article, CaptureRef
@@ -71,18 +72,54 @@ def _url_variants(url: str) -> list[str]:
     return [url, url.rstrip("/"), url.rstrip("/") + "/"]
 
 
+def _writable(path: Path) -> bool:
+    """Whether this process may write the index file and create its side files beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _read_only(path: Path) -> sqlite_utils.Database:
+    """A read-only connection to the index at ``path``, at the current schema; its WAL is read
+    when SQLite can (its side files exist), else the file as it stands (``immutable``)."""
+    uri = path.resolve().as_uri()
+    try:
+        try:
+            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+            conn.execute("select count(*) from sqlite_master").fetchone()
+        except sqlite3.OperationalError:
+            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+        db = sqlite_utils.Database(conn)
+        version = stored_version(db)
+    except sqlite3.DatabaseError as e:
+        raise ArchiverError(f"cannot open index {path} (read-only): {e}") from e
+    if version != SCHEMA_VERSION:
+        conn.close()
+        raise ArchiverError(
+            f"index {path} is read-only here and at schema version {version}, not "
+            f"{SCHEMA_VERSION}: open it once where it can be written, to migrate it"
+        )
+    return db
+
+
 class ArchiveIndex:
     """Opens (and creates or migrates) the index at ``path``; all SQL takes parameters."""
 
-    def __init__(self, path: str | Path, *, create: bool = True, crawl: bool = False) -> None:
-        """``crawl``: a connection of a running crawl (:data:`CRAWL_CACHE_KIB`)."""
+    def __init__(
+        self, path: str | Path, *, create: bool = True, crawl: bool = False, reads: bool = False
+    ) -> None:
+        """``crawl``: a connection of a running crawl (:data:`CRAWL_CACHE_KIB`). ``reads``: the
+        caller only reads, so an index it may not write (read-only media, a shared copy)
+        opens read-only instead of failing."""
         self.path = Path(path)
         self._cache_kib = CRAWL_CACHE_KIB if crawl else CACHE_KIB
+        self._depth = 0
         if not create and not self.path.exists():
             raise NotFoundError(
                 f"no index at {self.path}: run a crawl first (archiver crawl OUTLET) "
                 "or pass --archive DIR pointing at an existing archive"
             )
+        if reads and self.path.is_file() and not _writable(self.path):
+            self.db = _read_only(self.path)
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
@@ -93,7 +130,6 @@ class ArchiveIndex:
             self.db.execute("pragma synchronous = normal")
             self.db.execute(f"pragma cache_size = -{self._cache_kib}")
             self.db.execute(f"pragma mmap_size = {0 if crawl else MMAP_BYTES}")
-            self._depth = 0
             ensure_schema(self.db, where=str(self.path))
         except (sqlite3.DatabaseError, OSError) as e:
             raise ArchiverError(
