@@ -259,10 +259,10 @@ def reindex(
     started = time.monotonic()
     dirs = [Path(warc_dir)] if isinstance(warc_dir, (str, Path)) else [Path(d) for d in warc_dir]
     out = Path(out)
+    if out.is_dir():  # "" is "." too
+        raise ConfigError(f"--out {str(out)!r} is a directory; pass a file path for the new index")
     if out.exists() and not force:
         raise ConfigError(f"{out} already exists; pass --force to replace it or choose another")
-    if out.is_dir():
-        raise ConfigError(f"{out} is a directory; pass a file path for the new index")
     files = sorted((f for d in dirs for f in warc_files(d)), key=lambda p: p.name)
     names = [f.name.removesuffix(".open") for f in files]
     if clash := sorted({n for n in names if names.count(n) > 1}):

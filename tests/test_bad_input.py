@@ -8,6 +8,7 @@ command in its own process against a copy of a real demo crawl, damaged as the c
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import shutil
 import sqlite3
@@ -162,6 +163,24 @@ def capture_row(change: str) -> Setup:
 def corrupt_wacz(archive: Path, tmp: Path) -> None:
     with zipfile.ZipFile(tmp / "bad.wacz", "w") as zf:
         zf.writestr("archive/data.warc.gz", b"garbage, not a WARC file")
+
+
+def no_fts_table(archive: Path, tmp: Path) -> None:
+    db = sqlite3.connect(archive / "index.db")
+    for (name,) in db.execute("select name from sqlite_master where type = 'trigger'").fetchall():
+        db.execute(f'drop trigger "{name}"')
+    db.execute("drop table articles_fts")
+    db.commit()
+    db.close()
+
+
+def manifest_without_url(archive: Path, tmp: Path) -> None:
+    (tmp / "cases.jsonl").write_text('{"id": "a", "path": "page.html"}\n')
+
+
+def cut_gzip(archive: Path, tmp: Path) -> None:
+    data = gzip.compress(b"<html><body>" + b"<p>A paragraph of the page.</p>" * 200)
+    (tmp / "page.html.gz").write_bytes(data[: len(data) // 2])
 
 
 def a_page(archive: Path, tmp: Path) -> None:
@@ -481,6 +500,23 @@ CASES = [
         capture_row("warc_file = '../index.db'"),
         "{tmp}/a.wacz",
     ),
+    outlet_case("delay-nan", GOOD + "politeness = { download_delay = nan }\n", "download_delay"),
+    outlet_case("max-pages-huge", GOOD + "max_pages = 99999999999999999999\n", "max_pages"),
+    outlet_case("cron-never-due", GOOD + "schedule = '0 0 30 2 *'\n", "never falls due"),
+    Case(
+        "outlet-name-a-path",
+        ["crawl", "../../etc", "--outlets", "{tmp}/mine.toml", "--archive", "{archive}"],
+        "not a path",
+        outlet_file(GOOD.replace("[mine]", '["../../etc"]')),
+    ),
+    Case("search-index-without-fts", [*SEARCH, "rights"], "damaged", no_fts_table),
+    Case(
+        "extract-manifest-no-url",
+        ["extract", "--manifest", "{tmp}/cases.jsonl"],
+        "(no url)",
+        manifest_without_url,
+    ),
+    Case("extract-cut-gzip", ["extract", "{tmp}/page.html.gz"], "cut short", cut_gzip),
     Case("browse-bad-host", ["browse", "--host", "not a host!", "--archive", "{archive}"], "host"),
 ]
 

@@ -82,6 +82,16 @@ def test_extract_manifest(tmp_path: Path) -> None:
     assert lines[2]["url"] == "https://example.org/seed"
 
 
+def test_a_manifest_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Windows editors write one; it made the whole manifest "not a JSON object"
+    case = {"id": "ap", "path": str(AP_PAGE), "url": AP_URL}
+    manifest = tmp_path / "cases.jsonl"
+    manifest.write_text(json.dumps(case) + "\n", encoding="utf-8-sig")
+    result = run_cli("extract", "--manifest", manifest)
+    assert result.returncode == 0, result.stderr
+    check_ap_article(json.loads(result.stdout))
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [

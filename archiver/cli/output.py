@@ -10,8 +10,8 @@ from typing import Any
 import click
 from rich.console import Console
 
-console = Console()
-err_console = Console(stderr=True)
+console = Console(soft_wrap=True)  # a long line stays one line (a URL, a path, an error)
+err_console = Console(stderr=True, soft_wrap=True)
 
 SEARCH_FIELDS = ("url", "title", "outlet", "published", "authors", "section", "language")
 

@@ -69,7 +69,9 @@ def read_page(path: Path) -> bytes:
     if path.suffix == ".gz" or data.startswith(b"\x1f\x8b"):  # gzip magic: a .gz by another name
         try:
             data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as e:
+        except EOFError as e:
+            raise ExtractionError(f"{path}: the gzip file is cut short ({e}); save it again") from e
+        except (OSError, zlib.error) as e:
             raise ExtractionError(f"{path}: not a gzip file ({e}); drop the .gz suffix?") from e
     head = data[:_SNIFF_BYTES]
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -97,7 +99,7 @@ def read_manifest(manifest: Path) -> list[ManifestCase]:
     """The cases of ``manifest``. Raises :class:`ConfigError` when it cannot be read or a line
     is not a ``{"id", "path", "url"}`` object."""
     try:
-        lines = manifest.read_text(encoding="utf-8").splitlines()
+        lines = manifest.read_text(encoding="utf-8-sig").splitlines()  # a BOM is no JSON
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"{manifest}: cannot read the manifest ({e})") from e
     base = manifest.parent
@@ -105,15 +107,19 @@ def read_manifest(manifest: Path) -> list[ManifestCase]:
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
+        where = f'{manifest}:{number}: not a {{"id", "path", "url"}} JSON object'
         try:
             entry = json.loads(line)
-            case = ManifestCase(
-                id=str(entry["id"]), path=base / str(entry["path"]), url=str(entry["url"])
-            )
-        except (ValueError, TypeError, KeyError) as e:
-            raise ConfigError(
-                f'{manifest}:{number}: not a {{"id", "path", "url"}} JSON object ({e!r})'
-            ) from e
+        except ValueError as e:
+            raise ConfigError(f"{where} (not JSON: {e})") from e
+        missing = [
+            k for k in ("id", "path", "url") if not isinstance(entry, dict) or k not in entry
+        ]
+        if missing:
+            raise ConfigError(f"{where} (no {', '.join(missing)})")
+        case = ManifestCase(
+            id=str(entry["id"]), path=base / str(entry["path"]), url=str(entry["url"])
+        )
         cases.append(case)
     return cases
 

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import sqlite_utils
 
-from archiver.exceptions import IndexQueryError
+from archiver.exceptions import ArchiverError, IndexQueryError
 
 MAX_LIMIT = 10_000
 LIST_AT_MOST = 5_000
@@ -216,6 +216,11 @@ def _execute(
         for r in cursor:
             yield _decode_lists(dict(zip(columns, r, strict=True)))
     except sqlite3.OperationalError as e:
+        if str(e).startswith(("no such table", "vtable constructor")):  # not the query's fault
+            raise ArchiverError(
+                f"the index cannot be searched ({e}): it is damaged; run archiver check, and "
+                "rebuild it from the WARC files with archiver reindex"
+            ) from e
         raise IndexQueryError(
             f"bad search query {query!r}: {e}; quote phrases with double quotes and "
             "balance them, e.g. '\"human rights\"'"

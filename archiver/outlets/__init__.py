@@ -12,18 +12,19 @@ duration raises ``ConfigError`` with one line naming the file, the outlet and th
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import attrs
-from croniter import croniter
+from croniter import CroniterBadDateError, croniter
 
 from archiver.exceptions import ConfigError, UnknownOutletError
 
@@ -148,8 +149,12 @@ class _Checker:
             raise self.fail(key, f"must be a number, not {_kind(value)}")
         if kind is int and not isinstance(value, int):
             raise self.fail(key, f"must be a whole number, not {value!r}")
+        if not math.isfinite(value):  # nan, inf: TOML has them
+            raise self.fail(key, f"must be a finite number, not {value!r}")
         if value < minimum:
             raise self.fail(key, f"must be at least {minimum:g}, not {value!r}")
+        if kind is int and value > 2**63 - 1:
+            raise self.fail(key, f"is too large ({value}); give at most {2**63 - 1}")
         return kind(value)
 
     def url(self, key: str, url: str) -> None:
@@ -230,6 +235,12 @@ def _build(name: str, table: dict[str, Any], source: str) -> Outlet:
                 f"{schedule!r} is not a cron expression like '0 */6 * * *' (five fields: "
                 "minute hour day month weekday, UTC)",
             )
+        try:  # "0 0 30 2 *" is valid cron that never fires
+            croniter(schedule, datetime(2000, 1, 1, tzinfo=UTC)).get_next(datetime)
+        except CroniterBadDateError:
+            raise check.fail(
+                "schedule", f"{schedule!r} never falls due; check its day and month"
+            ) from None
         values["schedule"] = schedule
     if "revisit_after" in values:
         try:
@@ -325,6 +336,10 @@ def _parse(text: str, source: str) -> dict[str, Outlet]:
         raise ConfigError(f"{source}: not valid TOML ({e})") from e
     out = {}
     for name, table in data.items():
+        if not name.strip() or name.startswith(".") or "/" in name or "\\" in name:
+            raise ConfigError(
+                f"{source}: outlet {name!r}: a name is a word, not a path; name it like [my-outlet]"
+            )
         if not isinstance(table, dict):
             raise ConfigError(f"{source}: outlet {name!r}: must be a table ([{name}])")
         out[name] = _build(name, table, source)
