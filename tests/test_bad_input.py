@@ -516,6 +516,7 @@ CASES = [
         "(no url)",
         manifest_without_url,
     ),
+    Case("reindex-out-empty", ["reindex", "{archive}/warc", "--out", ""], "directory"),
     Case("extract-cut-gzip", ["extract", "{tmp}/page.html.gz"], "cut short", cut_gzip),
     Case("browse-bad-host", ["browse", "--host", "not a host!", "--archive", "{archive}"], "host"),
 ]
