@@ -503,12 +503,6 @@ CASES = [
     outlet_case("delay-nan", GOOD + "politeness = { download_delay = nan }\n", "download_delay"),
     outlet_case("max-pages-huge", GOOD + "max_pages = 99999999999999999999\n", "max_pages"),
     outlet_case("cron-never-due", GOOD + "schedule = '0 0 30 2 *'\n", "never falls due"),
-    Case(
-        "outlet-name-a-path",
-        ["crawl", "../../etc", "--outlets", "{tmp}/mine.toml", "--archive", "{archive}"],
-        "not a path",
-        outlet_file(GOOD.replace("[mine]", '["../../etc"]')),
-    ),
     Case("search-index-without-fts", [*SEARCH, "rights"], "damaged", no_fts_table),
     Case(
         "extract-manifest-no-url",

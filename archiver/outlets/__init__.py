@@ -336,10 +336,6 @@ def _parse(text: str, source: str) -> dict[str, Outlet]:
         raise ConfigError(f"{source}: not valid TOML ({e})") from e
     out = {}
     for name, table in data.items():
-        if not name.strip() or name.startswith(".") or "/" in name or "\\" in name:
-            raise ConfigError(
-                f"{source}: outlet {name!r}: a name is a word, not a path; name it like [my-outlet]"
-            )
         if not isinstance(table, dict):
             raise ConfigError(f"{source}: outlet {name!r}: must be a table ([{name}])")
         out[name] = _build(name, table, source)
