@@ -28,6 +28,42 @@ from archiver.warc.recover import recover_open_files
 
 logger = logging.getLogger(__name__)
 
+_NETWORK_LOGGERS = ("scrapy.core.scraper", "scrapy.downloadermiddlewares.robotstxt")
+"""Where Scrapy logs a request that failed, with the exception's traceback."""
+
+
+class NetworkErrorsInOneLine(logging.Filter):
+    """A request that failed on the network (refused, timed out, no such host, connection
+    lost) is one log line: its traceback says nothing the message does not."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and _is_network_error(error):
+            record.msg, record.args = f"{record.getMessage()} ({type(error).__name__})", None
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _is_network_error(error: BaseException) -> bool:
+    from twisted.internet import error as twisted_errors
+    from twisted.web._newclient import ResponseFailed
+
+    return isinstance(
+        error,
+        (
+            OSError,
+            twisted_errors.ConnectError,
+            twisted_errors.DNSLookupError,
+            twisted_errors.TimeoutError,
+            twisted_errors.ConnectionLost,
+            ResponseFailed,
+        ),
+    ) or (
+        type(error).__module__ == "scrapy.exceptions"
+        and type(error).__name__.startswith(("Download", "CannotResolveHost", "ResponseDataLoss"))
+    )
+
+
 ProgressHook = Callable[[str, Mapping[str, Any]], None]
 """Called with an event name (``page``, ``article``) and the crawl's current stats."""
 
@@ -212,6 +248,10 @@ def _crawl_locked(
     if resumed:
         logger.warning("resuming the interrupted crawl of %s from %s", outlet.name, jobdir)
     process = CrawlerProcess(settings)
+    one_line = NetworkErrorsInOneLine()
+    for name in _NETWORK_LOGGERS:
+        if one_line not in logging.getLogger(name).filters:
+            logging.getLogger(name).addFilter(one_line)
     crawler = process.create_crawler(spider_cls or SectionSpider)
     if progress is not None:
         hook = progress
@@ -257,6 +297,17 @@ def _crawl_locked(
         shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh
         with contextlib.suppress(OSError):
             jobdir.parent.rmdir()  # <archive>/jobs, when no other outlet has a job there
+    failed = {
+        k.rsplit("/", 1)[-1].rsplit(".", 1)[-1]: v
+        for k, v in values.items()
+        if k.startswith("downloader/exception_type_count/")
+    }
+    if not values.get("archiver/pages") and failed:
+        raise ArchiverError(
+            f"crawl of {outlet.name} fetched nothing: "
+            f"{', '.join(f'{n} x {name}' for name, n in failed.items())}; check that the URL "
+            "is right and the site reachable"
+        )
     seen = {k: int(values.get(f"archiver/seen/{k}", 0)) for k in ("new", "skipped", "rechecked")}
     seen["revisits"] = sum(int(v) for k, v in values.items() if k.startswith("archiver/revisits/"))
     return CrawlSummary(

@@ -555,3 +555,16 @@ def test_bad_input(case: Case, demo_archive: Path, tmp_path: Path) -> None:
     assert tree(archive) == before, "the archive was modified"
     if case.absent:
         assert not Path(case.absent.format(tmp=work)).exists()
+
+
+def test_an_unreachable_site_is_an_error_without_tracebacks(tmp_path: Path) -> None:
+    # nothing listens on port 1. Before: Scrapy's tracebacks for every failed request, then
+    # "finished" with exit 0, and a job directory that made the next crawl "resume"
+    archive = tmp_path / "archive"
+    result = run_cli("crawl", "http://127.0.0.1:1/", "--archive", archive, timeout=120)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: crawl of 127.0.0.1 fetched nothing: "), last
+    assert "ConnectionRefused" in last
+    assert not (archive / "jobs").exists()
