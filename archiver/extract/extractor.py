@@ -31,8 +31,10 @@ EXTRACTOR_VERSION = f"archiver-extract/4 trafilatura/{trafilatura.__version__}"
 number goes up with each release whose rules change what the corpus pages give (2: the
 standfirst, link teasers, the dated byline, and the rules since 1; 3: the language read from
 the text where the page declares none, or English over text that is not; 4: one image for
-one photo at several sizes, "Analysis by" and the place reporters filed from out of the
-authors, the site name from the declared part that names the host, the meta tags' byline)."""
+one photo at several sizes and no placeholders, "Analysis by", the place reporters filed from
+and trailing agencies apart from the authors, the site name from the declared part that names
+the host and never a handle or the page's title, the meta tags' byline, Home and labels out of
+the sections, internal labels out of the tags)."""
 
 
 def _agree(a: Any, b: Any) -> bool:
