@@ -128,11 +128,19 @@ def damaged_index_page(archive: Path, tmp: Path) -> None:
         fh.write(b"\xa5" * 4096)
 
 
-def bad_schema_version(archive: Path, tmp: Path) -> None:
-    db = sqlite3.connect(archive / "index.db")
-    db.execute("update meta set value = 'abc' where key = 'schema_version'")
-    db.commit()
-    db.close()
+def index_sql(statement: str) -> Setup:
+    """The index changed by one SQL statement, as a damaged or hand-edited one might be."""
+
+    def setup(archive: Path, tmp: Path) -> None:
+        db = sqlite3.connect(archive / "index.db")
+        db.execute(statement)
+        db.commit()
+        db.close()
+
+    return setup
+
+
+bad_schema_version = index_sql("update meta set value = 'abc' where key = 'schema_version'")
 
 
 def export_exists(archive: Path, tmp: Path) -> None:
@@ -150,14 +158,7 @@ def locks_is_file(archive: Path, tmp: Path) -> None:
 
 def capture_row(change: str) -> Setup:
     """A capture row damaged in the index (``change``: an SQL ``set`` clause)."""
-
-    def setup(archive: Path, tmp: Path) -> None:
-        db = sqlite3.connect(archive / "index.db")
-        db.execute(f"update captures set {change}")
-        db.commit()
-        db.close()
-
-    return setup
+    return index_sql(f"update captures set {change}")
 
 
 def corrupt_wacz(archive: Path, tmp: Path) -> None:
