@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -181,44 +182,15 @@ def _scan_files(
 ) -> tuple[dict[str, ScannedCapture], dict[str, tuple[str, dict[str, Any]]]]:
     """Response records by record id, and the latest metadata per URL: (refers-to, JSON), of
     the finished files (or ``only`` those) and the whole records of orphaned ``.open`` ones."""
-    responses: dict[str, ScannedCapture] = {}
-    metadata: dict[str, tuple[str, dict[str, Any]]] = {}
-    repeated: dict[tuple[str, str], int] = {}
-    copies = report.copies
+    scan = _Scan(report)
     if only is not None:
         files = list(only)
     else:
         files = sorted(warc_dir.glob("*.warc.gz")) if warc_dir.is_dir() else []
     for path in sorted([*files, *orphans], key=lambda p: p.name):
         report.warc_files += 1
-        orphan = path in orphans
-        try:
-            for rec_type, record, block, offset, length in scan_warc(path):
-                report.records += 1
-                headers = record.rec_headers
-                record_id = headers.get_header("WARC-Record-ID") or ""
-                if rec_type in ("response", "revisit") and record.http_headers is not None:
-                    capture = ScannedCapture.from_record(record, offset, length, path=path)
-                    if (first := responses.get(record_id)) is not None:
-                        pair = (first.ref.warc_file, capture.ref.warc_file)
-                        repeated[pair] = repeated.get(pair, 0) + 1
-                        copies.setdefault(record_id, []).append(capture)
-                    else:
-                        responses[record_id] = capture
-                elif rec_type == "metadata" and "json" in (
-                    headers.get_header("Content-Type") or ""
-                ):
-                    try:
-                        data = json.loads(block)
-                    except ValueError:
-                        continue
-                    refers_to = headers.get_header("WARC-Refers-To") or ""
-                    if isinstance(data, dict) and data.get("url") and refers_to:
-                        metadata[str(data["url"])] = (refers_to, data)
-        except WarcError as e:
-            if not orphan:  # an orphan's unfinished end is reported as open-file already
-                report.problems.append(Problem("corrupt-warc", str(e)))
-    for (first_file, copy_file), n in repeated.items():
+        scan.file(path, orphan=path in orphans)
+    for (first_file, copy_file), n in scan.repeated.items():
         report.problems.append(
             Problem(
                 "repeated-records",
@@ -226,7 +198,79 @@ def _scan_files(
                 "of the file?); move the copy out of the WARC directory",
             )
         )
-    return responses, metadata
+    return scan.responses, scan.metadata
+
+
+@attrs.define
+class _Scan:
+    """What the WARC files hold, read record by record; past a corrupt record, from the next
+    whole one (a gzip member that starts a WARC record), so that one damaged record is one
+    problem, not every record after it."""
+
+    report: CheckReport
+    responses: dict[str, ScannedCapture] = attrs.Factory(dict)
+    metadata: dict[str, tuple[str, dict[str, Any]]] = attrs.Factory(dict)
+    repeated: dict[tuple[str, str], int] = attrs.Factory(dict)
+
+    def file(self, path: Path, *, orphan: bool) -> None:
+        start: int | None = 0
+        while start is not None:
+            end = start
+            try:
+                for rec_type, record, block, offset, length in scan_warc(path, start):
+                    end = offset + length
+                    self._record(path, rec_type, record, block, offset, length)
+                start = None
+            except WarcError as e:
+                if orphan:  # its unfinished end is reported as open-file already
+                    return
+                self.report.problems.append(Problem("corrupt-warc", str(e)))
+                start = _next_record(path, end + 1)
+
+    def _record(
+        self, path: Path, rec_type: str, record: Any, block: bytes, offset: int, length: int
+    ) -> None:
+        self.report.records += 1
+        headers = record.rec_headers
+        record_id = headers.get_header("WARC-Record-ID") or ""
+        if rec_type in ("response", "revisit") and record.http_headers is not None:
+            capture = ScannedCapture.from_record(record, offset, length, path=path)
+            if (first := self.responses.get(record_id)) is not None:
+                pair = (first.ref.warc_file, capture.ref.warc_file)
+                self.repeated[pair] = self.repeated.get(pair, 0) + 1
+                self.report.copies.setdefault(record_id, []).append(capture)
+            else:
+                self.responses[record_id] = capture
+        elif rec_type == "metadata" and "json" in (headers.get_header("Content-Type") or ""):
+            try:
+                data = json.loads(block)
+            except ValueError:
+                return
+            refers_to = headers.get_header("WARC-Refers-To") or ""
+            if isinstance(data, dict) and data.get("url") and refers_to:
+                self.metadata[str(data["url"])] = (refers_to, data)
+
+
+def _next_record(path: Path, after: int) -> int | None:
+    """The offset of the first gzip member at or after ``after`` that starts a WARC record."""
+    magic = b"\x1f\x8b\x08"
+    with path.open("rb") as fh:
+        pos = after
+        while True:
+            fh.seek(pos)
+            if not (chunk := fh.read(1 << 20)):
+                return None
+            at = chunk.find(magic)
+            while at >= 0:
+                fh.seek(pos + at)
+                try:
+                    head = zlib.decompressobj(31).decompress(fh.read(4096), 16)
+                except zlib.error:
+                    head = b""
+                if head.startswith(b"WARC/"):
+                    return pos + at
+                at = chunk.find(magic, at + 1)
+            pos += max(1, len(chunk) - len(magic) + 1)
 
 
 def _check_captures(

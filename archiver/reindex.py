@@ -153,15 +153,17 @@ def _warcinfo_fields(block: bytes) -> dict[str, str]:
     return fields
 
 
-def _scan(path: Path) -> Iterator[tuple[str, Any, bytes, int, int]]:
-    """(type, warcio record, block, gzip member offset, member length) of every record;
-    ``WarcError`` naming the file when it is truncated or corrupt."""
-    offset, block = 0, None
+def _scan(path: Path, start: int = 0) -> Iterator[tuple[str, Any, bytes, int, int]]:
+    """(type, warcio record, block, gzip member offset, member length) of every record (from
+    the gzip member at ``start``); ``WarcError`` naming the file when it is truncated or
+    corrupt."""
+    offset, block = start, None
     # warcio reports a gzip member that fails mid-way on stderr and reads on as if the member
     # had ended: catch that report and treat it as the corruption it is.
     warcio_errors = io.StringIO()
     try:
         with path.open("rb") as fh, contextlib.redirect_stderr(warcio_errors):
+            fh.seek(start)
             records = ArchiveIterator(fh, check_digests=True)
             for record in records:
                 block = record.raw_stream.read()
@@ -184,18 +186,21 @@ def _scan(path: Path) -> Iterator[tuple[str, Any, bytes, int, int]]:
                         "restore the file or move it out of the directory"
                     )
                 yield record.rec_type, record, block, offset, length
-            if block is None:
+            if block is None and start == 0:
                 raise WarcError(
                     f"{path}: empty WARC file (no records, not even warcinfo); "
                     "restore the file or move it out of the directory"
                 )
-            if path.name.removesuffix(".open").endswith(".gz"):
+            if path.name.removesuffix(".open").endswith(".gz") and block is not None:
                 _check_last_member(path, fh, offset)
     except WarcError:
         raise
     except (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError, AttributeError) as e:
         # AttributeError: warcio's parser on a record whose WARC headers are garbled
         text = re.sub(r"[^ -~]+", "?", " ".join(str(e).split()))[:120]
+        head, found, line = text.partition("first line: ")
+        if found and line.count("?") * 5 > len(line):  # a binary line: no use printing it
+            text = f"{head}first line: binary data"
         raise WarcError(
             f"{path}: truncated or corrupt WARC file ({text or type(e).__name__}); "
             "restore the file or move it out of the directory"

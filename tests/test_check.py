@@ -108,6 +108,28 @@ def test_a_damaged_index_page_is_reported(archive: Path, page: int) -> None:
         assert "archiver reindex" in result.stdout
 
 
+def test_one_damaged_record_is_one_problem_not_every_record_after_it(archive: Path) -> None:
+    # one byte flipped inside one record's gzip member. Before, the scan stopped there and every
+    # capture after it was a "bad pointer", every article after it "dangling" (35 problems)
+    [warc] = (archive / "warc").glob("*.warc.gz")
+    [(offset, url)] = sql(
+        archive,
+        "select warc_offset, url from captures where warc_type = 'response'"
+        " order by warc_offset limit 1 offset 20",
+    )
+    data = bytearray(warc.read_bytes())
+    data[int(offset) + 200] ^= 0xFF
+    warc.write_bytes(bytes(data))
+    result = run_cli("check", "--archive", archive)
+    assert result.returncode == 1
+    problems = result.stdout.strip().splitlines()[:-1]
+    kinds = [line.split(":")[0] for line in problems]
+    assert kinds.count("corrupt-warc") == 1, result.stdout
+    assert set(kinds) <= {"corrupt-warc", "bad-pointer", "dangling-article"}, result.stdout
+    assert all(str(url) in line for line in problems if not line.startswith("corrupt")), problems
+    assert len(problems) <= 3, result.stdout
+
+
 def test_a_missing_warc_file_is_named_once(archive: Path) -> None:
     # before: one bad-pointer line per capture, each advising a reindex (which would drop them)
     [warc] = (archive / "warc").glob("*.warc.gz")
