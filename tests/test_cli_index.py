@@ -250,6 +250,20 @@ def test_show_raw_writes_the_archived_http_bytes(demo_archive: Path) -> None:
     assert len(body) == length
 
 
+def test_show_finds_a_url_written_another_way(demo_archive: Path) -> None:
+    # a link copied with its #fragment, a host in capitals or a tracking parameter is the same
+    # page; before, "is not in the archive" (but for --text, which looked up the article)
+    title = DemoSite().seed_article.title
+    host = "demo-insight.test"
+    for variant in (
+        f"{SEED}#comments",
+        SEED.replace(host, host.upper()),
+        f"{SEED}?utm_source=newsletter",
+    ):
+        assert title in cli(demo_archive, "show", variant)
+        assert title in cli(demo_archive, "show", variant, "--text")
+
+
 def test_show_headers_keeps_its_behaviour(demo_archive: Path) -> None:
     out = cli(demo_archive, "show", SEED, "--headers")
     assert out.startswith("HTTP/1.1 200 ") and "<html" in out

@@ -233,11 +233,16 @@ class ArchiveIndex:
         return int(row[0])
 
     def capture_history(self, url: str) -> list[dict[str, Any]]:
-        """Every capture of ``url`` (a trailing-slash variant also matches), oldest first."""
+        """Every capture of ``url`` (a trailing-slash variant also matches, and a URL that the
+        seen-store's normalisation makes one it knows), oldest first."""
         rows = self._rows(
             "select * from captures where url in (?, ?, ?) order by captured_at, id",
             _url_variants(url),
         )
+        if not rows and (key := normalize_url(url)):  # "#comments", "HTTP://Host/", utm_*
+            seen = self.db.execute("select url from seen_urls where url_key = ?", [key])
+            if (found := seen.fetchone()) is not None and found[0] != url:
+                return self.capture_history(found[0])
         if not rows:
             raise NotFoundError(
                 f"{url} is not in the archive at {self.path}; "
