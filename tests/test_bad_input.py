@@ -511,6 +511,16 @@ CASES = [
         "(no url)",
         manifest_without_url,
     ),
+    Case(
+        "crawl-sources-empty",
+        ["crawl", "demo", "--sources", "", "--archive", "{archive}"],
+        "--sources",
+    ),
+    Case(
+        "worker-id-empty",
+        ["worker", "--redis", "redis://127.0.0.1:1/0", "--worker-id", "", "--archive", "{archive}"],
+        "--worker-id",
+    ),
     Case("reindex-out-empty", ["reindex", "{archive}/warc", "--out", ""], "directory"),
     Case("extract-cut-gzip", ["extract", "{tmp}/page.html.gz"], "cut short", cut_gzip),
     Case("browse-bad-host", ["browse", "--host", "not a host!", "--archive", "{archive}"], "host"),

@@ -12,7 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from archiver.archive import Archive
-from archiver.cli.errors import translate_errors
+from archiver.cli.errors import CliError, translate_errors
 from archiver.cli.options import archive_option
 from archiver.cli.output import console, err_console, human_bytes, print_hits
 from archiver.outlets import load_outlets
@@ -143,6 +143,8 @@ def crawl(
     """Crawl OUTLET (a defined outlet's name, or any section URL): sections, pagination, feeds,
     sitemaps, articles; archive everything and index the articles. With --redis, seed the
     crawl for workers on any number of machines instead (see `archiver worker`)."""
+    if sources is not None and not sources.strip():
+        raise CliError("--sources is empty: give a list like feeds,sitemaps, or leave it out")
     if redis_url is not None:
         from archiver.distributed import seed
 
@@ -219,6 +221,10 @@ def worker(
     go to --archive. Merge the shards with `archiver index merge`."""
     from archiver.distributed import run_worker
 
+    if worker_id is not None and not worker_id.strip():
+        raise CliError(
+            "--worker-id is empty: give a name (letters, digits, . _ -), or leave it out"
+        )
     overrides = _setup_logging(verbose)
     if idle_timeout is not None:
         overrides["ARCHIVER_REDIS_IDLE_TIMEOUT"] = idle_timeout
