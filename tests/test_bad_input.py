@@ -161,6 +161,20 @@ def capture_row(change: str) -> Setup:
     return index_sql(f"update captures set {change}")
 
 
+def damaged_article_record(archive: Path, tmp: Path) -> None:
+    """One byte flipped inside the gzip member of ARTICLE's response record."""
+    db = sqlite3.connect(archive / "index.db")
+    [(name, offset)] = db.execute(
+        "select warc_file, warc_offset from captures where url = ? and warc_type = 'response'",
+        [ARTICLE],
+    ).fetchall()
+    db.close()
+    warc = archive / "warc" / name
+    data = bytearray(warc.read_bytes())
+    data[offset + 200] ^= 0xFF
+    warc.write_bytes(bytes(data))
+
+
 def corrupt_wacz(archive: Path, tmp: Path) -> None:
     with zipfile.ZipFile(tmp / "bad.wacz", "w") as zf:
         zf.writestr("archive/data.warc.gz", b"garbage, not a WARC file")
@@ -523,6 +537,13 @@ CASES = [
     ),
     Case("reindex-out-empty", ["reindex", "{archive}/warc", "--out", ""], "directory"),
     Case("extract-cut-gzip", ["extract", "{tmp}/page.html.gz"], "cut short", cut_gzip),
+    Case(
+        "wacz-damaged-record",
+        ["export-wacz", "{tmp}/a.wacz", "--archive", "{archive}"],
+        "archiver check",
+        damaged_article_record,
+        "{tmp}/a.wacz",
+    ),
     Case("browse-bad-host", ["browse", "--host", "not a host!", "--archive", "{archive}"], "host"),
 ]
 
