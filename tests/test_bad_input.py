@@ -544,6 +544,11 @@ CASES = [
         damaged_article_record,
         "{tmp}/a.wacz",
     ),
+    Case(
+        "wacz-name-only-suffix",
+        ["export-wacz", "{tmp}/.wacz", "--archive", "{archive}"],
+        "NAME.wacz",
+    ),
     Case("browse-bad-host", ["browse", "--host", "not a host!", "--archive", "{archive}"], "host"),
 ]
 

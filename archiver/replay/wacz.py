@@ -121,8 +121,8 @@ def export_wacz(
 ) -> WaczSummary:
     """Write the selected articles' captures to ``out`` as a validated WACZ."""
     archive, out = Archive(archive_dir), Path(out)
-    if out.suffix != ".wacz":
-        raise ConfigError(f"{out} does not end in .wacz; name the output OUT.wacz")
+    if out.suffix != ".wacz":  # ".wacz" alone is a name with no suffix
+        raise ConfigError(f"{out} is not named NAME.wacz; name the output like demo.wacz")
     if out.exists() and not force:
         raise ConfigError(f"{out} already exists; pass --force to replace it or choose another")
     rows = _selected(archive, filters or ArticleFilter())
