@@ -141,6 +141,7 @@ def index_sql(statement: str) -> Setup:
 
 
 bad_schema_version = index_sql("update meta set value = 'abc' where key = 'schema_version'")
+forged_schema_version = index_sql("update meta set value = '1' where key = 'schema_version'")
 
 
 def export_exists(archive: Path, tmp: Path) -> None:
@@ -466,6 +467,12 @@ CASES = [
     Case("outlet-not-utf8", [*SEARCH, "rights", "--outlet", "\udcff"], "UTF-8"),
     Case("search-damaged-index", [*SEARCH, "rights"], "reindex", damaged_index_page),
     Case("stats-damaged-index", ["stats", "--archive", "{archive}"], "reindex", damaged_index_page),
+    Case(
+        "search-forged-schema-version",
+        [*SEARCH, "rights"],
+        "its version is damaged",
+        forged_schema_version,
+    ),
     Case("search-bad-schema-version", [*SEARCH, "rights"], "schema_version", bad_schema_version),
     Case("crawl-broken-ipv6", ["crawl", "http://[::1", "--archive", "{archive}"], "[::1"),
     Case("crawl-bad-port", ["crawl", "http://127.0.0.1:99999/", "--archive", "{archive}"], "99999"),

@@ -309,7 +309,16 @@ def ensure_schema(db: sqlite_utils.Database, *, where: str) -> None:
         db.conn.commit()
         version = 1
     for target in range(version + 1, SCHEMA_VERSION + 1):
-        apply_migration(db.conn, target, MIGRATIONS[target])
+        try:
+            apply_migration(db.conn, target, MIGRATIONS[target])
+        except sqlite3.OperationalError as e:
+            if "already exists" not in str(e) and "duplicate column" not in str(e):
+                raise
+            raise ArchiverError(  # the stored version is older than the tables it holds
+                f"index {where} records schema version {version} but already holds what "
+                f"version {target} adds ({e}): its version is damaged; rebuild the index from "
+                "the WARC files with archiver reindex"
+            ) from e
         logger.info("migrated index %s to schema version %s", where, target)
 
 
