@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from archiver.exceptions import NotFoundError, WarcError
+from archiver.exceptions import REBUILD_INDEX, NotFoundError, WarcError
 from archiver.index import ArchiveIndex, ArticleFilter, IndexStats
 from archiver.warc import ArchivedResponse, read_response
 
@@ -27,8 +27,7 @@ def capture_path(warc_dir: Path, row: dict[str, Any]) -> Path:
     ):
         raise WarcError(
             f"the index's capture row of {row.get('url')} is damaged (WARC file {name!r}, "
-            f"offset {offset!r}, length {length!r}); run archiver check, and rebuild the index "
-            "from the WARC files with archiver reindex"
+            f"offset {offset!r}, length {length!r}); {REBUILD_INDEX}"
         )
     return warc_dir / name
 

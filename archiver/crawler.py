@@ -19,7 +19,7 @@ from twisted.python.failure import Failure
 
 from archiver import settings as default_settings
 from archiver import signals as archiver_signals
-from archiver.exceptions import ArchiverError, ConfigError, WarcError
+from archiver.exceptions import REBUILD_INDEX, ArchiverError, ConfigError, WarcError
 from archiver.index import ArchiveIndex
 from archiver.index.seen import DEFAULT_REVISIT_AFTER, parse_schedule
 from archiver.locks import outlet_lock, safe_name
@@ -290,8 +290,7 @@ def _crawl_locked(
         pages = values.get("archiver/pages", 0)
         raise ArchiverError(
             f"crawl of {outlet.name} stopped: {index_error}; the {pages} pages archived are "
-            "kept in the WARC files: run archiver check, and rebuild a damaged index with "
-            "archiver reindex"
+            f"kept in the WARC files: {REBUILD_INDEX}"
         )
     if jobdir is not None and values.get("finish_reason") == "finished":
         shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh

@@ -6,6 +6,11 @@ in the CLI, so a user never sees a traceback for bad input.
 
 from __future__ import annotations
 
+REBUILD_INDEX = (
+    "run archiver check, and rebuild the index from the WARC files with archiver reindex"
+)
+"""What to do about an index that is damaged: the WARC files are the archive of record."""
+
 
 class ArchiverError(Exception):
     """Base class of every error the archiver raises on purpose."""

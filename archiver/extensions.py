@@ -123,12 +123,16 @@ class ArchiveIndexExtension:
         try:
             self._write(rows)
         except sqlite3.DatabaseError as e:
-            message = f"cannot write the index {self.path} ({e})"
-            logger.error("%s", message)
-            self.stats.set_value("archiver/index/error", message)
+            self._failed(e)
             self.stats.inc_value("archiver/errors")
             assert self.crawler.engine is not None
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="index_error"))
+
+    def _failed(self, error: sqlite3.DatabaseError) -> None:
+        """Log the index's first write error and keep it for ``run_crawl`` (one line, exit 2)."""
+        message = f"cannot write the index {self.path} ({error})"
+        logger.error("%s", message)
+        self.stats.set_value("archiver/index/error", message)
 
     def _write(self, rows: list[tuple[str, dict[str, Any]]]) -> None:
         assert self.index is not None
@@ -165,9 +169,7 @@ class ArchiveIndexExtension:
             if self.stats.get_value("archiver/index/error") is None:
                 self.index.finish_crawl(self.crawl_id, outcome=reason, stats=self.stats.get_stats())
         except sqlite3.DatabaseError as e:
-            message = f"cannot write the index {self.path} ({e})"
-            logger.error("%s", message)
-            self.stats.set_value("archiver/index/error", message)
+            self._failed(e)
         finally:
             self.index.close()
         logger.info("index %s updated (crawl %s, %s)", self.path, self.crawl_id, reason)

@@ -22,14 +22,13 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
-from urllib.parse import quote
 
 import attrs
 import sqlite_utils
 
 from archiver.exceptions import ArchiverError, ConfigError, NotFoundError
 from archiver.index.schema import stored_version
-from archiver.index.store import LINK_TABLES, ArchiveIndex
+from archiver.index.store import LINK_TABLES, ArchiveIndex, read_only_connection
 
 
 @attrs.define(kw_only=True)
@@ -54,7 +53,7 @@ def _columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
 def _stored_version(path: Path) -> int:
     """The schema version of the index at ``path``, read without writing (0: no index)."""
     try:
-        conn = sqlite3.connect(f"file:{quote(str(path.resolve()))}?mode=ro", uri=True)
+        conn = read_only_connection(path)
         try:
             return stored_version(sqlite_utils.Database(conn))
         finally:

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import sqlite_utils
 
-from archiver.exceptions import ArchiverError, IndexQueryError
+from archiver.exceptions import REBUILD_INDEX, ArchiverError, IndexQueryError
 
 MAX_LIMIT = 10_000
 LIST_AT_MOST = 5_000
@@ -218,8 +218,7 @@ def _execute(
     except sqlite3.OperationalError as e:
         if str(e).startswith(("no such table", "vtable constructor")):  # not the query's fault
             raise ArchiverError(
-                f"the index cannot be searched ({e}): it is damaged; run archiver check, and "
-                "rebuild it from the WARC files with archiver reindex"
+                f"the index cannot be searched ({e}): it is damaged; {REBUILD_INDEX}"
             ) from e
         raise IndexQueryError(
             f"bad search query {query!r}: {e}; quote phrases with double quotes and "

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from archiver.exceptions import ArchiverError
+from archiver.exceptions import REBUILD_INDEX, ArchiverError
 from archiver.index.seen import canonical_key, normalize_url
 
 logger = logging.getLogger(__name__)
@@ -316,8 +316,7 @@ def ensure_schema(db: sqlite_utils.Database, *, where: str) -> None:
                 raise
             raise ArchiverError(  # the stored version is older than the tables it holds
                 f"index {where} records schema version {version} but already holds what "
-                f"version {target} adds ({e}): its version is damaged; rebuild the index from "
-                "the WARC files with archiver reindex"
+                f"version {target} adds ({e}): its version is damaged; {REBUILD_INDEX}"
             ) from e
         logger.info("migrated index %s to schema version %s", where, target)
 

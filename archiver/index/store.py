@@ -77,16 +77,22 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def _read_only(path: Path) -> sqlite_utils.Database:
-    """A read-only connection to the index at ``path``, at the current schema; its WAL is read
-    when SQLite can (its side files exist), else the file as it stands (``immutable``)."""
+def read_only_connection(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write ``path``: its WAL is read when SQLite can (its side files
+    exist or can be made), else the file as it stands (``immutable``)."""
     uri = path.resolve().as_uri()
     try:
-        try:
-            conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
-            conn.execute("select count(*) from sqlite_master").fetchone()
-        except sqlite3.OperationalError:
-            conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True)
+    return conn
+
+
+def _read_only(path: Path) -> sqlite_utils.Database:
+    """A read-only connection to the index at ``path``, at the current schema."""
+    try:
+        conn = read_only_connection(path)
         db = sqlite_utils.Database(conn)
         version = stored_version(db)
     except sqlite3.DatabaseError as e:
