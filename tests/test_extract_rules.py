@@ -312,6 +312,22 @@ def test_ruby_readings_stay_inline(extractor: ArticleExtractor) -> None:
     assert a.body.split("\n\n")[0] == first
 
 
+def test_a_page_inside_a_form(extractor: ArticleExtractor) -> None:
+    # ASP.NET sites wrap the whole page in one <form>; the tree's elements are all plain
+    # HtmlElements (markup._PARSER), the form and its inputs too
+    more = LONG.replace("Tuesday", "Wednesday").replace("agreed", "decided")
+    html = (
+        '<html><body><form id="aspnetForm" method="post"><input type="hidden" name="__VIEWSTATE"'
+        ' value="x"><label for="q">Search</label><input id="q" name="q"><select name="s">'
+        '<option>All</option></select><textarea name="t"></textarea><article>'
+        f"<h1>Footbridge to be rebuilt</h1><p>{LONG}</p><p>{more}</p>"
+        "</article></form></body></html>"
+    )
+    a = extractor.extract(html, "https://valley-courier.example/footbridge")
+    assert a.title == "Footbridge to be rebuilt"
+    assert a.body.split("\n\n") == [LONG, more]
+
+
 def test_the_standfirst_opens_the_body(extractor: ArticleExtractor) -> None:
     # a third of the corpus' Fundus pages: the lead above the text, left out by trafilatura
     lead = "The old footbridge will be rebuilt by September, and the canal path reopens in May."
