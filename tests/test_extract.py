@@ -119,7 +119,7 @@ def test_seed_like_page_in_windows_1252(extractor: ArticleExtractor) -> None:
     assert a.outlet == "steppe"
     assert a.capture is capture
     assert a.extractor_version == EXTRACTOR_VERSION
-    assert EXTRACTOR_VERSION.startswith("archiver-extract/4 trafilatura/")
+    assert EXTRACTOR_VERSION.startswith("archiver-extract/5 trafilatura/")
     assert a.title == "Uzbekistan and Pakistan agree on rail corridor study"
     assert a.authors == ["Kamila Yusupova"]
     assert a.provenance["authors"] == "author-box"
@@ -613,6 +613,16 @@ def test_outlet_names() -> None:
         # a "text:" credit in the page's language (wday.ru, corpus: "Текст Венера Ерофеева")
         ("Текст Венера Ерофеева", ["Венера Ерофеева"]),
         ("Texto: Ana Lima", ["Ana Lima"]),
+        # degrees and licences after a name are no names (beachbodyondemand.com, corpus)
+        ("Ilana Muhlstein, MS, RDN", ["Ilana Muhlstein"]),
+        ("Jane Roe, Ph.D., and John Doe, M.D.", ["Jane Roe", "John Doe"]),
+        ("By Jane Roe MD", ["Jane Roe"]),
+        ("Jane Roe, PhD, Reuters", ["Jane Roe", "Reuters"]),
+        ("Dana Md", ["Dana Md"]),  # a surname, written as one
+        # the outlet the reporter wrote for (dailymail.co.uk, corpus: "... For Mailonline")
+        ("Amitai Winehouse For Mailonline", ["Amitai Winehouse"]),
+        ("By Jane Roe for MailOnline", ["Jane Roe"]),
+        ("Jane Roe for The Conversation", ["Jane Roe"]),
     ],
 )  # fmt: skip
 def test_split_names_more(text: str, names: list[str]) -> None:
@@ -716,6 +726,29 @@ def test_trafilatura_metadata_is_a_last_resort(
     a = extract(extractor, "two-authors-jsonld.html", "https://example.test/a/")
     assert a.published and a.authors and a.site_name
     assert calls == []
+
+
+@pytest.mark.parametrize(
+    ("shown", "authors"),
+    [
+        # trafilatura makes "Rmb" of a user name (a corpus page): no name the page writes
+        ("rmb8090", []),
+        ("www.rmb.example", []),
+        ("JANE ROE.", ["JANE ROE"]),  # a name the page writes, a full stop after it
+    ],
+)
+def test_trafilatura_author_must_be_written_on_the_page(
+    extractor: ArticleExtractor, shown: str, authors: list[str]
+) -> None:
+    text = " ".join(["The council met on Tuesday to weigh the new budget for the harbour."] * 4)
+    page = (
+        "<html><head><title>Harbour budget weighed</title></head><body><article>"
+        f'<h1>Harbour budget weighed</h1><div class="post-author-name-display">{shown}</div>'
+        f"<p>{text}</p><p>{text}</p></article></body></html>"
+    )
+    a = extractor.extract(page, "https://news.example/2024/03/05/harbour-budget/")
+    assert a.authors == authors
+    assert a.provenance.get("authors") == ("trafilatura" if authors else None)
 
 
 BRIEF = [

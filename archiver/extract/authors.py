@@ -116,7 +116,7 @@ def find_authors(
         ("meta", lambda: (_split(_meta_values(signals)), None)),
         ("signature", lambda: _signature_names(scope)),
         ("dated-line", lambda: _dated_names(scope)),
-        ("trafilatura", lambda: (_fallback_names(fallback()), None)),
+        ("trafilatura", lambda: (_fallback_names(fallback(), root), None)),
     ]
     only_outlet: tuple[list[str], str] | None = None
     for signal, source in sources:
@@ -179,11 +179,25 @@ def _split(texts: list[str]) -> list[str]:
     return [n for t in texts for n in split_names(t)]
 
 
-def _fallback_names(value: str | None) -> list[str]:
+def _fallback_names(value: str | None, root: HtmlElement) -> list[str]:
     """trafilatura's author (``"Jane Roe; John Doe"``) as names; none when a piece of it is part
-    of an address (``Sputnik https; Cdnarabic; I; Logo Png``: an image's URL read as names)."""
+    of an address (``Sputnik https; Cdnarabic; I; Logo Png``: an image's URL read as names).
+    A name the page does not write as a word of its own is one trafilatura made from a longer
+    one (its digits and dots dropped: ``Rmb`` from the user name ``rmb8090``) and is none."""
     parts = (value or "").split(";")
-    return [] if any(URL_PIECE.search(p) for p in parts) else _split(parts)
+    if any(URL_PIECE.search(p) for p in parts):
+        return []
+    names = _split(parts)
+    if names:
+        page = lxml.etree.tostring(root, encoding=str)
+        names = [n for n in names if _written(n).search(page)]
+    return names
+
+
+def _written(name: str) -> re.Pattern[str]:
+    """``name`` as words of their own in a page's source, in any case."""
+    words = r"\s+".join(map(re.escape, name.split()))
+    return re.compile(rf"(?<!\w)(?<!\w\.){words}(?!\w|\.\w)", re.I)
 
 
 def _jsonld_names(

@@ -26,7 +26,7 @@ from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"archiver-extract/4 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"archiver-extract/5 trafilatura/{trafilatura.__version__}"
 """Written into every article, so a later extractor can tell which articles to redo. The
 number goes up with each release whose rules change what the corpus pages give (2: the
 standfirst, link teasers, the dated byline, and the rules since 1; 3: the language read from
@@ -34,7 +34,8 @@ the text where the page declares none, or English over text that is not; 4: one 
 one photo at several sizes and no placeholders, "Analysis by", the place reporters filed from
 and trailing agencies apart from the authors, the site name from the declared part that names
 the host and never a handle or the page's title, the meta tags' byline, Home and labels out of
-the sections, internal labels out of the tags)."""
+the sections, internal labels out of the tags; 5: degrees and "for <outlet>" out of the names,
+and trafilatura's author only as the page writes it)."""
 
 
 def _agree(a: Any, b: Any) -> bool:

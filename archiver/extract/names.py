@@ -61,6 +61,15 @@ _WEEKDAYS = word_set(
     " lunes martes miércoles jueves viernes sábado domingo"
 )
 """A weekday alone is a date line's first word, not a name (a surname may be one)."""
+_CREDENTIALS = word_set(
+    "PhD MD MS MSc MA BA BS BSc MBA MPH MPP MPA MSW MFA MEd EdD PsyD DrPH PharmD RN RD RDN LD LDN"
+    " DO DDS DMD DVM DPT JD Esq CPA CFA CFP LCSW LMFT LPC NP FNP APRN CNM CRNA DNP CDE CDCES"
+    " CSCS OTR MBBS FRCP FRCS MRCP FACS FACP FAAP FACC OBE MBE CBE"
+)
+"""Degrees and licences written after a name ("Ilana Muhlstein, MS, RDN"), dots removed; in
+these capitals only, so that a surname written like one ("Dana Md") stays."""
+_FOR_OUTLET = re.compile(r"\s+(?:[Ff]or|für|pour|para)\s+[A-Z\d].*$")
+"""The outlet a reporter wrote the piece for: "Amitai Winehouse For Mailonline"."""
 _ORGANISATION_TYPES = ("Organization", "NewsMediaOrganization", "Corporation", "WebSite")
 _TLD = re.compile(r"\.[a-z]{2,3}(?:\.[a-z]{2})?$", re.I)
 
@@ -71,15 +80,30 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
     ``strict=False`` (structured data) lets a name start in lower case (``dpa``).
     """
     text = _CUT.sub("", BY.sub("", clean_text(unescape(text) or "")))
-    names = []
+    names: list[str] = []
     for part in _SPLIT.split(text):
         part = BY.sub("", part).strip(" .:;,-\u2013\u2014'\"()")
+        if names and _is_credential(part):
+            continue
+        part = _FOR_OUTLET.sub("", _without_credentials(part))
         for piece in _agency_apart(part):
             if is_name(piece) and (not strict or not piece[0].islower()):
                 names.append(piece)
     if len(names) >= 2 and _filed_from(names, text):
         names.pop()
     return names
+
+
+def _is_credential(text: str) -> bool:
+    return text.replace(".", "").replace(" ", "") in _CREDENTIALS
+
+
+def _without_credentials(part: str) -> str:
+    """``"Jane Roe MD"`` -> ``"Jane Roe"``."""
+    words = part.split()
+    while len(words) > 1 and _is_credential(words[-1]):
+        words.pop()
+    return " ".join(words)
 
 
 def _agency_apart(part: str) -> list[str]:
