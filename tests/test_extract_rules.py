@@ -825,3 +825,35 @@ def test_a_byline_named_only_in_a_meta_tag_is_its_text(extractor: ArticleExtract
         "Anna Martel, Lea Wagner, Nairobi",
         "meta",
     )
+
+
+@pytest.mark.parametrize(
+    ("head", "description", "signal"),
+    [
+        # a template's suffix with nothing before it (lbcgroup.tv, corpus): no description
+        ('<meta name="description" content="| Lebanon News">', None, None),
+        ('<meta name="description" content=" - Valley Courier">', None, None),
+        (
+            '<meta name="description" content="| Valley Courier">'
+            '<script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "description": "The footbridge will be rebuilt."}</script>',
+            "The footbridge will be rebuilt.",
+            "json-ld",
+        ),
+        (
+            '<meta name="description" content="- and why it matters">',
+            "- and why it matters",
+            "meta",
+        ),
+    ],
+)
+def test_a_description_that_is_only_a_suffix_is_none(
+    extractor: ArticleExtractor, head: str, description: str | None, signal: str | None
+) -> None:
+    page = (
+        f"<html><head><title>Footbridge to be rebuilt</title>{head}</head><body><article>"
+        f"<h1>Footbridge to be rebuilt</h1><p>{LONG}</p><p>{LONG}</p></article></body></html>"
+    )
+    a = extractor.extract(page, "https://valley-courier.example/footbridge")
+    assert a.description == description
+    assert a.provenance.get("description") == signal

@@ -35,7 +35,7 @@ one photo at several sizes and no placeholders, "Analysis by", the place reporte
 and trailing agencies apart from the authors, the site name from the declared part that names
 the host and never a handle or the page's title, the meta tags' byline, Home and labels out of
 the sections, internal labels out of the tags; 5: degrees and "for <outlet>" out of the names,
-and trafilatura's author only as the page writes it)."""
+and trafilatura's author only as the page writes it, no description that is only a suffix)."""
 
 
 def _agree(a: Any, b: Any) -> bool:
@@ -211,7 +211,7 @@ class ArticleExtractor:
             description=pick(
                 "description",
                 metadata.find_description(signals, node),
-                (lambda: last_resort.doc.description, "trafilatura"),
+                (lambda: last_resort.description(), "trafilatura"),
             ),
             tags=pick("tags", (tags, tags_signal)) or [],
             images=pick("images", (pictures, pictures_signal)) or [],
@@ -272,6 +272,10 @@ class _TrafilaturaMetadata:
         except Exception as e:  # trafilatura bugs must not cost us the article
             logger.warning("trafilatura metadata failed on %s: %r", self._url, e)
             return Document()
+
+    def description(self) -> str | None:
+        found = self.doc.description
+        return found if metadata.plausible_description(found) else None
 
     def date(self) -> str | None:
         """The date htmldate finds (``original_date=True``), normalised."""

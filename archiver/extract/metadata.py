@@ -62,6 +62,7 @@ _YOU_ARE_HERE = {
 """A breadcrumb's label, when it has no colon (with one, any text ending in ":" is a label)."""
 _CRUMB_CHARS = " >/|\\:-\u00bb\u203a\u2192\u2022\u00b7"  # > / | \ : - and typographic kin
 _WORD = re.compile(r"\w+")
+_SUFFIX_ONLY = re.compile(r"^\s*[|\-\u2013\u2014\u00b7\u2022\u00bb:]+\s*(?P<rest>[\w&][^.!?]*)$")
 _DESCRIPTION_META = ("og:description", "description", "twitter:description")
 _LOOSE = re.compile(r"[\W_]+")
 _CRUMB_SEPARATORS = re.compile(rf"^[\s{re.escape(_CRUMB_CHARS)}]*$")
@@ -171,11 +172,21 @@ def _names_host(name: str, host: str) -> bool:
 
 
 def find_description(signals: PageSignals, article: dict[str, Any] | None) -> Found:
-    if found := signals.first_meta(*_DESCRIPTION_META):
-        return found[1], "meta"
-    if article and (description := unescape(article.get("description"))):
+    for key in _DESCRIPTION_META:
+        if plausible_description(value := signals.meta.get(key)):
+            return value, "meta"
+    if article and plausible_description(description := unescape(article.get("description"))):
         return description, "json-ld"
     return _NOTHING
+
+
+def plausible_description(text: str | None) -> bool:
+    """Not empty, and not a template's suffix with nothing before it: ``| Lebanon News``,
+    ``- Valley Courier`` (but ``- and why it matters``)."""
+    if not text or not text.strip():
+        return False
+    m = _SUFFIX_ONLY.match(text)
+    return m is None or m["rest"][0].islower() or len(m["rest"].split()) > 6
 
 
 def descriptions(signals: PageSignals, article: dict[str, Any] | None) -> list[str]:
