@@ -166,6 +166,37 @@ def test_evaluation_runs_our_extractor(tiny_corpus: Path, tmp_path: Path) -> Non
     assert timing.pages == 1 and timing.mean_ms > 0
 
 
+STAND_IN_BASELINE = """
+import argparse, json, pathlib, sys
+ap = argparse.ArgumentParser()
+ap.add_argument("--ids"); ap.add_argument("--config"); ap.add_argument("--out")
+a = ap.parse_args()
+ids = pathlib.Path(a.ids).read_text().split()
+with open(pathlib.Path(__file__).with_name("calls.log"), "a") as log:
+    log.write(" ".join(ids) + "\\n")
+rows = [{"id": i, "title": "t-" + i, "body": "", "ms": 10.0 * (n + 1)} for n, i in enumerate(ids)]
+pathlib.Path(a.out).write_text("".join(json.dumps(r) + "\\n" for r in rows))
+"""
+
+
+def test_evaluation_takes_turns_with_the_baseline(tiny_corpus: Path, tmp_path: Path) -> None:
+    """Ours and the baseline run in turns over slices of the split, and each side's predictions
+    come out in the split's order, with a time for every page the baseline timed."""
+    (tiny_corpus / "baseline_trafilatura.py").write_text(STAND_IN_BASELINE)
+    (tiny_corpus / "dev.txt").write_text("ap\nlost\nap\n")
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    manifest = pages.write_manifest(tiny_corpus, tiny_corpus / "dev.txt", keep)
+    preds, ours, theirs_pred, theirs = pages.run_both(tiny_corpus, manifest, keep, turns=2)
+    assert (tiny_corpus / "calls.log").read_text().splitlines() == ["ap lost", "ap"]
+    assert [p["id"] for p in preds] == ["ap", "lost", "ap"]
+    assert preds[0]["title"] == AP_TITLE and "error" in preds[1]
+    assert ours.pages == 2  # the missing page is not timed
+    lines = theirs_pred.read_text().splitlines()
+    assert [json.loads(x)["id"] for x in lines] == ["ap", "lost", "ap"]
+    assert (theirs.pages, theirs.mean_ms, theirs.median_ms) == (3, 40 / 3, 10.0)
+
+
 def test_seed_check_reports_each_expected_value(tmp_path: Path) -> None:
     from archiver.evaluation.seed import check_seed
 

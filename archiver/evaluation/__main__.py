@@ -19,9 +19,9 @@ from archiver.evaluation.leads import (
     squash,
 )
 from archiver.evaluation.pages import (
+    TURNS,
     comparison_rows,
-    run_baseline,
-    run_ours,
+    run_both,
     run_score,
     write_jsonl,
     write_manifest,
@@ -45,13 +45,15 @@ def evaluate(corpus: Path, split: Path, keep: Path) -> None:
     """The whole evaluation, printed; files go to ``keep``."""
     log = sys.stderr
     manifest = write_manifest(corpus, split, keep)
-    print(f"extracting {split.name} with archiver ...", file=log, flush=True)
-    preds, our_time = run_ours(manifest)
+    print(
+        f"extracting {split.name} with archiver and with baseline_trafilatura.py --config"
+        f" default, in {TURNS} turns ...",
+        file=log,
+        flush=True,
+    )
+    preds, our_time, theirs_pred, their_time = run_both(corpus, manifest, keep)
     ours_pred = keep / "archiver.jsonl"
     write_jsonl(ours_pred, preds)
-    print("running baseline_trafilatura.py --config default ...", file=log, flush=True)
-    theirs_pred = keep / "trafilatura.jsonl"
-    their_time = run_baseline(corpus, split, theirs_pred)
 
     ours = run_score(corpus, split, ours_pred, "archiver", keep)
     print()
@@ -64,7 +66,8 @@ def evaluate(corpus: Path, split: Path, keep: Path) -> None:
         f"time/page (wall clock): ours mean {our_time.mean_ms:.1f} ms, median "
         f"{our_time.median_ms:.1f} ms, CPU mean {our_time.cpu_mean_ms or 0:.1f} ms; trafilatura "
         f"mean {their_time.mean_ms:.1f} ms, median {their_time.median_ms:.1f} ms; load average "
-        f"{os.getloadavg()[0]:.1f} (times compare fairly only on a quiet machine)"
+        f"{os.getloadavg()[0]:.1f} (the two in {TURNS} turns; times compare fairly only on a"
+        " quiet machine)"
     )
     print(f"pages that failed: {len(failed)}")
     for pred in failed:

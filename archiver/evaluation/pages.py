@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 
 from archiver.evaluation import EvaluationError, fmt, verdict
-from archiver.extract.batch import article_record, read_manifest, read_page
+from archiver.extract.batch import ManifestCase, article_record, read_manifest, read_page
 from archiver.extract.extractor import ArticleExtractor
 
 TARGETS: tuple[tuple[str, str, float], ...] = (
@@ -29,6 +29,8 @@ TARGETS: tuple[tuple[str, str, float], ...] = (
 """``(label, score.py key, lowest passing value)`` of each page metric."""
 TIME_RATIO = 1.3
 """Our mean time per page may be at most this multiple of trafilatura's."""
+TURNS = 6
+"""Slices of the split that our extractor and the baseline take in turns (:func:`run_both`)."""
 
 
 @attrs.define
@@ -83,8 +85,55 @@ def run_ours(
 ) -> tuple[list[dict[str, Any]], Timing]:
     """Extract every case of ``manifest`` in this process; predictions and time per page (the
     extraction call only, after one untimed warm-up page, as the baseline is timed)."""
+    preds, wall, cpu = _extract(read_manifest(manifest), extractor or ArticleExtractor())
+    return preds, _timing(wall, cpu)
+
+
+def run_both(
+    corpus: Path, manifest: Path, keep: Path, turns: int = TURNS
+) -> tuple[list[dict[str, Any]], Timing, Path, Timing]:
+    """Our extractor and ``baseline_trafilatura.py`` in turns, over ``turns`` slices of the
+    manifest's cases (ours first in one turn, the baseline first in the next), so that a
+    machine that slows down for a minute slows both alike: our predictions and time per page,
+    the file of the baseline's predictions (in the manifest's order) and its time per page."""
     cases = read_manifest(manifest)
-    extractor = extractor or ArticleExtractor()
+    extractor = ArticleExtractor()
+    size = max(1, -(-len(cases) // max(1, turns)))
+    preds: list[dict[str, Any]] = []
+    wall: list[float] = []
+    cpu: list[float] = []
+    theirs_ms: list[float] = []
+    theirs_pred = keep / "trafilatura.jsonl"
+    with theirs_pred.open("w", encoding="utf-8") as merged:
+        for turn, start in enumerate(range(0, len(cases), size)):
+            part = cases[start : start + size]
+            ids = keep / f"turn-{turn}.ids.txt"
+            ids.write_text("".join(f"{case.id}\n" for case in part), encoding="utf-8")
+            out = keep / f"trafilatura-{turn}.jsonl"
+
+            def ours(part: list[ManifestCase] = part) -> None:
+                found, times, cpu_times = _extract(part, extractor)
+                preds.extend(found)
+                wall.extend(times)
+                cpu.extend(cpu_times)
+
+            def theirs(ids: Path = ids, out: Path = out) -> None:
+                timing = run_baseline(corpus, ids, out)
+                rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines() if x]
+                if all(isinstance(row.get("ms"), int | float) for row in rows):
+                    theirs_ms.extend(float(row["ms"]) for row in rows)
+                else:  # a baseline that times no page on its own: its mean for each
+                    theirs_ms.extend([timing.mean_ms] * timing.pages)
+                merged.write(out.read_text(encoding="utf-8"))
+
+            for step in (ours, theirs) if turn % 2 == 0 else (theirs, ours):
+                step()
+    return preds, _timing(wall, cpu), theirs_pred, _timing(theirs_ms)
+
+
+def _extract(
+    cases: list[ManifestCase], extractor: ArticleExtractor
+) -> tuple[list[dict[str, Any]], list[float], list[float]]:
     if cases:
         with contextlib.suppress(Exception):
             extractor.extract(read_page(cases[0].path), cases[0].url)
@@ -105,7 +154,7 @@ def run_ours(
         if "error" in record:
             pred["error"] = record["error"]
         preds.append(pred)
-    return preds, _timing(wall, cpu)
+    return preds, wall, cpu
 
 
 def _timing(wall: list[float], cpu: list[float] | None = None) -> Timing:
