@@ -146,6 +146,32 @@ def test_realism_compares_real_pages_of_the_generated_pages_size_too() -> None:
     ) in out
 
 
+def test_extraction_on_every_core_at_once_is_shown_beside_the_ratio() -> None:
+    # measured 2026-12-06 11:55: one worker 26.3-32.4 ms an article, two at once 29.4-40.5 each
+    from archiver.bench.pipeline import PipelineBench
+
+    def lines(together: float | None) -> list[str]:
+        result = PipelineBench(
+            cores=2, articles=50_000, pages=51_001, page_kb=116, server_rps=1_400, server_ms=1.0,
+            crawl_ms=3.0, warc_ms={6: 3.5}, warc_ratio={6: 0.28}, warc_level=6,
+            extract_ms=(25.0, 25.0), index_ms=1.2, traf_generated=(16.3, 20.3), traf_real=None,
+            article_share=0.98, pipeline_pps=50.0, pipeline_wall=1020.0, tree_busy=0.96,
+            machine_busy=0.99, worker_ms=30.0, main_ms=8.0, rss_at=5_000, pss_small=297e6,
+            pss_large=320e6, extract_together_ms=together,
+        )  # fmt: skip
+        return result.lines()
+
+    out = lines(30.0)
+    at = next(k for k, line in enumerate(out) if line.startswith("ratio "))
+    assert out[at].startswith("ratio 0.80")  # 50 pages/s of 62.2: the ratio, unchanged
+    assert out[at + 1] == (
+        "  extraction with 2 workers at once: 30.00 ms per article, 1.20 x one alone just "
+        "before; with extraction's cost so scaled the bound would be 53.9 pages/s and the "
+        "pipeline 0.93 of it (not the ratio above)"
+    )
+    assert not any("at once" in line for line in lines(None))
+
+
 def test_real_pages_are_spread_over_the_whole_corpus() -> None:
     # the dev split is sorted by source: its first 200 pages held no scrapinghub page
     from archiver.bench.pipeline import spread

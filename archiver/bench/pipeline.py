@@ -119,6 +119,10 @@ class PipelineBench:
     rss_at: int
     pss_small: float
     pss_large: float
+    extract_together_ms: float | None = None
+    """Extraction's cost with one worker per core at once, ms per article (the mean of the
+    workers'); none in older runs. Not part of the bound: it shows what the cores cost each
+    other."""
     pss_series: list[tuple[int, float, float, float]] = attrs.Factory(list)
     """(pages served, peak PSS so far, PSS of the crawl process and of the extraction processes
     at that moment), at ``rss_at`` and every :data:`PSS_STEP` pages."""
@@ -190,6 +194,7 @@ class PipelineBench:
             f"whole machine {self.machine_busy:.0%}; CPU per page: crawl process "
             f"{self.main_ms:.2f} ms, extraction workers {self.worker_ms:.2f} ms",
             f"ratio {ratio:.2f}  (target >= {RATIO_TARGET}: {self._verdict(ratio)})",
+            *self._together_lines(),
             f"peak memory (PSS of the crawl's processes): {self.pss_small / 1e6:.0f} MB after "
             f"{self.rss_at:,} pages, {self.pss_large / 1e6:.0f} MB after {self.pages:,}; "
             f"ratio {rss:.2f} (target <= {RSS_TARGET}: {'PASS' if rss <= RSS_TARGET else 'MISS'})",
@@ -220,6 +225,22 @@ class PipelineBench:
                 "machine"
             )
         return "PASS" if ratio >= RATIO_TARGET else "MISS"
+
+    def _together_lines(self) -> list[str]:
+        """Extraction on every core at once against one worker alone the minute before (the
+        last of :attr:`extract_ms`), and the bound and ratio with extraction's cost scaled by
+        that factor: how much of the gap to the bound is the cores slowing each other."""
+        if not self.extract_together_ms:
+            return []
+        together, factor = self.extract_together_ms, self.extract_together_ms / self.extract_ms[-1]
+        cost = self.cost_ms + self.article_share * self.extract_alone_ms * (factor - 1)
+        bound = self.cores * 1000 / cost
+        return [
+            f"  extraction with {self.cores} workers at once: {together:.2f} ms per article, "
+            f"{factor:.2f} x one alone just before; with extraction's cost so scaled the bound "
+            f"would be {bound:.1f} pages/s and the pipeline {self.pipeline_pps / bound:.2f} of it "
+            "(not the ratio above)"
+        ]
 
     def _extraction_timings(self) -> str:
         before, *during, after = self.extract_ms
@@ -555,6 +576,18 @@ def _extraction_alone(
         return pool.submit(_timed_extraction, pages, warm).result()
 
 
+def _extraction_together(
+    pages: list[tuple[str, bytes]], warm: list[tuple[str, bytes]], workers: int
+) -> float | None:
+    """:func:`_timed_extraction` in ``workers`` workers at once, the mean of their ms per
+    article; none on one core."""
+    if workers < 2:
+        return None
+    with extraction_pool(workers) as pool:
+        runs = [pool.submit(_timed_extraction, pages, warm) for _ in range(workers)]
+        return statistics.mean(run.result()[0] for run in runs)
+
+
 def spread(items: list[str], limit: int) -> list[str]:
     """``limit`` of ``items`` (all of them when there are no more), evenly spaced, in order."""
     if len(items) <= limit:
@@ -679,8 +712,9 @@ def run(
             probe=lambda: _extraction_alone(pages, warm)[0],
             probe_at=[articles * k // (PROBES + 1) for k in range(1, PROBES + 1)],
         )
-        progress("pipeline: extraction alone again ...")
+        progress("pipeline: extraction alone again, then on every core at once ...")
         extract_after, _ = _extraction_alone(pages, warm)
+        extract_together = _extraction_together(pages, warm, cores)
     pages_done = int(full["pages"])
     return PipelineBench(
         cores=cores,
@@ -709,4 +743,5 @@ def run(
         pss_small=full["pss_small"],
         pss_large=full["pss_large"],
         pss_series=full["pss_series"],
+        extract_together_ms=extract_together,
     )
