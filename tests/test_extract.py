@@ -623,6 +623,10 @@ def test_outlet_names() -> None:
         ("Amitai Winehouse For Mailonline", ["Amitai Winehouse"]),
         ("By Jane Roe for MailOnline", ["Jane Roe"]),
         ("Jane Roe for The Conversation", ["Jane Roe"]),
+        # but an organisation's name with "for" in it is not cut short
+        ("Center For American Progress", ["Center For American Progress"]),
+        ("National Center For Health Statistics", ["National Center For Health Statistics"]),
+        ("Jane Roe, Center For American Progress", ["Jane Roe", "Center For American Progress"]),
     ],
 )  # fmt: skip
 def test_split_names_more(text: str, names: list[str]) -> None:

@@ -68,8 +68,18 @@ _CREDENTIALS = word_set(
 )
 """Degrees and licences written after a name ("Ilana Muhlstein, MS, RDN"), dots removed; in
 these capitals only, so that a surname written like one ("Dana Md") stays."""
-_FOR_OUTLET = re.compile(r"\s+(?:[Ff]or|für|pour|para)\s+[A-Z\d].*$")
-"""The outlet a reporter wrote the piece for: "Amitai Winehouse For Mailonline"."""
+_FOR_OUTLET = re.compile(r"^(?P<name>\S+(?:\s+\S+)+?)\s+(?:[Ff]or|für|pour|para)\s+[A-Z\d].*$")
+"""The outlet a reporter wrote the piece for: "Amitai Winehouse For Mailonline" (a name of two
+words or more before it, whose last is none of :data:`_GROUP_NOUNS`)."""
+_GROUP_NOUNS = word_set(
+    "institute institution center centre council committee foundation society association"
+    " alliance coalition campaign fund office agency department ministry commission network"
+    " project partnership union league federation trust group organisation organization board"
+    " service services bureau program programme initiative movement school college university"
+    " academy forum consortium authority corporation company party lab laboratory hub people"
+    " doctors physicians scientists americans citizens women men parents students voters friends"
+)
+"""The last word of an organisation's name before "for": "National Center for Health"."""
 _ORGANISATION_TYPES = ("Organization", "NewsMediaOrganization", "Corporation", "WebSite")
 _TLD = re.compile(r"\.[a-z]{2,3}(?:\.[a-z]{2})?$", re.I)
 
@@ -85,7 +95,7 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
         part = BY.sub("", part).strip(" .:;,-\u2013\u2014'\"()")
         if names and _is_credential(part):
             continue
-        part = _FOR_OUTLET.sub("", _without_credentials(part))
+        part = _without_outlet(_without_credentials(part))
         for piece in _agency_apart(part):
             if is_name(piece) and (not strict or not piece[0].islower()):
                 names.append(piece)
@@ -104,6 +114,14 @@ def _without_credentials(part: str) -> str:
     while len(words) > 1 and _is_credential(words[-1]):
         words.pop()
     return " ".join(words)
+
+
+def _without_outlet(part: str) -> str:
+    """``"Jane Roe for MailOnline"`` -> ``"Jane Roe"``; ``"Center For Health Policy"`` stays."""
+    m = _FOR_OUTLET.match(part)
+    if m is None or m["name"].split()[-1].lower() in _GROUP_NOUNS:
+        return part
+    return m["name"]
 
 
 def _agency_apart(part: str) -> list[str]:
