@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -47,24 +49,57 @@ def main(argv: list[str] | None = None) -> int:
         f"sqlite {__import__('sqlite3').sqlite_version}",
         flush=True,
     )
-    lines: list[str] = []
-    if args.only in (None, "pipeline"):
-        result = pipeline_bench.run(
-            articles,
-            args.workdir,
-            sample=args.sample or (60 if args.quick else 200),
-            rss_at=min(articles, 500 if args.quick else 5_000),
-            progress=lambda m: print(m, flush=True),
+    if problem := _short_of_space(args, articles, n):
+        print(f"Error: {problem}", file=sys.stderr)
+        return 2
+    try:
+        if args.only in (None, "pipeline"):
+            result = pipeline_bench.run(
+                articles,
+                args.workdir,
+                sample=args.sample or (60 if args.quick else 200),
+                rss_at=min(articles, 500 if args.quick else 5_000),
+                progress=lambda m: print(m, flush=True),
+            )
+            _show(result.lines())  # now: a failure later must not lose these
+        if args.only in (None, "index"):
+            index = index_bench.run(n, args.workdir, progress=lambda m: print(m, flush=True))
+            _show(index.lines())
+    except (OSError, sqlite3.Error) as e:
+        print(
+            f"Error: {e}; the bench writes under {args.workdir}: make room there (or give "
+            "--workdir elsewhere) and run it again",
+            file=sys.stderr,
         )
-        lines += result.lines()
-    if args.only in (None, "index"):
-        index = index_bench.run(n, args.workdir, progress=lambda m: print(m, flush=True))
-        lines += index.lines()
-    print()
-    for line in lines:
-        print(line)
+        return 2
     print(f"(bench took {(time.monotonic() - started) / 60:.1f} min)")
     return 0
+
+
+def _show(lines: list[str]) -> None:
+    print()
+    for line in lines:
+        print(line, flush=True)
+
+
+def _short_of_space(args: argparse.Namespace, articles: int, n: int) -> str | None:
+    """What is wrong when ``args.workdir``'s disk cannot hold what the run will write."""
+    needed = 0
+    if args.only in (None, "pipeline"):
+        needed += articles * pipeline_bench.BYTES_PER_PAGE
+    if args.only in (None, "index"):
+        needed += index_bench.space_needed(n, args.workdir)
+    where = args.workdir.resolve()
+    while not where.exists():
+        where = where.parent
+    free = shutil.disk_usage(where).free
+    if needed <= free:
+        return None
+    return (
+        f"the bench needs about {needed / 1e9:.1f} GB under {args.workdir}, which has "
+        f"{free / 1e9:.1f} GB free; free space there, give --workdir elsewhere, or run "
+        "make bench QUICK=1"
+    )
 
 
 if __name__ == "__main__":

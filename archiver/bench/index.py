@@ -29,6 +29,9 @@ from archiver.settings import ARCHIVER_INDEX_BATCH_SIZE
 
 GENERATOR_VERSION = "1"
 SEED = 1
+BYTES_PER_ARTICLE = 20_000
+"""Disk an index build needs per article: the file takes about 13,500 bytes (13.5 GB at
+1,000,000 articles), and merging the full-text index into one segment rewrites it."""
 SEARCH_TARGET_P95_MS = 50.0
 QUERIES = 20
 REPEATS = 5
@@ -137,10 +140,21 @@ def _fill(index: ArchiveIndex, seed: int, n: int, sample: int) -> tuple[float, f
     return crawl_rate, bulk_rate
 
 
+def index_path(n: int, workdir: Path) -> Path:
+    """Where the index of ``n`` synthetic articles is kept (and reused by later runs)."""
+    return workdir / f"index-{n}-g{GENERATOR_VERSION}-s{SCHEMA_VERSION}.db"
+
+
+def space_needed(n: int, workdir: Path) -> int:
+    """Bytes of disk a run needs under ``workdir``: none when the index is there to reuse."""
+    path = index_path(n, workdir)
+    return 0 if path.exists() and path.with_suffix(".rates").exists() else n * BYTES_PER_ARTICLE
+
+
 def run(n: int, workdir: Path, *, progress: Callable[[str], None] = print) -> IndexBench:
     """Build (or reuse) an index of ``n`` synthetic articles under ``workdir``, then search it."""
     workdir.mkdir(parents=True, exist_ok=True)
-    path = workdir / f"index-{n}-g{GENERATOR_VERSION}-s{SCHEMA_VERSION}.db"
+    path = index_path(n, workdir)
     rates_file = path.with_suffix(".rates")
     factory = ArticleFactory(seed=SEED)
     reused = path.exists() and rates_file.exists()

@@ -58,6 +58,9 @@ from archiver.warc.writer import WarcWriter
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 REALISM_FACTOR = 1.5
+BYTES_PER_PAGE = 60_000
+"""Disk the pipeline's crawl needs per page while it runs: the WARC files (about 28% of a
+115 KB page), the index and the crawl's job directory, removed after the run."""
 RATIO_TARGET = 0.9
 RSS_TARGET = 1.2
 DISTURBED = 1.1
