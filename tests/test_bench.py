@@ -99,6 +99,23 @@ def test_a_bench_without_room_for_its_files_does_not_start(tmp_path: Path) -> No
     assert not list(tmp_path.iterdir())  # nothing written
 
 
+def test_a_stale_index_counts_as_room() -> None:
+    # an index of the same size left by an older generator or schema is deleted before the
+    # build, so its bytes count as free
+    import tempfile
+
+    from archiver.bench.index import BYTES_PER_ARTICLE, space_needed
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        assert space_needed(1_000, work) == 1_000 * BYTES_PER_ARTICLE
+        (work / "index-1000-g0-s1.db").write_bytes(b"x" * 5_000_000)
+        (work / "index-10000-g0-s1.db").write_bytes(b"x" * 1_000)  # another size: kept
+        assert space_needed(1_000, work) == 1_000 * BYTES_PER_ARTICLE - 5_000_000
+        (work / "index-1000-g0-s1.db").write_bytes(b"x" * 30_000_000)
+        assert space_needed(1_000, work) == 0
+
+
 def test_a_disturbed_measurement_makes_the_ratio_not_valid() -> None:
     # measured 2026-11-29: extraction alone 77.5 ms a page at a loaded start, 60.4 ms in the
     # workers over the whole crawl, and the bench printed "ratio 1.11 (PASS)"

@@ -146,9 +146,13 @@ def index_path(n: int, workdir: Path) -> Path:
 
 
 def space_needed(n: int, workdir: Path) -> int:
-    """Bytes of disk a run needs under ``workdir``: none when the index is there to reuse."""
+    """Bytes of disk a run needs under ``workdir`` beyond what it frees: none when the index is
+    there to reuse; an index of ``n`` articles left by an older version is deleted first."""
     path = index_path(n, workdir)
-    return 0 if path.exists() and path.with_suffix(".rates").exists() else n * BYTES_PER_ARTICLE
+    if path.exists() and path.with_suffix(".rates").exists():
+        return 0
+    stale = sum(f.stat().st_size for f in workdir.glob(f"index-{n}-*") if f.is_file())
+    return max(0, n * BYTES_PER_ARTICLE - stale)
 
 
 def run(n: int, workdir: Path, *, progress: Callable[[str], None] = print) -> IndexBench:
