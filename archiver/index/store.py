@@ -245,10 +245,9 @@ class ArchiveIndex:
             "select * from captures where url in (?, ?, ?) order by captured_at, id",
             _url_variants(url),
         )
-        if not rows and (key := normalize_url(url)):  # "#comments", "HTTP://Host/", utm_*
-            seen = self.db.execute("select url from seen_urls where url_key = ?", [key])
-            if (found := seen.fetchone()) is not None and found[0] != url:
-                return self.capture_history(found[0])
+        key = None if rows else normalize_url(url)  # "#comments", "HTTP://Host/", utm_*
+        if key and (seen := self.seen_entry(key)) is not None and seen["url"] != url:
+            return self.capture_history(seen["url"])
         if not rows:
             raise NotFoundError(
                 f"{url} is not in the archive at {self.path}; "
