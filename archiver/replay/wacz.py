@@ -80,12 +80,12 @@ def _members(path: Path, offset: int, length: int, record_id: str) -> bytes:
             data = fh.read(length)
             if len(data) != length:
                 raise WarcError(f"{name} ends inside the record at offset {offset}; restore it")
-            try:  # a member damaged on disk would fail wacz create later, naming no file
-                unpack = zlib.decompressobj(31)
-                whole = unpack.decompress(data).startswith(b"WARC/") and unpack.eof
+            fh.seek(offset)  # a member damaged on disk would fail wacz create later, naming no file
+            try:
+                stored, content = _next_member(fh)
             except zlib.error:
-                whole = False
-            if not whole:
+                stored, content = b"", b""
+            if len(stored) != length or not content.startswith(b"WARC/"):
                 raise WarcError(
                     f"the record of {record_id} in {name} at offset {offset} is damaged; run "
                     "archiver check, and restore the file"
