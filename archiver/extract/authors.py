@@ -99,12 +99,12 @@ def find_authors(
     jsonld, organisations, as_given = _jsonld_names(signals, article)
     markup, where = _markup_names(elements)
     people = [n for n in markup if n not in outlet]
-    if jsonld and set(jsonld) <= as_given and people and not _norms(jsonld) & _norms(people):
+    if jsonld and set(jsonld) <= as_given and people and not norms(jsonld) & norms(people):
         jsonld = []  # "Online News Editor", a Person by type only: the byline names a person
     if (
         jsonld
         and len(people) > len(jsonld)
-        and _norms(jsonld) <= _norms(people)
+        and norms(jsonld) <= norms(people)
         and where is not None
         and len(text_of(where)) <= 400
     ):
@@ -139,7 +139,8 @@ def find_authors(
     return _with_byline(info, elements)
 
 
-def _norms(names: list[str]) -> set[str]:
+def norms(names: list[str]) -> set[str]:
+    """The names' comparison forms (:func:`~archiver.extract.metadata.norm`)."""
     return {norm(n) for n in names}
 
 

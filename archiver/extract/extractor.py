@@ -20,7 +20,6 @@ from archiver.extract import dates, images, metadata
 from archiver.extract import language as language_mod
 from archiver.extract import title as title_mod
 from archiver.extract.markup import PageSignals, in_chrome, parse_html
-from archiver.extract.metadata import norm
 from archiver.extract.names import OutletNames, split_names
 from archiver.items import Article, CaptureRef
 
@@ -144,7 +143,7 @@ class ArticleExtractor:
             prov["body"] = "trafilatura"
         authors = who.authors
         named = split_names(by_line) if by_line and (who.as_given or not authors) else []
-        if named and not {norm(n) for n in named} & {norm(n) for n in authors}:
+        if named and not authors_mod.norms(named) & authors_mod.norms(authors):
             if authors:  # "Online News Editor" (JSON-LD) against "By Cristina Alonso"
                 prov["authors.rejected"] = f"{who.signal}: {', '.join(authors)[:120]}"
             authors, prov["authors"] = named, "byline"
