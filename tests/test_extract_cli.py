@@ -150,7 +150,8 @@ def tiny_corpus(tmp_path: Path) -> Path:
 def test_evaluation_runs_our_extractor(tiny_corpus: Path, tmp_path: Path) -> None:
     manifest = pages.write_manifest(tiny_corpus, tiny_corpus / "dev.txt", tmp_path)
     assert [json.loads(x)["id"] for x in manifest.read_text().splitlines()] == ["ap", "lost"]
-    preds, timing = pages.run_ours(manifest)
+    (tiny_corpus / "baseline_trafilatura.py").write_text(STAND_IN_BASELINE)
+    preds, timing, _, _ = pages.run_both(tiny_corpus, manifest, tmp_path)
     assert preds[0] == {
         "id": "ap",
         "title": AP_TITLE,

@@ -80,15 +80,6 @@ def prediction(case_id: str, record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run_ours(
-    manifest: Path, extractor: ArticleExtractor | None = None
-) -> tuple[list[dict[str, Any]], Timing]:
-    """Extract every case of ``manifest`` in this process; predictions and time per page (the
-    extraction call only, after one untimed warm-up page, as the baseline is timed)."""
-    preds, wall, cpu = _extract(read_manifest(manifest), extractor or ArticleExtractor())
-    return preds, _timing(wall, cpu)
-
-
 def run_both(
     corpus: Path, manifest: Path, keep: Path, turns: int = TURNS
 ) -> tuple[list[dict[str, Any]], Timing, Path, Timing]:
@@ -134,6 +125,8 @@ def run_both(
 def _extract(
     cases: list[ManifestCase], extractor: ArticleExtractor
 ) -> tuple[list[dict[str, Any]], list[float], list[float]]:
+    """Extract ``cases`` in this process: predictions, and wall and CPU ms per page (the
+    extraction call only, after one untimed warm-up page, as the baseline is timed)."""
     if cases:
         with contextlib.suppress(Exception):
             extractor.extract(read_page(cases[0].path), cases[0].url)
