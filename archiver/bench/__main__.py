@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         f"archiver bench {time.strftime('%Y-%m-%d %H:%M', time.gmtime())} UTC, "
         f"{platform.machine()}, {len(os.sched_getaffinity(0))} cores, "
         f"{platform.python_implementation()} {platform.python_version()}, "
-        f"sqlite {__import__('sqlite3').sqlite_version}",
+        f"sqlite {sqlite3.sqlite_version}",
         flush=True,
     )
     if problem := _short_of_space(args, articles, n):

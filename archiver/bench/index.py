@@ -145,13 +145,22 @@ def index_path(n: int, workdir: Path) -> Path:
     return workdir / f"index-{n}-g{GENERATOR_VERSION}-s{SCHEMA_VERSION}.db"
 
 
+def _reusable(path: Path) -> bool:
+    """The index at ``path`` was built whole by an earlier run (its rates were written last)."""
+    return path.exists() and path.with_suffix(".rates").exists()
+
+
+def _stale(n: int, workdir: Path) -> list[Path]:
+    """Files of an index of ``n`` articles, which a build deletes first."""
+    return list(workdir.glob(f"index-{n}-*"))
+
+
 def space_needed(n: int, workdir: Path) -> int:
     """Bytes of disk a run needs under ``workdir`` beyond what it frees: none when the index is
     there to reuse; an index of ``n`` articles left by an older version is deleted first."""
-    path = index_path(n, workdir)
-    if path.exists() and path.with_suffix(".rates").exists():
+    if _reusable(index_path(n, workdir)):
         return 0
-    stale = sum(f.stat().st_size for f in workdir.glob(f"index-{n}-*") if f.is_file())
+    stale = sum(f.stat().st_size for f in _stale(n, workdir) if f.is_file())
     return max(0, n * BYTES_PER_ARTICLE - stale)
 
 
@@ -161,9 +170,9 @@ def run(n: int, workdir: Path, *, progress: Callable[[str], None] = print) -> In
     path = index_path(n, workdir)
     rates_file = path.with_suffix(".rates")
     factory = ArticleFactory(seed=SEED)
-    reused = path.exists() and rates_file.exists()
+    reused = _reusable(path)
     if not reused:
-        for stale in workdir.glob(f"index-{n}-*"):
+        for stale in _stale(n, workdir):
             stale.unlink()
         progress(f"index: generating and loading {n:,} synthetic articles into {path} ...")
         start = time.perf_counter()
