@@ -199,6 +199,7 @@ class PipelineBench:
             f"{self.main_ms:.2f} ms, extraction workers {self.worker_ms:.2f} ms",
             f"ratio {ratio:.2f}  (target >= {RATIO_TARGET}: {self._verdict(ratio)})",
             *self._together_lines(),
+            *self._gap_lines(),
             f"peak memory (PSS of the crawl's processes): {self.pss_small / 1e6:.0f} MB after "
             f"{self.rss_at:,} pages, {self.pss_large / 1e6:.0f} MB after {self.pages:,}; "
             f"ratio {rss:.2f} (target <= {RSS_TARGET}: {'PASS' if rss <= RSS_TARGET else 'MISS'})",
@@ -229,6 +230,23 @@ class PipelineBench:
                 "machine"
             )
         return "PASS" if ratio >= RATIO_TARGET else "MISS"
+
+    def _gap_lines(self) -> list[str]:
+        """What lies between the pipeline and its bound: the CPU a page cost in the crawl against
+        its stages alone, by process kind, and the share of the cores the crawl's processes kept
+        busy (the ratio is about the product of the two factors)."""
+        if not self.main_ms:
+            return []
+        main_alone = self.crawl_ms + self.warc_ms[self.warc_level]
+        main_alone += self.article_share * self.index_ms
+        workers_alone = self.article_share * self.extract_alone_ms
+        alone, crawled = main_alone + workers_alone, self.main_ms + self.worker_ms
+        return [
+            f"  the gap: CPU a page {crawled:.2f} ms in the crawl against {alone:.2f} alone "
+            f"({alone / crawled:.2f}): crawl process {self.main_ms:.2f} against {main_alone:.2f},"
+            f" extraction workers {self.worker_ms:.2f} against {workers_alone:.2f}; the crawl's "
+            f"processes kept {self.tree_busy:.2f} of the cores busy"
+        ]
 
     def _together_lines(self) -> list[str]:
         """Extraction on every core at once against one worker alone the minute before (the
