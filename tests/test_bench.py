@@ -9,6 +9,7 @@ import sys
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -247,3 +248,35 @@ def test_the_bare_crawl_walks_only_the_listings_of_the_articles_it_fetches(
         bare = _bare_crawl(tmp_path, url, 2_000, stats, limit=100)
     assert bare["items"] == 100
     assert bare["served"] <= 100 + 100 // PER_LISTING + 2, bare  # the articles, their listings
+
+
+def test_the_bench_reads_memory_seldom_enough_not_to_slow_the_crawl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 2026-12-06: reading PSS (a walk of each process's page tables) cost 10 ms of CPU for the
+    # crawl's four processes; four times a second that was 2% of two cores, taken from the
+    # crawl it measured. CPU is read every quarter second, PSS every two seconds and at each
+    # point the report names.
+    from archiver.bench import pipeline
+
+    reads: list[int] = []
+    samples: list[int] = []
+    real_pss, real_sample = pipeline._pss, pipeline._Sampler.sample
+
+    def pss(pid: int) -> int:
+        reads.append(pid)
+        return real_pss(pid)
+
+    def sample(self: pipeline._Sampler, *args: Any, **kwargs: Any) -> None:
+        samples.append(1)
+        real_sample(self, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "_pss", pss)
+    monkeypatch.setattr(pipeline._Sampler, "sample", sample)
+    with serve(300) as (url, stats):
+        outlets = pipeline.outlet_file(tmp_path, url, 300)
+        full = pipeline._crawl("full", tmp_path, outlets, stats, 100)
+    assert full["pss_small"] > 0 and full["pss_large"] >= full["pss_small"]
+    assert len(samples) >= 8, samples  # a crawl of a few seconds
+    processes = 4  # the crawl, the forkserver, two workers
+    assert len(reads) <= processes * (len(samples) / 8 + 3), (len(reads), len(samples))
