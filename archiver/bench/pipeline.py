@@ -81,11 +81,11 @@ WARM_UP_PAGES = 20
 """Pages extracted, untimed, before the extraction sample: what a worker loads or caches on its
 first pages is spread over tens of thousands in the crawl."""
 PSS_STEP = 10_000
+"""Pages between the memory samples printed along the pipeline crawl."""
 PSS_EVERY = 8
 """Memory is read at every eighth sample (every two seconds) and at each point reported: read
 four times a second, the crawl's four processes' PSS cost 2% of two cores, taken from the crawl
 (2026-12-06)."""
-"""Pages between the memory samples printed along the pipeline crawl."""
 PROBES = 3
 """Times extraction is timed alone during the pipeline crawl, at even steps of it, with the
 crawl's processes stopped (``SIGSTOP``) meanwhile and their stopped time left out of the
