@@ -119,7 +119,7 @@ def test_seed_like_page_in_windows_1252(extractor: ArticleExtractor) -> None:
     assert a.outlet == "steppe"
     assert a.capture is capture
     assert a.extractor_version == EXTRACTOR_VERSION
-    assert EXTRACTOR_VERSION.startswith("archiver-extract/5 trafilatura/")
+    assert EXTRACTOR_VERSION.startswith("archiver-extract/6 trafilatura/")
     assert a.title == "Uzbekistan and Pakistan agree on rail corridor study"
     assert a.authors == ["Kamila Yusupova"]
     assert a.provenance["authors"] == "author-box"
@@ -495,6 +495,30 @@ def test_outlet_as_json_ld_author_gives_way_to_the_byline(extractor: ArticleExtr
     html = page("", f"<article><h1>Council votes to dredge</h1>{LEAD}</article>", ld=ld)
     a = extractor.extract(html, "https://port-news.example/dredge")
     assert (a.authors, a.provenance["authors"]) == (["PORT NEWS"], "json-ld")
+
+
+def test_a_fact_checks_claimant_is_not_its_author(extractor: ArticleExtractor) -> None:
+    # polygraph.info: the reviewed statement's author, in an author box at the top of the page,
+    # gave the authors "The Russian" (of "The Russian and Syrian defense ministries")
+    ld = {
+        "@type": "ClaimReview",
+        "headline": "Harbour fees: the claim is false",
+        "author": {"@type": "Organization", "name": "Port News"},
+        "itemReviewed": {
+            "@type": "CreativeWork",
+            "author": {"@type": "Person", "name": "The Harbour and Canal boards"},
+        },
+    }
+    claimant = '<div class="statement-author"><h4 class="author">{}</h4></div>'
+    for who in ("The Harbour and Canal boards", "Tom Harbour"):
+        ld["itemReviewed"]["author"]["name"] = who  # type: ignore[index]
+        body = f"<article><h1>Harbour fees</h1>{claimant.format(who)}{LEAD}</article>"
+        a = extractor.extract(page("", body, ld=ld), "https://port-news.example/check")
+        assert a.authors == [], (who, a.authors)  # no one else named
+        byline = '<p class="byline">By Jane Roe</p>'
+        body = f"<article><h1>Harbour fees</h1>{claimant.format(who)}{byline}{LEAD}</article>"
+        a = extractor.extract(page("", body, ld=ld), "https://port-news.example/check")
+        assert a.authors == ["Jane Roe"], (who, a.authors)
 
 
 def test_json_ld_people_as_given_and_agencies_kept(extractor: ArticleExtractor) -> None:

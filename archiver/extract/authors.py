@@ -119,9 +119,10 @@ def find_authors(
         ("trafilatura", lambda: (_fallback_names(fallback(), root), None)),
     ]
     only_outlet: tuple[list[str], str] | None = None
+    claimants = _claimants(signals)
     for signal, source in sources:
         found, as_written = source()
-        found = dedupe(found)
+        found = [n for n in dedupe(found) if norm(n) not in claimants]
         names = [n for n in found if n not in outlet]
         if any(norm(n) not in organisations for n in names):
             info.authors, info.signal = names, signal
@@ -230,6 +231,24 @@ def _jsonld_names(
             organisations.update(norm(n) for n in found)
         names.extend(found)
     return names, organisations, as_given
+
+
+def _claimants(signals: PageSignals) -> set[str]:
+    """Who made the claims a fact-check reviews (JSON-LD ``ClaimReview`` → ``itemReviewed`` →
+    ``author``), in comparison form, whole and split into names: fact-check pages show them in
+    an author box above the verdict, but they did not write the page."""
+    found: set[str] = set()
+    for review in signals.nodes_of_type("ClaimReview"):
+        items = signals.resolve(review.get("itemReviewed"))
+        for item in items if isinstance(items, list) else [items]:
+            item = signals.resolve(item)
+            value = item.get("author") if isinstance(item, dict) else None
+            for entry in value if isinstance(value, list) else [value]:
+                entry = signals.resolve(entry)
+                name = unescape(entry.get("name")) if isinstance(entry, dict) else unescape(entry)
+                if name:
+                    found |= {norm(name), *norms(split_names(name, strict=False))}
+    return found
 
 
 def _meta_values(signals: PageSignals) -> list[str]:
