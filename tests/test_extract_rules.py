@@ -845,9 +845,28 @@ def test_a_byline_named_only_in_a_meta_tag_is_its_text(extractor: ArticleExtract
             "- and why it matters",
             "meta",
         ),
+        # a share plugin's label glued to the excerpt (two WordPress pages of the corpus)
+        (
+            '<meta name="description" content="Share this on WhatsAppThe footbridge will be'
+            ' rebuilt.">',
+            "The footbridge will be rebuilt.",
+            "meta",
+        ),
+        (
+            '<meta name="description" content="Share on Facebook Share on Twitter The footbridge'
+            ' will be rebuilt.">',
+            "The footbridge will be rebuilt.",
+            "meta",
+        ),
+        ('<meta name="description" content="Share this on WhatsApp">', None, None),
+        (  # a sentence about sharing is a description
+            '<meta name="description" content="Share on Facebookers\' walls: a guide.">',
+            "Share on Facebookers' walls: a guide.",
+            "meta",
+        ),
     ],
 )
-def test_a_description_that_is_only_a_suffix_is_none(
+def test_a_description_without_template_furniture(
     extractor: ArticleExtractor, head: str, description: str | None, signal: str | None
 ) -> None:
     page = (

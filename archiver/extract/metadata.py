@@ -62,6 +62,11 @@ _YOU_ARE_HERE = {
 """A breadcrumb's label, when it has no colon (with one, any text ending in ":" is a label)."""
 _CRUMB_CHARS = " >/|\\:-\u00bb\u203a\u2192\u2022\u00b7"  # > / | \ : - and typographic kin
 _WORD = re.compile(r"\w+")
+_SHARE_LABELS = re.compile(
+    r"^(?:\s*(?i:share(?:\s+(?:this|it))?\s+(?:on|via|with)\s+"
+    r"(?:whatsapp|facebook|twitter|x|linkedin|telegram|e-?mail|pinterest|reddit|messenger))"
+    r"(?![a-z])[\s:|.-]*)+"
+)
 _SUFFIX_ONLY = re.compile(r"^\s*[|\-\u2013\u2014\u00b7\u2022\u00bb:]+\s*(?P<rest>[\w&][^.!?]*)$")
 _DESCRIPTION_META = ("og:description", "description", "twitter:description")
 _LOOSE = re.compile(r"[\W_]+")
@@ -173,11 +178,18 @@ def _names_host(name: str, host: str) -> bool:
 
 def find_description(signals: PageSignals, article: dict[str, Any] | None) -> Found:
     for key in _DESCRIPTION_META:
-        if plausible_description(value := signals.meta.get(key)):
+        if plausible_description(value := unshared(signals.meta.get(key))):
             return value, "meta"
-    if article and plausible_description(description := unescape(article.get("description"))):
+    description = unshared(unescape(article.get("description")) if article else None)
+    if plausible_description(description):
         return description, "json-ld"
     return _NOTHING
+
+
+def unshared(text: str | None) -> str | None:
+    """``text`` without the share buttons' labels that a plugin glued to its start (``Share
+    this on WhatsAppThe footbridge ...``)."""
+    return _SHARE_LABELS.sub("", text) if text else text
 
 
 def plausible_description(text: str | None) -> bool:
