@@ -34,7 +34,8 @@ one photo at several sizes and no placeholders, "Analysis by", the place reporte
 and trailing agencies apart from the authors, the site name from the declared part that names
 the host and never a handle or the page's title, the meta tags' byline, Home and labels out of
 the sections, internal labels out of the tags; 5: degrees and "for <outlet>" out of the names,
-and trafilatura's author only as the page writes it, no description that is only a suffix)."""
+and trafilatura's author only as the page writes it, no description that is only a suffix;
+6: a fact-check's claimant out of the authors; 7: share buttons' labels out of descriptions)."""
 
 
 def _agree(a: Any, b: Any) -> bool:
