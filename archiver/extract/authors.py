@@ -212,9 +212,8 @@ def _jsonld_names(
     names: list[str] = []
     organisations: set[str] = set()
     as_given: set[str] = set()
-    for entry in value if isinstance(value, list) else [value]:
-        entry = signals.resolve(entry)
-        name = unescape(entry.get("name")) if isinstance(entry, dict) else unescape(entry)
+    for entry in signals.entries(value):
+        name = _name_of(entry)
         if not name or "://" in name or "@" in name:
             continue
         found = split_names(name, strict=False)
@@ -239,16 +238,17 @@ def _claimants(signals: PageSignals) -> set[str]:
     an author box above the verdict, but they did not write the page."""
     found: set[str] = set()
     for review in signals.nodes_of_type("ClaimReview"):
-        items = signals.resolve(review.get("itemReviewed"))
-        for item in items if isinstance(items, list) else [items]:
-            item = signals.resolve(item)
+        for item in signals.entries(review.get("itemReviewed")):
             value = item.get("author") if isinstance(item, dict) else None
-            for entry in value if isinstance(value, list) else [value]:
-                entry = signals.resolve(entry)
-                name = unescape(entry.get("name")) if isinstance(entry, dict) else unescape(entry)
-                if name:
+            for entry in signals.entries(value):
+                if name := _name_of(entry):
                     found |= {norm(name), *norms(split_names(name, strict=False))}
     return found
+
+
+def _name_of(entry: Any) -> str | None:
+    """A JSON-LD author's name: its ``name``, or the entry itself when it is text."""
+    return unescape(entry.get("name")) if isinstance(entry, dict) else unescape(entry)
 
 
 def _meta_values(signals: PageSignals) -> list[str]:

@@ -91,8 +91,7 @@ def _jsonld_images(
 ) -> list[tuple[str | None, str | None]]:
     value = article.get("image") if article else None
     images: list[tuple[str | None, str | None]] = []
-    for entry in value if isinstance(value, list) else [value]:
-        entry = signals.resolve(entry)
+    for entry in signals.entries(value):
         if isinstance(entry, str):
             images.append((entry, None))
         elif isinstance(entry, dict):

@@ -172,6 +172,11 @@ class PageSignals:
             return self._by_id.get(value["@id"], value)
         return value
 
+    def entries(self, value: Any) -> Iterator[Any]:
+        """The entries of a JSON-LD property that holds one value or a list, each resolved."""
+        for entry in value if isinstance(value, list) else [value]:
+            yield self.resolve(entry)
+
 
 def node_types(node: dict[str, Any]) -> list[str]:
     types = node.get("@type")

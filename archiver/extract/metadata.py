@@ -441,8 +441,7 @@ def find_paywall(
     nodes += [n for n in signals.jsonld if n is not article and "isAccessibleForFree" in n]
     for node in nodes:
         parts = node.get("hasPart")
-        for part in parts if isinstance(parts, list) else [parts]:
-            part = signals.resolve(part)
+        for part in signals.entries(parts):
             if isinstance(part, dict) and _free(part.get("isAccessibleForFree")) is False:
                 return True, "json-ld"
         free = _free(node.get("isAccessibleForFree"))
