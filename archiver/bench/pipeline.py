@@ -241,10 +241,9 @@ class PipelineBench:
         busy (the ratio is about the product of the two factors)."""
         if not self.main_ms:
             return []
-        main_alone = self.crawl_ms + self.warc_ms[self.warc_level]
-        main_alone += self.article_share * self.index_ms
         workers_alone = self.article_share * self.extract_alone_ms
-        alone, crawled = main_alone + workers_alone, self.main_ms + self.worker_ms
+        alone, crawled = self.cost_ms, self.main_ms + self.worker_ms
+        main_alone = alone - workers_alone  # crawl, WARC and index
         return [
             f"  the gap: CPU a page {crawled:.2f} ms in the crawl against {alone:.2f} alone "
             f"({alone / crawled:.2f}): crawl process {self.main_ms:.2f} against {main_alone:.2f},"
@@ -521,7 +520,7 @@ def _bare_crawl(
     50,000 articles, each queueing 50 links never fetched, and its cost per page came out
     about 1.65 times too high)."""
     outlets = outlet_file(workdir, url, min(limit, articles), name="bare")
-    return _crawl("bare", workdir, outlets, stats, limit, limit=limit)
+    return _crawl("bare", workdir, outlets, stats, rss_at=limit, limit=limit)
 
 
 def _cpu_ms(fn: Callable[[], Any], count: int) -> float:
