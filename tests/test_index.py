@@ -427,6 +427,23 @@ def test_bulk_load_writes_what_add_article_writes(tmp_path: Path) -> None:
         bulk.close()
 
 
+def test_bulk_load_into_an_index_searched_before(tmp_path: Path) -> None:
+    """The full-text index is built beside the rows and copied in: the index, searched while
+    empty, finds the loaded articles, passes FTS5's integrity check against the article rows,
+    and the side file is gone."""
+    ix = ArchiveIndex(tmp_path / "i.db")
+    try:
+        assert ix.search("rights") == []
+        assert ix.bulk_load(sample_articles(30)) == 30
+        assert len(ix.search("rights", limit=50)) == sum(
+            "rights" in f"{a.title} {a.body}".lower() for a in sample_articles(30)
+        )
+        ix.db.execute("insert into articles_fts (articles_fts, rank) values ('integrity-check', 1)")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["i.db", "i.db-shm", "i.db-wal"]
+    finally:
+        ix.close()
+
+
 def test_failed_bulk_load_leaves_the_index_empty(tmp_path: Path) -> None:
     ix = ArchiveIndex(tmp_path / "i.db")
 
@@ -439,6 +456,7 @@ def test_failed_bulk_load_leaves_the_index_empty(tmp_path: Path) -> None:
             ix.bulk_load(broken())
         assert ix.count("articles") == ix.count("article_authors") == 0
         assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("i.db")) == []
+        assert not (tmp_path / "i.db.fts-load").exists()
         triggers = {
             r[0] for r in ix.db.execute("select name from sqlite_master where type='trigger'")
         }

@@ -15,8 +15,15 @@ from typing import Any
 import sqlite_utils
 
 from archiver.exceptions import ArchiverError, NotFoundError
+from archiver.index.fts_load import FTS_TABLE, SideFts
 from archiver.index.query import ArticleFilter, export_rows, search_articles
-from archiver.index.schema import SCHEMA_VERSION, ensure_ours, ensure_schema, stored_version
+from archiver.index.schema import (
+    FTS_COLUMNS,
+    SCHEMA_VERSION,
+    ensure_ours,
+    ensure_schema,
+    stored_version,
+)
 from archiver.index.seen import canonical_key, checks_due_by, normalize_url, parse_time
 from archiver.index.stats import IndexStats, compute_stats
 from archiver.items import Article, CaptureRef
@@ -43,14 +50,15 @@ BULK_CACHE_KIB = 256 * 1024
 BULK_FTS_HASH_BYTES = 8 * 1024 * 1024
 FTS_HASH_BYTES = 1024 * 1024
 """FTS5's ``hashsize``: how many bytes of new postings it holds in memory before it writes them
-out as a segment (SQLite's default, 1 MB, which a crawl keeps). A bulk load's ``rebuild`` uses
-8 MB: fewer segments to merge into larger ones. At 100,000 articles the ``rebuild`` and
-``optimize`` cost 27 s of CPU at 1 MB, about 19 at 8 MB and 16 at 256 MB (2026-12-05). Not
-more: ``optimize`` puts the merged index one level above the highest level the ``rebuild``
-reached, and the fewer the segments, the lower that is. At 256 MB it was level 1, where a
-later crawl's small segments reach it after a few transactions and rewrite the whole index
-each time: adding articles to such a 100,000-article index ran at 185 a second against 625.
-FTS5 keeps the value in its config table, so the load sets it back."""
+out as a segment (SQLite's default, 1 MB, which a crawl keeps). A bulk load's full-text index
+uses 8 MB: fewer segments to merge into larger ones. Measured when the load built it with a
+``rebuild``: at 100,000 articles the ``rebuild`` and ``optimize`` cost 27 s of CPU at 1 MB,
+about 19 at 8 MB and 16 at 256 MB (2026-12-05). Not more: ``optimize`` puts the merged index
+one level above the highest level the ``rebuild`` reached, and the fewer the segments, the
+lower that is. At 256 MB it was level 1, where a later crawl's small segments reach it after a
+few transactions and rewrite the whole index each time: adding articles to such a
+100,000-article index ran at 185 a second against 625. FTS5 keeps the value in its config
+table, so the load sets it back."""
 
 LINK_TABLES = ("article_authors", "article_sections", "article_tags")
 """The tables that hold an article's lists as rows, keyed by ``article_id``."""
@@ -126,6 +134,10 @@ class ArchiveIndex:
         if reads and self.path.is_file() and not _writable(self.path):
             self.db = _read_only(self.path)
             return
+        self._mmap_bytes = 0 if crawl else MMAP_BYTES
+        self._open()
+
+    def _open(self) -> None:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite_utils.Database(self.path)
@@ -135,7 +147,7 @@ class ArchiveIndex:
             # and the WARC files, not the index, are the archive of record.
             self.db.execute("pragma synchronous = normal")
             self.db.execute(f"pragma cache_size = -{self._cache_kib}")
-            self.db.execute(f"pragma mmap_size = {0 if crawl else MMAP_BYTES}")
+            self.db.execute(f"pragma mmap_size = {self._mmap_bytes}")
             ensure_schema(self.db, where=str(self.path))
         except (sqlite3.DatabaseError, OSError) as e:
             raise ArchiverError(
@@ -341,12 +353,15 @@ class ArchiveIndex:
     def bulk_load(self, articles: Iterable[Article], *, crawl_id: int | None = None) -> int:
         """Load ``articles`` into an index that holds none yet; returns how many were loaded.
 
-        The rows equal those :meth:`add_article` writes, but the full-text index is built once
-        at the end (an FTS5 ``rebuild``) instead of row by row through its triggers, which
-        halves the cost per article, then merged into one segment (``optimize``), which makes
-        searches of the new index about twice as fast. All of it is one transaction: an error
-        leaves the index empty, triggers included. For building new indexes (benchmarks,
-        rebuilds); a live crawl uses :meth:`add_article`.
+        The rows equal those :meth:`add_article` writes, but the full-text index is not written
+        row by row through its triggers: it is built in a file and a thread of its own while the
+        rows are written (:mod:`archiver.index.fts_load`), merged into one segment
+        (``optimize``), which makes searches of the new index about twice as fast, and copied
+        in. All of it is one transaction: an error leaves the index empty, triggers included.
+        The connection is reopened afterwards (FTS5 caches the index's structure per
+        connection). Inside a transaction of the caller's, the full-text index is built after
+        the rows instead (an FTS5 ``rebuild``, about 1.6 times the CPU). For building new
+        indexes (benchmarks, rebuilds); a live crawl uses :meth:`add_article`.
 
         The load runs with a rollback journal instead of the WAL when no other connection has
         the file open: pages the transaction adds to the file need no journal, while in WAL
@@ -360,16 +375,28 @@ class ArchiveIndex:
             )
         conn = self.db.conn
         if self._depth or conn.in_transaction:  # inside the caller's transaction: as it is
-            return self._bulk_load(articles, crawl_id)
+            return self._bulk_load(articles, crawl_id, None)
         conn.execute(f"pragma cache_size = -{BULK_CACHE_KIB}")
         conn.execute("pragma journal_mode = delete")  # stays WAL if another reader has it open
+        declaration = conn.execute(
+            "select sql from sqlite_master where name = ?", [FTS_TABLE]
+        ).fetchone()[0]
+        side_path = self.path.with_name(f"{self.path.name}.fts-load")
+        side_path.unlink(missing_ok=True)  # left by a load that was killed
+        fts = SideFts(
+            side_path, declaration, load_hash=BULK_FTS_HASH_BYTES, final_hash=FTS_HASH_BYTES
+        )
         try:
-            return self._bulk_load(articles, crawl_id)
+            return self._bulk_load(articles, crawl_id, fts)
         finally:
-            conn.execute("pragma journal_mode = wal")
-            conn.execute(f"pragma cache_size = -{self._cache_kib}")
+            fts.abandon()
+            conn.close()  # FTS5's cached structure of the index is stale: a new connection
+            self._open()
+            side_path.unlink(missing_ok=True)
 
-    def _bulk_load(self, articles: Iterable[Article], crawl_id: int | None) -> int:
+    def _bulk_load(
+        self, articles: Iterable[Article], crawl_id: int | None, fts: SideFts | None
+    ) -> int:
         conn = self.db.conn
         n = 0
         with self.transaction():
@@ -392,12 +419,18 @@ class ArchiveIndex:
                 self._add_version(cursor.lastrowid, article, row, new=True)
                 self._link_seen(cursor.lastrowid, article, row)
                 self._add_links(cursor.lastrowid, article)
+                if fts is not None:
+                    fts.add(cursor.lastrowid, tuple(row[c] for c in FTS_COLUMNS))
                 n += 1
-            hashsize = "insert into articles_fts (articles_fts, rank) values ('hashsize', ?)"
-            conn.execute(hashsize, [BULK_FTS_HASH_BYTES])
-            conn.execute("insert into articles_fts (articles_fts) values ('rebuild')")
-            conn.execute("insert into articles_fts (articles_fts) values ('optimize')")
-            conn.execute(hashsize, [FTS_HASH_BYTES])
+            if fts is not None:
+                fts.finish()
+                fts.copy_into(conn)
+            else:
+                hashsize = "insert into articles_fts (articles_fts, rank) values ('hashsize', ?)"
+                conn.execute(hashsize, [BULK_FTS_HASH_BYTES])
+                conn.execute("insert into articles_fts (articles_fts) values ('rebuild')")
+                conn.execute("insert into articles_fts (articles_fts) values ('optimize')")
+                conn.execute(hashsize, [FTS_HASH_BYTES])
             for _, sql in triggers:
                 conn.execute(sql)
         return n
