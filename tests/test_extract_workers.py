@@ -79,8 +79,8 @@ def test_a_killed_worker_is_replaced_and_no_article_lost(tmp_path: Path) -> None
         killed = None
         deadline = time.monotonic() + 120
         while killed is None and proc.poll() is None and time.monotonic() < deadline:
-            # the forkserver is the crawl's child; the workers are its children
-            workers = [p for p in descendants(proc.pid) if p not in _children(proc.pid)]
+            # the workers are the forkserver's children (the resource tracker is its sibling)
+            workers = [p for p in descendants(proc.pid) if _forked_by_forkserver(p)]
             if site.article_hits() >= 60 and workers:
                 killed = workers[0]
                 os.kill(killed, signal.SIGKILL)
@@ -94,12 +94,14 @@ def test_a_killed_worker_is_replaced_and_no_article_lost(tmp_path: Path) -> None
     assert check.returncode == 0, check.stdout + check.stderr
 
 
-def _children(pid: int) -> list[int]:
+def _forked_by_forkserver(pid: int) -> bool:
     try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            return [int(k) for k in f.read().split()]
-    except OSError:  # the crawl just ended
-        return []
+        with open(f"/proc/{pid}/stat") as f:
+            parent = f.read().rsplit(")", 1)[1].split()[1]
+        with open(f"/proc/{parent}/cmdline", "rb") as f:
+            return b"multiprocessing.forkserver" in f.read()
+    except (OSError, IndexError):  # the process just ended
+        return False
 
 
 def _worker_state() -> tuple[bool, int]:
