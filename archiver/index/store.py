@@ -360,7 +360,7 @@ class ArchiveIndex:
         in. All of it is one transaction: an error leaves the index empty, triggers included.
         The connection is reopened afterwards (FTS5 caches the index's structure per
         connection). Inside a transaction of the caller's, the full-text index is built after
-        the rows instead (an FTS5 ``rebuild``, about 1.6 times the CPU). For building new
+        the rows instead (an FTS5 ``rebuild``, about 1.4 times the CPU). For building new
         indexes (benchmarks, rebuilds); a live crawl uses :meth:`add_article`.
 
         The load runs with a rollback journal instead of the WAL when no other connection has
