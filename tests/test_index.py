@@ -444,6 +444,25 @@ def test_bulk_load_into_an_index_searched_before(tmp_path: Path) -> None:
         ix.close()
 
 
+def test_bulk_load_inside_a_transaction_rebuilds_the_full_text_index(tmp_path: Path) -> None:
+    """Inside the caller's transaction the load cannot reopen its connection: it builds the
+    full-text index after the rows (FTS5 ``rebuild``) instead, to the same result."""
+    ix = ArchiveIndex(tmp_path / "i.db")
+    beside = ArchiveIndex(tmp_path / "b.db")
+    try:
+        with ix.transaction():
+            assert ix.bulk_load(sample_articles(30)) == 30
+        beside.bulk_load(sample_articles(30))
+        ix.db.execute("insert into articles_fts (articles_fts, rank) values ('integrity-check', 1)")
+        for query in ("rights", "trade", '"plan number"'):
+            assert ix.search(query, limit=50) == beside.search(query, limit=50)
+            assert ix.search(query, limit=50)
+        assert not (tmp_path / "i.db.fts-load").exists()
+    finally:
+        ix.close()
+        beside.close()
+
+
 def test_failed_bulk_load_leaves_the_index_empty(tmp_path: Path) -> None:
     ix = ArchiveIndex(tmp_path / "i.db")
 
