@@ -118,8 +118,6 @@ class PipelineBench:
     index_ms: float
     index_first_ms: float | None = None
     """The index rows' cost in the first transaction alone (none in older runs)."""
-    index_rows: int = 0
-    """Articles the index stage was timed on (0: one sample, in older runs)."""
     traf_generated: tuple[float, float]
     traf_real: tuple[float, float] | None
     traf_real_sized: tuple[float, float, int, int, float] | None = None
@@ -221,11 +219,12 @@ class PipelineBench:
         ]
 
     def _index_detail(self) -> str:
-        if not self.index_rows or self.index_first_ms is None:
+        if self.index_first_ms is None:
             return ""
-        first = min(self.index_rows, project.ARCHIVER_INDEX_BATCH_SIZE)
+        rows = min(self.articles, INDEX_ROWS)
+        first = min(rows, project.ARCHIVER_INDEX_BATCH_SIZE)
         return (
-            f"   [{self.index_rows:,} articles into a new index; the first {first}"
+            f"   [{rows:,} articles into a new index; the first {first}"
             f" {self.index_first_ms:.2f} ms]"
         )
 
@@ -810,7 +809,6 @@ def run(
         extract_ms=(extract_ms, *full["probes"], extract_after),
         index_ms=index_ms,
         index_first_ms=index_first_ms,
-        index_rows=min(articles, INDEX_ROWS),
         traf_generated=traf_generated,
         traf_real=traf_real,
         traf_real_sized=traf_real_sized,
