@@ -19,7 +19,10 @@ The rules, in words (the regexes below spell them out):
   ``_`` (old AP wire) or ``.-`` (Spanish-language press);
 * a title-case place needs a date or an agency, an abbreviated state (``Springfield, Ill. —``),
   or, alone as one word, an en dash or spaced hyphen (``Potsdam - ``, continental style).
-  So "Washington said on Monday -" and "London: a city of ..." are not datelines;
+  So "Washington said on Monday -" and "London: a city of ..." are not datelines. In English
+  (when the caller knows the text is), a title-case place needs a date or an agency: English
+  copy sets the place in capitals (AP, Reuters, UPI), and a name opening a sentence in title
+  case looks the same (``Liverpool - Klopp said``, ``Nvidia - Shares rose``);
 * a bare capitals place (no date, no agency) must not be a kicker or label: words such as
   ``EXCLUSIVE``, ``UPDATE``, ``BREAKING NEWS``, ``PHOTO``, ``Q``, a fact-check verdict
   (``REAL:``, ``FAKE:``), a single word with a common-noun suffix (``MIGRATION``, ``PROGRESS``),
@@ -228,11 +231,15 @@ _DATE_PARTS = re.compile(
 _HEAD = 240  # a dateline is in the first few dozen characters
 
 
-def parse_dateline(text: str, *, published: datetime.date | None = None) -> Dateline | None:
+def parse_dateline(
+    text: str, *, published: datetime.date | None = None, language: str | None = None
+) -> Dateline | None:
     """Return the dateline at the very start of ``text`` (an article's first paragraph), or None.
 
     ``published`` gives the year to a date written without one; without it such a date is
-    left ``None`` while ``raw``, ``place`` and ``agency`` are still returned.
+    left ``None`` while ``raw``, ``place`` and ``agency`` are still returned. ``language``, the
+    text's language (``en``, ``en-US``, ...), when known: in English a place in title case
+    needs a date or an agency.
 
     A byline (``By JANE ROE``, on the same line or its own) or a feed label (``Canadian Press -``)
     may stand before the dateline; it is skipped, and is not part of ``raw``, when what follows
@@ -241,10 +248,11 @@ def parse_dateline(text: str, *, published: datetime.date | None = None) -> Date
     head = text.lstrip()[:_HEAD]
     if not head:
         return None
-    found = _parse_head(head, published)
+    english = (language or "").lower().replace("_", "-").split("-")[0] == "en"
+    found = _parse_head(head, published, english=english)
     if found is None:
         for start in _lead_in_ends(head):
-            inner = _parse_head(head[start:], published)
+            inner = _parse_head(head[start:], published, english=english)
             if (
                 inner is not None
                 and sum(bool(v) for v in (inner.place, inner.date, inner.agency)) >= 2
@@ -253,12 +261,14 @@ def parse_dateline(text: str, *, published: datetime.date | None = None) -> Date
     return found
 
 
-def _parse_head(head: str, published: datetime.date | None) -> Dateline | None:
+def _parse_head(
+    head: str, published: datetime.date | None, *, english: bool = False
+) -> Dateline | None:
     for m in (_CJK_WIRE.match(head), _CJK_BRACKET.match(head)):
         if m:
             return _dateline(m.group(0), m["place"], m["date"], m["ag"], published)
     m = _PLACE_FIRST.match(head)
-    if m is not None and _accept(m, head[m.end() :]):
+    if m is not None and _accept(m, head[m.end() :], english=english):
         region = _region(m)
         agency = None if region else m["ag"] or m["ags"] or m["agb"] or m["ag0"]
         place = (m["place"] + m["quals"]).strip()
@@ -313,8 +323,9 @@ def _territories() -> frozenset[str]:
     return frozenset(n for n in names if len(n) >= 4)
 
 
-def _accept(m: re.Match[str], rest: str) -> bool:
-    """Decide whether a place-first match is a dateline rather than a sentence or a kicker."""
+def _accept(m: re.Match[str], rest: str, *, english: bool = False) -> bool:
+    """Decide whether a place-first match is a dateline rather than a sentence or a kicker;
+    ``english``: the text is in English, where a dateline's place is set in capitals."""
     place, sep = m["place"], (m["sep"] or "").strip()
     words = [w.strip(f".{_APOS}") for w in re.split(r"[\s/]+", place) if w]
     quals = [q.strip() for q in re.split(_COMMA, m["quals"]) if q.strip()]
@@ -347,7 +358,7 @@ def _accept(m: re.Match[str], rest: str) -> bool:
         if len(words) == 1 and not quals and words[0].endswith(_KICKER_SUFFIXES):
             return False
         return not (len(words) >= 2 and words[0] in _GIVEN_NAMES)
-    if sep in (*_COLONS, "."):
+    if english or sep in (*_COLONS, "."):
         return False
     if quals:
         return all(_ABBREV_QUAL.fullmatch(q) for q in quals)

@@ -275,3 +275,35 @@ def test_impossible_date_keeps_the_dateline() -> None:
     found = parse_dateline("ROME, Feb 30 (ANSA) - Il governo.", published=PUBLISHED)
     assert found is not None
     assert (found.place, found.date, found.agency) == ("ROME", None, "ANSA")
+
+
+# English-language copy sets a dateline's place in capitals (AP, Reuters, UPI): there, a place in
+# title case needs a date or an agency, as a name opening a sentence looks the same
+# ("Liverpool - Klopp said", "Nvidia - Shares rose"). Other languages write "Potsdam -".
+ENGLISH = [
+    ("Indianapolis \u2013 Several thousand teachers rallied.", None),
+    ("Dekalb, Ill. \u2014 Mike Glass threw for three touchdowns.", None),
+    ("New York, NY \u2013 With engagement moving to mobile, ads follow.", None),
+    ("Liverpool \u2013 Jurgen Klopp said the title race was over.", None),
+    ("CLEVELAND, Ohio \u2013 The band will look to ride a vote.", "CLEVELAND, Ohio \u2013"),
+    ("INDIANAPOLIS \u2013 Several thousand teachers rallied.", "INDIANAPOLIS \u2013"),
+    ("Washington (CNN) -- The Senate voted.", "Washington (CNN) --"),
+    ("Caracas, Feb 26 - The opposition marched.", "Caracas, Feb 26 -"),
+    ("Springfield, Ill., March 4 \u2014 The council met.", "Springfield, Ill., March 4 \u2014"),
+]
+
+
+@pytest.mark.parametrize(("text", "raw"), ENGLISH)
+def test_english_title_case_place_needs_a_date_or_agency(text: str, raw: str | None) -> None:
+    found = parse_dateline(text, published=PUBLISHED, language="en")
+    assert (found.raw if found else None) == raw
+
+
+@pytest.mark.parametrize("language", [None, "de", "es"])
+def test_title_case_place_alone_stands_outside_english(language: str | None) -> None:
+    for text, raw in [
+        ("Potsdam \u2013 Der Landtag tagte.", "Potsdam \u2013"),
+        ("Springfield, Ill. \u2014 The council met.", "Springfield, Ill. \u2014"),
+    ]:
+        found = parse_dateline(text, published=PUBLISHED, language=language)
+        assert found is not None and found.raw == raw

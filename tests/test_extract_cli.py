@@ -251,13 +251,28 @@ def test_dateline_scores(tiny_corpus: Path) -> None:
     rows = leads.lead_rows(scores)
     assert [row[-1] for row in rows] == ["PASS"] * 4
 
-    def always(text: str) -> Dateline | None:
+    def always(text: str, language: str | None) -> Dateline | None:
         return Dateline(raw=text.split()[0], place="Elsewhere")
 
     wrong = leads.score_datelines(lines, always)
     assert (wrong.raw, wrong.place, wrong.agency, wrong.clean_negatives) == (0, 0, 0, 0)
     assert wrong.rate("negatives") == 0.0 and len(wrong.misses) == 4
     assert [row[-1] for row in leads.lead_rows(wrong)] == ["MISS"] * 4
+
+
+def test_dateline_scores_give_the_parser_each_leads_language() -> None:
+    # "Indianapolis -" is a dateline in a German lead's style, not in an English one's
+    text = "Indianapolis \u2013 Several thousand teachers rallied at the statehouse."
+    english = {"id": "en", "text": text, "lang": "en", "expected": None}
+    german = {
+        "id": "de",
+        "text": text,
+        "lang": "de",
+        "expected": {"raw": "Indianapolis \u2013", "place": "Indianapolis", "agency": None},
+    }
+    scores = leads.score_datelines([english, german])
+    assert (scores.clean_negatives, scores.raw, scores.place) == (1, 1, 1)
+    assert scores.misses == []
 
 
 def test_comparison_rows() -> None:

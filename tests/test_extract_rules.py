@@ -876,3 +876,25 @@ def test_a_description_without_template_furniture(
     a = extractor.extract(page, "https://valley-courier.example/footbridge")
     assert a.description == description
     assert a.provenance.get("description") == signal
+
+
+@pytest.mark.parametrize(
+    ("html", "raw"),
+    [
+        # English copy sets a dateline's place in capitals; "Indianapolis -" could as well be a
+        # name opening the sentence (three scrapinghub pages whose truth has no dateline)
+        (page_in(f"Indianapolis \u2013 {LONG}", html_attrs='lang="en"'), None),
+        (page_in(f"Indianapolis \u2013 {LONG}"), None),  # English by its text
+        (page_in(f"INDIANAPOLIS \u2013 {LONG}", html_attrs='lang="en"'), "INDIANAPOLIS \u2013"),
+        (page_in(f"Indianapolis (AP) \u2013 {LONG}"), "Indianapolis (AP) \u2013"),
+        # German copy writes the place in title case: "Potsdam -" is a dateline there
+        (page_in(f"Potsdam \u2013 {GERMAN}", html_attrs='lang="de"'), "Potsdam \u2013"),
+        (page_in(f"Potsdam \u2013 {GERMAN}"), "Potsdam \u2013"),
+    ],
+)
+def test_an_english_dateline_in_title_case_needs_a_date_or_agency(
+    extractor: ArticleExtractor, html: str, raw: str | None
+) -> None:
+    article = extractor.extract(html, "https://x.example/a")
+    assert (article.dateline.raw if article.dateline else None) == raw
+    assert article.body.startswith(("Indianapolis", "INDIANAPOLIS", "Potsdam"))

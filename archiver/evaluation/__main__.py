@@ -79,7 +79,9 @@ def evaluate(corpus: Path, split: Path, keep: Path) -> None:
     scores = score_datelines(leads, normalise=normalise)
     naive = None
     if (find_naive := getattr(module, "find_dateline", None)) is not None:
-        naive = score_datelines(leads, lambda t: Dateline(raw=r) if (r := find_naive(t)) else None)
+        naive = score_datelines(
+            leads, lambda t, _: Dateline(raw=r) if (r := find_naive(t)) else None
+        )
     print(
         f"\n## parse_dateline on datelines.jsonl "
         f"({scores.positives} with a dateline, {scores.negatives} without)"

@@ -54,16 +54,22 @@ def load_leads(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def find_dateline(text: str, language: str | None) -> Dateline | None:
+    """:func:`parse_dateline` given the lead's language, as the extractor gives it the page's."""
+    return parse_dateline(text, language=language)
+
+
 def score_datelines(
     leads: Iterable[dict[str, Any]],
-    find: Callable[[str], Dateline | None] = parse_dateline,
+    find: Callable[[str, str | None], Dateline | None] = find_dateline,
     normalise: Callable[[str | None], str] = squash,
 ) -> DatelineScores:
-    """Score ``find`` on leads: the exact raw span, and place and agency after ``normalise``, on
-    leads with a dateline; no dateline found on leads without one."""
+    """Score ``find`` (given each lead's text and ``lang``) on leads: the exact raw span, and
+    place and agency after ``normalise``, on leads with a dateline; no dateline found on leads
+    without one."""
     scores = DatelineScores()
     for lead in leads:
-        found, expected = find(lead["text"]), lead.get("expected")
+        found, expected = find(lead["text"], lead.get("lang")), lead.get("expected")
         if not expected:
             scores.negatives += 1
             if found is None:

@@ -25,7 +25,7 @@ from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"archiver-extract/7 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"archiver-extract/8 trafilatura/{trafilatura.__version__}"
 """Written into every article, so a later extractor can tell which articles to redo. The
 number goes up with each release whose rules change what the corpus pages give (2: the
 standfirst, link teasers, the dated byline, and the rules since 1; 3: the language read from
@@ -35,7 +35,8 @@ and trailing agencies apart from the authors, the site name from the declared pa
 the host and never a handle or the page's title, the meta tags' byline, Home and labels out of
 the sections, internal labels out of the tags; 5: degrees and "for <outlet>" out of the names,
 and trafilatura's author only as the page writes it, no description that is only a suffix;
-6: a fact-check's claimant out of the authors; 7: share buttons' labels out of descriptions)."""
+6: a fact-check's claimant out of the authors; 7: share buttons' labels out of descriptions;
+8: no dateline of a title-case place without date or agency in English)."""
 
 
 def _agree(a: Any, b: Any) -> bool:
@@ -159,8 +160,16 @@ class ArticleExtractor:
         )
         (published, pub_signal), modified_found = dates.find_dates(root, signals, node, scope)
         published = pick("published", (published, pub_signal), (last_resort.date, "htmldate"))
+        declared_language = metadata.find_language(root, signals, node)
+        text = "\n\n".join(paragraphs)  # the standfirst below is the same language
+        language = pick(
+            "language",
+            (language_mod.correction(declared_language[0], text), "text"),
+            declared_language,
+            (lambda: language_mod.detect(text), "text"),
+        )
         dateline = (
-            parse_dateline(paragraphs[0], published=dates.as_date(published))
+            parse_dateline(paragraphs[0], published=dates.as_date(published), language=language)
             if paragraphs
             else None
         )
@@ -188,7 +197,6 @@ class ArticleExtractor:
         if section and section_signal:
             prov["section"] = section_signal
         body = "\n\n".join(paragraphs)
-        declared_language = metadata.find_language(root, signals, node)
         return Article(
             url=url,
             outlet=outlet,
@@ -201,12 +209,7 @@ class ArticleExtractor:
             published=published,
             modified=pick("modified", modified_found),
             section=section,
-            language=pick(
-                "language",
-                (language_mod.correction(declared_language[0], body), "text"),
-                declared_language,
-                (lambda: language_mod.detect(body), "text"),
-            ),
+            language=language,
             site_name=site_name,
             description=pick(
                 "description",
