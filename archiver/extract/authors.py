@@ -258,7 +258,10 @@ def _meta_values(signals: PageSignals) -> list[str]:
 
 
 def _candidates(root: HtmlElement) -> list[HtmlElement]:
-    """Elements whose class, ``rel`` or ``itemprop`` may mark an author, in document order."""
+    """Elements whose class or ``rel`` may mark an author, in document order. An ``itemprop``
+    of ``author`` counts only on such an element: taking every one (2026-12-06) gave two corpus
+    pages a photo agency (``Cultura RF``) or the publisher (``Sputnik``) as author, and none a
+    name it lacked (authors F1 0.940 to 0.934)."""
     tested: dict[str, bool] = {}  # a page repeats its classes: each is tested once
     found = []
     for el in root.iter(lxml.etree.Element):
