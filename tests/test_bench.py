@@ -294,9 +294,10 @@ def test_the_index_stage_is_timed_on_an_index_that_grows_as_a_crawl_s(tmp_path: 
     from archiver.items import CaptureRef
 
     outlet = Outlet(3, base="http://127.0.0.1:1")
+    extractor = ArticleExtractor()
     articles = []
     for n in (1, 2, 3):
-        article = ArticleExtractor().extract(outlet.article(n).encode(), outlet.article_url(n))
+        article = extractor.extract(outlet.article(n).encode(), outlet.article_url(n))
         article.capture = CaptureRef(
             record_id=f"<urn:uuid:{n}>", warc_file="a.warc.gz", offset=n, length=1
         )
