@@ -358,6 +358,29 @@ def test_the_standfirst_opens_the_body(extractor: ArticleExtractor) -> None:
     assert extractor.extract(page(dek), url).body.split("\n\n") == [first, LONG, more]
 
 
+def test_lines_the_source_wraps_are_one_paragraph(extractor: ArticleExtractor) -> None:
+    # a corpus page (a Blogger site) wraps its paragraphs' text at about 70 characters in the
+    # HTML source; a browser shows each as one paragraph, trafilatura's text kept every line,
+    # and the lead came out twice: whole as the standfirst, then again line by line
+    more = LONG.replace("Tuesday", "Wednesday").replace("agreed", "decided")
+    wrapped = LONG.replace(" after", "\n after").replace(" rebuild", " \nrebuild")
+    html = (
+        f'<html><head><meta property="og:description" content="{LONG[:150]}..."></head><body>'
+        f"<article><h1>Footbridge to be rebuilt</h1><div><span>{wrapped}<br></span></div>"
+        f"<div>{more.replace(' to ', chr(10) + ' to ')}</div>"
+        "<pre>first line\nsecond line</pre></article></body></html>"
+    )
+    a = extractor.extract(html, "https://valley-courier.example/footbridge")
+    paragraphs = a.body.split("\n\n")
+    assert paragraphs[:2] == [LONG, more]
+    assert "body.standfirst" not in a.provenance
+    # a line break the page sets is kept; so are the lines of preformatted text
+    assert paragraphs[2:] == ["first line", "second line"]
+    broken = extractor.extract(html.replace(" \nrebuild", "<br>rebuild"), a.url)
+    head, tail = LONG.split(" rebuild")
+    assert broken.body.split("\n\n")[:2] == [head, "rebuild" + tail]
+
+
 def test_the_next_story_on_the_page_is_not_the_body(extractor: ArticleExtractor) -> None:
     # a corpus page (Dagbladet) loads the next article under the first, in an <article> with
     # its own headline: trafilatura's text ran on through all 42 of its paragraphs

@@ -22,7 +22,9 @@ And the text is cut at a closing section marker ("Comments", "Tags", "You may al
 headline-like list items (links to other articles) goes, as does a closing run that is another
 story on the page (:func:`without_next_story`). Short lines that repeat stay: lists, schedules
 and tables repeat them. The standfirst trafilatura leaves out is found by :func:`standfirst`.
-Paragraphs are joined by one blank line.
+A paragraph is what the page shows as one: the lines its HTML source wraps are joined before
+trafilatura reads the page (:func:`join_wrapped_lines`). Paragraphs are joined by one blank
+line.
 """
 
 from __future__ import annotations
@@ -115,6 +117,30 @@ _PAGE_NUMBER = re.compile(r"/page/\d+/?$|[?&](?:page|paged|pg)=\d+", re.IGNORECA
 _TEASER_WORDS = 35  # what follows a closing marker: headlines and teasers, not paragraphs
 _DOUBLED = re.compile(r"(.{12,}?)\s*\1")  # "Headline Headline": a teaser's two spans
 _TAGGED = re.compile(r"\[[^\W\d_][^\]\d]{2,14}\]\W*$")  # "... eating marmot [INSIGHT]": a link
+
+
+_WRAPPED = re.compile(r"[^\S\n]*\n\s*")
+_WRAPPED_TEXT = lxml.etree.XPath(
+    "descendant-or-self::text()[contains(., '\n') and normalize-space(.) and not(ancestor::pre"
+    " or ancestor::textarea or ancestor::script or ancestor::style or ancestor::code)]"
+)
+
+
+def join_wrapped_lines(scope: HtmlElement) -> None:
+    """Join, in place, the lines that the page's HTML source wraps inside the texts of
+    ``scope`` (the article's element, where trafilatura finds the body): a browser
+    shows them as one line, but trafilatura keeps each source line as a line of its text, and
+    :func:`clean_paragraphs` would make each a paragraph. A line break the page sets
+    (``<br>``) is an element and stays; so do the lines of ``<pre>``, ``<textarea>`` and
+    ``<code>``."""
+    for text in _WRAPPED_TEXT(scope):
+        parent = text.getparent()
+        if parent is None:
+            continue
+        if text.is_tail:
+            parent.tail = _WRAPPED.sub(" ", parent.tail)
+        else:
+            parent.text = _WRAPPED.sub(" ", parent.text)
 
 
 def clean_paragraphs(

@@ -25,7 +25,7 @@ from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"archiver-extract/8 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"archiver-extract/9 trafilatura/{trafilatura.__version__}"
 """Written into every article, so a later extractor can tell which articles to redo. The
 number goes up with each release whose rules change what the corpus pages give (2: the
 standfirst, link teasers, the dated byline, and the rules since 1; 3: the language read from
@@ -36,7 +36,8 @@ the host and never a handle or the page's title, the meta tags' byline, Home and
 the sections, internal labels out of the tags; 5: degrees and "for <outlet>" out of the names,
 and trafilatura's author only as the page writes it, no description that is only a suffix;
 6: a fact-check's claimant out of the authors; 7: share buttons' labels out of descriptions;
-8: no dateline of a title-case place without date or agency in English)."""
+8: no dateline of a title-case place without date or agency in English; 9: a paragraph the
+HTML source wraps over several lines is one paragraph)."""
 
 
 def _agree(a: Any, b: Any) -> bool:
@@ -81,6 +82,8 @@ class ArticleExtractor:
         root = parse_html(html, url, encoding)
         signals = PageSignals(root)
         node = metadata.article_node(signals)
+        scope = _article_scope(root)
+        body_mod.join_wrapped_lines(scope)  # before trafilatura reads the text
         doc = self._trafilatura(root, url)
         last_resort = _TrafilaturaMetadata(root, url, self._date_params(), found_text=bool(doc))
         prov: dict[str, str] = {}
@@ -127,7 +130,6 @@ class ArticleExtractor:
             *headline.declared,
             (lambda: last_resort.doc.title, "trafilatura"),
         )
-        scope = _article_scope(root)
         outlet_names = OutletNames(signals, url, site_name)
         who = authors_mod.find_authors(
             root, signals, node, scope, outlet_names, lambda: last_resort.doc.author
