@@ -376,6 +376,9 @@ def test_lines_the_source_wraps_are_one_paragraph(extractor: ArticleExtractor) -
     assert "body.standfirst" not in a.provenance
     # a line break the page sets is kept; so are the lines of preformatted text
     assert paragraphs[2:] == ["first line", "second line"]
+    # and so do the lines of an element styled to show them (a poem, an address)
+    shown = html.replace("<pre>", '<div style="white-space: pre-line">').replace("</pre>", "</div>")
+    assert extractor.extract(shown, a.url).body.split("\n\n")[2:] == ["first line", "second line"]
     broken = extractor.extract(html.replace(" \nrebuild", "<br>rebuild"), a.url)
     head, tail = LONG.split(" rebuild")
     assert broken.body.split("\n\n")[:2] == [head, "rebuild" + tail]

@@ -122,7 +122,8 @@ _TAGGED = re.compile(r"\[[^\W\d_][^\]\d]{2,14}\]\W*$")  # "... eating marmot [IN
 _WRAPPED = re.compile(r"[^\S\n]*\n\s*")
 _WRAPPED_TEXT = lxml.etree.XPath(
     "descendant-or-self::text()[contains(., '\n') and normalize-space(.) and not(ancestor::pre"
-    " or ancestor::textarea or ancestor::script or ancestor::style or ancestor::code)]"
+    " or ancestor::textarea or ancestor::script or ancestor::style or ancestor::code"
+    " or ancestor::*[contains(@style, 'white-space')])]"
 )
 
 
@@ -131,8 +132,9 @@ def join_wrapped_lines(scope: HtmlElement) -> None:
     ``scope`` (the article's element, where trafilatura finds the body): a browser
     shows them as one line, but trafilatura keeps each source line as a line of its text, and
     :func:`clean_paragraphs` would make each a paragraph. A line break the page sets
-    (``<br>``) is an element and stays; so do the lines of ``<pre>``, ``<textarea>`` and
-    ``<code>``."""
+    (``<br>``) is an element and stays; so do the lines of ``<pre>``, ``<textarea>``,
+    ``<code>`` and of an element whose ``style`` sets ``white-space`` (``pre-line``: a poem, an
+    address; a stylesheet's rules are not read)."""
     for text in _WRAPPED_TEXT(scope):
         parent = text.getparent()
         if parent is None:
