@@ -374,14 +374,14 @@ def test_lines_the_source_wraps_are_one_paragraph(extractor: ArticleExtractor) -
     paragraphs = a.body.split("\n\n")
     assert paragraphs[:2] == [LONG, more]
     assert "body.standfirst" not in a.provenance
-    # a line break the page sets is kept; so are the lines of preformatted text
-    assert paragraphs[2:] == ["first line", "second line"]
-    # and so do the lines of an element styled to show them (a poem, an address)
-    shown = html.replace("<pre>", '<div style="white-space: pre-line">').replace("</pre>", "</div>")
-    assert extractor.extract(shown, a.url).body.split("\n\n")[2:] == ["first line", "second line"]
+    # a line break the page sets is kept
     broken = extractor.extract(html.replace(" \nrebuild", "<br>rebuild"), a.url)
     head, tail = LONG.split(" rebuild")
     assert broken.body.split("\n\n")[:2] == [head, "rebuild" + tail]
+    # and so are the lines of preformatted text, and of an element styled to show them
+    assert paragraphs[2:] == ["first line", "second line"]
+    shown = html.replace("<pre>", '<div style="white-space: pre-line">').replace("</pre>", "</div>")
+    assert extractor.extract(shown, a.url).body.split("\n\n")[2:] == ["first line", "second line"]
 
 
 def test_the_next_story_on_the_page_is_not_the_body(extractor: ArticleExtractor) -> None:

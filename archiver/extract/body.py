@@ -129,8 +129,8 @@ _WRAPPED_TEXT = lxml.etree.XPath(
 
 def join_wrapped_lines(scope: HtmlElement) -> None:
     """Join, in place, the lines that the page's HTML source wraps inside the texts of
-    ``scope`` (the article's element, where trafilatura finds the body): a browser
-    shows them as one line, but trafilatura keeps each source line as a line of its text, and
+    ``scope`` (the element holding the article, ``<body>`` when none does): a browser shows
+    them as one line, but trafilatura keeps each source line as a line of its text, and
     :func:`clean_paragraphs` would make each a paragraph. A line break the page sets
     (``<br>``) is an element and stays; so do the lines of ``<pre>``, ``<textarea>``,
     ``<code>`` and of an element whose ``style`` sets ``white-space`` (``pre-line``: a poem, an
