@@ -119,7 +119,7 @@ def test_seed_like_page_in_windows_1252(extractor: ArticleExtractor) -> None:
     assert a.outlet == "steppe"
     assert a.capture is capture
     assert a.extractor_version == EXTRACTOR_VERSION
-    assert EXTRACTOR_VERSION.startswith("archiver-extract/9 trafilatura/")
+    assert EXTRACTOR_VERSION.startswith("archiver-extract/10 trafilatura/")
     assert a.title == "Uzbekistan and Pakistan agree on rail corridor study"
     assert a.authors == ["Kamila Yusupova"]
     assert a.provenance["authors"] == "author-box"
@@ -325,6 +325,58 @@ def test_published_in_ist_takes_the_offset_of_the_modified_date(
     </body></html>"""
     a = extractor.extract(html, "https://money.example/gdp")
     assert (a.published, a.modified) == ("2020-04-08T16:25:06+05:30", "2020-04-08T17:08:51+05:30")
+
+
+_LOCAL_TIMES = """<html><head><script type="application/ld+json">{{"@type": "NewsArticle",
+    "headline": "Penn Station to close overnight", "datePublished": "{published}",
+    "dateModified": "{modified}"}}</script>
+    <script>window.schedule = [{schedule}];</script></head>
+    <body><article><h1>Penn Station to close overnight</h1>
+    <p>The station will close for cleaning every night from 1 a.m. to 5 a.m.</p></article>
+    </body></html>"""
+
+
+_UTC = ("2020-05-02T02:54:29+00:00", "2020-05-02T02:54:30+00:00")
+_NEW_YORK = ("2020-05-01T22:54:29-04:00", "2020-05-01T22:54:30-04:00")
+
+
+@pytest.mark.parametrize(
+    ("schedule", "dates"),
+    [
+        # abc7ny.com (corpus): the instant in UTC, the station's programme around it written
+        # in New York time: the article is of 1 May there, as the page's readers saw it
+        (
+            '{"date": "Fri, 01 May 2020 23:00:00 -0400"},'
+            ' {"date": "Sat, 02 May 2020 06:00:00 -0400"}',
+            _NEW_YORK,
+        ),
+        ('{"date": "2020-05-01T21:00:00-04:00"}', _NEW_YORK),
+        # times of other days (a summer stamp on a page of May) say nothing of the zone then
+        ('{"date": "2020-08-01T21:00:00+01:00"}', _UTC),
+        # times around it in two zones: which is the publisher's is not known
+        ('{"a": "2020-05-01T21:00:00-04:00"}, {"b": "2020-05-02T09:00:00+02:00"}', _UTC),
+        ('{"date": "2020-05-01T21:00:00+00:00"}', _UTC),  # in UTC: no zone stated
+    ],
+)
+def test_a_utc_time_is_given_in_the_zone_of_the_pages_other_times_around_it(
+    extractor: ArticleExtractor, schedule: str, dates: tuple[str, str]
+) -> None:
+    html = _LOCAL_TIMES.format(
+        published="2020-05-02T02:54:29.000Z", modified="2020-05-02T02:54:30.000Z", schedule=schedule
+    )
+    a = extractor.extract(html, "https://tv.example/traffic/penn-station/6144149/")
+    assert (a.published, a.modified) == dates
+
+
+def test_a_utc_time_of_another_season_keeps_its_zone(extractor: ArticleExtractor) -> None:
+    # the page's times of May say nothing of its offset in August (summer time, or none)
+    html = _LOCAL_TIMES.format(
+        published="2020-05-02T02:54:29Z",
+        modified="2020-08-02T02:54:30Z",
+        schedule='{"date": "2020-05-01T21:00:00-04:00"}',
+    )
+    a = extractor.extract(html, "https://tv.example/traffic/penn-station/6144149/")
+    assert (a.published, a.modified) == (_NEW_YORK[0], "2020-08-02T02:54:30+00:00")
 
 
 def test_author_and_title_junk_of_real_pages(extractor: ArticleExtractor) -> None:

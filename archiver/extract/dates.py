@@ -7,7 +7,9 @@ in the article, a labelled date such as ``Datum 28.04.2023``), then htmldate (tr
 call, ``original_date=True``) and finally the dateline. The value keeps time and zone when the
 page gives them (``2023-12-10T09:12:00+00:00``), else it is the day (``2023-12-10``). Nothing
 here ever reads the clock for a value: the clock only bounds what is plausible (no dates in the
-future, none before 1990).
+future, none before 1990). A time in UTC is given in the zone of the page's other times around
+it when they all state one (a New York station's page writes its programme in ``-0400``): the
+same instant, on the publisher's calendar day.
 """
 
 from __future__ import annotations
@@ -105,6 +107,19 @@ _ZONE_READINGS = {
 }
 _AMBIGUOUS_ZONE = re.compile(rf"\(?(?<![A-Za-z])({'|'.join(_ZONE_READINGS)})(?![A-Za-z])\)?")
 _OFFSET = re.compile(r"(?:([+-]\d\d):?(\d\d)|(?<=\d)Z)$")
+_TIME_SOURCES = {"script": None, "meta": "content", "time": "datetime"}
+"""Where a page writes machine-readable times: a script's text, an attribute of the others."""
+_STAMP = re.compile(  # a time with its UTC offset, ISO 8601 or RFC 2822, ending a text
+    r"(?<!\d)(?:(?P<iso>(?:19|20)\d\d-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:\.\d+)?)?)"
+    r"(?P<iso_off>[+-]\d\d:?\d\d)"
+    r"|(?P<rfc>\d{1,2} [A-Z][a-z]{2} (?:19|20)\d\d \d\d:\d\d(?::\d\d)?) (?P<rfc_off>[+-]\d{4}))"
+    r"$"
+)
+_STAMP_TAIL = re.compile(r":\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:?\d\d| [+-]\d{4})(?!\d)")
+"""The end of a :data:`_STAMP`: searched first, as a ``:`` is quick to find and rare enough."""
+_AROUND = datetime.timedelta(hours=36)
+"""How near a time of the page must be to the publication time to tell the zone it was in
+(a stamp of another season may be of another offset: summer time)."""
 _LOOK_AHEAD = 12  # text pieces after the headline: kicker, byline, date, share buttons ...
 _SHORT_TEXT = 80  # a date line is short; a longer text is the article (or a caption)
 
@@ -154,7 +169,49 @@ def find_dates(
         published = _epoch_date(scope)
     if published[0] is None:
         published = _labelled_date(root)
+    if published[0] and (zone := _local_zone(root, published[0])):
+        moment = datetime.datetime.fromisoformat(published[0])
+        published = (_in_zone(published[0], zone, moment), published[1])
+        modified = (_in_zone(modified[0], zone, moment), modified[1])
     return published, modified
+
+
+def _local_zone(root: HtmlElement, published: str | None) -> datetime.tzinfo | None:
+    """The zone of the page's own times when ``published`` is a time in UTC: the times its
+    scripts, meta tags and ``<time>`` elements write within :data:`_AROUND` of it, in a zone
+    other than UTC, all state one offset (a TV station's programme around the article, in New
+    York time). ``None`` when they state none or several."""
+    if not published or not published.endswith("+00:00") or "T" not in published:
+        return None
+    moment = datetime.datetime.fromisoformat(published)
+    offsets = set()
+    for el in root.iter(*_TIME_SOURCES):
+        attribute = _TIME_SOURCES[el.tag]
+        text = el.get(attribute) if attribute else el.text
+        for tail in _STAMP_TAIL.finditer(text or ""):
+            if not (m := _STAMP.search(text, max(0, tail.start() - 30), tail.end())):
+                continue
+            if m["iso"]:
+                value = m["iso"].replace(" ", "T") + m["iso_off"]
+                when = _safe(lambda v=value: datetime.datetime.fromisoformat(v))
+            else:
+                value = f"{m['rfc']} {m['rfc_off']}"
+                when = _safe(lambda v=value: email.utils.parsedate_to_datetime(v))
+            if when is None or not when.utcoffset() or abs(when - moment) > _AROUND:
+                continue  # a time in UTC says nothing of the zone
+            offsets.add(when.utcoffset())
+            if len(offsets) > 1:
+                return None
+    return datetime.timezone(offsets.pop()) if offsets else None
+
+
+def _in_zone(value: str | None, zone: datetime.tzinfo, moment: datetime.datetime) -> str | None:
+    """``value``, a time in UTC within :data:`_AROUND` of ``moment``, as the same instant in
+    ``zone`` (the offset the page's times state then); anything else as it is."""
+    if not value or not value.endswith("+00:00") or "T" not in value:
+        return value
+    when = datetime.datetime.fromisoformat(value)
+    return when.astimezone(zone).isoformat() if abs(when - moment) <= _AROUND else value
 
 
 def _epoch_date(scope: HtmlElement) -> Found:
