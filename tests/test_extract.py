@@ -351,7 +351,7 @@ _NEW_YORK = ("2020-05-01T22:54:29-04:00", "2020-05-01T22:54:30-04:00")
             _NEW_YORK,
         ),
         ('{"date": "2020-05-01T21:00:00-04:00"}', _NEW_YORK),
-        # times of other days (a summer stamp on a page of May) say nothing of the zone then
+        # a time months away may be of another offset (summer time): it says nothing of this one
         ('{"date": "2020-08-01T21:00:00+01:00"}', _UTC),
         # times around it in two zones: which is the publisher's is not known
         ('{"a": "2020-05-01T21:00:00-04:00"}, {"b": "2020-05-02T09:00:00+02:00"}', _UTC),
