@@ -32,7 +32,7 @@ _SECTION_QUERY = {
     "sql": (
         "select a.published, a.title, a.outlet, a.url, s.depth from article_sections s"
         " join articles a on a.id = s.article_id where s.section = :section"
-        " order by a.published desc"
+        " order by datetime(a.published) desc"
     ),
 }
 

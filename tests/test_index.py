@@ -585,3 +585,15 @@ def test_search_filters_give_the_filtered_ranking(
             assert query.startswith('"') or all("[" in h["snippet"] for h in hits)
     finally:
         ix.close()
+
+
+def test_export_without_a_query_lists_the_newest_instant_first(index: ArchiveIndex) -> None:
+    # published times in the publisher's zone: 22:54 in New York on 1 May is 02:54 UTC on
+    # 2 May, later than 01:00 UTC the same day, though it sorts first as text
+    crawl = index.start_crawl("demo")
+    add(index, 1, crawl, title="New York", body="b", published="2020-05-01T22:54:29-04:00")
+    add(index, 2, crawl, title="London", body="b", published="2020-05-02T01:00:00+00:00")
+    add(index, 3, crawl, title="Day only", body="b", published="2020-04-30")
+    add(index, 4, crawl, title="Undated", body="b")
+    titles = [row["title"] for row in index.export()]
+    assert titles == ["New York", "London", "Day only", "Undated"]

@@ -288,7 +288,7 @@ def export_rows(
     columns = ", ".join(f"a.{c}" for c in EXPORT_COLUMNS)
     if query is None:
         where = f" where {' and '.join(clauses)}" if clauses else ""
-        sql = f"select {columns} from articles a{where} order by a.published desc, a.id"
+        sql = f"select {columns} from articles a{where} order by datetime(a.published) desc, a.id"
     else:
         _check_query(query)
         where = "".join(f" and {c}" for c in clauses)
