@@ -119,7 +119,7 @@ def test_seed_like_page_in_windows_1252(extractor: ArticleExtractor) -> None:
     assert a.outlet == "steppe"
     assert a.capture is capture
     assert a.extractor_version == EXTRACTOR_VERSION
-    assert EXTRACTOR_VERSION.startswith("archiver-extract/10 trafilatura/")
+    assert EXTRACTOR_VERSION.startswith("archiver-extract/11 trafilatura/")
     assert a.title == "Uzbekistan and Pakistan agree on rail corridor study"
     assert a.authors == ["Kamila Yusupova"]
     assert a.provenance["authors"] == "author-box"
@@ -377,6 +377,40 @@ def test_a_utc_time_of_another_season_keeps_its_zone(extractor: ArticleExtractor
     )
     a = extractor.extract(html, "https://tv.example/traffic/penn-station/6144149/")
     assert (a.published, a.modified) == (_NEW_YORK[0], "2020-08-02T02:54:30+00:00")
+
+
+_SHOWN_TIME = """<html><head><script type="application/ld+json">{{"@type": "NewsArticle",
+    "headline": "Die Stadt baut um", "datePublished": "{published}"}}</script></head>
+    <body><article><h1>Die Stadt baut um</h1><time datetime="{attribute}">{shown}</time>
+    <p>Der Umbau des Bahnhofs beginnt im Herbst und dauert zwei Jahre.</p></article>
+    </body></html>"""
+
+
+_AT = "2026-05-17T17:06:53Z"
+_LATE = "2026-05-17T23:36:53Z"
+
+
+@pytest.mark.parametrize(
+    ("declared", "attribute", "shown", "published"),
+    [
+        # berliner-zeitung.de (corpus): the instant in UTC in the attribute, on Berlin's clock
+        # in the text
+        (_AT, "2026-05-17T17:06:53.612Z", "17.05.2026, 19:06 Uhr", "2026-05-17T19:06:53+02:00"),
+        (_AT, _AT, "May 17, 2026 at 1:06 pm", "2026-05-17T13:06:53-04:00"),
+        (_LATE, _LATE, "18/05/2026 05:06", "2026-05-18T05:06:53+05:30"),  # India, a day on
+        (_AT, _AT, "17.05.2026, 17:06 Uhr", "2026-05-17T17:06:53+00:00"),  # shown in UTC
+        # another time than the published one (an update): the difference is no zone
+        (_AT, "2026-05-17T18:10:00Z", "17.05.2026, 20:10 Uhr", "2026-05-17T17:06:53+00:00"),
+        (_AT, _AT, "17.05.2026, 19:13 Uhr", "2026-05-17T17:06:53+00:00"),  # 2 h 07 min: no zone
+        (_AT, _AT, "17.05.2026", "2026-05-17T17:06:53+00:00"),  # no time shown
+    ],
+)
+def test_a_utc_time_takes_the_zone_a_time_element_shows_it_in(
+    extractor: ArticleExtractor, declared: str, attribute: str, shown: str, published: str
+) -> None:
+    html = _SHOWN_TIME.format(published=declared, attribute=attribute, shown=shown)
+    a = extractor.extract(html, "https://zeitung.example/berlin/umbau")
+    assert a.published == published
 
 
 def test_author_and_title_junk_of_real_pages(extractor: ArticleExtractor) -> None:

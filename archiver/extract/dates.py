@@ -7,9 +7,10 @@ in the article, a labelled date such as ``Datum 28.04.2023``), then htmldate (tr
 call, ``original_date=True``) and finally the dateline. The value keeps time and zone when the
 page gives them (``2023-12-10T09:12:00+00:00``), else it is the day (``2023-12-10``). Nothing
 here ever reads the clock for a value: the clock only bounds what is plausible (no dates in the
-future, none before 1990). A time in UTC is given in the zone of the page's other times around
-it when they all state one (a New York station's page writes its programme in ``-0400``): the
-same instant, on the publisher's calendar day.
+future, none before 1990). A time in UTC is given in the zone a ``<time>`` of the article shows
+it in (``19:06 Uhr`` for ``17:06Z``), else in the zone of the page's other times around it when
+they all state one (a New York station's page writes its programme in ``-0400``): the same
+instant, on the publisher's clock and calendar day.
 """
 
 from __future__ import annotations
@@ -117,6 +118,11 @@ _STAMP = re.compile(  # a time with its UTC offset, ISO 8601 or RFC 2822, ending
 )
 _STAMP_TAIL = re.compile(r":\d\d(?::\d\d(?:\.\d+)?)?(?:[+-]\d\d:?\d\d| [+-]\d{4})(?!\d)")
 """The end of a :data:`_STAMP`: searched first, as a ``:`` is quick to find and rare enough."""
+_CLOCK = re.compile(  # "19:06", "11h30", "1:06 pm", "4.34pm"
+    r"(?<![\d.:])(?P<h>\d{1,2})(?::(?P<m>\d\d)|h(?P<hm>\d\d)|\.(?P<dm>\d\d)(?=\s?[ap]\.?\s?m\b))"
+    r"(?![\d:])(?:\s?(?P<ampm>[ap])\.?\s?m\b)?",
+    re.I,
+)
 _AROUND = datetime.timedelta(hours=36)
 """How near a time of the page must be to the publication time to tell the zone it was in
 (a stamp of another season may be of another offset: summer time)."""
@@ -169,11 +175,49 @@ def find_dates(
         published = _epoch_date(scope)
     if published[0] is None:
         published = _labelled_date(root)
-    if published[0] and (zone := _local_zone(root, published[0])):
-        moment = datetime.datetime.fromisoformat(published[0])
+    at = published[0]
+    if at and (zone := _shown_zone(scope, at) or _local_zone(root, at)):
+        moment = datetime.datetime.fromisoformat(at)
         published = (_in_zone(published[0], zone, moment), published[1])
         modified = (_in_zone(modified[0], zone, moment), modified[1])
     return published, modified
+
+
+def _shown_zone(scope: HtmlElement, published: str) -> datetime.tzinfo | None:
+    """The zone of the clock a ``<time>`` of the article shows ``published`` on, when that is a
+    time in UTC: the element's ``datetime`` is the same minute, and its text the day and time
+    the page's readers see (``17.05.2026, 19:06 Uhr`` for ``17:06:53Z``): their difference is
+    the offset, when it is a whole quarter of an hour within -12 to +14 hours (UTC itself when
+    the page shows the time in UTC)."""
+    if not published.endswith("+00:00") or "T" not in published:
+        return None
+    minute = datetime.datetime.fromisoformat(published).replace(second=0, tzinfo=None)
+    for el in scope.iter("time"):
+        value = (el.get("datetime") or "").strip()
+        when = _safe(lambda v=value: datetime.datetime.fromisoformat(v))
+        if when is None or when.utcoffset() is None:
+            continue
+        if when.astimezone(datetime.UTC).replace(second=0, microsecond=0, tzinfo=None) != minute:
+            continue
+        if (shown := _shown_time(clean_text(el.text_content()))) is None:
+            continue
+        quarters, rest = divmod(shown - minute, datetime.timedelta(minutes=15))
+        if rest or not -48 <= quarters <= 56:
+            return None  # another time than the published one (an update)
+        return datetime.timezone(shown - minute)
+    return None
+
+
+def _shown_time(text: str) -> datetime.datetime | None:
+    """The day and the time of day written in ``text`` (``17.05.2026, 19:06 Uhr``, ``May 17,
+    2026 at 1:06 pm``), or None when it lacks either."""
+    if not (day := text_date(text)) or not (clock := _CLOCK.search(text)):
+        return None
+    hour, minute = int(clock["h"]), int(clock["m"] or clock["hm"] or clock["dm"])
+    if clock["ampm"]:
+        hour = hour % 12 + (12 if clock["ampm"].lower() == "p" else 0)
+    at = _safe(lambda: datetime.time(hour, minute))
+    return datetime.datetime.combine(datetime.date.fromisoformat(day), at) if at else None
 
 
 def _local_zone(root: HtmlElement, published: str | None) -> datetime.tzinfo | None:
