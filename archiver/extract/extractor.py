@@ -37,7 +37,9 @@ the sections, internal labels out of the tags; 5: degrees and "for <outlet>" out
 and trafilatura's author only as the page writes it, no description that is only a suffix;
 6: a fact-check's claimant out of the authors; 7: share buttons' labels out of descriptions;
 8: no dateline of a title-case place without date or agency in English; 9: a paragraph the
-HTML source wraps over several lines is one paragraph)."""
+HTML source wraps over several lines is one paragraph; 10: a UTC publication time in the zone
+of the page's other times around it; 11: first in the zone a ``<time>`` of the article shows
+it in)."""
 
 
 def _agree(a: Any, b: Any) -> bool:
