@@ -175,23 +175,27 @@ def find_dates(
         published = _epoch_date(scope)
     if published[0] is None:
         published = _labelled_date(root)
-    at = published[0]
-    if at and (zone := _shown_zone(scope, at) or _local_zone(root, at)):
-        moment = datetime.datetime.fromisoformat(at)
+    moment = _utc(published[0])
+    if moment and (zone := _shown_zone(scope, moment) or _local_zone(root, moment)):
         published = (_in_zone(published[0], zone, moment), published[1])
         modified = (_in_zone(modified[0], zone, moment), modified[1])
     return published, modified
 
 
-def _shown_zone(scope: HtmlElement, published: str) -> datetime.tzinfo | None:
-    """The zone of the clock a ``<time>`` of the article shows ``published`` on, when that is a
-    time in UTC: the element's ``datetime`` is the same minute, and its text the day and time
+def _utc(value: str | None) -> datetime.datetime | None:
+    """``value`` as a datetime when it is a time in UTC (``...T09:12:00+00:00``), else None."""
+    if not value or not value.endswith("+00:00") or "T" not in value:
+        return None
+    return datetime.datetime.fromisoformat(value)
+
+
+def _shown_zone(scope: HtmlElement, published: datetime.datetime) -> datetime.tzinfo | None:
+    """The zone of the clock a ``<time>`` of the article shows ``published``, a time in UTC, on:
+    the element's ``datetime`` is the same minute, and its text the day and time
     the page's readers see (``17.05.2026, 19:06 Uhr`` for ``17:06:53Z``): their difference is
     the offset, when it is a whole quarter of an hour within -12 to +14 hours (UTC itself when
     the page shows the time in UTC)."""
-    if not published.endswith("+00:00") or "T" not in published:
-        return None
-    minute = datetime.datetime.fromisoformat(published).replace(second=0, tzinfo=None)
+    minute = published.replace(second=0, tzinfo=None)
     for el in scope.iter("time"):
         value = (el.get("datetime") or "").strip()
         when = _safe(lambda v=value: datetime.datetime.fromisoformat(v))
@@ -220,14 +224,11 @@ def _shown_time(text: str) -> datetime.datetime | None:
     return datetime.datetime.combine(datetime.date.fromisoformat(day), at) if at else None
 
 
-def _local_zone(root: HtmlElement, published: str | None) -> datetime.tzinfo | None:
-    """The zone of the page's own times when ``published`` is a time in UTC: the times its
+def _local_zone(root: HtmlElement, moment: datetime.datetime) -> datetime.tzinfo | None:
+    """The zone of the page's own times around ``moment``, a time in UTC: the times its
     scripts, meta tags and ``<time>`` elements write within :data:`_AROUND` of it, in a zone
     other than UTC, all state one offset (a TV station's programme around the article, in New
     York time). ``None`` when they state none or several."""
-    if not published or not published.endswith("+00:00") or "T" not in published:
-        return None
-    moment = datetime.datetime.fromisoformat(published)
     offsets = set()
     for el in root.iter(*_TIME_SOURCES):
         attribute = _TIME_SOURCES[el.tag]
@@ -252,10 +253,8 @@ def _local_zone(root: HtmlElement, published: str | None) -> datetime.tzinfo | N
 def _in_zone(value: str | None, zone: datetime.tzinfo, moment: datetime.datetime) -> str | None:
     """``value``, a time in UTC within :data:`_AROUND` of ``moment``, as the same instant in
     ``zone`` (the offset the page's times state then); anything else as it is."""
-    if not value or not value.endswith("+00:00") or "T" not in value:
-        return value
-    when = datetime.datetime.fromisoformat(value)
-    return when.astimezone(zone).isoformat() if abs(when - moment) <= _AROUND else value
+    when = _utc(value)
+    return when.astimezone(zone).isoformat() if when and abs(when - moment) <= _AROUND else value
 
 
 def _epoch_date(scope: HtmlElement) -> Found:
