@@ -15,7 +15,14 @@ SHARED_URL = "http://x.test/shared/"
 
 
 def shard(
-    path: Path, worker: str, urls: list[str], *, title: str, captured: str, indexed: str
+    path: Path,
+    worker: str,
+    urls: list[str],
+    *,
+    title: str,
+    captured: str,
+    indexed: str,
+    text: str = "zebra text of",
 ) -> None:
     index = ArchiveIndex(path)
     crawl = index.start_crawl("x", worker=worker)
@@ -44,7 +51,7 @@ def shard(
             url=url,
             outlet="x",
             title=f"{title} {url}",
-            body=f"zebra text of {url}",
+            body=f"{text} {url}",
             authors=[f"Author {worker}"],
             capture=ref,
         )
@@ -117,6 +124,25 @@ def test_merge_keys_rows_and_is_idempotent(tmp_path: Path) -> None:
     assert table(out, "select count(*) from articles_fts where articles_fts match 'zebra'") == [
         (3,)
     ]
+
+
+def test_merged_versions_keep_their_text_and_store_the_articles_once(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    old = {"captured": "2025-01-01T00:00:00Z", "indexed": "2025-01-01T00:00:01Z"}
+    new = {"captured": "2025-01-02T00:00:00Z", "indexed": "2025-01-02T00:00:01Z"}
+    shard(a, "w1", [SHARED_URL], title="T", text="first text", **old)
+    shard(b, "w2", [SHARED_URL], title="T", text="corrected text", **new)
+    shown = "select version, body from article_versions order by version"
+    stored = "select version, body from article_version_rows order by version"
+    for order, out in (([a, b], tmp_path / "ab.db"), ([b, a], tmp_path / "ba.db")):
+        merge(order, out)
+        merge([a], out)  # again: nothing changes
+        assert table(out, "select body from articles") == [(f"corrected text {SHARED_URL}",)]
+        assert table(out, shown) == [
+            (1, f"first text {SHARED_URL}"),
+            (2, f"corrected text {SHARED_URL}"),
+        ]
+        assert table(out, stored) == [(1, f"first text {SHARED_URL}"), (2, None)], order
 
 
 def test_merging_a_running_shard_again_takes_its_finished_state(tmp_path: Path) -> None:

