@@ -15,6 +15,7 @@ import pytest
 
 from archiver.bench.pipeline import _bare_crawl, serve
 from archiver.bench.site import PER_LISTING, Outlet
+from archiver.index import SCHEMA_VERSION
 from tests.conftest import REPO
 
 
@@ -89,13 +90,13 @@ def test_index_bench_runs_and_prints_the_search_times(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"^index: 300 synthetic articles", proc.stdout, re.M), proc.stdout
     assert re.search(r"^search .*p95 [\d.]+ ms", proc.stdout, re.M), proc.stdout
-    assert (tmp_path / "index-300-g1-s6.db").is_file()
+    assert (tmp_path / f"index-300-g1-s{SCHEMA_VERSION}.db").is_file()
 
 
 def test_a_bench_without_room_for_its_files_does_not_start(tmp_path: Path) -> None:
     proc = bench("--only", "index", "--index-articles", str(10**11), "--workdir", str(tmp_path))
     assert proc.returncode == 2
-    assert proc.stderr.startswith("Error: the bench needs about 2000000.0 GB under "), proc.stderr
+    assert proc.stderr.startswith("Error: the bench needs about 1400000.0 GB under "), proc.stderr
     assert len(proc.stderr.splitlines()) == 1 and "QUICK=1" in proc.stderr
     assert not list(tmp_path.iterdir())  # nothing written
 
