@@ -301,3 +301,49 @@ def test_show_history_lists_captures(demo_archive: Path) -> None:
     assert fields[5].startswith("sha1:") and fields[6] == "response"
     assert out[2:4] == ["", "version\tcaptured_at\trecord_id\ttitle"]  # one crawl: one version
     assert len(out) == 5 and out[4].startswith("1\t") and fields[4] in out[4]
+
+
+def test_index_compact_gives_free_pages_back_and_keeps_every_row(tmp_path: Path) -> None:
+    index = ArchiveIndex(tmp_path / "index.db")
+    crawl = index.start_crawl("demo")
+    for n in range(300):
+        _article(index, n, crawl, "demo", title=f"Plan {n}", body=f"rights plan {n} " * 400)
+    with index.transaction():
+        index.db.execute("delete from articles where id % 3 != 0")
+    index.close()
+    size = (tmp_path / "index.db").stat().st_size
+    result = run_cli("index", "compact", "--archive", tmp_path)
+    assert result.returncode == 0, result.stderr
+    after = (tmp_path / "index.db").stat().st_size
+    assert after < size * 0.5
+    assert result.stdout.startswith(f"{tmp_path / 'index.db'}: ")
+    assert f"{size / 1e6:.1f} MB -> {after / 1e6:.1f} MB" in result.stdout, result.stdout
+    index = ArchiveIndex(tmp_path / "index.db")
+    try:
+        assert index.count("articles") == 100
+        assert len(index.search("rights", limit=200)) == 100
+    finally:
+        index.close()
+
+
+def test_index_compact_of_an_index_in_use_changes_nothing(tmp_path: Path) -> None:
+    index = ArchiveIndex(tmp_path / "index.db")
+    _article(index, 1, index.start_crawl("demo"), "demo", title="Plan", body="rights plan")
+    index.db.execute("begin immediate")  # a crawl writing
+    try:
+        result = run_cli("index", "compact", "--archive", tmp_path)
+    finally:
+        index.db.conn.rollback()
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("Error: ") and "in use" in result.stderr, result.stderr
+    try:
+        assert [h["title"] for h in index.search("rights")] == ["Plan"]
+    finally:
+        index.close()
+
+
+def test_index_compact_without_an_index_is_one_line(tmp_path: Path) -> None:
+    result = run_cli("index", "compact", "--archive", tmp_path / "none")
+    assert result.returncode == 2
+    assert len(result.stderr.splitlines()) == 1 and "no index" in result.stderr, result.stderr

@@ -67,7 +67,7 @@ def reindex(warc_dirs: tuple[Path, ...], out: Path, re_extract: bool, force: boo
 
 @click.group()
 def index() -> None:
-    """Work on index files as a whole (merge the shards of a distributed crawl)."""
+    """Work on index files as a whole (merge the shards of a distributed crawl, compact)."""
 
 
 @index.command("merge")
@@ -88,6 +88,28 @@ def merge_index(shards: tuple[Path, ...], out: Path) -> None:
         f"{summary.out}: {summary.articles} articles, {summary.captures} captures "
         f"({summary.articles_added} articles and {summary.captures_added} captures new) "
         f"from {summary.shards} shards"
+    )
+
+
+@index.command("compact")
+@archive_option
+@translate_errors
+def compact_index(archive_dir: Path) -> None:
+    """Give the index's free space back to the disk (SQLite's VACUUM), e.g. after a migration.
+    Needs free disk of about twice the compacted index, and no crawl writing to it."""
+    from archiver.index import ArchiveIndex
+
+    path = Archive(archive_dir).index_path
+    index = ArchiveIndex(path, create=False)
+    try:
+        before = path.stat().st_size
+        index.compact()
+    finally:
+        index.close()
+    after = path.stat().st_size
+    click.echo(
+        f"{path}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB "
+        f"({(before - after) / 1e6:.1f} MB given back to the disk)"
     )
 
 

@@ -616,6 +616,32 @@ class ArchiveIndex:
             row["is_paywalled"] = bool(row["is_paywalled"])
         return row
 
+    def compact(self) -> None:
+        """Give the file's free pages back to the disk (SQLite's ``VACUUM``): the space of
+        deleted rows, or of an index migrated to schema version 7. It rewrites the whole
+        file, so it needs free disk of about twice the compacted index while it runs (a copy
+        in the temporary directory, ``SQLITE_TMPDIR``, and the WAL), and no other process
+        using it; an error leaves the index as it was."""
+        conn = self.db.conn
+        if conn.in_transaction:
+            conn.commit()
+        try:
+            conn.execute("vacuum")
+            conn.execute("pragma wal_checkpoint(truncate)")
+        except sqlite3.OperationalError as e:
+            if "locked" in str(e) or "busy" in str(e):
+                raise ArchiverError(
+                    f"index {self.path} is in use: another process (a crawl?) is writing to "
+                    "it; compact it when that has finished"
+                ) from e
+            if "full" in str(e):
+                raise ArchiverError(
+                    f"no room to compact index {self.path} ({e}): it needs free disk of "
+                    "about twice the compacted index, in the temporary directory (set "
+                    "SQLITE_TMPDIR) and beside the index; nothing was changed"
+                ) from e
+            raise ArchiverError(f"cannot compact index {self.path}: {e}") from e
+
     def count(self, table: str) -> int:
         """Number of rows in ``table``."""
         return self.db[table].count
