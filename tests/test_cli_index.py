@@ -347,3 +347,36 @@ def test_index_compact_without_an_index_is_one_line(tmp_path: Path) -> None:
     result = run_cli("index", "compact", "--archive", tmp_path / "none")
     assert result.returncode == 2
     assert len(result.stderr.splitlines()) == 1 and "no index" in result.stderr, result.stderr
+
+
+def test_index_compact_that_cannot_write_its_copy_changes_nothing(tmp_path: Path) -> None:
+    """A disk that takes no more (here a file size limit of 1 MB: writes past it fail)."""
+    import resource
+
+    index = ArchiveIndex(tmp_path / "index.db")
+    crawl = index.start_crawl("demo")
+    for n in range(100):
+        _article(index, n, crawl, "demo", title=f"Plan {n}", body=f"rights plan {n} " * 400)
+    index.close()
+    size = (tmp_path / "index.db").stat().st_size
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1_000_000, 1_000_000))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "archiver", "index", "compact", "--archive", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        preexec_fn=limit,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert len(proc.stderr.splitlines()) == 1, proc.stderr
+    assert "disk I/O error" in proc.stderr and "the index is unchanged" in proc.stderr
+    assert (tmp_path / "index.db").stat().st_size == size
+    index = ArchiveIndex(tmp_path / "index.db")
+    try:
+        assert len(index.search("rights", limit=200)) == 100
+    finally:
+        index.close()

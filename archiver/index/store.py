@@ -634,13 +634,11 @@ class ArchiveIndex:
                     f"index {self.path} is in use: another process (a crawl?) is writing to "
                     "it; compact it when that has finished"
                 ) from e
-            if "full" in str(e):
-                raise ArchiverError(
-                    f"no room to compact index {self.path} ({e}): it needs free disk of "
-                    "about twice the compacted index, in the temporary directory (set "
-                    "SQLITE_TMPDIR) and beside the index; nothing was changed"
-                ) from e
-            raise ArchiverError(f"cannot compact index {self.path}: {e}") from e
+            raise ArchiverError(  # a full disk is "database or disk is full" or an I/O error
+                f"cannot compact index {self.path}: {e}; it needs free disk of about twice "
+                "the compacted index, in the temporary directory (SQLITE_TMPDIR) and beside "
+                "the index; the index is unchanged"
+            ) from e
 
     def count(self, table: str) -> int:
         """Number of rows in ``table``."""
