@@ -83,6 +83,15 @@ return {id, r[1]}
 """
 """Pop the best request and note it in flight, in one step: KEYS queue, in-flight hash."""
 
+_QUEUE_UNSEEN = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+"""Queue a request unless the seen-set has its fingerprint, and note it seen, in one step
+(scrapy-redis writes the two apart: a worker killed between them loses the request). KEYS
+seen-set, queue; ARGV fingerprint, score, encoded request. Returns 1 when queued."""
+
 _HEARTBEAT = """
 local t = redis.call('TIME')
 redis.call('ZADD', KEYS[1], tonumber(t[1]) + tonumber(t[2]) / 1000000, ARGV[1])
@@ -571,18 +580,24 @@ class DistributedScheduler(Scheduler):
         self.queue = PriorityQueue(self.server, spider, self.queue_key, self.serializer)
         if not self.df:
             self.df = RFPDupeFilter.from_spider(spider)
+        self._queue_unseen = self.server.register_script(_QUEUE_UNSEEN)
         if waiting := len(self.queue):
             logger.info("%d requests in the shared queue", waiting)
 
     def enqueue_request(self, request: Request) -> bool:
         replaced = request.meta.pop(INFLIGHT, None)  # a retry or redirect of a request in flight
         try:
-            if not request.dont_filter and self.df.request_seen(request):
-                self.df.log(request, self.spider)
-                return False
+            if request.dont_filter:
+                self.queue.push(request)
+            else:
+                fingerprint = self.df.request_fingerprint(request)
+                data = self.queue._encode_request(request)
+                keys, args = [self.df.key, self.queue.key], [fingerprint, -request.priority, data]
+                if not self._queue_unseen(keys=keys, args=args):
+                    self.df.log(request, self.spider)
+                    return False
             if self.stats:
                 self.stats.inc_value("scheduler/enqueued/redis")
-            self.queue.push(request)
             return True
         finally:
             self.tracker.done(replaced)
