@@ -15,7 +15,10 @@ removed (acknowledged) only when the request is done and its results are safe: i
 the WARC file, the requests its callback yielded are in the shared queue, its items went through
 the pipelines, and the index rows it produced are committed to the shard (the acknowledgement
 waits for the index extension's next batch, ``index_flushed``). A retry or redirect
-acknowledges the request it replaces once the new one is queued. Every worker sends a heartbeat
+acknowledges the request it replaces once the new one is queued. A link is noted seen and
+queued in one Lua script too (scrapy-redis writes the duplicate filter, then the queue: a
+worker killed between the two would leave a link seen that no one queues, even when its
+listing page is fetched again). Every worker sends a heartbeat
 (``archiver:<outlet>:workers``, a sorted set of worker -> Redis server time) every
 ``ARCHIVER_REDIS_HEARTBEAT`` seconds; at each heartbeat it also *reaps*: a worker whose heartbeat
 is older than ``ARCHIVER_REDIS_WORKER_TIMEOUT`` is dead, and its in-flight requests go back into
