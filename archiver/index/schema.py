@@ -259,21 +259,6 @@ def _v6_search_filter_indexes(conn: sqlite3.Connection) -> None:
         )
 
 
-_VERSION_COLUMNS = (
-    "id",
-    "article_id",
-    "version",
-    "title",
-    "body",
-    "capture_id",
-    "record_id",
-    "captured_at",
-    "crawl_id",
-    "indexed_at",
-)
-"""The columns of ``article_versions``, in order."""
-
-
 def _v7_version_text_once(conn: sqlite3.Connection) -> None:
     """An article's current text stored once, not twice.
 
@@ -289,8 +274,9 @@ def _v7_version_text_once(conn: sqlite3.Connection) -> None:
         " (SELECT a.body FROM articles a WHERE a.id = article_version_rows.article_id)"
     )
     conn.execute("DROP TRIGGER articles_versions_ad")  # rewritten below, for any SQLite
+    columns = [row[1] for row in conn.execute("PRAGMA table_info(article_version_rows)")]
     shown = ", ".join(
-        "coalesce(v.body, a.body) AS body" if c == "body" else f"v.{c}" for c in _VERSION_COLUMNS
+        "coalesce(v.body, a.body) AS body" if c == "body" else f"v.{c}" for c in columns
     )
     conn.execute(
         f"CREATE VIEW article_versions AS SELECT {shown}"

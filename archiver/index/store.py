@@ -629,7 +629,7 @@ class ArchiveIndex:
             conn.execute("vacuum")
             conn.execute("pragma wal_checkpoint(truncate)")
         except sqlite3.OperationalError as e:
-            if "locked" in str(e) or "busy" in str(e):
+            if e.sqlite_errorname in ("SQLITE_BUSY", "SQLITE_LOCKED"):
                 raise ArchiverError(
                     f"index {self.path} is in use: another process (a crawl?) is writing to "
                     "it; compact it when that has finished"
