@@ -15,6 +15,7 @@ import pytest
 
 from archiver.bench.pipeline import _bare_crawl, serve
 from archiver.bench.site import PER_LISTING, Outlet
+from archiver.bench.synthetic import ZIPF_EXPONENT, ArticleFactory
 from archiver.index import SCHEMA_VERSION
 from tests.conftest import REPO
 
@@ -31,6 +32,22 @@ def test_generated_pages_are_news_pages_of_realistic_size() -> None:
     assert outlet.listing(1) is not None and outlet.listing(300 // PER_LISTING + 1) is None
     newest, oldest = Outlet(50_000).published(50_000), Outlet(50_000).published(1)
     assert oldest < newest <= datetime(2025, 1, 1, tzinfo=UTC)  # no date in the future
+
+
+def test_the_index_benchs_articles_have_zipf_word_frequencies() -> None:
+    factory = ArticleFactory(seed=5)
+    rank = {str(w): i for i, w in enumerate(factory.words)}
+    counts = [0] * len(rank)
+    for article in factory.articles(400):
+        for word in article.body.lower().replace(".", "").split():
+            counts[rank[word]] += 1
+    total = sum(counts)
+    weights = [r**-ZIPF_EXPONENT for r in range(1, len(rank) + 1)]
+    expected = [w / sum(weights) * total for w in weights]
+    for r in (0, 1, 9, 99):  # the most frequent words, each within 10% of the law
+        assert abs(counts[r] / expected[r] - 1) < 0.1, (r, counts[r], expected[r])
+    tail = sum(counts[10_000:]) / sum(expected[10_000:])  # and the rare ones together
+    assert abs(tail - 1) < 0.05, tail
 
 
 def test_server_serves_listings_articles_and_404() -> None:

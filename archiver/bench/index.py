@@ -27,7 +27,7 @@ from archiver.index import SCHEMA_VERSION, ArchiveIndex, ArticleFilter
 from archiver.index.query import search_articles
 from archiver.settings import ARCHIVER_INDEX_BATCH_SIZE
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 SEED = 1
 BYTES_PER_ARTICLE = 14_000
 """Disk an index build needs per article: the file takes about 8,800 bytes (8.8 GB at

@@ -84,6 +84,7 @@ class ArticleFactory:
         ranks = np.arange(1, len(self.words) + 1, dtype=np.float64)
         weights = ranks**-ZIPF_EXPONENT
         self.cumulative = np.cumsum(weights / weights.sum())
+        self._keep, self._alias = _alias_table(weights / weights.sum())
         self.authors = [
             " ".join(w.capitalize() for w in self._draw(2, low=2_000)) for _ in range(3_000)
         ]
@@ -96,6 +97,13 @@ class ArticleFactory:
         u = self.rng.uniform(self.cumulative[low], 1.0, size=n)
         idx = np.minimum(np.searchsorted(self.cumulative, u), len(self.words) - 1)
         return list(self.words[idx])
+
+    def _zipf(self, n: int) -> np.ndarray:
+        """``n`` word indexes by Zipf frequency: Walker's alias method, two lookups in tables of
+        the vocabulary's size where a binary search of the cumulative weights took four times
+        the time (half of generating an article)."""
+        idx = self.rng.integers(0, len(self._keep), n)
+        return np.where(self.rng.random(n) < self._keep[idx], idx, self._alias[idx])
 
     def typical_word(
         self, rng: np.random.Generator | None = None, low: int = 200, high: int = 5_000
@@ -112,11 +120,7 @@ class ArticleFactory:
             size = min(batch, n - first)
             lengths = np.clip(rng.lognormal(np.log(550), 0.5, size), 150, 1_500).astype(int)
             title_lengths = rng.integers(6, 14, size)
-            tokens = self.words[
-                np.searchsorted(
-                    self.cumulative, rng.random(int(lengths.sum() + title_lengths.sum()))
-                ).clip(max=len(self.words) - 1)
-            ].tolist()
+            tokens = self.words[self._zipf(int(lengths.sum() + title_lengths.sum()))].tolist()
             cuts = rng.integers(30, 91, size=(size, 60))
             seconds = rng.integers(0, _SPAN_SECONDS, size)
             n_authors = rng.choice([1, 1, 1, 2, 3], size)
@@ -155,6 +159,23 @@ class ArticleFactory:
                     published=published.strftime("%Y-%m-%dT%H:%M:%S+00:00"),
                     site_name=outlet,
                 )
+
+
+def _alias_table(p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vose's alias tables for the probabilities ``p``: index ``i`` drawn uniformly stays ``i``
+    with probability ``keep[i]``, else becomes ``alias[i]``."""
+    n = len(p)
+    scaled = (p * n).tolist()
+    keep = np.ones(n)
+    alias = np.arange(n)
+    small = [i for i, q in enumerate(scaled) if q < 1.0]
+    large = [i for i, q in enumerate(scaled) if q >= 1.0]
+    while small and large:
+        s, g = small.pop(), large.pop()
+        keep[s], alias[s] = scaled[s], g
+        scaled[g] += scaled[s] - 1.0
+        (small if scaled[g] < 1.0 else large).append(g)
+    return keep, alias  # what is left over is 1.0 up to rounding: kept
 
 
 _BATCH = 1_000
