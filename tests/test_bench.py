@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from archiver.bench.index import index_path
 from archiver.bench.pipeline import _bare_crawl, serve
 from archiver.bench.site import PER_LISTING, Outlet
 from archiver.bench.synthetic import ZIPF_EXPONENT, ArticleFactory
-from archiver.index import SCHEMA_VERSION
 from tests.conftest import REPO
 
 
@@ -81,7 +81,7 @@ def test_pipeline_bench_runs_and_prints_the_ratio(tmp_path: Path) -> None:
     # the index benchmark after it fails (its file's place taken by a directory; on
     # 2026-12-06 the disk filled up): the pipeline's results are printed all the same, and the
     # failure is one line
-    (tmp_path / "index-100-g1-s6.db").mkdir()
+    index_path(100, tmp_path).mkdir()
     proc = bench(
         *("--quick", "--articles", "150", "--sample", "20", "--index-articles", "100"),
         *("--workdir", str(tmp_path)),
@@ -107,7 +107,7 @@ def test_index_bench_runs_and_prints_the_search_times(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert re.search(r"^index: 300 synthetic articles", proc.stdout, re.M), proc.stdout
     assert re.search(r"^search .*p95 [\d.]+ ms", proc.stdout, re.M), proc.stdout
-    assert (tmp_path / f"index-300-g1-s{SCHEMA_VERSION}.db").is_file()
+    assert index_path(300, tmp_path).is_file()
 
 
 def test_a_bench_without_room_for_its_files_does_not_start(tmp_path: Path) -> None:
