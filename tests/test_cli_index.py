@@ -326,6 +326,36 @@ def test_index_compact_gives_free_pages_back_and_keeps_every_row(tmp_path: Path)
         index.close()
 
 
+def test_index_compact_while_a_reader_has_it_open_says_when_the_space_comes_back(
+    tmp_path: Path,
+) -> None:
+    """A researcher's sqlite3 session (or Datasette) in a read transaction: the compacted pages
+    wait in the WAL until it ends, and the file keeps its size meanwhile."""
+    import sqlite3
+
+    index = ArchiveIndex(tmp_path / "index.db")
+    crawl = index.start_crawl("demo")
+    for n in range(300):
+        _article(index, n, crawl, "demo", title=f"Plan {n}", body=f"rights plan {n} " * 400)
+    with index.transaction():
+        index.db.execute("delete from articles where id % 3 != 0")
+    index.close()
+    size = (tmp_path / "index.db").stat().st_size
+    reader = sqlite3.connect(tmp_path / "index.db")
+    try:
+        reader.execute("begin")
+        assert reader.execute("select count(*) from articles").fetchone() == (100,)
+        result = run_cli("index", "compact", "--archive", tmp_path)
+        assert (tmp_path / "index.db").stat().st_size == size
+    finally:
+        reader.close()  # the last connection to close moves the compacted pages in
+    assert result.returncode == 0, result.stderr
+    after = (tmp_path / "index.db").stat().st_size
+    assert after < size * 0.5
+    assert f"{size / 1e6:.1f} MB -> {after / 1e6:.1f} MB when" in result.stdout, result.stdout
+    assert "reading" in result.stdout and "given back" not in result.stdout, result.stdout
+
+
 def test_index_compact_of_an_index_in_use_changes_nothing(tmp_path: Path) -> None:
     index = ArchiveIndex(tmp_path / "index.db")
     _article(index, 1, index.start_crawl("demo"), "demo", title="Plan", body="rights plan")

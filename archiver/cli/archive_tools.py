@@ -103,9 +103,16 @@ def compact_index(archive_dir: Path) -> None:
     index = ArchiveIndex(path, create=False)
     try:
         before = path.stat().st_size
-        index.compact()
+        done = index.compact()
     finally:
         index.close()
+    if done.waiting:
+        click.echo(
+            f"{path}: {before / 1e6:.1f} MB -> {done.size / 1e6:.1f} MB when the other process "
+            f"reading the index (a Datasette, a sqlite3 session) closes it; until then the "
+            f"compacted copy waits in {path.name}-wal"
+        )
+        return
     after = path.stat().st_size
     click.echo(
         f"{path}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB "

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import attrs
 import sqlite_utils
 
 from archiver.exceptions import ArchiverError, NotFoundError
@@ -65,6 +66,18 @@ _json_text = json.JSONEncoder(ensure_ascii=False).encode
 ``json.dumps`` does for any argument but the defaults): five of them for each article row."""
 _json_sorted = json.JSONEncoder(sort_keys=True).encode
 """``json.dumps(value, sort_keys=True)``, the encoder built once."""
+
+
+@attrs.define(frozen=True)
+class Compacted:
+    """What :meth:`ArchiveIndex.compact` made of the file."""
+
+    size: int
+    """Bytes of the compacted index."""
+    waiting: bool
+    """The compacted pages wait in the WAL for another process's read transaction to end; the
+    file keeps its old size until then."""
+
 
 LINK_TABLES = ("article_authors", "article_sections", "article_tags")
 """The tables that hold an article's lists as rows, keyed by ``article_id``."""
@@ -622,18 +635,23 @@ class ArchiveIndex:
             row["is_paywalled"] = bool(row["is_paywalled"])
         return row
 
-    def compact(self) -> None:
+    def compact(self) -> Compacted:
         """Give the file's free pages back to the disk (SQLite's ``VACUUM``): the space of
         deleted rows, or of an index migrated to schema version 7. It rewrites the whole
         file, so it needs free disk of about twice the compacted index while it runs (a copy
         in the temporary directory, ``SQLITE_TMPDIR``, and the WAL), and no other process
-        using it; an error leaves the index as it was."""
+        writing to it; an error leaves the index as it was. Another process reading the index
+        in a transaction keeps the compacted pages in the WAL until it ends (the last
+        connection to close moves them into the file): then ``Compacted.waiting``."""
         conn = self.db.conn
         if conn.in_transaction:
             conn.commit()
         try:
             conn.execute("vacuum")
-            conn.execute("pragma wal_checkpoint(truncate)")
+            busy, _, _ = conn.execute("pragma wal_checkpoint(truncate)").fetchone()
+            pages = conn.execute("pragma page_count").fetchone()[0]
+            page_size = conn.execute("pragma page_size").fetchone()[0]
+            return Compacted(size=pages * page_size, waiting=bool(busy))
         except sqlite3.OperationalError as e:
             if e.sqlite_errorname in ("SQLITE_BUSY", "SQLITE_LOCKED"):
                 raise ArchiverError(
