@@ -428,6 +428,39 @@ def test_author_and_title_junk_of_real_pages(extractor: ArticleExtractor) -> Non
     assert a.authors == []
 
 
+def test_invisible_hyphenation_hints_leave_the_text_and_it_is_found_whole(
+    extractor: ArticleExtractor, tmp_path: Path
+) -> None:
+    # tagesanzeiger.ch (corpus): a soft hyphen in the h1; FTS5 splits a word at one, so the
+    # headline was not found by the word a reader types. Zero-width spaces and word joiners
+    # are hints of the same kind; the joiners of scripts (U+200C, U+200D) stay (trafilatura
+    # drops every non-printable character from the body text itself).
+    from archiver.extract.markup import visible
+    from archiver.index import ArchiveIndex
+
+    html = """<html><head><meta property="og:title" content="Trump plant Helikopter&shy;landeplatz">
+    </head><body><article><h1>Trump plant Helikopter&shy;landeplatz</h1>
+    <p class="byline">Von Anna&#8203; Muster</p>
+    <p>Der Pr&auml;sident will auf dem Gel&auml;nde einen Helikopter&shy;landeplatz bauen lassen,
+    wie aus den Pl&auml;nen hervorgeht, die der Stadt&#8288;verwaltung vorliegen.</p>
+    <p>Die Arbeiten am Ballsaal stocken derweil, weil die Genehmigungen fehlen.</p>
+    <p>Ein Sprecher sagte, man pr&uuml;fe die Pl&auml;ne noch einmal genau.</p>
+    </article></body></html>"""
+    a = extractor.extract(html, "https://zeitung.example/trump-landeplatz")
+    assert a.title == "Trump plant Helikopterlandeplatz"
+    for text in (a.title, a.body, a.byline or "", *a.authors):
+        assert not {"\u00ad", "\u200b", "\u2060"} & set(text), repr(text)
+    assert "Helikopterlandeplatz bauen" in a.body and "Stadtverwaltung" in a.body
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    assert visible(persian) == persian
+    index = ArchiveIndex(tmp_path / "index.db")
+    try:
+        index.add_article(a, crawl_id=None)
+        assert [h["title"] for h in index.search("Helikopterlandeplatz")] == [a.title]
+    finally:
+        index.close()
+
+
 def test_demo_site_seed_article(extractor: ArticleExtractor) -> None:
     site = DemoSite()
     seed = site.seed_article

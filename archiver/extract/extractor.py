@@ -19,13 +19,13 @@ from archiver.extract import body as body_mod
 from archiver.extract import dates, images, metadata
 from archiver.extract import language as language_mod
 from archiver.extract import title as title_mod
-from archiver.extract.markup import PageSignals, in_chrome, parse_html
+from archiver.extract.markup import PageSignals, in_chrome, parse_html, visible
 from archiver.extract.names import OutletNames, split_names
 from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"archiver-extract/11 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"archiver-extract/12 trafilatura/{trafilatura.__version__}"
 """Written into every article, so a later extractor can tell which articles to redo. The
 number goes up with each release whose rules change what the corpus pages give (2: the
 standfirst, link teasers, the dated byline, and the rules since 1; 3: the language read from
@@ -39,7 +39,7 @@ and trafilatura's author only as the page writes it, no description that is only
 8: no dateline of a title-case place without date or agency in English; 9: a paragraph the
 HTML source wraps over several lines is one paragraph; 10: a UTC publication time in the zone
 of the page's other times around it; 11: first in the zone a ``<time>`` of the article shows
-it in)."""
+it in; 12: soft hyphens, zero-width spaces and word joiners out of the text)."""
 
 
 def _agree(a: Any, b: Any) -> bool:
@@ -137,7 +137,7 @@ class ArticleExtractor:
             root, signals, node, scope, outlet_names, lambda: last_resort.doc.author
         )
         paragraphs, by_line, teaser_lines = body_mod.clean_paragraphs(
-            doc.text if doc else None,
+            visible(doc.text) if doc and doc.text else None,
             title=headline.repeated or title,
             authors=who.authors,
             byline=who.byline,
@@ -200,26 +200,27 @@ class ArticleExtractor:
         )
         if section and section_signal:
             prov["section"] = section_signal
-        body = "\n\n".join(paragraphs)
+        body = visible("\n\n".join(paragraphs))  # the standfirst's too
+        description = pick(
+            "description",
+            metadata.find_description(signals, node),
+            (lambda: last_resort.description(), "trafilatura"),
+        )
         return Article(
             url=url,
             outlet=outlet,
             canonical_url=pick("canonical_url", metadata.find_canonical(root, signals, url)),
-            title=title,
+            title=visible(title) if title else title,
             body=body,
-            authors=authors,
-            byline=byline,
+            authors=[visible(a) for a in authors],
+            byline=visible(byline) if byline else byline,
             dateline=dateline,
             published=published,
             modified=pick("modified", modified_found),
             section=section,
             language=language,
             site_name=site_name,
-            description=pick(
-                "description",
-                metadata.find_description(signals, node),
-                (lambda: last_resort.description(), "trafilatura"),
-            ),
+            description=visible(description) if description else description,
             tags=pick("tags", (tags, tags_signal)) or [],
             images=pick("images", (pictures, pictures_signal)) or [],
             is_paywalled=paywalled,

@@ -105,6 +105,18 @@ def _inline_ruby(root: HtmlElement) -> None:
         el.drop_tag()
 
 
+_HINTS = "\u00ad\u200b\u2060\ufeff"
+_NO_HINTS = str.maketrans("", "", _HINTS)
+
+
+def visible(text: str) -> str:
+    """``text`` without the invisible hints a page puts inside words: soft hyphens, zero-width
+    spaces, word joiners (and U+FEFF, the old joiner). FTS5 splits a word at each, so a search
+    for ``Helikopterlandeplatz`` missed ``Helikopter\u00adlandeplatz``. The joiners that
+    scripts need (ZWNJ, ZWJ: Persian, Indic, emoji) stay."""
+    return text.translate(_NO_HINTS) if any(h in text for h in _HINTS) else text
+
+
 def clean_text(text: str | None) -> str:
     """Collapse whitespace (newlines, NBSP) to single spaces and strip."""
     # str.split() splits where the regex \s+ matches (both use str.isspace), four times faster

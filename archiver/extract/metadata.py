@@ -17,7 +17,7 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 from lxml.html import HtmlElement
 
-from archiver.extract.markup import PageSignals, clean_text, in_chrome, text_of
+from archiver.extract.markup import PageSignals, clean_text, in_chrome, text_of, visible
 
 Found = tuple[str | None, str | None]
 """A value and the name of the signal that gave it (``"json-ld"``, ``"meta"``, ...)."""
@@ -84,8 +84,9 @@ def norm(text: str | None) -> str:
 
 
 def norm_key(text: str) -> str:
-    """Comparison form: :func:`norm` without soft hyphens (``Helikopter\u00adlandeplatz``)."""
-    return norm(text.replace("\u00ad", ""))
+    """Comparison form: :func:`norm` without soft hyphens and the like
+    (``Helikopter\u00adlandeplatz``, :func:`~archiver.extract.markup.visible`)."""
+    return norm(visible(text))
 
 
 def loose(text: str | None) -> str:
