@@ -303,7 +303,8 @@ def test_show_history_lists_captures(demo_archive: Path) -> None:
     assert len(out) == 5 and out[4].startswith("1\t") and fields[4] in out[4]
 
 
-def test_index_compact_gives_free_pages_back_and_keeps_every_row(tmp_path: Path) -> None:
+def _index_with_free_pages(tmp_path: Path) -> int:
+    """An index of 100 articles in a file that held 300: its size."""
     index = ArchiveIndex(tmp_path / "index.db")
     crawl = index.start_crawl("demo")
     for n in range(300):
@@ -312,6 +313,11 @@ def test_index_compact_gives_free_pages_back_and_keeps_every_row(tmp_path: Path)
         index.db.execute("delete from articles where id % 3 != 0")
     index.close()
     size = (tmp_path / "index.db").stat().st_size
+    return size
+
+
+def test_index_compact_gives_free_pages_back_and_keeps_every_row(tmp_path: Path) -> None:
+    size = _index_with_free_pages(tmp_path)
     result = run_cli("index", "compact", "--archive", tmp_path)
     assert result.returncode == 0, result.stderr
     after = (tmp_path / "index.db").stat().st_size
@@ -333,14 +339,7 @@ def test_index_compact_while_a_reader_has_it_open_says_when_the_space_comes_back
     wait in the WAL until it ends, and the file keeps its size meanwhile."""
     import sqlite3
 
-    index = ArchiveIndex(tmp_path / "index.db")
-    crawl = index.start_crawl("demo")
-    for n in range(300):
-        _article(index, n, crawl, "demo", title=f"Plan {n}", body=f"rights plan {n} " * 400)
-    with index.transaction():
-        index.db.execute("delete from articles where id % 3 != 0")
-    index.close()
-    size = (tmp_path / "index.db").stat().st_size
+    size = _index_with_free_pages(tmp_path)
     reader = sqlite3.connect(tmp_path / "index.db")
     try:
         reader.execute("begin")
