@@ -107,17 +107,15 @@ def compact_index(archive_dir: Path) -> None:
     finally:
         index.close()
     if done.waiting:
-        click.echo(
-            f"{path}: {before / 1e6:.1f} MB -> {done.size / 1e6:.1f} MB when the other process "
-            f"reading the index (a Datasette, a sqlite3 session) closes it; until then the "
-            f"compacted copy waits in {path.name}-wal"
+        after = done.size
+        outcome = (
+            "when the other process reading the index (a Datasette, a sqlite3 session) closes "
+            f"it; until then the compacted copy waits in {path.name}-wal"
         )
-        return
-    after = path.stat().st_size
-    click.echo(
-        f"{path}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB "
-        f"({(before - after) / 1e6:.1f} MB given back to the disk)"
-    )
+    else:
+        after = path.stat().st_size
+        outcome = f"({(before - after) / 1e6:.1f} MB given back to the disk)"
+    click.echo(f"{path}: {before / 1e6:.1f} MB -> {after / 1e6:.1f} MB {outcome}")
 
 
 @click.command()

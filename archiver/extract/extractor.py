@@ -181,7 +181,7 @@ class ArticleExtractor:
         if paragraphs and not dateline:
             declared = metadata.descriptions(signals, node)
             if lead := body_mod.standfirst(root, declared, paragraphs):
-                paragraphs = [lead, *paragraphs]
+                paragraphs = [visible(lead), *paragraphs]
                 prov["body.standfirst"] = "markup"
         if dateline:
             prov["dateline"] = "dateline"
@@ -200,7 +200,7 @@ class ArticleExtractor:
         )
         if section and section_signal:
             prov["section"] = section_signal
-        body = visible("\n\n".join(paragraphs))  # the standfirst's too
+        body = "\n\n".join(paragraphs)
         description = pick(
             "description",
             metadata.find_description(signals, node),

@@ -63,7 +63,7 @@ table, so the load sets it back."""
 
 _json_text = json.JSONEncoder(ensure_ascii=False).encode
 """``json.dumps(value, ensure_ascii=False)`` without building an encoder for each call (which
-``json.dumps`` does for any argument but the defaults): five of them for each article row."""
+``json.dumps`` does for any argument but the defaults): four for each article row."""
 _json_sorted = json.JSONEncoder(sort_keys=True).encode
 """``json.dumps(value, sort_keys=True)``, the encoder built once."""
 
