@@ -133,3 +133,24 @@ def test_a_wrapper_classed_breadcrumb_does_not_make_the_h1_a_trail_item(
     )
     a = extractor.extract(html, "https://lake-post.example/region/ferry")
     assert (a.title, a.provenance["title"]) == ("Ferry board keeps night crossings", "h1")
+
+
+def test_an_h1_in_a_widget_inside_the_article_is_the_headline(
+    extractor: ArticleExtractor,
+) -> None:
+    # TechRadar's theme builds the article of widgets: its h1 sits in "widget widget-hero".
+    # A widget outside the article stays chrome: its h1 is not a headline.
+    html = page(
+        og="Night ferry to run all winter",
+        ld="Ferry board: night crossings stay",
+        body='<div class="sidebar-widget"><h1>Ferry fares cut for students</h1></div>'
+        '<article><div class="widget widget-hero"><header>'
+        "<h1>Ferry board: night crossings stay, and the night ferry will run all winter</h1>"
+        f"</header></div>{LEAD}</article>",
+    )
+    a = extractor.extract(html, "https://lake-post.example/region/ferry")
+    assert (a.title, a.provenance["title"]) == (
+        "Ferry board: night crossings stay, and the night ferry will run all winter",
+        "h1",
+    )
+    assert a.body.startswith("The ferry board met")

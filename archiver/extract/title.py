@@ -25,6 +25,9 @@ appended. The rules, in order:
 The declared titles that lose go with the result (``Headline.declared``), so that provenance can
 keep them as ``title.rejected``.
 
+An ``h1`` in page chrome (sidebar, navigation, widget, related links) is not a headline, unless the
+chrome is inside the ``<article>``: themes build articles of widgets.
+
 ``og:title`` and ``<title>`` lose the site name (when the page does not state it: a tail that
 two different titles share), and any short tail after a separator when what
 precedes it is the JSON-LD ``headline`` or the ``h1`` (``"Headline - WELT"``, ``"Headline |
@@ -41,7 +44,14 @@ import attrs
 import lxml.etree
 from lxml.html import HtmlElement
 
-from archiver.extract.markup import PageSignals, class_tokens, clean_text, in_chrome, text_of
+from archiver.extract.markup import (
+    CHROME_XPATH,
+    PageSignals,
+    class_tokens,
+    clean_text,
+    in_chrome,
+    text_of,
+)
 from archiver.extract.metadata import loose, norm, unescape
 
 _SEPARATORS = re.compile(r"\s+(?:\||-|\u2013|\u2014|::|\u00b7|\u2022|\u00bb|/)\s+")
@@ -53,6 +63,12 @@ _KICKER_CLASS = re.compile(
 _CRUMBS = lxml.etree.XPath(
     "ancestor-or-self::*[@*[contains(translate(., 'BREADCUM', 'breadcum'), 'breadcrumb')]"
     " or contains(@itemtype, 'BreadcrumbList')]"
+)
+# Chrome that holds no headline: in_chrome() less the widgets, "related" boxes and the like that
+# a theme builds its <article> of (TechRadar's h1 sits in "widget widget-hero" inside it).
+_CHROME_OUTSIDE_ARTICLE = lxml.etree.XPath(
+    CHROME_XPATH[:-1].replace("::*[", "::*[not(ancestor::article) and (", 1) + ")]",
+    namespaces={"re": "http://exslt.org/regular-expressions"},
 )
 _TRAIL_TEXT = 500
 """Characters a breadcrumb trail holds besides its headline item, at most."""
@@ -162,7 +178,7 @@ def _headline_h1(
             continue
         if any(t in ("logo", "site-title", "site-name") for t in class_tokens(h1)):
             continue
-        if in_chrome(h1):
+        if _CHROME_OUTSIDE_ARTICLE(h1):
             continue
         if declared and max(_overlap(text, o) for o in declared) < 0.2:
             continue  # a generic h1 ("Article details") where the metadata names the headline
