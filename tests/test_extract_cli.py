@@ -92,11 +92,18 @@ def test_a_manifest_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None
     check_ap_article(json.loads(result.stdout))
 
 
+def notes(tmp: Path) -> Path:
+    """A text file that is no HTML page (the README was one until it quoted `<article>`)."""
+    path = tmp / "notes.md"
+    path.write_text("# Notes\n\nThe ferry board met again on Monday.\n" * 50, encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
         (lambda tmp: ["extract", tmp / "nope.html"], "no such file"),
-        (lambda tmp: ["extract", REPO / "README.md"], "not an HTML page"),
+        (lambda tmp: ["extract", notes(tmp)], "not an HTML page"),
         (lambda tmp: ["extract", "--manifest", tmp / "nope.jsonl"], "cannot read the manifest"),
         (lambda tmp: ["extract"], "give a PAGE file"),
         (lambda tmp: ["extract", AP_PAGE, "--manifest", tmp / "m.jsonl"], "--manifest replaces"),
