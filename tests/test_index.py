@@ -197,10 +197,53 @@ def test_search_ranks_and_highlights(index: ArchiveIndex) -> None:
     assert index.search("rights")[0]["title"] == "Human rights plan"
 
 
-@pytest.mark.parametrize("query", ['"unbalanced', "AND", "NEAR(", "title:", "  "])
+@pytest.mark.parametrize(
+    "query", ['"unbalanced', "AND", "NEAR(", "title:", "  ", "-rights", "& ---", "author:smith"]
+)
 def test_bad_queries_raise_index_query_error(index: ArchiveIndex, query: str) -> None:
     with pytest.raises(IndexQueryError):
         index.search(query)
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        # what researchers type: words FTS5's syntax rejects or misreads, searched as written
+        ("COVID-19", [1]),
+        ("covid-19 cases", [1]),
+        ("U.S.", [1]),
+        ("Kazakhstan's", [1]),  # the page writes a curly apostrophe
+        ("e-mail", [1]),
+        ("10:30", [1]),  # not the column "10"
+        ("#MeToo", [1]),
+        ("C++", [2]),
+        ("covid-1*", [1]),
+        # FTS5's own syntax keeps its meaning
+        ("rights -covid-19", [2]),  # a leading minus excludes, as in web search engines
+        ("rights NOT covid-19", [2]),
+        ("title:covid-19", [1]),
+        ("body:covid-19", []),
+        ('"human rights" OR u.s.', [1, 2]),
+        ("(e-mail OR tenge) AND plan", [2]),
+        ("(e-mail OR tenge) AND rights", [1, 2]),
+        ("NEAR(human rights, 2)", [2]),
+        ("kazakh*", [1]),
+    ],
+)
+def test_words_with_punctuation_are_searched_as_written(
+    index: ArchiveIndex, query: str, found: list[int]
+) -> None:
+    crawl = index.start_crawl("demo")
+    add(
+        index,
+        1,
+        crawl,
+        title="Covid-19 cases fall in the U.S.",
+        body="The e-mail sent at 10:30 said Kazakhstan\u2019s #MeToo rights debate goes on.",
+    )
+    add(index, 2, crawl, title="Human rights plan", body="Human rights, C++ and the digital tenge.")
+    urls = sorted(h["url"] for h in index.search(query))
+    assert urls == [f"http://demo-insight.test/article-{n}/" for n in found]
 
 
 def test_find_capture_and_unknown_url(index: ArchiveIndex) -> None:

@@ -16,6 +16,7 @@ import attrs
 import sqlite_utils
 
 from archiver.exceptions import REBUILD_INDEX, ArchiverError, IndexQueryError
+from archiver.index.schema import FTS_COLUMNS
 
 MAX_LIMIT = 10_000
 LIST_AT_MOST = 5_000
@@ -195,7 +196,74 @@ MAX_QUERY_TERMS = 64
 words took 107 s on the demo archive, 64 take milliseconds)."""
 
 
+_QUERY_TOKEN = re.compile(r'"[^"]*"?|[(),]|[^\s(),"]+')
+_BAREWORD = re.compile(r"\^?[A-Za-z0-9_\x1a\u0080-\U0010ffff]+\*?")
+"""A word FTS5 takes unquoted: ASCII letters, digits, ``_`` and any character past ASCII (so
+``\u2019`` and ``\u00ab`` too); ``^`` first (the column's first word), ``*`` last (a prefix)."""
+_WORDLESS = re.compile(r"[^A-Za-z0-9\u0080-\U0010ffff]+")
+_COLUMN = re.compile(r"([A-Za-z_]+):(.*)")
+"""A column filter (``title:rights``); ``10:30`` is no column."""
+
+
+def fts_query(query: str) -> str:
+    """``query`` as an FTS5 expression: its FTS5 syntax as written (words, ``"phrases"``,
+    ``AND``/``OR``/``NOT``, ``NEAR(...)``, parentheses, ``prefix*``, ``^first``, a column
+    filter ``title:``, ``body:`` or ``byline:``), and each word FTS5 would reject or misread
+    (``COVID-19`` reads as a column filter, ``U.S.``, ``Kazakhstan's``, ``10:30``, ``#MeToo``,
+    ``C++`` are syntax errors) quoted, so that FTS5 splits it into words as it split the
+    text: ``"COVID-19"`` finds the words ``covid 19`` in a row. A word after ``-`` is left out
+    (``rights -covid`` is ``rights NOT covid``, as in web search engines); a comma outside
+    ``NEAR(...)`` separates words. An unbalanced ``"`` stays, for FTS5 to report; a column
+    filter naming no column (``author:smith``) is an ``IndexQueryError``."""
+    out: list[str] = []
+    groups: list[str] = []  # the open parentheses: "NEAR(" or "("
+    for token in _QUERY_TOKEN.findall(query):
+        operand = bool(out) and out[-1] not in ("AND", "OR", "NOT", "+", "(", "NEAR(", ",")
+        if token == "(":
+            if out and out[-1] == "NEAR":
+                out[-1] = "NEAR("
+            else:
+                out.append("(")
+            groups.append(out[-1])
+        elif token == ")":
+            out.append(token)
+            if groups:
+                groups.pop()
+        elif token == ",":
+            if groups and groups[-1] == "NEAR(":
+                out.append(token)
+        elif token.startswith('"') or token in ("AND", "OR", "NOT", "NEAR", "+"):
+            out.append(token)
+        elif token.startswith("-") and not _WORDLESS.fullmatch(token):
+            if not operand:
+                raise IndexQueryError(
+                    f"search query {query!r} leaves out {token[1:]!r} from nothing: give words "
+                    f"to search for before it, e.g. 'rights {token}'"
+                )
+            out += ["NOT", _word(token[1:])]
+        elif column := _COLUMN.fullmatch(token):
+            if column[1].lower() not in FTS_COLUMNS:
+                raise IndexQueryError(
+                    f"search query {query!r} names no column {column[1]!r}: search one of "
+                    f"{', '.join(c + ':' for c in FTS_COLUMNS)} (or filter with --author, "
+                    f"--section, --tag), or quote the words: '\"{token}\"'"
+                )
+            out.append(f"{column[1]}:" + (_word(column[2]) if column[2] else ""))
+        elif not _WORDLESS.fullmatch(token):
+            out.append(_word(token))
+    return " ".join(out)
+
+
+def _word(token: str) -> str:
+    if _BAREWORD.fullmatch(token) or token.startswith('"'):
+        return token
+    if token.endswith("*"):
+        return f'"{token[:-1]}"*'
+    return f'"{token}"'
+
+
 def _check_query(query: str) -> str:
+    """``query`` as FTS5 reads it (:func:`fts_query`), or ``IndexQueryError``."""
     if not query.strip():
         raise IndexQueryError("empty search query: give words to search for, e.g. 'human rights'")
     if (words := len(query.split())) > MAX_QUERY_TERMS or len(query) > 20 * MAX_QUERY_TERMS:
@@ -203,7 +271,11 @@ def _check_query(query: str) -> str:
             f"search query too long ({words} words, {len(query)} characters): give at most "
             f"{MAX_QUERY_TERMS} words and {20 * MAX_QUERY_TERMS} characters"
         )
-    return query
+    if not (expression := fts_query(query)):
+        raise IndexQueryError(
+            f"search query {query!r} has no words: give words to search for, e.g. 'human rights'"
+        )
+    return expression
 
 
 def _execute(
@@ -243,7 +315,7 @@ def search_articles(
     filters: ArticleFilter | None = None,
 ) -> list[dict[str, Any]]:
     """Full-text search over title, body and byline, best match first (bm25)."""
-    _check_query(query)
+    expression = _check_query(query)
     check_limit(limit)
     flt = (filters or ArticleFilter()).validated(db)
     clauses, params = flt.where(
@@ -277,7 +349,7 @@ def search_articles(
         where articles_fts match ? and articles_fts.rowid in (select id from top)
         order by top.rank, a.id
     """
-    return list(_execute(db, sql, [query, *params, limit, query], query))
+    return list(_execute(db, sql, [expression, *params, limit, expression], query))
 
 
 def export_rows(
@@ -290,11 +362,11 @@ def export_rows(
         where = f" where {' and '.join(clauses)}" if clauses else ""
         sql = f"select {columns} from articles a{where} order by datetime(a.published) desc, a.id"
     else:
-        _check_query(query)
+        expression = _check_query(query)
         where = "".join(f" and {c}" for c in clauses)
         sql = (
             f"select {columns} from articles_fts join articles a on a.id = articles_fts.rowid"
             f" where articles_fts match ?{where} order by bm25(articles_fts)"
         )
-        params = [query, *params]
+        params = [expression, *params]
     yield from _execute(db, sql, params, query)
