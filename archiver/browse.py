@@ -99,6 +99,7 @@ def serve(
     import uvicorn
     from datasette.app import Datasette
 
+    _register_plugin()
     datasette = Datasette(
         [str(index_path)], metadata=meta, settings={"sql_time_limit_ms": SQL_TIME_LIMIT_MS}
     )
@@ -106,3 +107,33 @@ def serve(
     if started is not None:
         started()
     uvicorn.run(datasette.app(), host=host, port=port, log_level="info", lifespan="on")
+
+
+def _fts_query(query: str | None) -> str | None:
+    """:func:`~archiver.index.query.fts_query` as a SQL function: a query it refuses goes to
+    FTS5 as typed, whose error Datasette shows."""
+    from archiver.exceptions import IndexQueryError
+    from archiver.index.query import fts_query
+
+    try:
+        return fts_query(query) if query else query
+    except IndexQueryError:
+        return query
+
+
+class _Plugin:
+    """Gives each of Datasette's connections ``fts_query(q)``, which the ``search`` query
+    uses: it reads words as ``archiver search`` does (``digital-tenge``, ``U.S.``)."""
+
+    @staticmethod
+    def prepare_connection(conn: sqlite3.Connection) -> None:
+        conn.create_function("fts_query", 1, _fts_query, deterministic=True)
+
+
+def _register_plugin() -> None:
+    from datasette import hookimpl
+    from datasette.plugins import pm
+
+    if not pm.has_plugin("archiver"):
+        hookimpl(_Plugin.prepare_connection)
+        pm.register(_Plugin, name="archiver")

@@ -92,6 +92,15 @@ def test_canned_queries(server: str) -> None:
     assert captures and captures[0]["status"] == 200 and captures[0]["warc_file"]
 
 
+def test_the_search_query_reads_words_as_the_search_command_does(server: str) -> None:
+    # "digital-tenge" is a column filter to bare FTS5 (a "no such column" error)
+    hits = get_json(server, "/index/search.json?q=digital-tenge+-rights&_shape=array")
+    assert [h["url"] for h in hits] == [
+        "http://demo-insight.test/kazakhstan-parliament-approves-digital-tenge-law/"
+    ]
+    assert "[digital tenge]" in hits[0]["snippet"]
+
+
 def test_metadata_is_keyed_by_the_database(demo_archive: Path) -> None:
     shipped = shipped_metadata()
     meta = browse_metadata(demo_archive / "index.db")
