@@ -433,8 +433,8 @@ def test_invisible_hyphenation_hints_leave_the_text_and_it_is_found_whole(
 ) -> None:
     # tagesanzeiger.ch (corpus): a soft hyphen in the h1; FTS5 splits a word at one, so the
     # headline was not found by the word a reader types. Zero-width spaces and word joiners
-    # are hints of the same kind; the joiners of scripts (U+200C, U+200D) stay (trafilatura
-    # drops every non-printable character from the body text itself).
+    # are hints of the same kind; the joiners of scripts (U+200C, U+200D) stay (see
+    # test_the_joiners_of_scripts_stay_in_the_body).
     from archiver.extract.markup import visible
     from archiver.index import ArchiveIndex
 
@@ -459,6 +459,23 @@ def test_invisible_hyphenation_hints_leave_the_text_and_it_is_found_whole(
         assert [h["title"] for h in index.search("Helikopterlandeplatz")] == [a.title]
     finally:
         index.close()
+
+
+def test_the_joiners_of_scripts_stay_in_the_body(extractor: ArticleExtractor) -> None:
+    # trafilatura drops every character str.isprintable() refuses, the zero-width non-joiner
+    # and joiner too: Persian words spelt with one came out misspelt, emoji families apart
+    zwnj_word = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"  # "I want"
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    sentence = (
+        f"\u0627\u0648 \u06af\u0641\u062a {zwnj_word} \u06a9\u0647 " + "\u0637\u0631\u062d " * 8
+    )
+    paragraphs = "".join(f"<p>{sentence} {family} {i}</p>" for i in range(6))
+    html = f"""<html lang="fa" dir="rtl"><head><meta charset="utf-8">
+    <title>طرح جدید</title></head><body><article>
+    <h1>طرح جدید</h1>{paragraphs}</article></body></html>"""
+    a = extractor.extract(html, "https://akhbar.example/tarh")
+    assert a.body.count(zwnj_word) == 6, a.body[:200]
+    assert a.body.count(family) == 6
 
 
 def test_demo_site_seed_article(extractor: ArticleExtractor) -> None:
