@@ -250,6 +250,25 @@ def _remove_db(path: Path) -> None:
             os.remove(f"{path}{suffix}")
 
 
+def _outside_the_archive(out: Path, warc_dir: Path) -> None:
+    """A ``ConfigError`` when ``out`` is the index of the archive ``warc_dir`` belongs to (or one
+    of SQLite's side files) or lies in ``warc_dir``: the index holds what the WARC files do not
+    (the crawls' history, the seen URLs), and the WARC directory holds the WARC files only."""
+    target = out.resolve()
+    live = (warc_dir / ".." / "index.db").resolve()
+    new = target.with_name("new.db")
+    if target.parent == live.parent and target.name.startswith(live.name):
+        raise ConfigError(
+            f"{out} is the archive's own index, which holds the crawls' history besides what "
+            f"the WARC files do: write a new one (--out {new}), check it, and move it in place"
+        )
+    if target.is_relative_to(warc_dir.resolve()):
+        raise ConfigError(
+            f"{out} is in the archive's WARC directory {warc_dir}: write the new index outside "
+            f"it (--out {warc_dir.resolve().parent / 'new.db'})"
+        )
+
+
 def reindex(
     warc_dir: str | Path | Sequence[str | Path],
     out: str | Path,
@@ -266,6 +285,8 @@ def reindex(
     out = Path(out)
     if out.is_dir():  # "" is "." too
         raise ConfigError(f"--out {str(out)!r} is a directory; pass a file path for the new index")
+    for d in dirs:
+        _outside_the_archive(out, d)
     if out.exists() and not force:
         raise ConfigError(f"{out} already exists; pass --force to replace it or choose another")
     files = sorted((f for d in dirs for f in warc_files(d)), key=lambda p: p.name)

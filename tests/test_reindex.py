@@ -136,6 +136,24 @@ def test_existing_out_is_kept_without_force(demo_archive: Path, rebuilt: Path) -
     assert rebuilt.read_bytes() == before
 
 
+@pytest.mark.parametrize("out", ["index.db", "index.db-wal", "warc/new.db"])
+def test_force_does_not_replace_the_archives_own_index(
+    demo_archive: Path, tmp_path: Path, out: str
+) -> None:
+    # the index holds what the WARC files do not (crawl history, seen URLs): it is rebuilt
+    # beside the archive and moved in by hand, never overwritten in place
+    archive = tmp_path / "archive"
+    shutil.copytree(demo_archive / "warc", archive / "warc")
+    shutil.copy(demo_archive / "index.db", archive / "index.db")
+    before = (archive / "index.db").read_bytes()
+    result = run_cli("reindex", archive / "warc", "--out", archive / out, "--force")
+    assert result.returncode == 2, result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "archive's" in result.stderr and "new.db" in result.stderr
+    assert (archive / "index.db").read_bytes() == before
+    assert not (archive / "warc" / "new.db").exists()
+
+
 def test_force_replaces(demo_archive: Path, tmp_path: Path) -> None:
     out = tmp_path / "new.db"
     out.write_bytes(b"not a database")
