@@ -58,7 +58,7 @@ def test_optional_fields_and_defaults(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text(
         GOOD + 'article_pattern = "^/\\\\d{4}/"\nschedule = "*/30 * * * *"\n'
-        'revisit_after = ["30m", "2h", "2w"]\n'
+        'revisit_after = ["90s", "30m", "2h", "2w"]\n'
     )
     outlets = load_outlets(path)
     assert {"demo", "x"} <= set(outlets)
@@ -66,6 +66,7 @@ def test_optional_fields_and_defaults(tmp_path: Path) -> None:
     assert mine.article_regex is not None and mine.article_regex.search("/2024/05/x/")
     assert mine.schedule == "*/30 * * * *"
     assert mine.revisit_delays == (
+        timedelta(seconds=90),  # the units ARCHIVER_REVISIT_AFTER takes, seconds included
         timedelta(minutes=30),
         timedelta(hours=2),
         timedelta(weeks=2),
@@ -98,7 +99,7 @@ BROKEN = [
     ("feeds", '[bad]\nallowed_domains = ["a.org"]\nfeeds = ["https://b.org/rss"]\n', "outside"),
     ("sitemaps", '[bad]\nallowed_domains = ["a.org"]\nsitemaps = ["ftp://a.org/s.xml"]\n', "http"),
     ("schedule", GOOD.replace("[x]", "[bad]") + 'schedule = "every day"\n', "cron"),
-    ("revisit_after", GOOD.replace("[x]", "[bad]") + 'revisit_after = ["1h", "3x"]\n', "30m"),
+    ("revisit_after", GOOD.replace("[x]", "[bad]") + 'revisit_after = ["1h", "3x"]\n', "s, m, h"),
     (
         "revisit_after",
         GOOD.replace("[x]", "[bad]") + 'revisit_after = ["7d", "1h"]\n',

@@ -27,6 +27,7 @@ import attrs
 from croniter import CroniterBadDateError, croniter
 
 from archiver.exceptions import ConfigError, UnknownOutletError
+from archiver.index.seen import parse_duration
 
 BUILTIN = "builtin.toml"
 DEFAULT_REVISIT_AFTER = ("1h", "6h", "24h", "7d")
@@ -40,19 +41,9 @@ POLITENESS = {
 }
 """Politeness overrides an outlet may set: key -> (Scrapy setting, type). Only ever slower or
 equal pacing is the outlet author's business; robots.txt cannot be switched off per outlet."""
-_DURATION = re.compile(r"^(\d+)([mhdw])$")
-_UNITS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 _HOST = re.compile(
     r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"
 )
-
-
-def parse_duration(text: str) -> timedelta:
-    """``"30m"``, ``"6h"``, ``"7d"``, ``"2w"`` -> timedelta; ValueError otherwise."""
-    m = _DURATION.match(text.strip())
-    if not m or int(m[1]) == 0:
-        raise ValueError(f"{text!r} is not a duration like 30m, 6h, 7d or 2w")
-    return timedelta(seconds=int(m[1]) * _UNITS[m[2]])
 
 
 @attrs.define(kw_only=True, frozen=True)
@@ -245,7 +236,7 @@ def _build(name: str, table: dict[str, Any], source: str) -> Outlet:
     if "revisit_after" in values:
         try:
             delays = [parse_duration(d) for d in values["revisit_after"]]
-        except ValueError as e:
+        except ConfigError as e:
             raise check.fail("revisit_after", str(e)) from e
         if delays != sorted(set(delays)):
             raise check.fail("revisit_after", "durations must be increasing, shortest first")
