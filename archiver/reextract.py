@@ -113,6 +113,22 @@ def _responses(archive: Archive, path: Path, outlet: str | None) -> list[Scanned
     return found
 
 
+def _refuse_moving(index: ArchiveIndex, outlet: str, urls: Sequence[str]) -> None:
+    """A ``ConfigError`` when ``--outlet`` would move articles the index holds under another
+    outlet (a slip of the name would move them all; searches by the old name would miss them)."""
+    moved: dict[str, int] = {}
+    for url in urls:
+        row = index.db.execute("select outlet from articles where url = ?", [url]).fetchone()
+        if row is not None and row[0] != outlet:
+            moved[row[0]] = moved.get(row[0], 0) + 1
+    if moved:
+        held = ", ".join(f"{n} under {name!r}" for name, n in sorted(moved.items()))
+        raise ConfigError(
+            f"--outlet {outlet!r} would move articles the index holds under another outlet "
+            f"({held}): leave --outlet out to keep each file's own, or give that name"
+        )
+
+
 def reextract(
     archive_dir: str | Path,
     paths: Sequence[str | Path] | None = None,
@@ -153,6 +169,8 @@ def reextract(
     written = kept = 0
     index = ArchiveIndex(archive.index_path)
     try:
+        if outlet is not None:
+            _refuse_moving(index, outlet, [article.url for _, article in latest.values()])
         with index.transaction():
             crawl_id = index.start_crawl(outlet or "reextract")
             for response in found:

@@ -98,6 +98,22 @@ def test_reextract_upgrades_our_own_archive(demo_archive: Path, tmp_path: Path) 
     assert json.loads(crawl["stats"])["archiver/reextract/extractor_version"] == EXTRACTOR_VERSION
 
 
+def test_an_outlet_that_would_move_indexed_articles_is_refused(
+    demo_archive: Path, tmp_path: Path
+) -> None:
+    # "--outlet DEMO", a slip for the warcinfo's "demo", moved all the archive's articles
+    archive = tmp_path / "archive"
+    shutil.copytree(demo_archive, archive)
+    before = (archive / "index.db").read_bytes()
+    result = run_cli("reextract", "--archive", archive, "--outlet", "DEMO")
+    assert result.returncode == 2, result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "'demo'" in result.stderr and "leave --outlet out" in result.stderr
+    assert (archive / "index.db").read_bytes() == before
+    same = run_cli("reextract", "--archive", archive, "--outlet", "demo")
+    assert same.returncode == 0, same.stderr
+
+
 def test_reextract_a_wacz(demo_archive: Path, tmp_path: Path) -> None:
     if not ReplayTools().installed():
         pytest.fail("the replay tools are not installed: run make replay-tools")
