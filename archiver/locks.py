@@ -92,3 +92,10 @@ def is_held(path: Path) -> bool:
 def is_locked(archive_dir: str | Path, outlet: str) -> bool:
     """Whether a crawl of ``outlet`` holds its lock in ``archive_dir`` right now."""
     return is_held(Path(archive_dir) / "locks" / f"{safe_name(outlet)}.lock")
+
+
+def crawls_running(archive_dir: str | Path) -> list[str]:
+    """The outlets (their lock files' names) a crawl into ``archive_dir`` holds the lock of
+    right now."""
+    lock_dir = Path(archive_dir) / "locks"
+    return sorted(p.stem for p in lock_dir.glob("*.lock") if is_held(p))

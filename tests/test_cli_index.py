@@ -372,6 +372,20 @@ def test_index_compact_of_an_index_in_use_changes_nothing(tmp_path: Path) -> Non
         index.close()
 
 
+def test_index_compact_while_a_crawl_runs_changes_nothing(tmp_path: Path) -> None:
+    # between two of the crawl's write batches the index is free, and VACUUM would take it
+    # from the crawl for as long as it runs (minutes on a large index)
+    from archiver.locks import outlet_lock
+
+    size = _index_with_free_pages(tmp_path)
+    with outlet_lock(tmp_path, "demo"):
+        result = run_cli("index", "compact", "--archive", tmp_path)
+    assert result.returncode == 2, result.stdout
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert "'demo'" in result.stderr and "crawl" in result.stderr, result.stderr
+    assert (tmp_path / "index.db").stat().st_size == size
+
+
 def test_index_compact_without_an_index_is_one_line(tmp_path: Path) -> None:
     result = run_cli("index", "compact", "--archive", tmp_path / "none")
     assert result.returncode == 2

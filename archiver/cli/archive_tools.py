@@ -98,8 +98,14 @@ def compact_index(archive_dir: Path) -> None:
     """Give the index's free space back to the disk (SQLite's VACUUM), e.g. after a migration.
     Needs free disk of about twice the compacted index, and no crawl writing to it."""
     from archiver.index import ArchiveIndex
+    from archiver.locks import crawls_running
 
     path = Archive(archive_dir).index_path
+    if running := crawls_running(archive_dir):
+        raise CliError(
+            f"a crawl of {', '.join(map(repr, running))} is writing to {path}; compact the "
+            "index when it has finished"
+        )
     index = ArchiveIndex(path, create=False)
     try:
         before = path.stat().st_size
