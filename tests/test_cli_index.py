@@ -303,6 +303,18 @@ def test_show_history_lists_captures(demo_archive: Path) -> None:
     assert len(out) == 5 and out[4].startswith("1\t") and fields[4] in out[4]
 
 
+@pytest.mark.parametrize("archive", ["demo", "none"])
+def test_show_history_of_nothing_prints_nothing_but_the_error(
+    demo_archive: Path, tmp_path: Path, archive: str
+) -> None:
+    # the table's header went to stdout before the error: a script saw a table of no rows
+    where = demo_archive if archive == "demo" else tmp_path / "none"
+    result = run_cli("show", "--archive", where, "http://demo-insight.test/nope/", "--history")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
 def _index_with_free_pages(tmp_path: Path) -> int:
     """An index of 100 articles in a file that held 300: its size."""
     index = ArchiveIndex(tmp_path / "index.db")

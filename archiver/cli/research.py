@@ -207,8 +207,9 @@ def show(url: str, archive_dir: Path, headers: bool, raw: bool, text: bool, hist
         _print_article(archive.article(url))
         return
     if history:
+        captures = archive.history(url)  # before any output: an unknown URL is the error alone
         click.echo("captured_at\tstatus\twarc_file\toffset\trecord_id\tpayload_digest\ttype")
-        for c in archive.history(url):
+        for c in captures:
             fields = ("captured_at", "status", "warc_file", "warc_offset", "record_id")
             kind = c.get("warc_type") or "response"
             click.echo("\t".join(str(c[k]) for k in (*fields, "payload_digest")) + f"\t{kind}")
