@@ -10,6 +10,7 @@ from pathlib import Path
 from archiver.index import ArchiveIndex
 from archiver.index.merge import merge
 from archiver.items import Article, CaptureRef
+from tests.conftest import run_cli
 
 SHARED_URL = "http://x.test/shared/"
 
@@ -157,3 +158,20 @@ def test_merging_a_running_shard_again_takes_its_finished_state(tmp_path: Path) 
     index.close()
     merge([a], out)
     assert table(out, "select worker, outcome from crawls") == [("w1", "finished")]
+
+
+def test_a_shard_found_damaged_while_merging_leaves_no_new_out(tmp_path: Path) -> None:
+    # the shard opens (its header and schema are whole), its rows do not read back
+    damaged = tmp_path / "w1.db"
+    urls = [f"http://x.test/{n}/" for n in range(200)]
+    shard(damaged, "w1", urls, title="T", captured="2024-01-01T00:00:00Z", indexed="x")
+    data = bytearray(damaged.read_bytes())
+    middle = len(data) // 4096 // 2 * 4096
+    data[middle : middle + 3 * 4096] = b"\xa5" * (3 * 4096)
+    damaged.write_bytes(bytes(data))
+    out = tmp_path / "merged.db"
+    result = run_cli("index", "merge", damaged, "--out", out)
+    assert result.returncode != 0, result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert "w1.db" in result.stderr  # which of the shards
+    assert not out.exists()

@@ -81,11 +81,23 @@ def merge(shards: Iterable[str | Path], out: str | Path) -> MergeSummary:
         ArchiveIndex(path, create=False).close()  # an archiver index, at the current schema
     if out.is_dir():
         raise ConfigError(f"--out {out} is a directory; pass the path of the merged index file")
+    created = not out.exists()
     index = ArchiveIndex(out)
     try:
         before = (index.count("captures"), index.count("articles"))
         for path in paths:
-            _merge_one(index, path)
+            try:
+                _merge_one(index, path)
+            except sqlite3.DatabaseError as e:  # each shard is one transaction: rolled back
+                index.close()
+                if created:  # nor is a new --out left behind
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(f"{out}{suffix}").unlink(missing_ok=True)
+                raise ArchiverError(
+                    f"index shard {path} cannot be read ({e}); rebuild it from its worker's "
+                    "WARC files (archiver reindex WARC_DIR --out NEW.db) and merge that"
+                    + ("" if created else f"; {out} holds the shards merged before it")
+                ) from e
         return MergeSummary(
             out=out,
             shards=len(paths),
