@@ -72,7 +72,9 @@ def test_optional_fields_and_defaults(tmp_path: Path) -> None:
         timedelta(weeks=2),
     )
     assert mine.origin == str(path)
-    assert outlets["demo"].revisit_after == DEFAULT_REVISIT_AFTER == ("1h", "6h", "24h", "7d")
+    assert outlets["demo"].revisit_after == ()  # not declared: ARCHIVER_REVISIT_AFTER's
+    assert outlets["demo"].revisit_delays[0] == timedelta(hours=1)
+    assert DEFAULT_REVISIT_AFTER == ("1h", "6h", "24h", "7d")
 
 
 def test_config_directory_and_outlets_directory(tmp_path: Path) -> None:

@@ -100,6 +100,16 @@ def test_outlet_revisit_after_takes_precedence_over_the_setting() -> None:
     assert schedule_for(SimpleNamespace(), Settings())[0] == timedelta(hours=1)
 
 
+def test_the_setting_applies_to_an_outlet_that_declares_no_revisit_after() -> None:
+    # every Outlet carried the default schedule, so ARCHIVER_REVISIT_AFTER never applied
+    from archiver.outlets import load_outlets
+
+    spider = SimpleNamespace(outlet=load_outlets()["demo"])
+    settings = Settings({"ARCHIVER_REVISIT_AFTER": ["90s"]})
+    assert schedule_for(spider, settings) == (timedelta(seconds=90),)
+    assert schedule_for(spider, Settings())[0] == timedelta(hours=1)
+
+
 def test_revisit_record_refers_to_the_original(tmp_path: Path) -> None:
     body = b"<html>same bytes</html>"
     with WarcWriter(tmp_path) as writer:
@@ -281,6 +291,24 @@ def make_due(archive: Path, *urls: str) -> None:
         )
     conn.commit()
     conn.close()
+
+
+def test_the_readmes_walkthrough_shows_the_corrected_posts_versions(
+    tmp_path: Path, demo_archive: Path
+) -> None:
+    # README "Crawling again": the second edition's crawl with the revision checks due at once
+    archive = tmp_path / "archive"
+    shutil.copytree(demo_archive, archive)
+    second = run_cli("demo", "--archive", archive, "--edition", "2", "--revisit-after", "1s")
+    assert second.returncode == 0, second.stderr
+    run2 = {c["url"]: c for c in captures(archive, 2)}
+    assert run2[UNCHANGED]["status"] == 304 and run2[UNCHANGED]["warc_type"] == "revisit"
+    history = run_cli("show", EDITED, "--history", "--archive", archive)
+    assert history.returncode == 0, history.stderr
+    assert "+Correction: An earlier version" in history.stdout
+    bad = run_cli("demo", "--archive", archive, "--revisit-after", "soon")
+    assert bad.returncode == 2 and "'soon'" in bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1, bad.stderr
 
 
 @pytest.mark.slow

@@ -15,6 +15,7 @@ from archiver.archive import Archive
 from archiver.cli.errors import CliError, translate_errors
 from archiver.cli.options import archive_option
 from archiver.cli.output import console, err_console, human_bytes, print_hits
+from archiver.index.seen import parse_schedule
 from archiver.outlets import load_outlets
 from archiver.scheduler import Scheduler
 
@@ -249,11 +250,20 @@ def worker(
     show_default=True,
     help="Serve this edition of the outlet (2: two new posts and one corrected post).",
 )
+@click.option(
+    "--revisit-after",
+    metavar="AGES",
+    help="Check known articles again at these ages after first seen, comma-separated "
+    "(ARCHIVER_REVISIT_AFTER; default 1h,6h,24h,7d): 1s makes every check due at once.",
+)
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 @translate_errors
-def demo(archive_dir: Path, edition: int, verbose: int) -> None:
+def demo(archive_dir: Path, edition: int, revisit_after: str | None, verbose: int) -> None:
     """Serve the bundled demo outlet on 127.0.0.1, crawl it, and show what was archived."""
-    overrides = {**_setup_logging(verbose), "ARCHIVER_DEMO_EDITION": edition}
+    overrides: dict[str, Any] = {**_setup_logging(verbose), "ARCHIVER_DEMO_EDITION": edition}
+    if revisit_after is not None:
+        parse_schedule(revisit_after)  # a one-line error before the server starts
+        overrides["ARCHIVER_REVISIT_AFTER"] = [a.strip() for a in revisit_after.split(",")]
     summary = _crawl_with_progress("demo", archive_dir, overrides=overrides)
     _print_summary(summary)
     query = "human rights"

@@ -77,8 +77,9 @@ class Outlet:
     """Articles requested per crawl (0: no limit)."""
     schedule: str | None = None
     """Cron expression (five fields, croniter syntax) of when to crawl the outlet."""
-    revisit_after: tuple[str, ...] = DEFAULT_REVISIT_AFTER
-    """Ages after which an archived article is fetched again to look for revisions."""
+    revisit_after: tuple[str, ...] = ()
+    """Ages after which an archived article is fetched again to look for revisions; empty:
+    the crawl's ``ARCHIVER_REVISIT_AFTER`` (default :data:`DEFAULT_REVISIT_AFTER`)."""
     politeness: dict[str, float] = attrs.Factory(dict)
     """Overrides of the crawl's pacing (keys of ``POLITENESS``)."""
     provenance: str = ""
@@ -102,8 +103,8 @@ class Outlet:
 
     @property
     def revisit_delays(self) -> tuple[timedelta, ...]:
-        """``revisit_after`` as timedeltas, shortest first."""
-        return tuple(parse_duration(d) for d in self.revisit_after)
+        """``revisit_after`` (else the default schedule) as timedeltas, shortest first."""
+        return tuple(parse_duration(d) for d in self.revisit_after or DEFAULT_REVISIT_AFTER)
 
     def scrapy_settings(self) -> dict[str, Any]:
         """The politeness overrides as Scrapy settings."""
