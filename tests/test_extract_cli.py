@@ -70,16 +70,18 @@ def test_extract_manifest(tmp_path: Path) -> None:
         {"id": "ap", "path": "pages/ap.html.gz", "url": AP_URL},
         {"id": "gone", "path": "pages/missing.html", "url": "https://example.org/gone"},
         {"id": "seed", "path": str(tmp_path / "seed.html"), "url": "https://example.org/seed"},
+        {"id": "no-url", "path": "pages/ap.html.gz", "url": "notaurl"},  # as --url refuses
     ]
     manifest.write_text("".join(json.dumps(c) + "\n" for c in cases))
     result = run_cli("extract", "--manifest", manifest)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line["id"] for line in lines] == ["ap", "gone", "seed"]
+    assert [line["id"] for line in lines] == ["ap", "gone", "seed", "no-url"]
     check_ap_article(lines[0])
     assert set(lines[1]) == {"id", "error"} and "missing.html" in lines[1]["error"]
     assert lines[2]["title"] == "Uzbekistan and Pakistan agree on rail corridor study"
     assert lines[2]["url"] == "https://example.org/seed"
+    assert set(lines[3]) == {"id", "error"} and "'notaurl'" in lines[3]["error"]
 
 
 def test_a_manifest_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ import attrs
 from archiver.exceptions import ArchiverError, ConfigError, ExtractionError
 from archiver.extract.extractor import ArticleExtractor
 from archiver.items import Article
+from archiver.outlets import http_url_problem
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +140,9 @@ def _extract_cases(
     cases: list[ManifestCase], extractor: ArticleExtractor
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     for case in cases:
+        if problem := http_url_problem(case.url):  # as extract --url refuses it
+            yield case.id, {"error": f"{case.path}: url {case.url!r} {problem}"}
+            continue
         try:
             yield case.id, extract_file(case.path, case.url, extractor)
         except ArchiverError as e:
