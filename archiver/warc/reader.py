@@ -86,7 +86,7 @@ def _block_intact(block: bytes, expected: str | None) -> bool:
     return value.strip().upper() in (b32, digest.hex().upper()) or value.strip() == b64
 
 
-_CHECK = "run archiver check (a library caller: pass the offset of a response record)"
+_CHECK = "run archiver check, which lists every capture the index cannot find"
 
 
 def read_response(path: str | os.PathLike[str], offset: int) -> ArchivedResponse:
@@ -107,6 +107,12 @@ def read_response(path: str | os.PathLike[str], offset: int) -> ArchivedResponse
                 block = record.raw_stream.read() if record else b""
             finally:
                 records.close()
+        if record is None and (size := os.path.getsize(name)) <= offset:
+            raise WarcError(
+                f"{name} ends at {size:,} bytes, before the record at offset {offset:,}: the "
+                f"file is cut short (restore it from a copy), or the index points past its end; "
+                f"{_CHECK}"
+            )
         if record is None or record.rec_type != "response":
             kind = f"a {record.rec_type} record, not a response" if record else "no record"
             raise WarcError(f"{where} holds {kind}: the index points at the wrong place; {_CHECK}")
