@@ -12,6 +12,17 @@ REBUILD_INDEX = (
 """What to do about an index that is damaged: the WARC files are the archive of record."""
 
 
+def index_problem(error: Exception) -> str:
+    """What to tell a user about an SQLite error ``error`` of the index: a file this process
+    may not write (``chattr +i``, another user's) is no damaged index."""
+    if str(getattr(error, "sqlite_errorname", "")).startswith("SQLITE_READONLY"):
+        return (
+            f"the index cannot be written ({error}): make the index file, its -wal and -shm "
+            "files and its directory writable for this user (chmod u+w, chattr -i)"
+        )
+    return f"the index cannot be read ({error}); {REBUILD_INDEX}"
+
+
 class ArchiverError(Exception):
     """Base class of every error the archiver raises on purpose."""
 

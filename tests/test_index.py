@@ -640,3 +640,22 @@ def test_export_without_a_query_lists_the_newest_instant_first(index: ArchiveInd
     add(index, 4, crawl, title="Undated", body="b")
     titles = [row["title"] for row in index.export()]
     assert titles == ["New York", "London", "Day only", "Undated"]
+
+
+def test_a_read_only_index_is_reported_as_one_not_as_damaged(tmp_path: Path) -> None:
+    # chattr +i, or a file of another user: "rebuild the index with archiver reindex" was the
+    # advice, which would throw away the crawl history for nothing
+    from archiver.exceptions import index_problem
+
+    ArchiveIndex(tmp_path / "index.db").close()
+    conn = sqlite3.connect(f"{(tmp_path / 'index.db').as_uri()}?mode=ro", uri=True)
+    try:
+        with pytest.raises(sqlite3.OperationalError) as info:
+            conn.execute("insert into meta (key, value) values ('x', 'y')")
+    finally:
+        conn.close()
+    message = index_problem(info.value)
+    assert "cannot be written" in message and "writable" in message
+    assert "reindex" not in message
+    damaged = sqlite3.DatabaseError("database disk image is malformed")
+    assert "reindex" in index_problem(damaged)

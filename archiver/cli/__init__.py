@@ -16,7 +16,7 @@ from archiver.cli.errors import CliError
 from archiver.cli.outlets import outlets
 from archiver.cli.replay_tools import export_wacz, reextract, replay
 from archiver.cli.research import export, search, show, stats
-from archiver.exceptions import REBUILD_INDEX
+from archiver.exceptions import index_problem
 
 __all__ = ["CliError", "main"]
 
@@ -47,7 +47,7 @@ class OneLineErrors(click.Group):
             click.echo("Aborted!", err=True)
             sys.exit(1)
         except sqlite3.DatabaseError as e:  # a page of the index damaged after it was opened
-            click.echo(f"Error: the index cannot be read ({e}); {REBUILD_INDEX}", err=True)
+            click.echo(f"Error: {index_problem(e)}", err=True)
             sys.exit(2)
         except BrokenPipeError:  # the reader went away (| head): nothing more to say
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 import sqlite_utils
 
-from archiver.exceptions import ArchiverError, NotFoundError
+from archiver.exceptions import ArchiverError, NotFoundError, index_problem
 from archiver.index.fts_load import FTS_TABLE, SideFts
 from archiver.index.query import ArticleFilter, export_rows, search_articles
 from archiver.index.schema import (
@@ -658,6 +658,8 @@ class ArchiveIndex:
                     f"index {self.path} is in use: another process (a crawl?) is writing to "
                     "it; compact it when that has finished"
                 ) from e
+            if e.sqlite_errorname.startswith("SQLITE_READONLY"):
+                raise ArchiverError(f"cannot compact {self.path}: {index_problem(e)}") from e
             raise ArchiverError(  # a full disk is "database or disk is full" or an I/O error
                 f"cannot compact index {self.path}: {e}; it needs free disk of about twice "
                 "the compacted index, in the temporary directory (SQLITE_TMPDIR) and beside "
