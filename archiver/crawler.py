@@ -91,6 +91,8 @@ class CrawlSummary:
     requeued: int = 0
     """Requests of dead workers (and its own unfinished ones) a distributed worker put back in
     the shared queue."""
+    robots_forbidden: int = 0
+    """Requests the sites' robots.txt forbade (Scrapy's ``robotstxt/forbidden``)."""
 
 
 def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -313,6 +315,7 @@ def _crawl_locked(
         resumed=resumed,
         seen=seen,
         requeued=int(values.get("archiver/redis/requeued", 0)),
+        robots_forbidden=int(values.get("robotstxt/forbidden", 0)),
         outlet=outlet.name,
         crawl_id=values.get("archiver/crawl_id"),
         finish_reason=str(values.get("finish_reason", "unknown")),

@@ -61,6 +61,7 @@ def test_retry_after_is_honoured_and_robots_obeyed(server: str, tmp_path: Path) 
     result = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
     assert result.returncode == 0, result.stderr
     assert "/private/x/" not in Handler.requested
+    assert "robots.txt forbade 1 request" in result.stdout  # said, not left to guess
     captures = []
     for path in (archive / "warc").glob("*.warc.gz"):
         with path.open("rb") as fh:

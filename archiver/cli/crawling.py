@@ -87,6 +87,12 @@ def _print_summary(summary: CrawlSummary) -> None:
             f"ones skipped, {seen.get('rechecked', 0)} re-checked; "
             f"{seen.get('revisits', 0)} revisit records (unchanged payloads)"
         )
+    if summary.robots_forbidden:
+        n = summary.robots_forbidden
+        click.echo(
+            f"robots.txt forbade {n} request{'s' * (n != 1)} (obeyed; the outlet's sections or "
+            "links may lie where its robots.txt disallows)"
+        )
     if summary.requeued:
         click.echo(
             f"Re-queued: {summary.requeued} requests that stopped workers had taken "
