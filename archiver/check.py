@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -94,9 +95,10 @@ def check_archive(archive_dir: str | Path, *, repair: bool = False) -> CheckRepo
             report.problems.append(
                 Problem("open-file", f"{path.name} was left open by an interrupted crawl")
             )
-    responses, metadata = _scan_files(warc_dir, orphans, report)
     index = ArchiveIndex(archive / "index.db", create=False)
     try:
+        imported = _imported_files(index)
+        responses, metadata = _scan_files(warc_dir, orphans, report, imported=imported)
         if damage := _index_damage(index):
             report.problems.append(
                 Problem(
@@ -174,14 +176,29 @@ def mark_interrupted(archive_dir: str | Path, outlet: str) -> int:
         index.close()
 
 
+def _imported_files(index: ArchiveIndex) -> list[Path]:
+    """The files outside the WARC directory that captures point into, by absolute path (foreign
+    WARC files and unpacked WACZ files ``archiver reextract`` indexed), those that exist (a
+    missing one is reported as ``missing-warc``)."""
+    try:
+        rows = index.db.execute(
+            "select distinct warc_file from captures where warc_file like '/%'"
+        ).fetchall()
+    except sqlite3.DatabaseError:  # reported as corrupt-index
+        return []
+    return [Path(name) for (name,) in rows if Path(name).is_file()]
+
+
 def _scan_files(
     warc_dir: Path,
     orphans: list[Path],
     report: CheckReport,
     only: list[Path] | None = None,
+    imported: Sequence[Path] = (),
 ) -> tuple[dict[str, ScannedCapture], dict[str, tuple[str, dict[str, Any]]]]:
     """Response records by record id, and the latest metadata per URL: (refers-to, JSON), of
-    the finished files (or ``only`` those) and the whole records of orphaned ``.open`` ones."""
+    the finished files (or ``only`` those), the whole records of orphaned ``.open`` ones, and
+    the ``imported`` files the index names by absolute path."""
     scan = _Scan(report)
     if only is not None:
         files = list(only)
@@ -190,6 +207,9 @@ def _scan_files(
     for path in sorted([*files, *orphans], key=lambda p: p.name):
         report.warc_files += 1
         scan.file(path, orphan=path in orphans)
+    for path in imported:
+        report.warc_files += 1
+        scan.file(path, orphan=False, name=str(path))
     for (first_file, copy_file), n in scan.repeated.items():
         report.problems.append(
             Problem(
@@ -212,14 +232,15 @@ class _Scan:
     metadata: dict[str, tuple[str, dict[str, Any]]] = attrs.Factory(dict)
     repeated: dict[tuple[str, str], int] = attrs.Factory(dict)
 
-    def file(self, path: Path, *, orphan: bool) -> None:
+    def file(self, path: Path, *, orphan: bool, name: str | None = None) -> None:
+        """Read ``path``, whose captures the index names ``name`` (default: the file name)."""
         start: int | None = 0
         while start is not None:
             end = start
             try:
                 for rec_type, record, block, offset, length in scan_warc(path, start):
                     end = offset + length
-                    self._record(path, rec_type, record, block, offset, length)
+                    self._record(path, rec_type, record, block, offset, length, name)
                 start = None
             except WarcError as e:
                 if orphan:  # its unfinished end is reported as open-file already
@@ -228,13 +249,20 @@ class _Scan:
                 start = _next_record(path, end + 1)
 
     def _record(
-        self, path: Path, rec_type: str, record: Any, block: bytes, offset: int, length: int
+        self,
+        path: Path,
+        rec_type: str,
+        record: Any,
+        block: bytes,
+        offset: int,
+        length: int,
+        name: str | None,
     ) -> None:
         self.report.records += 1
         headers = record.rec_headers
         record_id = headers.get_header("WARC-Record-ID") or ""
         if rec_type in ("response", "revisit") and record.http_headers is not None:
-            capture = ScannedCapture.from_record(record, offset, length, path=path)
+            capture = ScannedCapture.from_record(record, offset, length, path=path, warc_file=name)
             if (first := self.responses.get(record_id)) is not None:
                 pair = (first.ref.warc_file, capture.ref.warc_file)
                 self.repeated[pair] = self.repeated.get(pair, 0) + 1
@@ -311,8 +339,9 @@ def _check_captures(
         report.problems.append(
             Problem(
                 "missing-warc",
-                f"{warc_file} is missing from {live_dir}: {n} captures point at it; restore "
-                "it from a backup",
+                f"{warc_file} is missing"
+                + ("" if Path(warc_file).is_absolute() else f" from {live_dir}")
+                + f": {n} captures point at it; restore it from a backup",
             )
         )
     for record_id, response in responses.items():

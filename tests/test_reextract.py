@@ -79,6 +79,26 @@ def test_reextract_indexes_a_foreign_warc(
     assert len(rows(archive / "index.db", "select id from articles")) == 3
 
 
+def test_check_reads_the_imported_files_the_index_points_into(
+    foreign_warc: Path, demo_archive: Path, tmp_path: Path
+) -> None:
+    # reextract's captures of a foreign file were "bad-pointer" and its articles "dangling":
+    # check read the archive's own WARC directory only
+    archive = tmp_path / "archive"
+    shutil.copytree(demo_archive, archive)
+    result = run_cli("reextract", "--archive", archive, foreign_warc, "--outlet", "foreign")
+    assert result.returncode == 0, result.stderr
+    check = run_cli("check", "--archive", archive)
+    assert check.returncode == 0, check.stdout + check.stderr
+    damaged = tmp_path / "foreign.warc.gz"  # the file moved away: now a problem
+    shutil.move(foreign_warc, damaged)
+    try:
+        gone = run_cli("check", "--archive", archive)
+    finally:
+        shutil.move(damaged, foreign_warc)
+    assert gone.returncode == 1 and "missing-warc" in gone.stdout, gone.stdout
+
+
 def test_reextract_upgrades_our_own_archive(demo_archive: Path, tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     shutil.copytree(demo_archive, archive)
