@@ -320,6 +320,7 @@ def _build(
     metadata: list[tuple[str, dict[str, Any]]] = []  # (refers-to, article JSON), in WARC order
     outlets: list[str] = []
     with_metadata: set[Path] = set()
+    repeated: dict[tuple[Path, Path], int] = {}  # (first file, copy): response records
     total_bytes = 0
     for path in files:
         total_bytes += path.stat().st_size
@@ -333,6 +334,10 @@ def _build(
                     info_outlet[record_id] = part_of
                     outlets += [] if part_of in outlets else [part_of]
             elif rec_type == "response" and record.http_headers is not None:
+                if (first := responses.get(record_id)) is not None:
+                    pair = (first.path, path)
+                    repeated[pair] = repeated.get(pair, 0) + 1
+                    continue
                 responses[record_id] = ScannedCapture.from_record(
                     record,
                     offset,
@@ -354,6 +359,12 @@ def _build(
                 if isinstance(data, dict) and refers_to:
                     metadata.append((refers_to, data))
                     with_metadata.add(path)
+    if repeated:  # the first pair found names the copy
+        (first_file, copy), n = next(iter(repeated.items()))
+        raise ConfigError(
+            f"{copy.name} repeats {n} response records of {first_file.name} (a copy of it?): "
+            "move the copy out of the WARC directory, then reindex"
+        )
 
     index = ArchiveIndex(tmp)
     try:

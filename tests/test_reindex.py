@@ -154,6 +154,23 @@ def test_force_does_not_replace_the_archives_own_index(
     assert not (archive / "warc" / "new.db").exists()
 
 
+def test_a_copy_of_a_warc_file_in_the_directory_is_refused(
+    demo_archive: Path, tmp_path: Path
+) -> None:
+    # its records repeat the original's: the captures went to whichever file came last, and
+    # `check` then told to move the copy out, which left them pointing at nothing
+    warc = tmp_path / "warc"
+    shutil.copytree(demo_archive / "warc", warc)
+    [original] = sorted(warc.glob("*.warc.gz"))
+    shutil.copy(original, warc / f"copy-of-{original.name}")
+    out = tmp_path / "new.db"
+    result = run_cli("reindex", warc, "--out", out)
+    assert result.returncode == 2, result.stdout
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert f"copy-of-{original.name}" in result.stderr and "move" in result.stderr
+    assert not out.exists()
+
+
 def test_force_replaces(demo_archive: Path, tmp_path: Path) -> None:
     out = tmp_path / "new.db"
     out.write_bytes(b"not a database")
