@@ -5,6 +5,8 @@ What is checked, WARC files first (they are the archive of record, the index poi
 - ``open-file``: a ``*.open`` WARC file no writer holds (left by a killed crawl). Repair: cut it
   after its last whole record and close it (:mod:`archiver.warc.recover`).
 - ``corrupt-warc``: a finished WARC file that is truncated or corrupt. Not repaired: restore it.
+- ``stale-pointer``: a capture row whose record (its record id and URL) lies whole at another
+  place in the archive, one place only. Repair: point the row at it.
 - ``bad-pointer``: a capture row whose WARC file, offset, length or record id does not match a
   response or revisit record. Not repaired: rebuild the index with ``archiver reindex``.
 - ``unindexed-capture``: a response or revisit record with no capture row. Repair: add the row.
@@ -32,7 +34,13 @@ from archiver.locks import is_locked
 from archiver.reindex import ScannedCapture, article_from_metadata, scan_warc
 from archiver.warc.recover import is_orphan, orphaned_open_files, recover_file
 
-REPAIRABLE = {"open-file", "unindexed-capture", "unindexed-article", "interrupted-crawl"}
+REPAIRABLE = {
+    "open-file",
+    "stale-pointer",
+    "unindexed-capture",
+    "unindexed-article",
+    "interrupted-crawl",
+}
 
 
 @attrs.define
@@ -328,6 +336,25 @@ def _check_captures(
         ]
         if (warc_file, offset, length) not in places:
             where = f"{warc_file} at {offset}"
+            if len(places) == 1 and found is not None and found.url == url:
+                place = f"{found.ref.warc_file} at {found.ref.offset}"
+                if repair:
+                    index.db.execute(
+                        "update captures set warc_file = ?, warc_offset = ?, warc_length = ?"
+                        " where id = ?",
+                        [*places[0], capture_id],
+                    )
+                    index.db.conn.commit()
+                    report.repaired.append(f"pointed capture {capture_id} of {url} at {place}")
+                else:
+                    report.problems.append(
+                        Problem(
+                            "stale-pointer",
+                            f"capture {capture_id} of {url} points at {where}, and its record "
+                            f"{record_id} is at {place}",
+                        )
+                    )
+                continue
             report.problems.append(
                 Problem(
                     "bad-pointer",

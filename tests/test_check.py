@@ -93,6 +93,23 @@ def test_bad_pointer_and_corrupt_file_are_reported_not_repaired(archive: Path) -
     assert broken.exists()  # never deleted
 
 
+def test_a_pointer_to_a_record_found_elsewhere_is_repaired(archive: Path) -> None:
+    # the record is whole, once, in the archive: --repair points the row at it, where the
+    # advice was a reindex, which drops the crawl history
+    sql(archive, "update captures set warc_offset = warc_offset + 1 where id = 3")
+    found = run_cli("check", "--archive", archive)
+    assert found.returncode == 1
+    assert found.stdout.startswith("stale-pointer: "), found.stdout
+    assert "(archiver check --repair fixes it)" in found.stdout
+    repaired = run_cli("check", "--repair", "--archive", archive)
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    again = run_cli("check", "--archive", archive)
+    assert again.returncode == 0 and again.stdout.strip().endswith("consistent"), again.stdout
+    [(url,)] = sql(archive, "select url from captures where id = 3")
+    shown = run_cli("show", url, "--archive", archive)
+    assert shown.returncode == 0, shown.stderr
+
+
 @pytest.mark.parametrize("page", [4, 7, 39])
 def test_a_damaged_index_page_is_reported(archive: Path, page: int) -> None:
     # one 4 KB page overwritten (a disk error); the header and schema still read, so the index
