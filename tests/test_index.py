@@ -659,3 +659,34 @@ def test_a_read_only_index_is_reported_as_one_not_as_damaged(tmp_path: Path) -> 
     assert "reindex" not in message
     damaged = sqlite3.DatabaseError("database disk image is malformed")
     assert "reindex" in index_problem(damaged)
+
+
+@pytest.mark.parametrize(
+    ("flt", "found"),
+    [
+        (ArticleFilter(author="LUCÍA FERNÁNDEZ"), [1]),
+        (ArticleFilter(author="lucía fernández"), [1]),
+        (ArticleFilter(author="ÇAĞLA ÖZTÜRK"), [2]),
+        (ArticleFilter(section="économie"), [1]),
+        (ArticleFilter(tag="énergie"), [2]),
+        (ArticleFilter(author="LUCIA FERNANDEZ"), []),  # a letter is not its accented kin
+    ],
+    ids=repr,
+)
+def test_name_filters_ignore_the_case_of_letters_past_ascii(
+    index: ArchiveIndex, flt: ArticleFilter, found: list[int]
+) -> None:
+    # SQLite's NOCASE folds A-Z only: "LUCÍA FERNÁNDEZ" did not find "Lucía Fernández"
+    crawl = index.start_crawl("demo")
+    add(
+        index,
+        1,
+        crawl,
+        title="Prix",
+        body="rights",
+        authors=["Lucía Fernández"],
+        section=["Économie"],
+    )
+    add(index, 2, crawl, title="Gaz", body="rights", authors=["Çağla Öztürk"], tags=["Énergie"])
+    urls = sorted(h["url"] for h in index.search("rights", filters=flt))
+    assert urls == [f"http://demo-insight.test/article-{n}/" for n in found]

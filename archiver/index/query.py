@@ -104,17 +104,20 @@ class ArticleFilter:
             raise IndexQueryError(
                 f"--lang {self.lang!r} is not a language code: give one like en, de or pt-BR"
             )
-        for name in ("author", "section", "tag"):
+        names: dict[str, str] = {}
+        for name, table, column in _LINKS:  # identifiers from _LINKS only
             value = getattr(self, name)
             if value is not None and not value.strip():
                 raise IndexQueryError(f"--{name} is empty: give a name, or leave the option out")
+            if value is not None and not value.isascii():
+                names[name] = _stored_spelling(db, table, column, value.strip())
         known_outlet = "select 1 from articles where outlet = ? limit 1"
         if self.outlet is not None and db.execute(known_outlet, [self.outlet]).fetchone() is None:
             outlets = [r[0] for r in db.execute("select distinct outlet from articles order by 1")]
             if self.outlet not in outlets:
                 known = ", ".join(o for o in outlets if o) or "none yet (crawl one first)"
                 raise IndexQueryError(f"unknown outlet {self.outlet!r}: the index holds {known}")
-        return attrs.evolve(self, since=since, until=until)
+        return attrs.evolve(self, since=since, until=until, **names)
 
     @property
     def reads_row(self) -> bool:
@@ -182,6 +185,21 @@ class ArticleFilter:
             clauses.append("lower(a.language) = lower(?)")
             params.append(self.lang)
         return clauses, params
+
+
+def _stored_spelling(db: sqlite_utils.Database, table: str, column: str, value: str) -> str:
+    """``value`` as the index spells it, for a name with letters past ASCII, whose case SQLite's
+    ``NOCASE`` does not fold (``LUCÍA FERNÁNDEZ`` for ``Lucía Fernández``): the first stored
+    name equal to it but for case (``str.casefold``), else ``value``. Names that differ from
+    that one in the case of such letters only are not matched."""
+    exact = f"select 1 from {table} where {column} = ? collate nocase limit 1"
+    if db.execute(exact, [value]).fetchone() is not None:
+        return value
+    folded = value.casefold()
+    for (stored,) in db.execute(f"select distinct {column} from {table}"):
+        if isinstance(stored, str) and stored.casefold() == folded:
+            return stored
+    return value
 
 
 def check_limit(limit: int) -> int:
