@@ -329,6 +329,12 @@ CASES = [
         ["crawl", "demo", "--since", "2024-1-1x", "--archive", "{archive}"],
         "2024-1-1x",
     ),
+    Case(
+        "archive-is-its-warc-dir",  # a crawl built a second archive inside the first's warc/
+        ["crawl", "demo", "--archive", "{archive}/warc"],
+        "pass --archive",
+    ),
+    Case("search-in-warc-dir", ["search", "rights", "--archive", "{archive}/warc"], "warc"),
     # --- corrupt or truncated WARC files ------------------------------------------------
     Case(
         "show-truncated-warc",

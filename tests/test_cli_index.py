@@ -435,3 +435,13 @@ def test_index_compact_that_cannot_write_its_copy_changes_nothing(tmp_path: Path
         assert len(index.search("rights", limit=200)) == 100
     finally:
         index.close()
+
+
+def test_the_archive_directory_may_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ARCHIVER_ARCHIVE_DIR, the setting's name, was read by crawls run through Scrapy only
+    monkeypatch.setenv("ARCHIVER_ARCHIVE_DIR", str(tmp_path / "elsewhere"))
+    result = run_cli("search", "rights")
+    assert result.returncode == 2
+    assert f"no index at {tmp_path / 'elsewhere' / 'index.db'}" in result.stderr, result.stderr

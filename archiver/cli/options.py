@@ -16,12 +16,29 @@ from archiver.index.query import MAX_LIMIT, check_limit
 
 R = TypeVar("R")
 
+
+def _archive_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Path:
+    """``--archive``, unless it names an archive's WARC directory (a crawl would build a second
+    archive inside it, a search find no index)."""
+    if value.name == "warc" and (value.parent / "index.db").is_file():
+        raise click.BadParameter(
+            f"{value} is the WARC directory of the archive {value.parent}: pass --archive "
+            f"{value.parent}",
+            ctx=ctx,
+            param=param,
+        )
+    return value
+
+
 archive_option = click.option(
     "--archive",
     "archive_dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("archive"),
     show_default=True,
+    envvar="ARCHIVER_ARCHIVE_DIR",
+    show_envvar=True,
+    callback=_archive_dir,
     help="Archive directory: WARC files in DIR/warc, the index in DIR/index.db.",
 )
 
