@@ -222,6 +222,7 @@ def test_bad_queries_raise_index_query_error(index: ArchiveIndex, query: str) ->
         ("rights -covid-19", [2]),  # a leading minus excludes, as in web search engines
         ("rights NOT covid-19", [2]),
         ("title:covid-19", [1]),
+        ("rights title:-covid-19", [2]),  # leaves out articles whose title has it
         ("body:covid-19", []),
         ('"human rights" OR u.s.', [1, 2]),
         ("(e-mail OR tenge) AND plan", [2]),

@@ -254,10 +254,7 @@ def fts_query(query: str) -> str:
             out.append(token)
         elif token.startswith("-") and not _WORDLESS.fullmatch(token):
             if not operand:
-                raise IndexQueryError(
-                    f"search query {query!r} leaves out {token[1:]!r} from nothing: give words "
-                    f"to search for before it, e.g. 'rights {token}'"
-                )
+                raise _nothing_before(query, token)
             out += ["NOT", _word(token[1:])]
         elif column := _COLUMN.fullmatch(token):
             if column[1].lower() not in FTS_COLUMNS:
@@ -266,10 +263,23 @@ def fts_query(query: str) -> str:
                     f"{', '.join(c + ':' for c in FTS_COLUMNS)} (or filter with --author, "
                     f"--section, --tag), or quote the words: '\"{token}\"'"
                 )
-            out.append(f"{column[1]}:" + (_word(column[2]) if column[2] else ""))
+            word = column[2]
+            if word.startswith("-") and not _WORDLESS.fullmatch(word):  # title:-word
+                if not operand:
+                    raise _nothing_before(query, token)
+                out += ["NOT", f"{column[1]}:{_word(word[1:])}"]
+            else:
+                out.append(f"{column[1]}:" + (_word(word) if word else ""))
         elif not _WORDLESS.fullmatch(token):
             out.append(_word(token))
     return " ".join(out)
+
+
+def _nothing_before(query: str, token: str) -> IndexQueryError:
+    return IndexQueryError(
+        f"search query {query!r} leaves out {token!r} from nothing: give words to search for "
+        f"before it, e.g. 'rights {token}'"
+    )
 
 
 def _word(token: str) -> str:
