@@ -278,7 +278,7 @@ def fts_query(query: str) -> str:
 def _nothing_before(query: str, token: str) -> IndexQueryError:
     return IndexQueryError(
         f"search query {query!r} leaves out {token!r} from nothing: give words to search for "
-        f"before it, e.g. 'rights {token}'"
+        f"before it, e.g. 'election {token}'"
     )
 
 
