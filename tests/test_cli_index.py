@@ -445,3 +445,12 @@ def test_the_archive_directory_may_come_from_the_environment(
     result = run_cli("search", "rights")
     assert result.returncode == 2
     assert f"no index at {tmp_path / 'elsewhere' / 'index.db'}" in result.stderr, result.stderr
+
+
+def test_stats_of_an_index_without_articles_says_so(tmp_path: Path) -> None:
+    ArchiveIndex(tmp_path / "index.db").close()
+    result = run_cli("stats", "--archive", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == (
+        f"no articles in {tmp_path / 'index.db'} yet: crawl an outlet first (archiver crawl OUTLET)"
+    )

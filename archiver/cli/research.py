@@ -104,6 +104,9 @@ def stats(archive_dir: Path, fmt: str, plot: Path | None) -> None:
             raise CliError(f"cannot write the plot to {plot}: {e.strerror or e}") from e
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif not result.outlets:
+        path = Archive(archive_dir).index_path
+        click.echo(f"no articles in {path} yet: crawl an outlet first (archiver crawl OUTLET)")
     else:
         _print_stats(result)
     if plot is not None:
