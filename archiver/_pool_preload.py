@@ -12,8 +12,9 @@ loads it on the first page that declares no language, and each would hold its ow
 import gc
 
 from archiver.extract.language import preload
-from archiver.pipelines import _warm_up
+from archiver.pipelines import _warm_up, exit_with_parent
 
+exit_with_parent()  # the crawl's: a crawl killed with SIGKILL takes the pool with it
 _warm_up()
 preload()
 gc.freeze()

@@ -15,6 +15,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
@@ -80,6 +82,21 @@ def _warm_up() -> None:
     extract_page(Page(url="http://warm.up/", outlet="", html=b"<html><p>warm</p></html>"))
 
 
+def exit_with_parent(interval: float = 1.0) -> None:
+    """End this process (a worker of the extraction pool, or its forkserver) once its parent
+    has ended: a crawl killed with SIGKILL cannot stop them, and they would wait for pages for
+    ever (the forkserver, each worker and the resource tracker: about 500 MB). The forkserver
+    watches the crawl, each worker the forkserver."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(interval)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="archiver-exit-with-parent", daemon=True).start()
+
+
 def extraction_pool(workers: int) -> ProcessPoolExecutor:
     """``workers`` processes running :func:`extract_page`, started now (while a crawl's first
     listings download).
@@ -90,7 +107,7 @@ def extraction_pool(workers: int) -> ProcessPoolExecutor:
     """
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["archiver._pool_preload"])
-    pool = ProcessPoolExecutor(workers, mp_context=context)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with_parent)
     for _ in range(workers):
         pool.submit(_warm_up)
     return pool

@@ -94,6 +94,50 @@ def test_a_killed_worker_is_replaced_and_no_article_lost(tmp_path: Path) -> None
     assert check.returncode == 0, check.stdout + check.stderr
 
 
+@pytest.mark.timeout(300)
+def test_a_killed_crawl_takes_its_extraction_processes_with_it(tmp_path: Path) -> None:
+    # SIGKILL of the crawl (an OOM kill, a scheduler's kill -9) left the forkserver, its
+    # workers and the resource tracker running, about 500 MB, until killed by hand
+    archive = tmp_path / "archive"
+    with BigSite(240) as site:
+        proc = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "archiver", "crawl", "bigsite"),
+                *("--archive", str(archive), "--outlets", str(outlet_file(tmp_path, site))),
+            ],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        left: list[int] = []
+        try:
+            deadline = time.monotonic() + 120
+            while proc.poll() is None and time.monotonic() < deadline:
+                left = descendants(proc.pid)
+                if site.article_hits() >= 20 and any(_forked_by_forkserver(p) for p in left):
+                    break
+                time.sleep(0.05)
+            assert proc.poll() is None, "the crawl ended before it could be killed"
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=30)
+            deadline = time.monotonic() + 20
+            while (alive := [p for p in left if _alive(p)]) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert not alive, f"{len(alive)} of the crawl's {len(left)} processes outlived it"
+        finally:
+            for pid in left:
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def _forked_by_forkserver(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/stat") as f:
