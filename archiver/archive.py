@@ -10,6 +10,7 @@ from typing import Any
 from archiver.exceptions import REBUILD_INDEX, NotFoundError, WarcError
 from archiver.index import ArchiveIndex, ArticleFilter, IndexStats
 from archiver.warc import ArchivedResponse, read_response
+from archiver.warc.reader import read_http_head
 
 
 def capture_path(warc_dir: Path, row: dict[str, Any]) -> Path:
@@ -109,16 +110,23 @@ class Archive:
         return path
 
     def latest_capture(self, url: str) -> tuple[dict[str, Any], ArchivedResponse]:
-        """The index row and the archived response of the latest capture of ``url`` (for a
-        revisit, of the earlier capture holding its payload)."""
+        """The index row and the archived response of the latest capture of ``url``; for a
+        revisit, the row of the earlier capture holding its payload, and that payload under
+        the revisit's own status line and headers (its ``Date``, as pywb replays it)."""
         index = self.open_index()
+        revisit = None
         try:
             row = index.find_capture(url)
             if row.get("warc_type") == "revisit" and row.get("refers_to"):
+                revisit = row
                 row = index.capture_by_record_id(row["refers_to"])  # it holds the payload
         finally:
             index.close()
-        return row, read_response(self._warc_path(url, row), row["warc_offset"])
+        response = read_response(self._warc_path(url, row), row["warc_offset"])
+        if revisit is not None:
+            path = self._warc_path(url, revisit)
+            response.status_line, response.headers = read_http_head(path, revisit["warc_offset"])
+        return row, response
 
     def raw_http(self, url: str) -> bytes:
         """The HTTP response of the latest capture of ``url`` exactly as archived: the block of

@@ -306,6 +306,20 @@ def test_the_readmes_walkthrough_shows_the_corrected_posts_versions(
     history = run_cli("show", EDITED, "--history", "--archive", archive)
     assert history.returncode == 0, history.stderr
     assert "+Correction: An earlier version" in history.stdout
+    # an unchanged listing page: a revisit record, shown with its own headers (its Date)
+    listing = f"{HOST}/category/world/"
+    assert run2[listing]["warc_type"] == "revisit"
+    conn = sqlite3.connect(archive / "index.db")
+    [(warc_file, offset)] = conn.execute(
+        "select warc_file, warc_offset from captures where crawl_id = 2 and url = ?", [listing]
+    ).fetchall()
+    conn.close()
+    with (archive / "warc" / warc_file).open("rb") as fh:
+        fh.seek(offset)
+        date = next(iter(ArchiveIterator(fh))).http_headers.get_header("Date")
+    shown = run_cli("show", listing, "--headers", "--archive", archive)
+    assert shown.returncode == 0, shown.stderr
+    assert f"Date: {date}" in shown.stdout.split("\n\n")[0]
     bad = run_cli("demo", "--archive", archive, "--revisit-after", "soon")
     assert bad.returncode == 2 and "'soon'" in bad.stderr
     assert len(bad.stderr.strip().splitlines()) == 1, bad.stderr

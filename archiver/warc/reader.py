@@ -89,6 +89,24 @@ def _block_intact(block: bytes, expected: str | None) -> bool:
 _CHECK = "run archiver check, which lists every capture the index cannot find"
 
 
+def read_http_head(path: str | os.PathLike[str], offset: int) -> tuple[str, Headers]:
+    """The HTTP status line and headers of the response or revisit record at ``offset`` in
+    ``path`` (a revisit holds them without the payload)."""
+    name = os.fspath(path)
+    if not os.path.exists(name) and os.path.exists(name + ".open"):
+        name += ".open"
+    try:
+        with open(name, "rb") as fh:
+            fh.seek(offset)
+            record = next(iter(WARCIterator(fh)), None)
+            if record is None or record.http_headers is None:
+                raise WarcError(f"{name} at offset {offset} holds no HTTP response; {_CHECK}")
+            http = record.http_headers
+            return f"{http.protocol} {http.statusline}", list(http.headers)
+    except (OSError, ArchiveLoadFailed) as e:
+        raise WarcError(f"cannot read a record from {name} at offset {offset}: {e}") from e
+
+
 def read_response(path: str | os.PathLike[str], offset: int) -> ArchivedResponse:
     """Read the response record whose gzip member starts at ``offset`` in ``path``.
 
