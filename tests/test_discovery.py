@@ -256,6 +256,16 @@ def test_outlets_list_and_suggest(tmp_path: Path, demo_server: DemoServer) -> No
         demo_server.url + "news-sitemap.xml",
     )
     assert "entry-title" in outlet.article_links
+    # given an article, the definition is drawn from the site's front page: sections are
+    # listings, and the site's name is not the article's headline
+    article = demo_server.url + "kazakhstan-adopts-first-human-rights-action-plan/"
+    from_article = run_cli("outlets", "suggest", article)
+    assert from_article.returncode == 0, from_article.stderr
+    path.write_text(from_article.stdout)
+    (name,) = set(load_outlets(path)) - set(load_outlets())
+    outlet = load_outlets(path)[name]
+    assert outlet.sections == (demo_server.url,)
+    assert outlet.site_name == "The Demo Insight"
     bad = run_cli("outlets", "suggest", "not a url")
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 

@@ -134,6 +134,8 @@ def suggest(url: str, user_agent: str, fetcher: Fetcher | None = None) -> Sugges
     if problem := http_url_problem(url):
         raise ConfigError(f"{url!r} {problem}")
     parts = urlsplit(url)
+    if url_shape(url) == "article":  # an outlet is drawn from its listings: the front page
+        url = urlunsplit((parts.scheme, parts.netloc, "/", "", ""))
     host = (parts.hostname or "").lower()
     fetch = fetcher or Fetcher(user_agent)
     if not fetch.allowed(url):
