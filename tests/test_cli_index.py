@@ -454,3 +454,18 @@ def test_stats_of_an_index_without_articles_says_so(tmp_path: Path) -> None:
     assert result.stdout.strip() == (
         f"no articles in {tmp_path / 'index.db'} yet: crawl an outlet first (archiver crawl OUTLET)"
     )
+
+
+def test_stats_counts_every_crawl_of_an_outlet(tmp_path: Path) -> None:
+    # it counted the crawls that own an article row: a crawl that found nothing new, none
+    index = ArchiveIndex(tmp_path / "index.db")
+    first = index.start_crawl("demo")
+    _article(index, 1, first, "demo", title="Plan", body="rights")
+    index.finish_crawl(first, outcome="finished", stats={})
+    for _ in range(2):
+        index.finish_crawl(index.start_crawl("demo"), outcome="finished", stats={})
+    index.close()
+    result = run_cli("stats", "--archive", tmp_path, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    [outlet] = json.loads(result.stdout)["outlets"]
+    assert (outlet["outlet"], outlet["articles"], outlet["crawls"]) == ("demo", 1, 3)

@@ -59,7 +59,8 @@ class IndexStats:
     """The numbers ``archiver stats`` prints."""
 
     outlets: list[dict[str, Any]]
-    """Per outlet: ``outlet``, ``articles``, ``crawls``, ``first_published``, ``last_published``."""
+    """Per outlet: ``outlet``, ``articles``, ``crawls`` (its runs in the ``crawls`` table),
+    ``first_published``, ``last_published``."""
     days: list[dict[str, Any]]
     """Per published day and outlet: ``day``, ``outlet``, ``articles``."""
     fill: list[dict[str, Any]]
@@ -117,10 +118,11 @@ def compute_stats(db: sqlite_utils.Database) -> IndexStats:
     """Counts, fill rates and drops over the whole index."""
     outlets = _rows(
         db,
-        "select outlet, count(*) as articles, count(distinct crawl_id) as crawls,"
+        "select outlet, count(*) as articles,"
+        " (select count(*) from crawls c where c.outlet = a.outlet) as crawls,"
         " min(substr(published, 1, 10)) as first_published,"
         " max(substr(published, 1, 10)) as last_published"
-        " from articles group by outlet order by outlet",
+        " from articles a group by outlet order by outlet",
     )
     days = _rows(
         db,
