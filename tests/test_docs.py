@@ -32,3 +32,11 @@ def test_setting_documented(name: str) -> None:
 @pytest.mark.parametrize("command", sorted(main.commands))  # type: ignore[attr-defined]
 def test_command_documented(command: str) -> None:
     assert f"`archiver {command}" in README, f"archiver {command} is not in README"
+
+
+def test_the_readmes_count_of_bad_inputs_is_the_catalogues() -> None:
+    # it said 70 while the catalogue held 114
+    from tests.test_bad_input import CASES
+
+    [count] = re.findall(r"`tests/test_bad_input\.py` \((\d+) bad inputs\)", README)
+    assert int(count) == len(CASES)
