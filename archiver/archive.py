@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,16 +13,23 @@ from archiver.index import ArchiveIndex, ArticleFilter, IndexStats
 from archiver.warc import ArchivedResponse, read_response
 from archiver.warc.reader import read_http_head
 
+IMPORTED = "imported"
+"""The archive's directory of the files unpacked from WACZ files (``reextract``), one
+directory per WACZ; capture rows name them ``../imported/<wacz>/<file>``, relative to
+``warc/``, so that they move with the archive."""
+_IMPORTED_NAME = re.compile(rf"\.\./{IMPORTED}/[^/]+/[^/]+")
+
 
 def capture_path(warc_dir: Path, row: dict[str, Any]) -> Path:
-    """The WARC file a capture row points into (a name in ``warc_dir``, or the absolute path
-    of an imported file), once its pointer is sane: ``WarcError`` for a row damaged in the
-    index (no file name, a path out of the archive, an offset or length that is no count)."""
+    """The WARC file a capture row points into (a name in ``warc_dir``, an unpacked WACZ's
+    file in the archive's ``imported/``, or the absolute path of a foreign file), once its
+    pointer is sane: ``WarcError`` for a row damaged in the index (no file name, a path out of
+    the archive, an offset or length that is no count)."""
     name, offset, length = row.get("warc_file"), row.get("warc_offset"), row.get("warc_length")
     counts = all(isinstance(v, int) and v >= 0 for v in (offset, length) if v is not None)
     if (
         not isinstance(name, str)
-        or not (Path(name).is_absolute() or "/" not in name)  # a name, or an imported file
+        or not (Path(name).is_absolute() or "/" not in name or _imported(name))
         or name in ("", ".", "..")
         or not isinstance(offset, int)
         or not counts
@@ -30,7 +38,13 @@ def capture_path(warc_dir: Path, row: dict[str, Any]) -> Path:
             f"the index's capture row of {row.get('url')} is damaged (WARC file {name!r}, "
             f"offset {offset!r}, length {length!r}); {REBUILD_INDEX}"
         )
+    if _imported(name):  # warc/ itself may not exist (an archive of imported files only)
+        return warc_dir.parent / name.removeprefix("../")
     return warc_dir / name
+
+
+def _imported(name: str) -> bool:
+    return bool(_IMPORTED_NAME.fullmatch(name)) and ".." not in name.split("/")[2:]
 
 
 class Archive:

@@ -28,6 +28,7 @@ from typing import Any
 
 import attrs
 
+from archiver.archive import capture_path
 from archiver.exceptions import NotFoundError, WarcError
 from archiver.index import ArchiveIndex
 from archiver.locks import is_locked
@@ -105,7 +106,7 @@ def check_archive(archive_dir: str | Path, *, repair: bool = False) -> CheckRepo
             )
     index = ArchiveIndex(archive / "index.db", create=False)
     try:
-        imported = _imported_files(index)
+        imported = _imported_files(index, warc_dir)
         responses, metadata = _scan_files(warc_dir, orphans, report, imported=imported)
         if damage := _index_damage(index):
             report.problems.append(
@@ -184,17 +185,29 @@ def mark_interrupted(archive_dir: str | Path, outlet: str) -> int:
         index.close()
 
 
-def _imported_files(index: ArchiveIndex) -> list[Path]:
-    """The files outside the WARC directory that captures point into, by absolute path (foreign
-    WARC files and unpacked WACZ files ``archiver reextract`` indexed), those that exist (a
-    missing one is reported as ``missing-warc``)."""
+def _file_of(warc_dir: Path, name: str) -> Path:
+    """The file a capture row's ``warc_file`` names (``warc_dir / name`` for a damaged one)."""
+    try:
+        return capture_path(warc_dir, {"warc_file": name, "warc_offset": 0})
+    except WarcError:
+        return warc_dir / name
+
+
+def _imported_files(index: ArchiveIndex, warc_dir: Path) -> list[tuple[Path, str]]:
+    """The files outside the WARC directory that captures point into (foreign WARC files by
+    absolute path, WACZ files' unpacked in the archive's ``imported/``, which ``archiver
+    reextract`` indexed), those that exist (a missing one is reported as ``missing-warc``),
+    each with the name the index gives it."""
     try:
         rows = index.db.execute(
-            "select distinct warc_file from captures where warc_file like '/%'"
+            "select distinct warc_file from captures"
+            " where warc_file like '/%' or warc_file like '../%'"
         ).fetchall()
     except sqlite3.DatabaseError:  # reported as corrupt-index
         return []
-    return [Path(name) for (name,) in rows if Path(name).is_file()]
+    return [
+        (_file_of(warc_dir, name), name) for (name,) in rows if _file_of(warc_dir, name).is_file()
+    ]
 
 
 def _scan_files(
@@ -202,7 +215,7 @@ def _scan_files(
     orphans: list[Path],
     report: CheckReport,
     only: list[Path] | None = None,
-    imported: Sequence[Path] = (),
+    imported: Sequence[tuple[Path, str]] = (),
 ) -> tuple[dict[str, ScannedCapture], dict[str, tuple[str, dict[str, Any]]]]:
     """Response records by record id, and the latest metadata per URL: (refers-to, JSON), of
     the finished files (or ``only`` those), the whole records of orphaned ``.open`` ones, and
@@ -215,9 +228,9 @@ def _scan_files(
     for path in sorted([*files, *orphans], key=lambda p: p.name):
         report.warc_files += 1
         scan.file(path, orphan=path in orphans)
-    for path in imported:
+    for path, name in imported:
         report.warc_files += 1
-        scan.file(path, orphan=False, name=str(path))
+        scan.file(path, orphan=False, name=name)
     for (first_file, copy_file), n in scan.repeated.items():
         report.problems.append(
             Problem(
@@ -326,7 +339,7 @@ def _check_captures(
         live = live_dir / f"{warc_file}.open"
         if live.exists() and not is_orphan(live):
             continue  # a crawl is still writing that file
-        if warc_file and not (live_dir / warc_file).exists() and not live.exists():
+        if warc_file and not _file_of(live_dir, warc_file).exists() and not live.exists():
             missing[warc_file] = missing.get(warc_file, 0) + 1
             continue
         found = responses.get(record_id)
@@ -367,7 +380,7 @@ def _check_captures(
             Problem(
                 "missing-warc",
                 f"{warc_file} is missing"
-                + ("" if Path(warc_file).is_absolute() else f" from {live_dir}")
+                + ("" if "/" in warc_file else f" from {live_dir}")
                 + f": {n} captures point at it; restore it from a backup",
             )
         )

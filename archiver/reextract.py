@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from archiver.archive import Archive
+from archiver.archive import IMPORTED, Archive
 from archiver.exceptions import ArchiverError, ConfigError, NotFoundError
 from archiver.extract import EXTRACTOR_VERSION, ArticleExtractor
 from archiver.index import ArchiveIndex
@@ -79,17 +79,21 @@ def _inputs(archive: Archive, paths: list[Path]) -> list[Path]:
         elif not path.is_file():
             raise NotFoundError(f"{path} does not exist; pass WARC or WACZ files")
         elif path.suffix == ".wacz":
-            found += unpack_wacz(path, archive.directory / "imported" / path.stem)
+            found += unpack_wacz(path, archive.directory / IMPORTED / path.stem)
         else:
             found.append(path)
     return found
 
 
 def _stored_name(archive: Archive, path: Path) -> str:
-    """How a capture row names ``path``: by name in ``archive/warc``, else by absolute path."""
+    """How a capture row names ``path``: by name in ``archive/warc``, relative to it in the
+    archive's ``imported/`` (a WACZ's files, which move with the archive), else by absolute
+    path."""
     path = path.resolve()
     if path.parent == archive.warc_dir.resolve():
         return path.name.removesuffix(".open")
+    if path.parent.parent == (archive.directory / IMPORTED).resolve():
+        return f"../{IMPORTED}/{path.parent.name}/{path.name}"
     return str(path)
 
 
@@ -139,7 +143,7 @@ def reextract(
     """Extract the articles of ``paths`` (default: the archive's WARC files) into its index."""
     started = time.monotonic()
     archive = Archive(archive_dir)
-    imported = archive.directory / "imported"
+    imported = archive.directory / IMPORTED
     before = set(imported.rglob("*")) if imported.is_dir() else set()
     try:
         files = _inputs(archive, [Path(p) for p in paths or ()])

@@ -147,6 +147,13 @@ def test_reextract_a_wacz(demo_archive: Path, tmp_path: Path) -> None:
     assert (archive / "imported" / "demo" / "pages.warc.gz").is_file()
     shown = run_cli("show", "--archive", archive, got[0]["url"], "--text")
     assert shown.returncode == 0, shown.stderr
+    # the unpacked files are the archive's: it may move (they were named by absolute path)
+    moved = tmp_path / "moved"
+    archive.rename(moved)
+    shown = run_cli("show", "--archive", moved, got[0]["url"])  # read from the WARC file
+    assert shown.returncode == 0, shown.stderr
+    check = run_cli("check", "--archive", moved)
+    assert check.returncode == 0, check.stdout + check.stderr
 
 
 def test_corrupt_warc_is_one_line_error_and_changes_nothing(
