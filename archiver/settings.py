@@ -39,6 +39,10 @@ ARCHIVER_RETRY_AFTER_MAX = 300.0
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+"""Scrapy 2.19's remote control (on by default) listens on a port for Python to run and keeps
+its token in ``~/.local/state/scrapy/job_files/``: a server we did not mean to start and a file
+outside the archive, left behind when the crawl is killed."""
 
 DOWNLOADER_MIDDLEWARES = {
     # Scrapy's retry, plus Retry-After on 429/503 (replaces RetryMiddleware at its place).

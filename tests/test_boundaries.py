@@ -66,8 +66,12 @@ def snapshot(root: Path) -> dict[str, str]:
 
 
 def test_nothing_a_page_outlet_or_url_contains_writes_outside_the_archive(
-    server: str, tmp_path: Path
+    server: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # Scrapy 2.19's remote-control extension, on by default, listened on a port for Python
+    # to run and left its token in ~/.local/state/scrapy/job_files/
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     (tmp_path / "a" / "b" / "c").mkdir(parents=True)
     archive = tmp_path / "a" / "b" / "c" / "archive"
     outlets = tmp_path / "outlets.toml"
