@@ -469,3 +469,28 @@ def test_stats_counts_every_crawl_of_an_outlet(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     [outlet] = json.loads(result.stdout)["outlets"]
     assert (outlet["outlet"], outlet["articles"], outlet["crawls"]) == ("demo", 1, 3)
+
+
+def test_show_prints_a_body_its_content_encoding_misnames_as_sent(tmp_path: Path) -> None:
+    # "cannot read a response record ... the file is damaged there", of a whole record
+    from tests.test_warc import exchange, make_writer
+
+    plain = b"<html><body><p>Plain bytes labelled gzip.</p></body></html>"
+    headers = [("Content-Type", "text/html"), ("Content-Encoding", "gzip")]
+    with make_writer(tmp_path / "warc") as writer:
+        ref = exchange(writer, url=LIE, body=plain, response_headers=headers)
+    index = ArchiveIndex(tmp_path / "index.db")
+    index.add_capture(
+        ref, url=LIE, status=200, content_type="text/html", captured_at="2024", crawl_id=None
+    )
+    index.close()
+    shown = run_cli("show", LIE, "--archive", tmp_path)
+    assert (shown.returncode, shown.stdout) == (0, plain.decode()), shown.stderr
+    assert "does not decode as the gzip its Content-Encoding names" in shown.stderr
+    for option in ("--headers", "--raw"):
+        result = run_cli("show", LIE, option, "--archive", tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.endswith(plain.decode()), result.stdout
+
+
+LIE = "https://news.example/lie/"

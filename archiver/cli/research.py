@@ -224,6 +224,11 @@ def show(url: str, archive_dir: Path, headers: bool, raw: bool, text: bool, hist
         out.flush()
         return
     _row, response = archive.latest_capture(url)
+    if response.undecoded:
+        err_console.print(
+            f"note: the body does not decode as the {response.undecoded} its Content-Encoding "
+            "names; shown as the server sent it"
+        )
     if headers:
         lines = [response.status_line, *(f"{k}: {v}" for k, v in response.headers)]
         out.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace"))

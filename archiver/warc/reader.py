@@ -48,6 +48,9 @@ class ArchivedResponse:
     """The body with Transfer- and Content-Encoding undone."""
     record_headers: Headers
     """The WARC record headers."""
+    undecoded: str | None = None
+    """The Content-Encoding the body does not decode as (a server labelling plain bytes
+    ``gzip``): ``payload`` is then the body as sent, de-chunked."""
 
 
 def _decode(data: bytes, coding: str, partial: bool) -> bytes:
@@ -147,8 +150,14 @@ def read_response(path: str | os.PathLike[str], offset: int) -> ArchivedResponse
         if "chunked" in (http.get_header("Transfer-Encoding") or "").lower():
             payload = ChunkedDataReader(io.BytesIO(entity)).read()
         codings = ",".join(v for n, v in http.headers if n.lower() == "content-encoding")
-        for coding in reversed(codings.lower().split(",")):
-            payload = _decode(payload, coding.strip(), bool(headers.get_header("WARC-Truncated")))
+        sent, undecoded = payload, None
+        try:
+            for coding in reversed(codings.lower().split(",")):
+                payload = _decode(
+                    payload, coding.strip(), bool(headers.get_header("WARC-Truncated"))
+                )
+        except Exception:  # zlib, brotli, zstd: the record is whole (its digest), the server lied
+            payload, undecoded = sent, codings
     except WarcError:
         raise
     except FileNotFoundError as e:
@@ -174,4 +183,5 @@ def read_response(path: str | os.PathLike[str], offset: int) -> ArchivedResponse
         entity=entity,
         payload=payload,
         record_headers=list(headers.headers),
+        undecoded=undecoded,
     )
