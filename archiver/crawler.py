@@ -309,6 +309,13 @@ def _crawl_locked(
             f"{', '.join(f'{n} x {name}' for name, n in failed.items())}; check that the URL "
             "is right and the site reachable"
         )
+    idle = not values.get("downloader/request_count") and spider_cls is None  # not a worker
+    if idle and values.get("finish_reason") == "finished":
+        raise ArchiverError(
+            f"crawl of {outlet.name} fetched nothing: its discovery sources found no URL to "
+            "start from (for a site no definition covers, feeds come from its page and sitemaps "
+            "from its robots.txt: add autodiscovery and robots to --sources, or sections)"
+        )
     seen = {k: int(values.get(f"archiver/seen/{k}", 0)) for k in ("new", "skipped", "rechecked")}
     seen["revisits"] = sum(int(v) for k, v in values.items() if k.startswith("archiver/revisits/"))
     return CrawlSummary(

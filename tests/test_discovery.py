@@ -270,6 +270,19 @@ def test_outlets_list_and_suggest(tmp_path: Path, demo_server: DemoServer) -> No
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
 
 
+def test_a_crawl_whose_sources_start_nowhere_says_so(
+    tmp_path: Path, demo_server: DemoServer
+) -> None:
+    # a site no definition covers, crawled from its URL with sources that start nowhere (its
+    # feeds come from the page, its sitemaps from robots.txt): "finished", 0 pages, exit 0
+    nothing = run_cli(
+        "crawl", demo_server.url, "--sources", "feeds,sitemaps", "--archive", tmp_path / "n"
+    )
+    assert nothing.returncode == 2, nothing.stdout
+    assert len(nothing.stderr.strip().splitlines()) == 1, nothing.stderr
+    assert "fetched nothing" in nothing.stderr and "autodiscovery" in nothing.stderr
+
+
 def test_broken_outlets_file_is_one_line_exit_2(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text(
