@@ -149,9 +149,9 @@ def crawl(
 ) -> None:
     """Crawl OUTLET: a defined outlet's name (its sections with their pagination, feeds,
     sitemaps, articles), or the URL of any page of a site (the feeds the page announces, the
-    sitemaps the site's robots.txt names, the article links on the page); archive everything
-    and index the articles. With --redis, seed the crawl for workers on any number of machines
-    instead (see `archiver worker`)."""
+    sitemaps robots.txt names when it is the site's root, the article links on the page);
+    archive everything and index the articles. With --redis, seed the crawl for workers on
+    any number of machines instead (see `archiver worker`)."""
     if sources is not None and not sources.strip():
         raise CliError("--sources is empty: give a list like feeds,sitemaps, or leave it out")
     if redis_url is not None:
