@@ -758,6 +758,17 @@ def test_a_name_in_capitals_in_the_metadata_is_written_as_the_byline_shows_it(
         assert extractor.extract(html, "https://x.example/a").authors == [author]
 
 
+def test_a_byline_that_names_no_person_is_kept_raw(extractor: ArticleExtractor) -> None:
+    # "By Sports Writer", "By HNN Staff": no author, but the byline is the page's, as written
+    html = f"""<html><head><meta name="author" content="Sports Writer"></head><body>
+    <article><h1>Essential workers</h1><p class="byline">By Sports Writer</p>
+    <p>{LONG}</p><p>{LONG}</p></article></body></html>"""
+    article = extractor.extract(html, "https://x.example/a")
+    assert (article.authors, article.byline) == ([], "By Sports Writer")
+    assert article.provenance["byline"] == "author-box"
+    assert not article.body.startswith("By")
+
+
 def test_a_json_ld_person_that_is_a_role_gives_way_to_the_byline(
     extractor: ArticleExtractor,
 ) -> None:

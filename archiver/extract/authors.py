@@ -161,6 +161,18 @@ def _with_byline(info: AuthorInfo, elements: list[HtmlElement]) -> AuthorInfo:
         info.byline_signal = "author-box" if info.byline else None
         if info.byline:
             info.authors = [_as_shown(name, info.byline) for name in info.authors]
+    else:  # no person named ("By Sports Writer"): the raw byline is still the page's
+        info.byline = next(
+            (
+                text
+                for e in elements
+                if len(text := _spaced_text(e).rstrip(" |-\u2013\u2014")) <= 150
+                and BY.match(text)
+                and _BYLINE_CLASS.search(" ".join(class_tokens(e)))
+            ),
+            None,
+        )
+        info.byline_signal = "author-box" if info.byline else None
     return info
 
 
