@@ -219,7 +219,7 @@ def _scan_files(
 ) -> tuple[dict[str, ScannedCapture], dict[str, tuple[str, dict[str, Any]]]]:
     """Response records by record id, and the latest metadata per URL: (refers-to, JSON), of
     the finished files (or ``only`` those), the whole records of orphaned ``.open`` ones, and
-    the ``imported`` files the index names by absolute path."""
+    the ``imported`` files outside the WARC directory, under the names the index gives them."""
     scan = _Scan(report)
     if only is not None:
         files = list(only)
