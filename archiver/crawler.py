@@ -93,6 +93,11 @@ class CrawlSummary:
     the shared queue."""
     robots_forbidden: int = 0
     """Requests the sites' robots.txt forbade (Scrapy's ``robotstxt/forbidden``)."""
+    given_up: int = 0
+    """URLs given up after their retries (timeouts, refused connections, 5xx and 429 answers,
+    bodies cut short) or a ``Retry-After`` longer than ``ARCHIVER_RETRY_AFTER_MAX``."""
+    truncated: int = 0
+    """Responses archived cut short (``WARC-Truncated``: lost connections, DOWNLOAD_MAXSIZE)."""
 
 
 def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -323,6 +328,9 @@ def _crawl_locked(
         seen=seen,
         requeued=int(values.get("archiver/redis/requeued", 0)),
         robots_forbidden=int(values.get("robotstxt/forbidden", 0)),
+        given_up=int(values.get("retry/max_reached", 0))
+        + int(values.get("archiver/retry_after/given_up", 0)),
+        truncated=int(values.get("archiver/truncated", 0)),
         outlet=outlet.name,
         crawl_id=values.get("archiver/crawl_id"),
         finish_reason=str(values.get("finish_reason", "unknown")),

@@ -130,6 +130,16 @@ def test_retry_after_is_honoured(crawl: dict[str, Any], path: str, status: int) 
     assert path in indexed_urls(crawl)
 
 
+def test_the_summary_counts_what_was_not_archived_whole(crawl: dict[str, Any]) -> None:
+    # it counted each attempt without a response as an error, and nothing else: not the 500s
+    # given up after their retries, nor the bodies archived cut short
+    summary = crawl["summary"]
+    given_up = ["/error500/", "/slow/", "/short/", "/reset/"]  # after 1 + RETRY_TIMES tries
+    assert summary["given_up"] == len(given_up), summary
+    cut = sum(1 for recs in crawl["records"].values() for r in recs if r["truncated"])
+    assert summary["truncated"] == cut >= 2 * (1 + RETRY_TIMES) + 2, summary
+
+
 def test_slow_response_times_out_and_is_retried_within_limits(crawl: dict[str, Any]) -> None:
     assert asked(crawl, "/slow/") == 1 + RETRY_TIMES
     assert "/slow/" not in crawl["records"]  # no response ever arrived: nothing to archive

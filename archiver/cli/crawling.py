@@ -87,6 +87,12 @@ def _print_summary(summary: CrawlSummary) -> None:
             f"ones skipped, {seen.get('rechecked', 0)} re-checked; "
             f"{seen.get('revisits', 0)} revisit records (unchanged payloads)"
         )
+    if summary.given_up or summary.truncated:
+        click.echo(
+            f"Not archived whole: {summary.given_up} URLs given up after their retries or a "
+            f"Retry-After too long, {summary.truncated} responses archived cut short "
+            "(WARC-Truncated)"
+        )
     if summary.robots_forbidden:
         n = summary.robots_forbidden
         click.echo(
