@@ -92,12 +92,18 @@ def _block_intact(block: bytes, expected: str | None) -> bool:
 _CHECK = "run archiver check, which lists every capture the index cannot find"
 
 
-def read_http_head(path: str | os.PathLike[str], offset: int) -> tuple[str, Headers]:
-    """The HTTP status line and headers of the response or revisit record at ``offset`` in
-    ``path`` (a revisit holds them without the payload)."""
+def _readable(path: str | os.PathLike[str]) -> str:
+    """``path``, or its ``.open`` twin when only that exists (a file still being written)."""
     name = os.fspath(path)
     if not os.path.exists(name) and os.path.exists(name + ".open"):
         name += ".open"
+    return name
+
+
+def read_http_head(path: str | os.PathLike[str], offset: int) -> tuple[str, Headers]:
+    """The HTTP status line and headers of the response or revisit record at ``offset`` in
+    ``path`` (a revisit holds them without the payload)."""
+    name = _readable(path)
     try:
         with open(name, "rb") as fh:
             fh.seek(offset)
@@ -115,9 +121,7 @@ def read_response(path: str | os.PathLike[str], offset: int) -> ArchivedResponse
 
     ``path`` may name a file still being written: its ``.open`` twin is read then.
     """
-    name = os.fspath(path)
-    if not os.path.exists(name) and os.path.exists(name + ".open"):
-        name += ".open"
+    name = _readable(path)
     where = f"{name} at offset {offset}"
     try:
         with open(name, "rb") as fh:
