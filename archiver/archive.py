@@ -43,6 +43,19 @@ def capture_path(warc_dir: Path, row: dict[str, Any]) -> Path:
     return warc_dir / name
 
 
+def archive_file(out: Path, archive_dir: Path, warc_dir: Path | None = None) -> str | None:
+    """Which of the files of the archive at ``archive_dir`` writing ``out`` would destroy:
+    ``"index"`` (its index, or one of SQLite's side files), ``"warc"`` (a path in its WARC
+    directory, ``warc_dir`` or ``archive_dir/warc``), else ``None``."""
+    target = out.resolve()
+    index = (archive_dir / "index.db").resolve()
+    if target.parent == index.parent and target.name.startswith(index.name):
+        return "index"
+    if target.is_relative_to((warc_dir or archive_dir / "warc").resolve()):
+        return "warc"
+    return None
+
+
 def _imported(name: str) -> bool:
     return bool(_IMPORTED_NAME.fullmatch(name)) and ".." not in name.split("/")[2:]
 

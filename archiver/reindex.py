@@ -26,6 +26,7 @@ import attrs
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from archiver.archive import archive_file
 from archiver.exceptions import ConfigError, WarcError
 from archiver.extract import ArticleExtractor
 from archiver.index import ArchiveIndex
@@ -254,15 +255,14 @@ def _outside_the_archive(out: Path, warc_dir: Path) -> None:
     """A ``ConfigError`` when ``out`` is the index of the archive ``warc_dir`` belongs to (or one
     of SQLite's side files) or lies in ``warc_dir``: the index holds what the WARC files do not
     (the crawls' history, the seen URLs), and the WARC directory holds the WARC files only."""
-    target = out.resolve()
-    live = (warc_dir / ".." / "index.db").resolve()
-    new = target.with_name("new.db")
-    if target.parent == live.parent and target.name.startswith(live.name):
+    kind = archive_file(out, warc_dir / "..", warc_dir)
+    if kind == "index":
         raise ConfigError(
             f"{out} is the archive's own index, which holds the crawls' history besides what "
-            f"the WARC files do: write a new one (--out {new}), check it, and move it in place"
+            f"the WARC files do: write a new one (--out {out.resolve().with_name('new.db')}), "
+            "check it, and move it in place"
         )
-    if target.is_relative_to(warc_dir.resolve()):
+    if kind == "warc":
         raise ConfigError(
             f"{out} is in the archive's WARC directory {warc_dir}: write the new index outside "
             f"it (--out {warc_dir.resolve().parent / 'new.db'})"

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import attrs
 import click
 
+from archiver.archive import archive_file
 from archiver.cli.errors import CliError
 from archiver.index import ArticleFilter
 from archiver.index.query import MAX_LIMIT, check_limit
@@ -77,9 +78,8 @@ def parse_limit(text: str) -> int:
 def outside_archive_files(out: Path, archive_dir: Path) -> None:
     """A one-line error when ``out`` is the archive's index (or one of SQLite's side files)
     or lies in its WARC directory: writing there would destroy what the archive holds."""
-    target = out.resolve()
-    index = (archive_dir / "index.db").resolve()
-    if target.parent == index.parent and target.name.startswith(index.name):
+    kind = archive_file(out, archive_dir)
+    if kind == "index":
         raise CliError(f"{out} is the archive's index; write to a path outside it")
-    if target.is_relative_to((archive_dir / "warc").resolve()):
+    if kind == "warc":
         raise CliError(f"{out} is in the archive's WARC directory; write to a path outside it")
