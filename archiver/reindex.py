@@ -30,6 +30,7 @@ from archiver.archive import archive_file
 from archiver.exceptions import ConfigError, WarcError
 from archiver.extract import ArticleExtractor
 from archiver.index import ArchiveIndex
+from archiver.index.store import remove_index_files
 from archiver.items import Article, CaptureRef, Dateline
 from archiver.warc import read_response
 
@@ -245,12 +246,6 @@ def _re_extract(
     return article if article.page_type == "article" else None
 
 
-def _remove_db(path: Path) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(f"{path}{suffix}")
-
-
 def _outside_the_archive(out: Path, warc_dir: Path) -> None:
     """A ``ConfigError`` when ``out`` is the index of the archive ``warc_dir`` belongs to (or one
     of SQLite's side files) or lies in ``warc_dir``: the index holds what the WARC files do not
@@ -298,14 +293,14 @@ def reindex(
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    _remove_db(tmp)
+    remove_index_files(tmp)
     try:
         summary = _build(files, tmp, re_extract=re_extract, extractor=extractor)
         if force:
-            _remove_db(out)
+            remove_index_files(out)
         os.replace(tmp, out)
     except BaseException:
-        _remove_db(tmp)
+        remove_index_files(tmp)
         raise
     summary.out = out
     summary.elapsed = time.monotonic() - started

@@ -29,7 +29,12 @@ import sqlite_utils
 
 from archiver.exceptions import ArchiverError, ConfigError, NotFoundError
 from archiver.index.schema import stored_version
-from archiver.index.store import LINK_TABLES, ArchiveIndex, read_only_connection
+from archiver.index.store import (
+    LINK_TABLES,
+    ArchiveIndex,
+    read_only_connection,
+    remove_index_files,
+)
 
 
 @attrs.define(kw_only=True)
@@ -91,8 +96,7 @@ def merge(shards: Iterable[str | Path], out: str | Path) -> MergeSummary:
             except sqlite3.DatabaseError as e:  # each shard is one transaction: rolled back
                 index.close()
                 if created:  # nor is a new --out left behind
-                    for suffix in ("", "-wal", "-shm"):
-                        Path(f"{out}{suffix}").unlink(missing_ok=True)
+                    remove_index_files(out)
                 raise ArchiverError(
                     f"index shard {path} cannot be read ({e}); rebuild it from its worker's "
                     "WARC files (archiver reindex WARC_DIR --out NEW.db) and merge that"

@@ -104,6 +104,12 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
+def remove_index_files(path: Path) -> None:
+    """Delete the index file ``path`` and SQLite's side files of it, those there are."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def read_only_connection(path: Path) -> sqlite3.Connection:
     """A connection that cannot write ``path``: its WAL is read when SQLite can (its side files
     exist or can be made), else the file as it stands (``immutable``)."""
