@@ -146,34 +146,27 @@ def norms(names: list[str]) -> set[str]:
 
 
 def _with_byline(info: AuthorInfo, elements: list[HtmlElement]) -> AuthorInfo:
-    """The visible byline: a "By ..." line or a byline-classed element naming the first author."""
+    """The visible byline: a "By ..." line or a byline-classed element naming the first author;
+    with no author, a byline-classed "By ..." line."""
+    spans = [(e, t) for e in elements if len(t := _spaced_text(e).rstrip(" |-\u2013\u2014")) <= 150]
     if info.authors:
         first = norm(info.authors[0])
-        spans = [(e, _spaced_text(e).rstrip(" |-\u2013\u2014")) for e in elements]
         bylines = [
             text
             for e, text in spans
-            if len(text) <= 150
-            and first in norm(text)
-            and (BY.match(text) or _BYLINE_CLASS.search(" ".join(class_tokens(e))))
+            if first in norm(text) and (BY.match(text) or _byline_classed(e))
         ]
         info.byline = min(bylines, key=lambda t: (not BY.match(t), len(t)), default=None)
-        info.byline_signal = "author-box" if info.byline else None
-        if info.byline:
-            info.authors = [_as_shown(name, info.byline) for name in info.authors]
     else:  # no person named ("By Sports Writer"): the raw byline is still the page's
-        info.byline = next(
-            (
-                text
-                for e in elements
-                if len(text := _spaced_text(e).rstrip(" |-\u2013\u2014")) <= 150
-                and BY.match(text)
-                and _BYLINE_CLASS.search(" ".join(class_tokens(e)))
-            ),
-            None,
-        )
-        info.byline_signal = "author-box" if info.byline else None
+        info.byline = next((t for e, t in spans if BY.match(t) and _byline_classed(e)), None)
+    info.byline_signal = "author-box" if info.byline else None
+    if info.byline:
+        info.authors = [_as_shown(name, info.byline) for name in info.authors]
     return info
+
+
+def _byline_classed(element: HtmlElement) -> bool:
+    return bool(_BYLINE_CLASS.search(" ".join(class_tokens(element))))
 
 
 def _as_shown(name: str, byline: str) -> str:
