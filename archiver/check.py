@@ -205,9 +205,8 @@ def _imported_files(index: ArchiveIndex, warc_dir: Path) -> list[tuple[Path, str
         ).fetchall()
     except sqlite3.DatabaseError:  # reported as corrupt-index
         return []
-    return [
-        (_file_of(warc_dir, name), name) for (name,) in rows if _file_of(warc_dir, name).is_file()
-    ]
+    files = [(_file_of(warc_dir, name), name) for (name,) in rows]
+    return [(path, name) for path, name in files if path.is_file()]
 
 
 def _scan_files(
