@@ -98,6 +98,11 @@ class CrawlSummary:
     bodies cut short) or a ``Retry-After`` longer than ``ARCHIVER_RETRY_AFTER_MAX``."""
     truncated: int = 0
     """Responses archived cut short (``WARC-Truncated``: lost connections, DOWNLOAD_MAXSIZE)."""
+    resources: int = 0
+    """Page resources (stylesheets, scripts, images, fonts) the crawl's pages load: their URLs,
+    each counted once."""
+    resources_archived: int = 0
+    """Of those, the ones not fetched because the archive held them from an earlier crawl."""
 
 
 def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -331,6 +336,8 @@ def _crawl_locked(
         given_up=int(values.get("retry/max_reached", 0))
         + int(values.get("archiver/retry_after/given_up", 0)),
         truncated=int(values.get("archiver/truncated", 0)),
+        resources=int(values.get("archiver/resources/found", 0)),
+        resources_archived=int(values.get("archiver/resources/archived", 0)),
         outlet=outlet.name,
         crawl_id=values.get("archiver/crawl_id"),
         finish_reason=str(values.get("finish_reason", "unknown")),

@@ -23,6 +23,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 from scrapy.http import Response
 from scrapy.http.headers import Headers
+from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 from twisted.internet import defer, threads
@@ -351,6 +352,22 @@ class WarcCaptureMiddleware:
         self.stats.set_value("archiver/warc/bytes_written", self.writer.bytes_written)
         for name in files:
             logger.info("WARC file %s", name)
+
+
+class OffsiteRobotsMiddleware:
+    """Lets the robots.txt of another host through the offsite filter when a request may go
+    there (a page resource on a CDN, ``allow_offsite``).
+
+    Scrapy's ``RobotsTxtMiddleware`` (100) asks for a host's robots.txt without
+    ``allow_offsite``; the ``OffsiteMiddleware`` (50) drops that request, and a robots.txt that
+    cannot be fetched allows everything: the other host's rules would never be obeyed. Only
+    requests already past the offsite filter reach ``RobotsTxtMiddleware``, so this lets
+    through the robots.txt of hosts the crawl is allowed to fetch from and no other.
+    """
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("dont_obey_robotstxt") and request.callback is NO_CALLBACK:
+            request.meta.setdefault("allow_offsite", True)
 
 
 class HostMapMiddleware:

@@ -71,7 +71,7 @@ __all__ = [
 ]
 
 ROLE = "archiver_role"
-"""``request.meta`` key: ``listing`` or ``article`` (set by the spiders)."""
+"""``request.meta`` key: ``listing``, ``article`` or ``resource`` (set by the spiders)."""
 PAGINATION = "archiver_pagination"
 """``request.meta`` key: ``True`` on a request for a listing's next page."""
 RECHECK = "archiver_recheck"
@@ -160,6 +160,19 @@ class SeenStore:
             return True
         return bool(warc_file) and (self.warc_dir / str(warc_file)).is_file()
 
+    def archived(self, url: str) -> bool:
+        """Whether the archive holds a capture of exactly ``url`` (not an error answer) in a
+        finished WARC file: a page resource that is, is not fetched again."""
+        index = self._open()
+        if index is None:
+            return False
+        row = index.db.execute(
+            "select warc_file from captures where url = ? and status < 400"
+            " order by id desc limit 1",
+            [url],
+        ).fetchone()
+        return row is not None and self.finished(row[0])
+
     def last_crawl_completed(self, outlet: str, current: int | None) -> bool:
         """Whether the crawl of ``outlet`` before crawl ``current`` ran to its end: only then
         did it walk the whole backlog, so that a listing page of known articles means the rest
@@ -225,8 +238,9 @@ class CrawlDupeFilter(RFPDupeFilter):
 
 class SeenMiddleware:
     """Spider middleware: drops requests for known articles that are not due, makes due ones
-    conditional, stops pagination after a listing page of known articles only, and drops the
-    pages of articles whose payload is unchanged (archived as revisit records)."""
+    conditional, stops pagination after a listing page of known articles only, drops the
+    pages of articles whose payload is unchanged (archived as revisit records), and drops
+    requests for page resources the archive holds."""
 
     def __init__(self, crawler: Crawler, store: SeenStore) -> None:
         self.crawler = crawler
@@ -263,6 +277,9 @@ class SeenMiddleware:
                 continue
             if item.meta.get(PAGINATION):
                 held.append(item)  # decided once the page's article links are counted
+                continue
+            if item.meta.get(ROLE) == "resource" and self.store.archived(item.url):
+                self.stats.inc_value("archiver/resources/archived")
                 continue
             if item.meta.get(ROLE) != "article":
                 yield item

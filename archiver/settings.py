@@ -45,6 +45,9 @@ its token in ``~/.local/state/scrapy/job_files/``: a server we did not mean to s
 outside the archive, left behind when the crawl is killed."""
 
 DOWNLOADER_MIDDLEWARES = {
+    # Before Scrapy's offsite filter (50): the robots.txt of a host a page resource comes from
+    # is fetched, and obeyed (archiver.middlewares.OffsiteRobotsMiddleware says why).
+    "archiver.middlewares.OffsiteRobotsMiddleware": 45,
     # Scrapy's retry, plus Retry-After on 429/503 (replaces RetryMiddleware at its place).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.RetryAfterMiddleware": 550,
@@ -113,6 +116,12 @@ ARCHIVER_MAX_ARTICLES = 0
 ARCHIVER_INCREMENTAL = True
 """Skip known articles not due for a revision check, and stop pagination at a page of known
 articles (off: fetch every article linked, as a first crawl does)."""
+ARCHIVER_PAGE_RESOURCES = True
+"""Archive what each HTML page loads (stylesheets, scripts, images with every ``srcset``
+candidate, fonts), from any host, so that it replays as it looked; a resource the archive holds
+from an earlier crawl is not fetched again (off: the pages alone)."""
+ARCHIVER_PAGE_RESOURCES_MAX = 200
+"""Most resources requested for one page (0: no limit)."""
 ARCHIVER_REVISIT_AFTER = ["1h", "6h", "24h", "7d"]
 """Ages after first seen at which a known article is checked for a new version (an outlet's
 ``revisit_after`` takes precedence); after the last, it is not fetched again."""

@@ -11,7 +11,9 @@ and feeds announced by section pages (``<link rel="alternate">``). Article URLs 
 across sources (normalised URL), so each article is requested once per crawl.
 
 Every request carries ``meta["archiver_role"]``: ``listing`` (section and pagination pages,
-feeds, sitemaps, robots.txt) or ``article``; a section's next page also carries
+feeds, sitemaps, robots.txt), ``article``, or ``resource`` (what an HTML page loads: its
+stylesheets, scripts, images and fonts, from any host, so that it replays as it looked;
+``ARCHIVER_PAGE_RESOURCES``); a section's next page also carries
 ``meta["archiver_pagination"] = True``.
 """
 
@@ -25,9 +27,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy import signals
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response, TextResponse
 
 from archiver.discovery import feed_links, normalize_url, parse_feed, parse_sitemap, url_shape
+from archiver.discovery.resources import css_resources, html_resources
 from archiver.discovery.sitemaps import robots_sitemaps
 from archiver.exceptions import ConfigError
 from archiver.extract.markup import in_chrome
@@ -74,6 +77,26 @@ def parse_since(value: str | date | None) -> datetime | None:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
+RESOURCE_DEPTH = "archiver_resource_depth"
+"""``request.meta`` key of a resource request: 1 for what a page loads, 2 for what a stylesheet
+it loads imports or loads, and so on."""
+MAX_RESOURCE_DEPTH = 3
+"""Stylesheets are followed to this depth (a page's stylesheet, its imports, theirs)."""
+
+
+def _resources_max(value: Any) -> int:
+    try:
+        limit = int(value)
+    except (TypeError, ValueError):
+        limit = -1
+    if limit < 0:
+        raise ConfigError(
+            f"ARCHIVER_PAGE_RESOURCES_MAX={value!r} is not a count: give the most resources "
+            "requested for one page (0: no limit)"
+        )
+    return limit
+
+
 def bare_outlet(url: str) -> Outlet:
     """An outlet for a URL no definition covers: its host, the URL as its one section."""
     parts = urlsplit(url)
@@ -111,6 +134,11 @@ class SectionSpider(scrapy.Spider):
         self.host_map: dict[str, str] = {}
         self.articles_requested = 0
         self._seen: set[str] = set()
+        self._resources_seen: set[int] = set()
+        """Hashes of the resource URLs requested in this crawl: a page's stylesheet, scripts and
+        logo are on every page, and each would otherwise be looked up in the seen-store."""
+        self.page_resources = True
+        self.resources_max = 0
         self._demo_server: DemoServer | None = None
 
     @classmethod
@@ -137,6 +165,8 @@ class SectionSpider(scrapy.Spider):
         if limit is None:
             limit = settings.getint("ARCHIVER_MAX_ARTICLES") or self.outlet.max_articles
         self.max_articles = int(limit or 0)
+        self.page_resources = settings.getbool("ARCHIVER_PAGE_RESOURCES", True)
+        self.resources_max = _resources_max(settings.get("ARCHIVER_PAGE_RESOURCES_MAX", 200))
         for key, value in self.outlet.scrapy_settings().items():
             settings.set(key, value, priority="spider")
         self.host_map = dict(self.outlet.host_map)
@@ -183,6 +213,25 @@ class SectionSpider(scrapy.Spider):
         self.articles_requested += 1
         self.crawler.stats.inc_value(f"archiver/discovery/articles/{source}")
         return scrapy.Request(url, callback=self.parse_article, meta={ROLE: "article"})
+
+    def _resources(self, response: Response) -> Iterator[scrapy.Request]:
+        """Requests for what the HTML page ``response`` loads (stylesheets, scripts, images,
+        fonts), from any host, each URL once per crawl."""
+        if self.page_resources and isinstance(response, HtmlResponse):
+            urls = html_resources(
+                response.body, response.url, response.encoding, limit=self.resources_max
+            )
+            yield from self._resource_requests(urls, depth=1)
+
+    def _resource_requests(self, urls: Iterable[str], depth: int) -> Iterator[scrapy.Request]:
+        for url in urls:
+            key = hash(url)
+            if key in self._resources_seen:
+                continue
+            self._resources_seen.add(key)
+            self.crawler.stats.inc_value("archiver/resources/found")
+            meta = {ROLE: "resource", RESOURCE_DEPTH: depth, "allow_offsite": True}
+            yield scrapy.Request(url, callback=self.parse_resource, meta=meta)
 
     def _is_article_url(self, url: str) -> bool:
         parts = urlsplit(url)
@@ -233,6 +282,7 @@ class SectionSpider(scrapy.Spider):
     def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
         if not isinstance(response, TextResponse):
             return
+        yield from self._resources(response)
         if page == 1 and "autodiscovery" in self.sources and self.outlet.discover:
             yield from self._discovered_feeds(response)
         if "sections" not in self.sources:
@@ -305,7 +355,7 @@ class SectionSpider(scrapy.Spider):
             if any(host == d or host.endswith("." + d) for d in self.outlet.allowed_domains):
                 yield self._listing(url, self.parse_sitemap)
 
-    def parse_article(self, response: Response) -> Iterator[Page]:
+    def parse_article(self, response: Response) -> Iterator[Page | scrapy.Request]:
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("archiver/non_html")
             return
@@ -316,3 +366,14 @@ class SectionSpider(scrapy.Spider):
             encoding=response.encoding,
             capture=response.meta.get(CAPTURE_META_KEY),
         )
+        yield from self._resources(response)
+
+    def parse_resource(self, response: Response) -> Iterator[scrapy.Request]:
+        """A stylesheet's fonts, images and imports (imports of imports up to
+        ``MAX_RESOURCE_DEPTH``); other resources are archived and that is all."""
+        depth = int(response.meta.get(RESOURCE_DEPTH, 1))
+        content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
+        stylesheet = isinstance(response, TextResponse) and content_type.startswith("text/css")
+        if stylesheet and depth < MAX_RESOURCE_DEPTH:
+            urls = css_resources(response.text, response.url, limit=self.resources_max)
+            yield from self._resource_requests(urls, depth=depth + 1)

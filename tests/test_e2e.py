@@ -116,6 +116,8 @@ def test_bodies_are_stored_as_downloaded(records: list[dict[str, Any]]) -> None:
         decoded = zlib.decompress(r["raw"], 31)
         if header(r, "Content-Type")[0].startswith("text/html"):
             assert b"<html" in decoded.lower()
+        elif header(r, "Content-Type")[0].startswith("text/css"):  # the pages' stylesheet
+            assert b"body {" in decoded
         else:  # feeds and sitemaps
             assert decoded.lstrip().startswith((b"<?xml", b"{"))
     for r in resp:

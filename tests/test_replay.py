@@ -140,6 +140,32 @@ def test_three_captures_replay_byte_identical(
         assert headers.get("Memento-Datetime")
 
 
+def test_what_the_pages_load_replays_from_the_archive(
+    replay: tuple[int, list[str]], replay_archive: Path
+) -> None:
+    """The demo's stylesheet and its author photos (identical bytes: all but the first archived
+    as revisits) replay as archived."""
+    port, _ = replay
+    conn = sqlite3.connect(replay_archive / "index.db")
+    conn.row_factory = sqlite3.Row
+    rows = conn.execute(
+        "select * from captures where url like '%/wp-content/%' order by url"
+    ).fetchall()
+    conn.close()
+    kinds = {(r["content_type"], r["warc_type"]) for r in rows}
+    assert {("text/css", "response"), ("image/png", "response"), ("image/png", "revisit")} <= kinds
+    for row in rows:
+        original = row
+        if row["warc_type"] == "revisit":
+            original = next(r for r in rows if r["record_id"] == row["refers_to"])
+        archived = read_response(
+            replay_archive / "warc" / original["warc_file"], original["warc_offset"]
+        )
+        path = replay_path(timestamp14(row["captured_at"]), row["url"])
+        status, _, body = get(port, path, "identity")
+        assert (status, body) == (200, archived.payload), row["url"]
+
+
 def wait_for_replay(port: int, ts: str, url: str) -> tuple[int, bytes]:
     deadline = time.monotonic() + 30
     while True:
@@ -260,6 +286,8 @@ def test_headless_chromium_renders_replayed_article_offline(
     assert (page, "not an origin") in requests  # the navigation: the log is the real one
     by_page = page_requests(requests, page)
     assert len(by_page) > 3  # the page, pywb's banner and wombat, the page's own CSS
+    loaded = [u for u in by_page if "/wp-content/" in u]  # its stylesheet, its author's photo
+    assert any("style.css" in u for u in loaded) and any(".png" in u for u in loaded), by_page
     assert not escaping(by_page), f"the replayed page requested the live web: {by_page}"
     others = {urllib.parse.urlsplit(u).hostname or u for u, i in requests if u not in by_page}
     assert all(BROWSER_SERVICES.search(h) for h in others), others

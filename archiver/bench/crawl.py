@@ -79,6 +79,8 @@ def overrides(mode: str, timing_file: str) -> dict[str, Any]:
         "DOWNLOAD_TIMEOUT": 300,
         "LOG_LEVEL": "WARNING",
         "ARCHIVER_CDXJ_ENABLED": False,
+        # The issue's pipeline is the pages': the outlet's pages link images it does not serve.
+        "ARCHIVER_PAGE_RESOURCES": False,
         "BENCH_TIMING_FILE": timing_file,
         "EXTENSIONS": extensions,
     }

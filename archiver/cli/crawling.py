@@ -87,6 +87,13 @@ def _print_summary(summary: CrawlSummary) -> None:
             f"ones skipped, {seen.get('rechecked', 0)} re-checked; "
             f"{seen.get('revisits', 0)} revisit records (unchanged payloads)"
         )
+    if summary.resources:
+        click.echo(
+            f"Page resources: {summary.resources} URL{'s' * (summary.resources != 1)} "
+            "(stylesheets, scripts, images, fonts), "
+            f"{summary.resources_archived} of them archived by an earlier crawl (not fetched "
+            "again)"
+        )
     if summary.given_up or summary.truncated:
         click.echo(
             f"Not archived whole: {summary.given_up} URLs given up after their retries or a "
@@ -141,6 +148,12 @@ def _setup_logging(verbose: int) -> dict[str, Any]:
     help="Seed a distributed crawl in this Redis (redis://HOST:PORT/DB) instead of crawling: "
     "`archiver worker` processes crawl it.",
 )
+@click.option(
+    "--no-resources",
+    is_flag=True,
+    help="Archive the pages alone, not the stylesheets, scripts, images and fonts they load "
+    "(ARCHIVER_PAGE_RESOURCES=False).",
+)
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 @translate_errors
 def crawl(
@@ -151,6 +164,7 @@ def crawl(
     sources: str | None,
     since: str | None,
     redis_url: str | None,
+    no_resources: bool,
     verbose: int,
 ) -> None:
     """Crawl OUTLET: a defined outlet's name (its sections with their pagination, feeds,
@@ -178,6 +192,8 @@ def crawl(
         )
         return
     overrides = _setup_logging(verbose)
+    if no_resources:
+        overrides["ARCHIVER_PAGE_RESOURCES"] = False
     summary = _crawl_with_progress(
         outlet,
         archive_dir,
@@ -220,6 +236,12 @@ def crawl(
     help="Take a worker silent this long for dead and queue its requests again (default: "
     "ARCHIVER_REDIS_WORKER_TIMEOUT, 30; give every worker the same).",
 )
+@click.option(
+    "--no-resources",
+    is_flag=True,
+    help="Archive the pages alone, not the stylesheets, scripts, images and fonts they load "
+    "(ARCHIVER_PAGE_RESOURCES=False).",
+)
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 @translate_errors
 def worker(
@@ -229,6 +251,7 @@ def worker(
     worker_id: str | None,
     idle_timeout: float | None,
     dead_after: float | None,
+    no_resources: bool,
     verbose: int,
 ) -> None:
     """Crawl the outlet seeded in Redis (OUTLET: needed only when several are seeded) together
@@ -245,6 +268,8 @@ def worker(
         overrides["ARCHIVER_REDIS_IDLE_TIMEOUT"] = idle_timeout
     if dead_after is not None:
         overrides["ARCHIVER_REDIS_WORKER_TIMEOUT"] = dead_after
+    if no_resources:
+        overrides["ARCHIVER_PAGE_RESOURCES"] = False
     summary = run_worker(
         redis_url,
         outlet_name=outlet,

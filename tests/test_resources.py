@@ -1,0 +1,270 @@
+"""Page resources: what an HTML page loads is archived with it (from any host), once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from archiver.discovery.resources import css_resources, html_resources, srcset_urls
+from tests.conftest import run_cli, run_crawl_process
+from tests.localserver import ReplyHandler, serving
+
+PAGE = "https://news.example.org/2024/05/story/"
+
+
+def found(markup: str, url: str = PAGE, **kwargs: int) -> list[str]:
+    return html_resources(markup.encode(), url, **kwargs)
+
+
+def test_what_a_page_loads_is_found_in_order() -> None:
+    markup = """<html><head>
+    <link rel="stylesheet" href="/css/site.css?ver=1.2">
+    <link rel="icon" href="/favicon.ico"><link rel="apple-touch-icon" href="/touch.png">
+    <link rel="preload" href="/fonts/a.woff2" as="font"><link rel="modulepreload" href="/m.js">
+    <link rel="canonical" href="/2024/05/story/"><link rel="alternate" href="/feed/">
+    <link rel="preload" href="/next-page/" as="document">
+    <script src="https://cdn.example.net/app.js" defer></script>
+    </head><body>
+    <img src="/img/a.jpg" srcset="/img/a-400.jpg 400w, /img/a-800.jpg 800w" alt="A, b">
+    <picture><source srcset="/img/b.webp 1x, /img/b@2x.webp 2x" type="image/webp">
+    <img data-src="/img/lazy.jpg" data-srcset="/img/lazy-2.jpg 2x" src="data:image/gif;base64,R0">
+    </picture>
+    <video poster="/img/poster.jpg" src="/video/clip.mp4"><source src="/video/clip.webm"></video>
+    <input type="image" src="/img/button.png"><input type="text" src="/not-an-image.png">
+    <a href="/other-story/">Other</a><iframe src="https://video.example.com/embed/1"></iframe>
+    </body></html>"""
+    assert found(markup) == [
+        "https://news.example.org/css/site.css?ver=1.2",
+        "https://news.example.org/favicon.ico",
+        "https://news.example.org/touch.png",
+        "https://news.example.org/fonts/a.woff2",
+        "https://news.example.org/m.js",
+        "https://cdn.example.net/app.js",
+        "https://news.example.org/img/a.jpg",
+        "https://news.example.org/img/a-400.jpg",
+        "https://news.example.org/img/a-800.jpg",
+        "https://news.example.org/img/b.webp",
+        "https://news.example.org/img/b@2x.webp",
+        "https://news.example.org/img/lazy.jpg",
+        "https://news.example.org/img/lazy-2.jpg",
+        "https://news.example.org/img/poster.jpg",
+        "https://news.example.org/img/button.png",
+    ]
+
+
+def test_comments_and_script_bodies_load_nothing() -> None:
+    markup = """<!-- <img src="/old-logo.png"> -->
+    <script>document.write('<img src="/written-by-script.png">');</script>
+    <SCRIPT SRC="/upper.js"></SCRIPT><IMG SRC='/upper.png'>
+    <script type="application/ld+json">{"image": "<img src=/json.png>"}</script>
+    <img src=/unquoted.png>"""
+    assert found(markup) == [
+        "https://news.example.org/upper.js",
+        "https://news.example.org/upper.png",
+        "https://news.example.org/unquoted.png",
+    ]
+
+
+def test_base_entities_schemes_fragments_and_repeats() -> None:
+    markup = """<base href="https://static.example.org/assets/">
+    <img src="a.png?w=1&amp;h=2"><img src="a.png?w=1&h=2"><img src="//img.example.org/b.png">
+    <img src="javascript:void(0)"><img src="data:image/png;base64,AAAA"><img src="">
+    <img src="sprite.svg#icon"><img src="  spaced.png  "><img src="#only-a-fragment">"""
+    assert found(markup, "http://news.example.org/a/") == [
+        "https://static.example.org/assets/a.png?w=1&h=2",
+        "https://img.example.org/b.png",  # the scheme of the base
+        "https://static.example.org/assets/sprite.svg",
+        "https://static.example.org/assets/spaced.png",
+    ]
+
+
+def test_css_in_the_page_and_the_limit() -> None:
+    markup = """<style>
+    /* .old { background: url(/commented.png) } */
+    @import "/css/print.css";
+    .hero { background-image: url('/img/hero.jpg'); }
+    @font-face { src: url(/fonts/f.woff2) format("woff2"), url("data:font/woff;base64,AA"); }
+    .icon { fill: url(#gradient); }
+    </style><div style="background: url(&quot;/img/tile.png&quot;)"></div>
+    <img src="/img/1.png"><img src="/img/2.png">"""
+    assert found(markup) == [
+        "https://news.example.org/css/print.css",
+        "https://news.example.org/img/hero.jpg",
+        "https://news.example.org/fonts/f.woff2",
+        "https://news.example.org/img/1.png",
+        "https://news.example.org/img/2.png",
+        "https://news.example.org/img/tile.png",
+    ]
+    assert found(markup, limit=2) == [
+        "https://news.example.org/css/print.css",
+        "https://news.example.org/img/hero.jpg",
+    ]
+
+
+def test_a_stylesheet_loads_its_imports_fonts_and_images() -> None:
+    css = """@import url("base.css"); @import 'theme.css' screen;
+    /* url(/commented.png) */
+    body { background: url( ../img/bg.png ) } .x { background: URL-less; }
+    @font-face { src: url(https://fonts.example.net/f.woff2) }"""
+    assert css_resources(css, "https://news.example.org/css/site.css") == [
+        "https://news.example.org/css/theme.css",
+        "https://news.example.org/css/base.css",
+        "https://news.example.org/img/bg.png",
+        "https://fonts.example.net/f.woff2",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "urls"),
+    [
+        ("a.jpg 1x, b.jpg 2x", ["a.jpg", "b.jpg"]),
+        ("a.jpg", ["a.jpg"]),
+        (
+            "https://i.example/x.jpg?w=100,200 100w, y.jpg 200w",
+            ["https://i.example/x.jpg?w=100,200", "y.jpg"],
+        ),
+        ("a.jpg,b.jpg 2x", ["a.jpg,b.jpg"]),  # no white space: one URL with a comma in it
+        ("a.jpg, b.jpg", ["a.jpg", "b.jpg"]),
+        (" , a.jpg (x, y) 1x ,b.jpg", ["a.jpg", "b.jpg"]),
+        ("", []),
+    ],
+)
+def test_srcset_candidates(value: str, urls: list[str]) -> None:
+    assert srcset_urls(value) == urls
+
+
+# -- a real crawl: a site, and a CDN on another host -----------------------------------------
+
+STORY = """<html lang="en"><head><title>A story with pictures</title>
+<link rel="stylesheet" href="/css/site.css">
+<meta property="og:type" content="article"></head><body><article><h1>A story with pictures</h1>
+<p class="byline">By Jo Writer</p>
+<img src="http://cdn.test/img/a.jpg" srcset="http://cdn.test/img/a-800.jpg 800w">
+<img src="http://cdn.test/private/secret.jpg">
+<!-- <img src="/commented.png"> -->
+<p>{}</p></article><script src="/js/app.js"></script></body></html>""".format(
+    "The pictures of this story are archived with it, so that it replays as it looked. " * 30
+)
+
+
+class Site(ReplyHandler):
+    requested: ClassVar[list[str]] = []
+    cdn: ClassVar[str] = ""
+
+    def do_GET(self) -> None:
+        self.requested.append(self.path)
+        files = {
+            "/robots.txt": (b"User-agent: *\nAllow: /\n", "text/plain"),
+            "/": (
+                b"<html><body><img src='/logo.png'><h3><a href='/story/'>A story</a></h3>"
+                b"</body></html>",
+                "text/html",
+            ),
+            "/story/": (STORY.encode(), "text/html; charset=utf-8"),
+            "/css/site.css": (
+                b"@import '/css/more.css'; h1 { font-family: url(/fonts/f.woff2) }",
+                "text/css",
+            ),
+            "/css/more.css": (b"body { background: url(http://cdn.test/img/bg.png) }", "text/css"),
+            "/fonts/f.woff2": (b"wOF2 font", "font/woff2"),
+            "/js/app.js": (b"console.log('app')", "application/javascript"),
+            "/logo.png": (b"\x89PNG logo", "image/png"),
+        }
+        if self.path in files:
+            body, ctype = files[self.path]
+            self.send(200, body, ctype)
+        else:
+            self.send(404, b"not found", "text/plain")
+
+
+class Cdn(ReplyHandler):
+    """The other host, reached as a proxy (the outlet's ``host_map``): absolute request URLs."""
+
+    requested: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        path = urlsplit(self.path).path
+        self.requested.append(path)
+        if path == "/robots.txt":
+            self.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
+        elif path.startswith("/img/"):
+            self.send(200, b"\xff\xd8 jpeg " + path.encode(), "image/jpeg")
+        else:
+            self.send(404, b"not found", "text/plain")
+
+
+@pytest.fixture
+def outlets(tmp_path: Path) -> Iterator[Path]:
+    Site.requested, Cdn.requested = [], []
+    with serving(Site) as site, serving(Cdn) as cdn:
+        path = tmp_path / "outlets.toml"
+        path.write_text(
+            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{site}/"]\n'
+            'article_links = "h3 a::attr(href)"\n'
+            f'host_map = {{ "cdn.test" = "{cdn}" }}\n'
+        )
+        yield path
+
+
+def archived(archive: Path) -> dict[str, str]:
+    """Target URI -> status of every response record (path and query of the local site)."""
+    statuses = {}
+    for path in sorted((archive / "warc").glob("*.warc.gz")):
+        with path.open("rb") as fh:
+            for rec in ArchiveIterator(fh):
+                if rec.rec_type in ("response", "revisit"):
+                    url = rec.rec_headers["WARC-Target-URI"]
+                    url = url if "cdn.test" in url else "/" + url.split("/", 3)[3]
+                    statuses[url] = rec.http_headers.get_statuscode()
+    return statuses
+
+
+def test_a_crawl_archives_what_its_pages_load_once(outlets: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    result = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
+    assert result.returncode == 0, result.stderr
+    captured = archived(archive)
+    for url in (
+        "/css/site.css",  # the story's stylesheet,
+        "/css/more.css",  # its import,
+        "/fonts/f.woff2",  # its font,
+        "http://cdn.test/img/bg.png",  # the import's image on the other host,
+        "/js/app.js",
+        "/logo.png",  # the section page's own
+        "http://cdn.test/img/a.jpg",
+        "http://cdn.test/img/a-800.jpg",  # every srcset candidate
+    ):
+        assert captured.get(url) == "200", (url, captured)
+    assert "/commented.png" not in Site.requested
+    assert "/private/secret.jpg" not in Cdn.requested  # the CDN's robots.txt is obeyed
+    assert "Page resources: 9 URLs" in result.stdout
+    assert "0 of them archived by an earlier crawl" in result.stdout
+
+    # A second crawl fetches the section page and the story again (a revision check is due at
+    # once), not what they load: the archive holds it.
+    resources = {p for p in Site.requested if p not in ("/", "/story/", "/robots.txt")}
+    again = run_crawl_process(
+        "local", archive, outlets=outlets, overrides={"ARCHIVER_REVISIT_AFTER": ["0s"]}
+    )
+    assert again.returncode == 0, again.stderr
+    assert Site.requested.count("/story/") == 2
+    for path in resources:
+        assert Site.requested.count(path) == 1, path
+    assert Cdn.requested.count("/img/a.jpg") == 1
+    # the logo, the stylesheet, the script and two images; the stylesheet's own are not looked
+    # for, and the image robots.txt forbids is asked for again (and forbidden again)
+    assert again.summary["resources_archived"] == 5
+
+
+def test_resources_can_be_left_out(outlets: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    result = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive, "--no-resources")
+    assert result.returncode == 0, result.stderr
+    assert set(archived(archive)) == {"/robots.txt", "/", "/story/"}
+    assert Cdn.requested == []
+    assert "Page resources" not in result.stdout
