@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -259,6 +261,29 @@ def test_a_crawl_archives_what_its_pages_load_once(outlets: Path, tmp_path: Path
     # the logo, the stylesheet, the script and two images; the stylesheet's own are not looked
     # for, and the image robots.txt forbids is asked for again (and forbidden again)
     assert again.summary["resources_archived"] == 5
+
+    # A WACZ of the story holds what it loads, though its second capture's crawl fetched none of
+    # it: the captures are found in the archived page, stylesheets followed.
+    out = tmp_path / "story.wacz"
+    result = run_cli("export-wacz", "--archive", archive, out)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(out) as zf:
+        warc = zf.read("archive/pages.warc.gz")
+    urls = {
+        r.rec_headers.get_header("WARC-Target-URI")
+        for r in ArchiveIterator(io.BytesIO(warc))
+        if r.rec_type == "response"
+    }
+    assert {u if "cdn.test" in u else "/" + u.split("/", 3)[3] for u in urls} == {
+        "/story/",
+        "/css/site.css",
+        "/css/more.css",
+        "/fonts/f.woff2",
+        "/js/app.js",
+        "http://cdn.test/img/bg.png",
+        "http://cdn.test/img/a.jpg",
+        "http://cdn.test/img/a-800.jpg",
+    }
 
 
 def test_resources_can_be_left_out(outlets: Path, tmp_path: Path) -> None:

@@ -79,22 +79,51 @@ def test_pages_list_every_article_with_text(wacz: Path, demo_archive: Path) -> N
     }
 
 
+def captures(archive: Path) -> dict[str, dict[str, Any]]:
+    conn = sqlite3.connect(archive / "index.db")
+    conn.row_factory = sqlite3.Row
+    try:
+        return {r["record_id"]: dict(r) for r in conn.execute("select * from captures")}
+    finally:
+        conn.close()
+
+
 def test_wacz_records_are_the_archived_bytes(wacz: Path, demo_archive: Path) -> None:
-    expected = articles(demo_archive)
+    expected, known = articles(demo_archive), captures(demo_archive)
     with zipfile.ZipFile(wacz) as zf:
         warc = zf.read("archive/pages.warc.gz")
     seen: dict[str, list[str]] = {}
     for record in ArchiveIterator(io.BytesIO(warc)):
         url = record.rec_headers.get_header("WARC-Target-URI")
         seen.setdefault(record.rec_type, []).append(url)
+        if record.rec_type in ("response", "revisit"):
+            row = known[record.rec_headers.get_header("WARC-Record-ID")]
+            assert row["url"] == url
         if record.rec_type == "response":
-            row = expected[url]
             archived = read_response(demo_archive / "warc" / row["warc_file"], row["warc_offset"])
-            assert record.rec_headers.get_header("WARC-Record-ID") == row["record_id"]
             assert record.content_stream().read() == archived.payload
-    assert sorted(seen["response"]) == sorted(expected)
-    assert sorted(seen["request"]) == sorted(expected)  # each response with its request
+    pages = [u for u in seen["response"] if "/wp-content/" not in u]
+    assert sorted(pages) == sorted(expected)
+    loaded = seen["response"] + seen["revisit"]
+    assert sorted(seen["request"]) == sorted(loaded)  # each response with its request
     assert len(seen["warcinfo"]) == 1
+    # what the pages load: the stylesheet, and each author's photo (the demo's photos are one
+    # image: one response record, the others revisits of it, which the WACZ holds too)
+    assert sum("style.css" in u for u in seen["response"]) == 1
+    photos = {u for u in loaded if u.endswith(".png")}
+    assert len(photos) >= 5
+    assert all(u.endswith(".png") for u in seen["revisit"])
+
+
+def test_wacz_without_resources(demo_archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "pages-only.wacz"
+    result = run_cli("export-wacz", "--archive", demo_archive, out, "--no-resources")
+    assert result.returncode == 0, result.stderr
+    assert " and 0 captures of what they load," in result.stdout
+    with zipfile.ZipFile(out) as zf:
+        warc = zf.read("archive/pages.warc.gz")
+    urls = [r.rec_headers.get_header("WARC-Target-URI") for r in ArchiveIterator(io.BytesIO(warc))]
+    assert not any("/wp-content/" in u for u in urls if u)
 
 
 def test_filters_select_articles(demo_archive: Path, tmp_path: Path) -> None:

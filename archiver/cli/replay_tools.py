@@ -57,18 +57,31 @@ def replay(
 @filter_options
 @click.option("--title", help="Title of the WACZ (default: names the archive).")
 @click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@click.option(
+    "--no-resources",
+    is_flag=True,
+    help="Leave out what the pages load (stylesheets, scripts, images, fonts).",
+)
 @translate_errors
 def export_wacz(
-    archive_dir: Path, out: Path, title: str | None, force: bool, filters: ArticleFilter
+    archive_dir: Path,
+    out: Path,
+    title: str | None,
+    force: bool,
+    no_resources: bool,
+    filters: ArticleFilter,
 ) -> None:
-    """Package the selected articles' captures as OUT.wacz (pages.jsonl: full-text search)."""
+    """Package the selected articles' captures, with what their pages load, as OUT.wacz
+    (pages.jsonl: full-text search)."""
     from archiver.replay.wacz import export_wacz as export
 
     outside_archive_files(out, archive_dir)
-    summary = export(archive_dir, out, filters=filters, title=title, force=force)
+    summary = export(
+        archive_dir, out, filters=filters, title=title, force=force, resources=not no_resources
+    )
     click.echo(
-        f"{summary.out}: {summary.pages} pages, {summary.records} WARC records, "
-        f"{summary.bytes} bytes; wacz validate passed"
+        f"{summary.out}: {summary.pages} pages and {summary.resources} captures of what they "
+        f"load, {summary.records} WARC records, {summary.bytes} bytes; wacz validate passed"
     )
 
 

@@ -2,14 +2,18 @@
 
 The articles the filters select are looked up in the index; the gzip member of each one's
 response record, and of the request record written with it, is copied byte for byte from the
-archive's WARC files into one new WARC file. py-wacz (``wacz create``, from the replay tools'
-environment) packages it with its CDXJ index and our ``pages.jsonl`` — url, title, ts and the
-extracted text of each article, so ReplayWeb.page lists the pages and searches their text —
-and ``wacz validate`` checks the result before it is moved to ``OUT.wacz``.
+archive's WARC files into one new WARC file, and so are the captures of what each page loads
+(:func:`_resources`: its stylesheets and theirs, scripts, images and fonts, found in the
+archived page as the crawl found them), so that the pages replay as they looked. py-wacz
+(``wacz create``, from the replay tools' environment) packages it with its CDXJ index and our
+``pages.jsonl`` — url, title, ts and the extracted text of each article, so ReplayWeb.page
+lists the pages and searches their text — and ``wacz validate`` checks the result before it is
+moved to ``OUT.wacz``.
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import json
 import os
@@ -18,15 +22,18 @@ import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import attrs
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
 from archiver.archive import Archive, capture_path
+from archiver.discovery.resources import css_resources, html_resources
 from archiver.exceptions import ConfigError, NotFoundError, WarcError
-from archiver.index import ArticleFilter
+from archiver.index import ArchiveIndex, ArticleFilter
 from archiver.replay.tools import ReplayTools
+from archiver.warc import read_response
 
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages", "hasText": True}
 
@@ -35,6 +42,8 @@ PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages",
 class WaczSummary:
     out: Path
     pages: int
+    resources: int
+    """Captures of what the pages load (revisited originals and redirects included)."""
     records: int
     bytes: int
 
@@ -57,6 +66,85 @@ def _selected(archive: Archive, filters: ArticleFilter) -> list[dict[str, Any]]:
         index.close()
 
 
+_CAPTURE = (
+    "select url, record_id, warc_file, warc_offset, warc_length, captured_at, status, warc_type,"
+    " refers_to from captures"
+)
+MAX_DEPTH = 3
+"""Stylesheets are followed this deep, as the crawl follows them (``spiders/news.py``)."""
+
+
+def _charset(headers: list[tuple[str, str]]) -> str:
+    """The charset a Content-Type names, if Python knows it; else UTF-8."""
+    content_type = next((v for n, v in headers if n.lower() == "content-type"), "")
+    name = content_type.lower().partition("charset=")[2].split(";")[0].strip(" \"'")
+    try:
+        return codecs.lookup(name).name if name else "utf-8"
+    except LookupError:
+        return "utf-8"
+
+
+def _resources(
+    archive: Archive, index: ArchiveIndex, pages: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The capture rows of what ``pages`` load: for each URL the page's archived HTML names
+    (:func:`html_resources`), the capture of it nearest the page's own (no error answer); the
+    capture a revisit refers to; the target of a redirect; a stylesheet's own, to
+    ``MAX_DEPTH``. Each once, in the order found."""
+    found: dict[str, dict[str, Any]] = {}
+    todo: list[tuple[str, str, int]] = []
+    for page in pages:
+        response = read_response(capture_path(archive.warc_dir, page), page["warc_offset"])
+        if any(n.lower() == "content-type" and "html" in v.lower() for n, v in response.headers):
+            urls = html_resources(response.payload, page["url"], _charset(response.headers))
+            todo += ((url, page["captured_at"], 1) for url in reversed(urls))
+    asked: set[str] = set()
+    while todo:
+        url, when, depth = todo.pop()
+        if url in asked:
+            continue
+        asked.add(url)
+        row = index.db.execute(
+            f"{_CAPTURE} where url = ? and status < 400 and warc_offset is not null"
+            " order by abs(julianday(captured_at) - julianday(?)), id desc limit 1",
+            [url, when],
+        ).fetchone()
+        if row is None:
+            continue
+        capture = dict(zip(_COLUMNS, row, strict=True))
+        found.setdefault(capture["record_id"], capture)
+        original = capture
+        if capture["warc_type"] == "revisit" and capture["refers_to"]:
+            row = index.db.execute(f"{_CAPTURE} where record_id = ?", [capture["refers_to"]])
+            if (first := row.fetchone()) is None:
+                continue
+            original = found.setdefault(first[1], dict(zip(_COLUMNS, first, strict=True)))
+        if 300 <= capture["status"] < 400 or depth < MAX_DEPTH:
+            response = read_response(
+                capture_path(archive.warc_dir, original), original["warc_offset"]
+            )
+            headers = dict((n.lower(), v) for n, v in response.headers)
+            if 300 <= capture["status"] < 400 and headers.get("location"):
+                todo.append((urljoin(url, headers["location"]), when, depth))
+            elif headers.get("content-type", "").lower().startswith("text/css"):
+                text = response.payload.decode(_charset(response.headers), "replace")
+                todo += ((u, when, depth + 1) for u in reversed(css_resources(text, url)))
+    return list(found.values())
+
+
+_COLUMNS = (
+    "url",
+    "record_id",
+    "warc_file",
+    "warc_offset",
+    "warc_length",
+    "captured_at",
+    "status",
+    "warc_type",
+    "refers_to",
+)
+
+
 def _next_member(fh: Any) -> tuple[bytes, bytes]:
     """The gzip member at the file position: (its bytes as stored, its content)."""
     start = fh.tell()
@@ -70,9 +158,10 @@ def _next_member(fh: Any) -> tuple[bytes, bytes]:
     return fh.read(stored - len(unpack.unused_data)), b"".join(content)
 
 
-def _members(path: Path, offset: int, length: int, record_id: str) -> bytes:
-    """The response record's gzip member at ``offset`` and the request member after it (the
-    writer puts an exchange's request right behind its response), as stored."""
+def _members(path: Path, offset: int, length: int, record_id: str) -> tuple[bytes, int]:
+    """The response (or revisit) record's gzip member at ``offset`` and the request member
+    after it (the writer puts an exchange's request right behind its response), as stored; and
+    how many records that is."""
     name = path if path.exists() else path.with_name(path.name + ".open")
     try:
         with name.open("rb") as fh:
@@ -97,8 +186,8 @@ def _members(path: Path, offset: int, length: int, record_id: str) -> bytes:
         ) from e
     head = content.split(b"\r\n\r\n", 1)[0].decode("latin-1").lower()
     if "warc-type: request" in head and f"warc-concurrent-to: {record_id}".lower() in head:
-        data += member
-    return data
+        return data + member, 2
+    return data, 1
 
 
 def _warcinfo(title: str) -> bytes:
@@ -117,9 +206,11 @@ def export_wacz(
     filters: ArticleFilter | None = None,
     title: str | None = None,
     force: bool = False,
+    resources: bool = True,
     tools: ReplayTools | None = None,
 ) -> WaczSummary:
-    """Write the selected articles' captures to ``out`` as a validated WACZ."""
+    """Write the selected articles' captures to ``out`` as a validated WACZ, with the captures
+    of what their pages load unless not ``resources``."""
     archive, out = Archive(archive_dir), Path(out)
     if out.suffix != ".wacz":  # ".wacz" alone is a name with no suffix
         raise ConfigError(f"{out} is not named NAME.wacz; name the output like demo.wacz")
@@ -131,18 +222,33 @@ def export_wacz(
             f"no archived article in {archive.directory} matches the filters; "
             "check them with archiver search"
         )
+    loaded: list[dict[str, Any]] = []
+    if resources:
+        index = archive.open_index()
+        try:
+            loaded = _resources(archive, index, rows)
+        finally:
+            index.close()
     tools = (tools or ReplayTools()).ensure()
     title = title or f"archiver export of {archive.directory.resolve().name}"
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="export-wacz-", dir=out.parent) as tmp:
         warc = Path(tmp) / "pages.warc.gz"
         pages = Path(tmp) / "pages.jsonl"
+        records = 1
         with warc.open("wb") as fh, pages.open("w", encoding="utf-8") as pj:
             fh.write(_warcinfo(title))
             pj.write(json.dumps(PAGES_HEADER) + "\n")
+            for row in loaded:
+                path = capture_path(archive.warc_dir, row)
+                data, n = _members(path, row["warc_offset"], row["warc_length"], row["record_id"])
+                fh.write(data)
+                records += n
             for row in rows:
                 path = capture_path(archive.warc_dir, row)
-                fh.write(_members(path, row["warc_offset"], row["warc_length"], row["record_id"]))
+                data, n = _members(path, row["warc_offset"], row["warc_length"], row["record_id"])
+                fh.write(data)
+                records += n
                 page = {
                     "id": row["record_id"].strip("<>").removeprefix("urn:uuid:"),
                     "url": row["url"],
@@ -161,4 +267,4 @@ def export_wacz(
         tools.run("wacz", "validate", "-f", str(part))
         size = part.stat().st_size
         os.replace(part, out)
-    return WaczSummary(out=out, pages=len(rows), records=2 * len(rows) + 1, bytes=size)
+    return WaczSummary(out=out, pages=len(rows), resources=len(loaded), records=records, bytes=size)
