@@ -232,3 +232,7 @@ def test_demo_command_prints_paths_and_a_sample_query(demo_run: DemoRun) -> None
     assert f"Index:      {archive / 'index.db'}" in out
     assert 'Sample query: archiver search "human rights"' in out
     assert f"archiver show {BASE}/{DemoSite().seed_article.slug}/" in out
+    # A first crawl is no incremental one, though the author photos (one image) are archived as
+    # revisits of the first
+    assert "Incremental:" not in out
+    assert "Revisit records: 5 (payloads the archive held already: not stored again)" in out

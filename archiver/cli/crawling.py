@@ -81,11 +81,15 @@ def _print_summary(summary: CrawlSummary) -> None:
     )
     console.print(table)
     seen = summary.seen
-    if seen.get("skipped") or seen.get("rechecked") or seen.get("revisits"):
+    if seen.get("skipped") or seen.get("rechecked"):
         click.echo(
             f"Incremental: {seen.get('new', 0)} new article links, {seen.get('skipped', 0)} known "
-            f"ones skipped, {seen.get('rechecked', 0)} re-checked; "
-            f"{seen.get('revisits', 0)} revisit records (unchanged payloads)"
+            f"ones skipped, {seen.get('rechecked', 0)} re-checked"
+        )
+    if seen.get("revisits"):
+        click.echo(
+            f"Revisit records: {seen['revisits']} (payloads the archive held already: not "
+            "stored again)"
         )
     if summary.resources:
         click.echo(
