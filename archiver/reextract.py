@@ -106,7 +106,8 @@ def _responses(archive: Archive, path: Path, outlet: str | None) -> list[Scanned
             part_of = _warcinfo_fields(block).get("isPartOf")
             if part_of:
                 info_outlet[headers.get_header("WARC-Record-ID") or ""] = part_of
-        elif rec_type == "response" and record.http_headers is not None:
+        elif rec_type in ("response", "revisit") and record.http_headers is not None:
+            # a revisit is a capture row too (its payload is an earlier record's)
             response = ScannedCapture.from_record(record, offset, length, path=path, warc_file=name)
             response.outlet = (
                 outlet
@@ -161,7 +162,8 @@ def reextract(
     latest: dict[str, tuple[ScannedCapture, Article]] = {}
     responses = 0
     for response in found:
-        if response.status != 200 or "html" not in (response.content_type or "").lower():
+        html = "html" in (response.content_type or "").lower()
+        if response.ref.warc_type != "response" or response.status != 200 or not html:
             continue
         responses += 1
         article = _re_extract(extractor, response, None)
