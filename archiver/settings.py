@@ -78,6 +78,8 @@ SPIDER_MIDDLEWARES = {
 WARN_ON_GENERATOR_RETURN_VALUE = False
 # In-memory duplicate filter even with JOBDIR (why: archiver.seen.CrawlDupeFilter).
 DUPEFILTER_CLASS = "archiver.seen.CrawlDupeFilter"
+# A resumed crawl fetches a URL once, from its saved queue or found again (archiver.seen).
+SCHEDULER = "archiver.seen.ResumingScheduler"
 EXTENSIONS = {
     "archiver.extensions.ArchiveIndexExtension": 100,
     "archiver.replay.extension.CdxjExtension": 110,

@@ -435,6 +435,16 @@ def test_interrupted_crawl_resumes_without_fetching_finished_articles(tmp_path: 
     conn.close()
     assert articles == 35 and len(fetched) == 35
     assert all(n == 1 for _url, n in fetched), [u for u, n in fetched if n > 1]
+    # Nor does it fetch anything twice: a URL in the saved queue that the crawl finds again
+    # (its sections, feeds and sitemaps, the articles they list) is fetched once, not once from
+    # the queue and once more as found (the second capture was a revisit record of the first).
+    conn = sqlite3.connect(archive / "index.db")
+    twice = conn.execute(
+        "select url, count(*) from captures where crawl_id = (select max(id) from crawls)"
+        " and url not like '%/robots.txt' group by url having count(*) > 1"
+    ).fetchall()
+    conn.close()
+    assert not twice, twice
 
 
 @pytest.mark.slow
