@@ -340,6 +340,10 @@ class WarcCaptureMiddleware:
         self.stats.set_value("archiver/warc/records", self.writer.records_written)
 
     def process_exception(self, request: Request, exception: BaseException) -> None:
+        if isinstance(exception, IgnoreRequest):
+            # not sent at all: robots.txt forbids it, or it is off the outlet's hosts (counted
+            # by those middlewares); an unwritable response counts where it failed
+            return
         self.stats.inc_value("archiver/errors")
         logger.info("no response for %s: %s", request.url, exception)
 

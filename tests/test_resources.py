@@ -261,6 +261,8 @@ def test_a_crawl_archives_what_its_pages_load_once(outlets: Path, tmp_path: Path
     # the logo, the stylesheet, the script and two images; the stylesheet's own are not looked
     # for, and the image robots.txt forbids is asked for again (and forbidden again)
     assert again.summary["resources_archived"] == 5
+    assert again.summary["robots_forbidden"] == 1
+    assert again.summary["errors"] == 0  # a request robots.txt forbids is obeyed, not failed
 
     # A WACZ of the story holds what it loads, though its second capture's crawl fetched none of
     # it: the captures are found in the archived page, stylesheets followed.
