@@ -190,6 +190,12 @@ def reextract(
                 if row is not None and (row[0] or "") > (response.ref.date or ""):
                     kept += 1  # the index has it from a newer capture
                     continue
+                if outlet is None:  # an article the index holds keeps its outlet
+                    held = index.db.execute(
+                        "select outlet from articles where url = ?", [article.url]
+                    ).fetchone()
+                    if held is not None and held[0]:
+                        article.outlet = held[0]
                 index.add_article(article, crawl_id=crawl_id)
                 written += 1
             stats = {

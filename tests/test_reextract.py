@@ -144,6 +144,7 @@ def test_reextract_a_wacz(demo_archive: Path, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     got = rows(archive / "index.db", "select url, title, outlet from articles")
     assert {r["url"] for r in got} == {r["url"] for r in demo_articles(demo_archive).values()}
+    assert {r["outlet"] for r in got} == {"demo"}  # the WACZ's warcinfo names it
     assert (archive / "imported" / "demo" / "pages.warc.gz").is_file()
     shown = run_cli("show", "--archive", archive, got[0]["url"], "--text")
     assert shown.returncode == 0, shown.stderr
@@ -154,6 +155,27 @@ def test_reextract_a_wacz(demo_archive: Path, tmp_path: Path) -> None:
     assert shown.returncode == 0, shown.stderr
     check = run_cli("check", "--archive", moved)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_reextract_of_the_archives_own_wacz_keeps_the_outlets(
+    demo_archive: Path, tmp_path: Path
+) -> None:
+    """The README's walkthrough: export a WACZ, re-extract it into the same archive. The WACZ's
+    warcinfo names no outlet: its articles went to the outlet 'demo-insight.test' (the host),
+    and searches by 'demo' missed them."""
+    if not ReplayTools().installed():
+        pytest.fail("the replay tools are not installed: run make replay-tools")
+    archive = tmp_path / "archive"
+    shutil.copytree(demo_archive, archive)
+    wacz = tmp_path / "demo.wacz"
+    assert (
+        run_cli("export-wacz", "--archive", archive, wacz, "--since", "2024-01-01").returncode == 0
+    )
+    result = run_cli("reextract", "--archive", archive, wacz)
+    assert result.returncode == 0, result.stderr
+    assert {r["outlet"] for r in rows(archive / "index.db", "select outlet from articles")} == {
+        "demo"
+    }
 
 
 def test_corrupt_warc_is_one_line_error_and_changes_nothing(

@@ -106,7 +106,15 @@ def test_wacz_records_are_the_archived_bytes(wacz: Path, demo_archive: Path) -> 
     assert sorted(pages) == sorted(expected)
     loaded = seen["response"] + seen["revisit"]
     assert sorted(seen["request"]) == sorted(loaded)  # each response with its request
-    assert len(seen["warcinfo"]) == 1
+    # ours, then the warcinfo of each archive file the records come from, which they name
+    assert len(seen["warcinfo"]) == 1 + len(list((demo_archive / "warc").glob("*.warc.gz")))
+    infos, named = set(), set()
+    for record in ArchiveIterator(io.BytesIO(warc)):
+        if record.rec_type == "warcinfo":
+            infos.add(record.rec_headers.get_header("WARC-Record-ID"))
+        elif record.rec_headers.get_header("WARC-Warcinfo-ID"):
+            named.add(record.rec_headers.get_header("WARC-Warcinfo-ID"))
+    assert named and named <= infos
     # what the pages load: the stylesheet, and each author's photo (the demo's photos are one
     # image: one response record, the others revisits of it, which the WACZ holds too)
     assert sum("style.css" in u for u in seen["response"]) == 1

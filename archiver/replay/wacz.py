@@ -199,6 +199,20 @@ def _warcinfo(title: str) -> bytes:
     return buffer.getvalue()
 
 
+def _source_warcinfo(path: Path) -> bytes:
+    """The warcinfo record a WARC file opens with, as stored (empty if it has none): the
+    records copied from the file name it (``WARC-Warcinfo-ID``), and it names their crawl's
+    outlet (``isPartOf``), which ``reextract`` files their articles under."""
+    name = path if path.exists() else path.with_name(path.name + ".open")
+    try:
+        with name.open("rb") as fh:
+            stored, content = _next_member(fh)
+    except (OSError, zlib.error):
+        return b""
+    head = content.split(b"\r\n\r\n", 1)[0].lower()
+    return stored if head.startswith(b"warc/") and b"warc-type: warcinfo" in head else b""
+
+
 def export_wacz(
     archive_dir: str | Path,
     out: str | Path,
@@ -238,6 +252,11 @@ def export_wacz(
         records = 1
         with warc.open("wb") as fh, pages.open("w", encoding="utf-8") as pj:
             fh.write(_warcinfo(title))
+            sources = dict.fromkeys(capture_path(archive.warc_dir, r) for r in [*loaded, *rows])
+            for source in sources:
+                if info := _source_warcinfo(source):
+                    fh.write(info)
+                    records += 1
             pj.write(json.dumps(PAGES_HEADER) + "\n")
             for row in loaded:
                 path = capture_path(archive.warc_dir, row)
