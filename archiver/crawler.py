@@ -99,10 +99,10 @@ class CrawlSummary:
     truncated: int = 0
     """Responses archived cut short (``WARC-Truncated``: lost connections, DOWNLOAD_MAXSIZE)."""
     resources: int = 0
-    """Page resources (stylesheets, scripts, images, fonts) the crawl's pages load: their URLs,
-    each counted once."""
+    """Page resources (stylesheets, scripts, images, fonts) fetched and archived: their URLs
+    (each hop of a redirect; a retry is not counted again)."""
     resources_archived: int = 0
-    """Of those, the ones not fetched because the archive held them from an earlier crawl."""
+    """Page resources not fetched because the archive held them from an earlier crawl."""
 
 
 def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
@@ -336,7 +336,7 @@ def _crawl_locked(
         given_up=int(values.get("retry/max_reached", 0))
         + int(values.get("archiver/retry_after/given_up", 0)),
         truncated=int(values.get("archiver/truncated", 0)),
-        resources=int(values.get("archiver/resources/found", 0)),
+        resources=int(values.get("archiver/resources/fetched", 0)),
         resources_archived=int(values.get("archiver/resources/archived", 0)),
         outlet=outlet.name,
         crawl_id=values.get("archiver/crawl_id"),

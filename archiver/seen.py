@@ -167,17 +167,21 @@ class SeenStore:
         return bool(warc_file) and (self.warc_dir / str(warc_file)).is_file()
 
     def archived(self, url: str) -> bool:
-        """Whether the archive holds a capture of exactly ``url`` (not an error answer) in a
-        finished WARC file: a page resource that is, is not fetched again."""
+        """Whether the archive holds a capture of exactly ``url`` (a ``2xx`` answer) in a
+        finished WARC file: a page resource that is, is not fetched again. Not a stylesheet,
+        nor a redirect: fetched again, they lead to their imports and targets, which an earlier
+        crawl may have failed to get (a stylesheet in the archive is not read back for them)."""
         index = self._open()
         if index is None:
             return False
         row = index.db.execute(
-            "select warc_file from captures where url = ? and status < 400"
+            "select warc_file, content_type from captures where url = ? and status < 300"
             " order by id desc limit 1",
             [url],
         ).fetchone()
-        return row is not None and self.finished(row[0])
+        if row is None or (row[1] or "").lower().startswith("text/css"):
+            return False
+        return self.finished(row[0])
 
     def last_crawl_completed(self, outlet: str, current: int | None) -> bool:
         """Whether the crawl of ``outlet`` before crawl ``current`` ran to its end: only then
@@ -310,14 +314,18 @@ class SeenMiddleware:
                 if entry is not None and entry.get("page_type"):
                     self.stats.inc_value("archiver/seen/unchanged")
                     continue  # same bytes as a capture already extracted: the same article
+            if isinstance(item, Request) and item.meta.get(ROLE) == "resource":
+                # the archive's bytes, whatever ARCHIVER_INCREMENTAL says of articles
+                if self.store.archived(item.url):
+                    self.stats.inc_value("archiver/resources/archived")
+                else:
+                    yield item
+                continue
             if not isinstance(item, Request) or not self.enabled:
                 yield item
                 continue
             if item.meta.get(PAGINATION):
                 held.append(item)  # decided once the page's article links are counted
-                continue
-            if item.meta.get(ROLE) == "resource" and self.store.archived(item.url):
-                self.stats.inc_value("archiver/resources/archived")
                 continue
             if item.meta.get(ROLE) != "article":
                 yield item

@@ -30,7 +30,7 @@ from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
 
 from archiver.discovery import feed_links, normalize_url, parse_feed, parse_sitemap, url_shape
-from archiver.discovery.resources import css_resources, html_resources
+from archiver.discovery.resources import STYLESHEET_DEPTH, css_resources, html_resources
 from archiver.discovery.sitemaps import robots_sitemaps
 from archiver.exceptions import ConfigError
 from archiver.extract.markup import in_chrome
@@ -80,8 +80,6 @@ def parse_since(value: str | date | None) -> datetime | None:
 RESOURCE_DEPTH = "archiver_resource_depth"
 """``request.meta`` key of a resource request: 1 for what a page loads, 2 for what a stylesheet
 it loads imports or loads, and so on."""
-MAX_RESOURCE_DEPTH = 3
-"""Stylesheets are followed to this depth (a page's stylesheet, its imports, theirs)."""
 
 
 def _resources_max(value: Any) -> int:
@@ -229,7 +227,6 @@ class SectionSpider(scrapy.Spider):
             if key in self._resources_seen:
                 continue
             self._resources_seen.add(key)
-            self.crawler.stats.inc_value("archiver/resources/found")
             meta = {ROLE: "resource", RESOURCE_DEPTH: depth, "allow_offsite": True}
             yield scrapy.Request(url, callback=self.parse_resource, meta=meta)
 
@@ -370,10 +367,10 @@ class SectionSpider(scrapy.Spider):
 
     def parse_resource(self, response: Response) -> Iterator[scrapy.Request]:
         """A stylesheet's fonts, images and imports (imports of imports up to
-        ``MAX_RESOURCE_DEPTH``); other resources are archived and that is all."""
+        ``STYLESHEET_DEPTH``); other resources are archived and that is all."""
         depth = int(response.meta.get(RESOURCE_DEPTH, 1))
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         stylesheet = isinstance(response, TextResponse) and content_type.startswith("text/css")
-        if stylesheet and depth < MAX_RESOURCE_DEPTH:
+        if stylesheet and depth < STYLESHEET_DEPTH:
             urls = css_resources(response.text, response.url, limit=self.resources_max)
             yield from self._resource_requests(urls, depth=depth + 1)

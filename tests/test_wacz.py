@@ -174,3 +174,28 @@ def test_refuses_existing_output(demo_archive: Path, tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "--force" in result.stderr
     assert out.read_bytes() == b"keep me"
+
+
+def test_a_page_is_read_in_the_encoding_the_crawl_read_it_in() -> None:
+    """A charset declared in <meta> only: the export read the page as UTF-8 and looked for
+    the captures of mangled image names."""
+    from archiver.discovery.resources import html_resources
+    from archiver.replay.wacz import _page_encoding
+    from archiver.warc import ArchivedResponse
+
+    body = "<meta charset='windows-1251'><img src='/img/кот.jpg'>".encode("cp1251")
+    page = ArchivedResponse(
+        url="http://news.example.org/a/",
+        record_id="<urn:uuid:1>",
+        date="2024-05-01T00:00:00Z",
+        status=200,
+        status_line="HTTP/1.1 200 OK",
+        headers=[("Content-Type", "text/html")],
+        entity=body,
+        payload=body,
+        record_headers=[],
+    )
+    assert _page_encoding(page) == "cp1251"
+    assert html_resources(body, page.url, _page_encoding(page)) == [
+        "http://news.example.org/img/%D0%BA%D0%BE%D1%82.jpg"
+    ]

@@ -91,11 +91,10 @@ def _print_summary(summary: CrawlSummary) -> None:
             f"Revisit records: {seen['revisits']} (payloads the archive held already: not "
             "stored again)"
         )
-    if summary.resources:
+    if summary.resources or summary.resources_archived:
         click.echo(
-            f"Page resources: {summary.resources} URL{'s' * (summary.resources != 1)} "
-            "(stylesheets, scripts, images, fonts), "
-            f"{summary.resources_archived} of them archived by an earlier crawl (not fetched "
+            f"Page resources: {summary.resources} fetched (stylesheets, scripts, images, "
+            f"fonts), {summary.resources_archived} archived by an earlier crawl (not fetched "
             "again)"
         )
     if summary.given_up or summary.truncated:

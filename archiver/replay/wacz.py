@@ -25,15 +25,17 @@ from typing import Any
 from urllib.parse import urljoin
 
 import attrs
+from scrapy.http import HtmlResponse
+from w3lib.url import safe_url_string
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
 from archiver.archive import Archive, capture_path
-from archiver.discovery.resources import css_resources, html_resources
+from archiver.discovery.resources import STYLESHEET_DEPTH, css_resources, html_resources
 from archiver.exceptions import ConfigError, NotFoundError, WarcError
 from archiver.index import ArchiveIndex, ArticleFilter
 from archiver.replay.tools import ReplayTools
-from archiver.warc import read_response
+from archiver.warc import ArchivedResponse, read_response
 
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "All Pages", "hasText": True}
 
@@ -70,8 +72,6 @@ _CAPTURE = (
     "select url, record_id, warc_file, warc_offset, warc_length, captured_at, status, warc_type,"
     " refers_to from captures"
 )
-MAX_DEPTH = 3
-"""Stylesheets are followed this deep, as the crawl follows them (``spiders/news.py``)."""
 
 
 def _charset(headers: list[tuple[str, str]]) -> str:
@@ -84,19 +84,25 @@ def _charset(headers: list[tuple[str, str]]) -> str:
         return "utf-8"
 
 
+def _page_encoding(response: ArchivedResponse) -> str:
+    """The encoding the crawl read the page in (Scrapy's: the header, a BOM, ``<meta>``)."""
+    headers = [(n, v.encode("latin-1")) for n, v in response.headers]
+    return HtmlResponse(response.url, body=response.payload, headers=headers).encoding
+
+
 def _resources(
     archive: Archive, index: ArchiveIndex, pages: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
     """The capture rows of what ``pages`` load: for each URL the page's archived HTML names
     (:func:`html_resources`), the capture of it nearest the page's own (no error answer); the
     capture a revisit refers to; the target of a redirect; a stylesheet's own, to
-    ``MAX_DEPTH``. Each once, in the order found."""
+    ``STYLESHEET_DEPTH``. Each once, in the order found."""
     found: dict[str, dict[str, Any]] = {}
     todo: list[tuple[str, str, int]] = []
     for page in pages:
         response = read_response(capture_path(archive.warc_dir, page), page["warc_offset"])
         if any(n.lower() == "content-type" and "html" in v.lower() for n, v in response.headers):
-            urls = html_resources(response.payload, page["url"], _charset(response.headers))
+            urls = html_resources(response.payload, page["url"], _page_encoding(response))
             todo += ((url, page["captured_at"], 1) for url in reversed(urls))
     asked: set[str] = set()
     while todo:
@@ -119,13 +125,14 @@ def _resources(
             if (first := row.fetchone()) is None:
                 continue
             original = found.setdefault(first[1], dict(zip(_COLUMNS, first, strict=True)))
-        if 300 <= capture["status"] < 400 or depth < MAX_DEPTH:
+        if 300 <= capture["status"] < 400 or depth < STYLESHEET_DEPTH:
             response = read_response(
                 capture_path(archive.warc_dir, original), original["warc_offset"]
             )
             headers = dict((n.lower(), v) for n, v in response.headers)
             if 300 <= capture["status"] < 400 and headers.get("location"):
-                todo.append((urljoin(url, headers["location"]), when, depth))
+                target = safe_url_string(urljoin(url, headers["location"]))
+                todo.append((target, when, depth))
             elif headers.get("content-type", "").lower().startswith("text/css"):
                 text = response.payload.decode(_charset(response.headers), "replace")
                 todo += ((u, when, depth + 1) for u in reversed(css_resources(text, url)))
@@ -240,7 +247,8 @@ def export_wacz(
     if resources:
         index = archive.open_index()
         try:
-            loaded = _resources(archive, index, rows)
+            own = {row["record_id"] for row in rows}  # a page another page loads: written once
+            loaded = [r for r in _resources(archive, index, rows) if r["record_id"] not in own]
         finally:
             index.close()
     tools = (tools or ReplayTools()).ensure()
