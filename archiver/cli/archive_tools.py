@@ -143,7 +143,7 @@ def browse(archive_dir: Path, host: str, port: int) -> None:
 
 @click.command()
 @archive_option
-@click.option("--repair", is_flag=True, help="Fix what can be fixed safely (see the list below).")
+@click.option("--repair", is_flag=True, help="Fix what can be fixed safely (see the list above).")
 @translate_errors
 def check(archive_dir: Path, repair: bool) -> None:
     """Check that the WARC files and the index agree; exit 1 when a problem remains.
