@@ -7,7 +7,7 @@ import sqlite3
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
+    from twisted.internet.base import ReactorBase
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,18 @@ class ArchiveIndexExtension:
         worker = self.crawler.settings.get("ARCHIVER_WORKER_ID") or None
         self.crawl_id = self.index.start_crawl(self.outlet, worker=worker)
         self.stats.set_value("archiver/crawl_id", self.crawl_id)
+        from twisted.internet import reactor
+
+        # A crawl stopped while it opens (SIGTERM in its first second) never closes its spider:
+        # its row would say 'running' for ever.
+        core = cast("ReactorBase", reactor)
+        core.addSystemEventTrigger("before", "shutdown", self._stopped_opening, spider)
+
+    def _stopped_opening(self, spider: Spider) -> None:
+        if self.index is not None:
+            if self.stats.get_value("finish_reason") is None:
+                self.stats.set_value("finish_reason", "shutdown")
+            self.spider_closed(spider, "shutdown")
 
     def capture_written(
         self,
@@ -105,6 +118,8 @@ class ArchiveIndexExtension:
             self._add("page_type", {"url": item.url, "page_type": page_type})
 
     def _add(self, kind: str, row: dict[str, Any]) -> None:
+        if self.index is None:
+            return  # the crawl is over (a write finishing as the reactor stops): in the WARC
         self.pending.append((kind, row))
         due = time.monotonic() - self.last_flush >= self.flush_seconds
         if len(self.pending) >= self.batch_size or due:
@@ -172,4 +187,5 @@ class ArchiveIndexExtension:
             self._failed(e)
         finally:
             self.index.close()
+            self.index = None
         logger.info("index %s updated (crawl %s, %s)", self.path, self.crawl_id, reason)

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from scrapy import Request, signals
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
+    from twisted.internet.base import ReactorBase
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ class WarcCaptureMiddleware:
         self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
         self._received: weakref.WeakKeyDictionary[Request, int] = weakref.WeakKeyDictionary()
         self._thread: ThreadPool | None = None
+        self._closed = False
         self._writing: dict[str, list[defer.Deferred[None]]] = {}
         """Payload digests of full responses being written, with who waits for each."""
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -218,6 +220,12 @@ class WarcCaptureMiddleware:
         # go of the GIL while they work, so compressing a record no longer stalls the reactor.
         self._thread = ThreadPool(minthreads=1, maxthreads=1, name="warc-writer")
         self._thread.start()
+        # A crawl stopped while it opens (SIGTERM in its first second) never closes its spider:
+        # the writer thread would keep the process alive after the reactor stops, for ever.
+        from twisted.internet import reactor
+
+        core = cast("ReactorBase", reactor)
+        core.addSystemEventTrigger("before", "shutdown", self.spider_closed)
 
     async def _written(self, write: Callable[[], CaptureRef]) -> CaptureRef:
         """``write()`` in the writer thread (in this one before the spider opens)."""
@@ -350,6 +358,9 @@ class WarcCaptureMiddleware:
         logger.info("no response for %s: %s", request.url, exception)
 
     def spider_closed(self) -> None:
+        if self._closed:
+            return  # closed already (the spider closed, then the reactor stopped)
+        self._closed = True
         if self._thread is not None:
             self._thread.stop()  # after the writes queued before
             self._thread = None

@@ -184,6 +184,43 @@ def test_sigterm_stops_cleanly_and_finishes_the_warc(tmp_path: Path) -> None:
     assert outlet == "alpha" and finished and outcome in ("shutdown", "finished")
 
 
+def test_sigterm_while_the_crawl_opens_ends_it(tmp_path: Path) -> None:
+    """Stopped before its spider was open (SIGTERM in the crawl's first second), a crawl printed
+    its summary and then hung for ever: its WARC writer thread kept the process alive, and the
+    scheduler waiting for it too. Its crawl row stayed 'running'."""
+    archive, marker = tmp_path / "archive", tmp_path / "opened"
+    script = (
+        "import sys; from archiver.crawler import run_crawl; "
+        "s = run_crawl('demo', archive_dir=sys.argv[1], overrides={'EXTENSIONS': "
+        "{'archiver.extensions.ArchiveIndexExtension': 100, 'tests.slow_open.SlowOpen': 900},"
+        " 'SLOW_OPEN_MARKER': sys.argv[2]}); print(s.finish_reason)"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(archive), str(marker)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        out, err = proc.communicate(timeout=25)  # less than the opening's 30 s
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("the crawl did not end after SIGTERM")
+    assert proc.returncode == 0, err
+    assert out.split() == ["shutdown"]
+    [(outlet, _, finished, outcome)] = crawl_rows(archive)
+    assert outlet == "demo" and finished and outcome == "shutdown"
+    assert not list((archive / "warc").glob("*.open"))
+    assert not is_locked(archive, "demo")
+
+
 def test_a_crawl_of_an_outlet_being_crawled_is_refused(tmp_path: Path) -> None:
     archive = tmp_path / "archive"
     with outlet_lock(archive, "demo"):
