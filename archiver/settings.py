@@ -11,6 +11,8 @@ from archiver import __version__
 BOT_NAME = "archiver"
 SPIDER_MODULES = ["spiders"]
 NEWSPIDER_MODULE = "spiders"
+# `scrapy crawl` with the project's errors on one line (archiver.scrapy_commands.crawl)
+COMMANDS_MODULE = "archiver.scrapy_commands"
 
 # --- politeness ---------------------------------------------------------------------------
 ROBOTSTXT_OBEY = True

@@ -12,6 +12,8 @@ import gzip
 import hashlib
 import shutil
 import sqlite3
+import subprocess
+import sys
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +21,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import REPO, run_cli
 
 ARTICLE = "http://demo-insight.test/kazakhstan-adopts-first-human-rights-action-plan/"
 Setup = Callable[[Path, Path], None]
@@ -618,3 +620,35 @@ def test_an_unreachable_site_is_an_error_without_tracebacks(tmp_path: Path) -> N
     assert last.startswith("Error: crawl of 127.0.0.1 fetched nothing: "), last
     assert "ConnectionRefused" in last
     assert not (archive / "jobs").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["-a", "outlet=nope"], "unknown outlet 'nope'"),
+        (
+            ["-a", "outlet=demo", "-s", "ARCHIVER_PAGE_RESOURCES_MAX=-1"],
+            "ARCHIVER_PAGE_RESOURCES_MAX",
+        ),
+        (["-a", "outlet=demo", "-s", "ARCHIVER_EXTRACT_WORKERS=-5"], "ARCHIVER_EXTRACT_WORKERS"),
+    ],
+)
+def test_scrapy_crawl_setup_errors_are_one_line(
+    args: list[str], needle: str, tmp_path: Path
+) -> None:
+    """Scrapy's own `crawl` printed them in a 30-line traceback ("Task exception was never
+    retrieved") and exited 1."""
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "scrapy", "crawl", "news", *args),
+            *("-s", f"ARCHIVER_ARCHIVE_DIR={tmp_path}", "-s", "LOG_LEVEL=WARNING"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: ") and needle in lines[0], lines

@@ -1,0 +1,59 @@
+"""``scrapy crawl``, with the project's errors on one line.
+
+Scrapy's own command lets an error raised while the crawl is set up (an unknown outlet, a bad
+``ARCHIVER_*`` setting) reach asyncio, which prints it with a 30-line traceback as "Task
+exception was never retrieved", and exits 1. Here an :class:`ArchiverError` is one line on
+stderr and exit status 2, as ``archiver crawl`` gives it; other errors keep Scrapy's handling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import traceback
+from typing import TYPE_CHECKING
+
+from scrapy.commands import crawl
+from twisted.internet.defer import Deferred
+
+from archiver.exceptions import ArchiverError
+
+if TYPE_CHECKING:
+    import argparse
+
+    from twisted.python.failure import Failure
+
+
+class Command(crawl.Command):
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) != 1:
+            super().run(args, opts)  # its usage errors
+            return
+        assert self.crawler_process
+        errors: list[ArchiverError] = []
+
+        def ours(failure: Failure) -> Failure | None:  # a Deferred's (Twisted's reactor)
+            if failure.check(ArchiverError):
+                errors.append(failure.value)  # type: ignore[arg-type]
+                return None
+            return failure
+
+        def done(task: asyncio.Future[object]) -> None:  # a Task's (asyncio's reactor)
+            error = None if task.cancelled() else task.exception()
+            if isinstance(error, ArchiverError):
+                errors.append(error)
+            elif error is not None:  # reading it silenced asyncio's report: report it here
+                traceback.print_exception(error)
+                self.crawler_process.bootstrap_failed = True  # type: ignore[union-attr]
+
+        crawling = self.crawler_process.crawl(self._create_crawler(args[0]), **opts.spargs)
+        if isinstance(crawling, asyncio.Future):
+            crawling.add_done_callback(done)
+        elif isinstance(crawling, Deferred):
+            crawling.addErrback(ours)
+        self.crawler_process.start()
+        if errors:
+            print(f"Error: {errors[0]}", file=sys.stderr)
+            self.exitcode = 2
+        elif self.crawler_process.bootstrap_failed:
+            self.exitcode = 1
