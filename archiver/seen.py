@@ -168,9 +168,9 @@ class SeenStore:
 
     def archived(self, url: str) -> bool:
         """Whether the archive holds a capture of exactly ``url`` (a ``2xx`` answer) in a
-        finished WARC file: a page resource that is, is not fetched again. Not a stylesheet,
-        nor a redirect: fetched again, they lead to their imports and targets, which an earlier
-        crawl may have failed to get (a stylesheet in the archive is not read back for them)."""
+        finished WARC file: a page resource that is, is not fetched again. Not a stylesheet, a
+        frame (HTML) or a redirect: fetched again, they lead to what they load, which an earlier
+        crawl may have failed to get (the archived one is not read back for it)."""
         index = self._open()
         if index is None:
             return False
@@ -179,8 +179,9 @@ class SeenStore:
             " order by id desc limit 1",
             [url],
         ).fetchone()
-        if row is None or (row[1] or "").lower().startswith("text/css"):
-            return False
+        kind = (row[1] or "").lower() if row else ""
+        if row is None or kind.startswith("text/css") or "html" in kind:
+            return False  # a stylesheet or a frame: fetched again for what it loads
         return self.finished(row[0])
 
     def last_crawl_completed(self, outlet: str, current: int | None) -> bool:

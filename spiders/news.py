@@ -30,7 +30,7 @@ from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
 
 from archiver.discovery import feed_links, normalize_url, parse_feed, parse_sitemap, url_shape
-from archiver.discovery.resources import STYLESHEET_DEPTH, css_resources, html_resources
+from archiver.discovery.resources import NESTING_DEPTH, css_resources, html_resources
 from archiver.discovery.sitemaps import robots_sitemaps
 from archiver.exceptions import ConfigError
 from archiver.extract.markup import in_chrome
@@ -366,11 +366,17 @@ class SectionSpider(scrapy.Spider):
         yield from self._resources(response)
 
     def parse_resource(self, response: Response) -> Iterator[scrapy.Request]:
-        """A stylesheet's fonts, images and imports (imports of imports up to
-        ``STYLESHEET_DEPTH``); other resources are archived and that is all."""
+        """What a stylesheet loads (fonts, images, imports) or a frame (a page of its own), to
+        ``NESTING_DEPTH``; other resources are archived and that is all."""
         depth = int(response.meta.get(RESOURCE_DEPTH, 1))
+        if depth >= NESTING_DEPTH:
+            return
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
-        stylesheet = isinstance(response, TextResponse) and content_type.startswith("text/css")
-        if stylesheet and depth < STYLESHEET_DEPTH:
+        if isinstance(response, HtmlResponse):
+            urls = html_resources(
+                response.body, response.url, response.encoding, limit=self.resources_max
+            )
+            yield from self._resource_requests(urls, depth=depth + 1)
+        elif isinstance(response, TextResponse) and content_type.startswith("text/css"):
             urls = css_resources(response.text, response.url, limit=self.resources_max)
             yield from self._resource_requests(urls, depth=depth + 1)

@@ -56,6 +56,40 @@ def test_what_a_page_loads_is_found_in_order() -> None:
         "https://news.example.org/img/lazy-2.jpg",
         "https://news.example.org/img/poster.jpg",
         "https://news.example.org/img/button.png",
+        "https://video.example.com/embed/1",  # a frame: a page of its own, fetched with it
+    ]
+
+
+def test_frames_sprites_captions_lazy_images_and_image_sets() -> None:
+    """What headless chromium asked for in a replayed page and the archive did not have."""
+    markup = """<link rel="manifest" href="/site.webmanifest">
+    <link rel="preload" as="image" href="/img/hero.jpg" imagesrcset="/img/hero-2x.jpg 2x">
+    <iframe src="https://embed.example.com/chart/1"></iframe>
+    <svg><use href="/img/sprite.svg#icon-search"></use><use xlink:href="#local"></use>
+    <image href="/img/in-svg.png"></image></svg>
+    <object data="/img/infographic.svg"></object>
+    <video poster="/img/p.jpg"><track kind="captions" src="/media/captions.vtt" default></video>
+    <img data-lazy-src="/img/l.jpg" data-lazy-srcset="/img/l-2x.jpg 2x">
+    <img data-original="/img/jq.jpg"><div class="lazyload" data-bg="/img/banner.jpg"></div>
+    <div style="background-image: image-set('/img/promo.avif' type('image/avif') 1x,
+      url(/img/promo.jpg) 2x)"></div>
+    <noscript><img src="/pixel.gif?noscript=1"></noscript>"""
+    assert found(markup) == [
+        "https://news.example.org/site.webmanifest",
+        "https://news.example.org/img/hero.jpg",
+        "https://news.example.org/img/hero-2x.jpg",
+        "https://embed.example.com/chart/1",
+        "https://news.example.org/img/sprite.svg",
+        "https://news.example.org/img/in-svg.png",
+        "https://news.example.org/img/infographic.svg",
+        "https://news.example.org/img/p.jpg",
+        "https://news.example.org/media/captions.vtt",
+        "https://news.example.org/img/l.jpg",
+        "https://news.example.org/img/l-2x.jpg",
+        "https://news.example.org/img/jq.jpg",
+        "https://news.example.org/img/promo.jpg",  # style attributes,
+        "https://news.example.org/img/promo.avif",
+        "https://news.example.org/img/banner.jpg",  # then data-bg ones
     ]
 
 
@@ -198,7 +232,7 @@ STORY = """<html lang="en"><head><title>A story with pictures</title>
 <p class="byline">By Jo Writer</p>
 <img src="http://cdn.test/img/a.jpg" srcset="http://cdn.test/img/a-800.jpg 800w">
 <img src="http://cdn.test/private/secret.jpg"><img alt="Home > Story" src="/img/кот.png">
-<img src="/moved.png">
+<img src="/moved.png"><iframe src="http://cdn.test/embed/chart"></iframe>
 <!-- <img src="/commented.png"> -->
 <p>{}</p></article><script src="/js/app.js"></script></body></html>""".format(
     "The pictures of this story are archived with it, so that it replays as it looked. " * 30
@@ -255,6 +289,8 @@ class Cdn(ReplyHandler):
             self.send(200, b"User-agent: *\nDisallow: /private/\n", "text/plain")
         elif path == "/img/moved.png" and Site.broken:
             self.send(404, b"not found", "text/plain")
+        elif path == "/embed/chart":  # a frame: a page whose resources are fetched too
+            self.send(200, b"<html><body><img src='/img/chart.png'></body></html>", "text/html")
         elif path.startswith("/img/"):
             self.send(200, b"\xff\xd8 jpeg " + path.encode(), "image/jpeg")
         else:
@@ -303,6 +339,8 @@ def test_a_crawl_archives_what_its_pages_load_once(outlets: Path, tmp_path: Path
         "http://cdn.test/img/a.jpg",
         "http://cdn.test/img/a-800.jpg",  # every srcset candidate
         "/img/%D0%BA%D0%BE%D1%82.png",
+        "http://cdn.test/embed/chart",  # a frame,
+        "http://cdn.test/img/chart.png",  # and what it loads
     ):
         assert captured.get(url) == ["200"], (url, captured)
     assert captured["/css/flaky.css"] == ["503"] * 3  # retried twice
@@ -311,12 +349,12 @@ def test_a_crawl_archives_what_its_pages_load_once(outlets: Path, tmp_path: Path
     ]
     assert "/commented.png" not in Site.requested
     assert "/private/secret.jpg" not in Cdn.requested  # the CDN's robots.txt is obeyed
-    assert "Page resources: 12 fetched" in result.stdout, result.stdout
+    assert "Page resources: 14 fetched" in result.stdout, result.stdout
     assert "0 archived by an earlier crawl" in result.stdout
 
     # A crawl that fetches every article again (not incremental) fetches again only the
-    # resources the archive holds no good capture of, and the stylesheets and redirects, whose
-    # imports and targets may have failed: here they did, and are archived now.
+    # resources the archive holds no good capture of, and the stylesheets, frames and
+    # redirects, whose imports and targets may have failed: here two did, archived now.
     Site.broken = False
     before = {p: Site.requested.count(p) for p in set(Site.requested)}
     again = run_crawl_process(
@@ -328,13 +366,14 @@ def test_a_crawl_archives_what_its_pages_load_once(outlets: Path, tmp_path: Path
         assert Site.requested.count(path) == before[path] == 1, path
     for path in ("/css/site.css", "/css/more.css", "/moved.png"):
         assert Site.requested.count(path) == 2, path
-    assert Cdn.requested.count("/img/a.jpg") == 1
+    assert Cdn.requested.count("/img/a.jpg") == Cdn.requested.count("/img/chart.png") == 1
+    assert Cdn.requested.count("/embed/chart") == 2
     captured = archived(archive)
     assert captured["/css/flaky.css"][-1] == "200"
     assert captured["http://cdn.test/img/moved.png"][-1] == "200"
-    # the logo, the script, three images, the font and the import's image; the image
-    # robots.txt forbids is asked for again (and forbidden again)
-    assert again.summary["resources_archived"] == 7
+    # the logo, the script, three images, the font, the import's image and the frame's; the
+    # image robots.txt forbids is asked for again (and forbidden again)
+    assert again.summary["resources_archived"] == 8
     assert again.summary["robots_forbidden"] == 1
     assert again.summary["errors"] == 0  # a request robots.txt forbids is obeyed, not failed
 
@@ -362,6 +401,8 @@ def test_a_crawl_archives_what_its_pages_load_once(outlets: Path, tmp_path: Path
         "http://cdn.test/img/bg.png",
         "http://cdn.test/img/a.jpg",
         "http://cdn.test/img/a-800.jpg",
+        "http://cdn.test/embed/chart",
+        "http://cdn.test/img/chart.png",
     }
 
 

@@ -9,17 +9,22 @@ skipped; ``<base href>`` is obeyed; attribute values are unescaped (``&amp;``).
 
 What a page loads:
 
-- ``<link>`` of rel ``stylesheet``, ``icon``, ``apple-touch-icon``, ``preload``,
-  ``modulepreload``; ``<script src>``;
+- ``<link>`` of rel ``stylesheet``, ``icon``, ``apple-touch-icon``, ``manifest``, ``preload``
+  (its ``imagesrcset`` too), ``modulepreload``; ``<script src>``;
 - ``<img>``: ``src``, every ``srcset`` candidate (the browser replaying the page picks one by
-  its screen, so every one is kept), and the lazy-loading attributes ``data-src``,
-  ``data-srcset``, ``data-lazy-src`` that a page's scripts swap in;
-- ``<source srcset>`` (of ``<picture>``), ``<video poster>``, ``<input type=image src>``;
-- ``url(...)`` in ``<style>`` blocks and ``style`` attributes, and in stylesheets themselves,
-  with their ``@import`` s (:func:`css_resources`), to ``STYLESHEET_DEPTH``.
+  its screen, so every one is kept), and the lazy-loading attributes that a page's scripts swap
+  in (``data-src``, ``data-srcset``, ``data-lazy-src``, ``data-lazy-srcset``,
+  ``data-original``; ``data-bg`` on any element);
+- ``<source srcset>`` (of ``<picture>``), ``<video poster>``, ``<track src>`` (captions),
+  ``<input type=image src>``, ``<object data>``, SVG ``<use>`` and ``<image>`` ``href``;
+- ``<iframe src>``: a frame is a page of its own, whose resources are fetched in turn;
+- ``url(...)`` and ``image-set()`` strings in ``<style>`` blocks and ``style`` attributes, and in
+  stylesheets themselves, with their ``@import`` s (:func:`css_resources`); stylesheets and
+  frames to ``NESTING_DEPTH``.
 
-Not: audio and video files (``<video src>``, ``<source src>``: megabytes each), frames (pages
-of their own), links.
+Not: audio and video files (``<video src>``, ``<source src>``: megabytes each), links, what
+scripts load at run time (``fetch``, imports in modules), and the content of ``<noscript>``
+(a browser running scripts never loads it: tracking pixels, mostly).
 """
 
 from __future__ import annotations
@@ -32,16 +37,22 @@ from urllib.parse import urljoin
 
 from w3lib.url import safe_url_string
 
-__all__ = ["STYLESHEET_DEPTH", "css_resources", "html_resources", "srcset_urls"]
+__all__ = ["NESTING_DEPTH", "css_resources", "html_resources", "srcset_urls"]
 
-STYLESHEET_DEPTH = 5
-"""Stylesheets are followed this deep: a page's own (1), what they import (2), and so on; what
-a stylesheet deeper down loads is not fetched (a trap could import new ones for ever)."""
+NESTING_DEPTH = 5
+"""Stylesheets and frames are followed this deep: a page's own (1), what they import or frame
+(2), and so on; what one deeper down loads is not fetched (a trap could nest new ones for
+ever)."""
 
-_START = re.compile(rb"<(!--|(?:script|style|img|link|source|video|input|base)\b)", re.IGNORECASE)
+_START = re.compile(
+    rb"<(!--|(?:script|style|noscript|img|link|source|video|track|input|base|iframe|object"
+    rb"|use|image)\b)",
+    re.IGNORECASE,
+)
 _END = {
     b"script": re.compile(rb"</script\s*>", re.IGNORECASE),
     b"style": re.compile(rb"</style\s*>", re.IGNORECASE),
+    b"noscript": re.compile(rb"</noscript\s*>", re.IGNORECASE),
 }
 # A tag's attributes up to its ">": a quoted value may hold ">" (alt text, captions). Each
 # alternative starts with a character the others cannot, so nothing backtracks.
@@ -54,23 +65,35 @@ _ATTRS = re.compile(
 # Lower case only, like the two below: ``STYLE=`` is rare, and this is searched for as a literal
 # where a case-insensitive pattern is tried at every character (0.24 ms against 1.8 a page).
 _STYLE_ATTR = re.compile(rb"""style\s*+=\s*+(?:"([^"]*+)"|'([^']*+)')""")
+_DATA_BG = re.compile(rb"""data-bg\s*+=\s*+(?:"([^"]*+)"|'([^']*+)')""")  # lazysizes
 # Lower case, as stylesheets write them: a case-insensitive pattern is tried at every character
 # of a page's 100 KB of inline CSS, a lower-case one searched for as a literal. An unquoted URL
 # holds no "(": "url(url(url(..." was read to its end from each "url(", quadratic.
 _CSS_URL = re.compile(r"""url\(\s*+(?:"([^"]*+)"|'([^']*+)'|([^()"'\s]*+))\s*+\)""")
+# image-set("a.avif" type("image/avif") 1x, url(b.jpg) 2x): its bare strings are URLs too
+_CSS_IMAGE_SET = re.compile(r"image-set\(([^()]*+(?:\([^()]*+\)[^()]*+)*+)\)")
+_CSS_FUNCTION = re.compile(r"[\w-]++\([^()]*+\)")
+_CSS_STRING = re.compile(r""""([^"]*+)"|'([^']*+)'""")
 _CSS_IMPORT = re.compile(r"""@import\s++(?:"([^"]*+)"|'([^']*+)')""")
 _UNSAFE = re.compile(r"[^A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]")
 _SRCSET_URL = re.compile(r"[\s,]*+(\S++)")
 _SRCSET_DESCRIPTORS = re.compile(r"[^,(]*+(?:\([^)]*+\)?[^,(]*+)*+")
 
-_LINK_RELS = frozenset({b"stylesheet", b"icon", b"apple-touch-icon", b"preload", b"modulepreload"})
-_IMG_ATTRS = (b"src", b"srcset", b"data-src", b"data-srcset", b"data-lazy-src")
-_SRCSET_ATTRS = frozenset({b"srcset", b"data-srcset"})
+_LINK_RELS = frozenset(
+    {b"stylesheet", b"icon", b"apple-touch-icon", b"manifest", b"preload", b"modulepreload"}
+)
+_IMG_ATTRS = (
+    *(b"src", b"srcset", b"data-src", b"data-srcset"),
+    *(b"data-lazy-src", b"data-lazy-srcset", b"data-original"),
+)
+_SRCSET_ATTRS = frozenset({b"srcset", b"data-srcset", b"data-lazy-srcset", b"imagesrcset"})
+_HREF = (b"href", b"xlink:href")
 
 
 def html_resources(body: bytes, url: str, encoding: str = "utf-8", *, limit: int = 0) -> list[str]:
     """The absolute URLs of the resources the HTML page ``body`` (fetched from ``url``, in
-    ``encoding``) loads, in order of appearance, each once; at most ``limit`` (0: all)."""
+    ``encoding``) loads, in order of appearance (that of ``style`` and ``data-bg`` attributes
+    after the rest), each once; at most ``limit`` (0: all)."""
     base = url
     found: list[str] = []
     code: list[tuple[int, int]] = []  # where comments and script bodies lie: no markup
@@ -87,12 +110,12 @@ def html_resources(body: bytes, url: str, encoding: str = "utf-8", *, limit: int
         if close < 0:
             break
         attributes, pos = body[match.end() : close], close + 1
-        if tag in _END:  # the body of a script is code, not markup; a style's is CSS
+        if tag in _END:  # a script's body is code, a style's CSS, a noscript's never loaded
             end = _END[tag].search(body, pos)
             if tag == b"style":
                 css = body[pos : end.start() if end else None]
                 found += _css_values(css.decode(encoding, "replace"))
-            else:
+            elif tag == b"script":
                 found += _values(attributes, encoding, (b"src",))
             code.append((pos, end.start() if end else len(body)))
             pos = end.end() if end else len(body)
@@ -102,13 +125,17 @@ def html_resources(body: bytes, url: str, encoding: str = "utf-8", *, limit: int
         else:
             found += _tag_values(tag, attributes, encoding)
     starts = [start for start, _ in code]
-    for match in _STYLE_ATTR.finditer(body):
-        at = bisect.bisect_right(starts, match.start()) - 1
-        if at >= 0 and match.start() < code[at][1]:
-            continue  # in a comment or a script
-        text = (match.group(1) or match.group(2) or b"").decode(encoding, "replace")
-        if "url(" in text:
-            found += _css_values(html.unescape(text))
+    for pattern in (_STYLE_ATTR, _DATA_BG):  # two literals: one alternation is tried everywhere
+        for match in pattern.finditer(body):
+            at = bisect.bisect_right(starts, match.start()) - 1
+            if at >= 0 and match.start() < code[at][1]:
+                continue  # in a comment or a script
+            raw = match.group(1) or match.group(2) or b""
+            text = html.unescape(raw.decode(encoding, "replace"))
+            if "url(" in text or "image-set(" in text:
+                found += _css_values(text)
+            elif pattern is _DATA_BG and text.strip():
+                found.append(text)  # a bare URL
     return _absolute(found, base, limit)
 
 
@@ -141,6 +168,8 @@ def _tag_values(name: bytes, attributes: bytes, encoding: str) -> Iterator[str]:
         fetched_as = attrs.get(b"as", b"").lower()  # a preloaded page or fetch is no resource
         if rels & _LINK_RELS and fetched_as not in (b"document", b"fetch"):
             yield from _decoded(attrs, (b"href",), encoding)
+            for value in _decoded(attrs, (b"imagesrcset",), encoding):
+                yield from srcset_urls(value)
     elif name == b"img" or name == b"source":
         for key in _IMG_ATTRS if name == b"img" else (b"srcset", b"data-srcset"):
             for value in _decoded(attrs, (key,), encoding):
@@ -150,8 +179,14 @@ def _tag_values(name: bytes, attributes: bytes, encoding: str) -> Iterator[str]:
                     yield value
     elif name == b"video":
         yield from _decoded(attrs, (b"poster",), encoding)
-    elif name == b"input" and attrs.get(b"type", b"").lower() == b"image":
+    elif name in (b"track", b"iframe") or (
+        name == b"input" and attrs.get(b"type", b"").lower() == b"image"
+    ):
         yield from _decoded(attrs, (b"src",), encoding)
+    elif name == b"object":
+        yield from _decoded(attrs, (b"data",), encoding)
+    elif name in (b"use", b"image"):
+        yield from _decoded(attrs, _HREF, encoding)
 
 
 def _attributes(text: bytes) -> dict[bytes, bytes]:
@@ -180,6 +215,11 @@ def _css_values(text: str) -> Iterator[str]:
         yield match.group(1) or match.group(2) or ""
     for match in _CSS_URL.finditer(text):
         yield next((v for v in match.groups() if v is not None), "").strip()
+    if "image-set(" in text:
+        for match in _CSS_IMAGE_SET.finditer(text):
+            bare = _CSS_FUNCTION.sub(" ", match.group(1))  # url() read above; type() no URL
+            for string in _CSS_STRING.finditer(bare):
+                yield string.group(1) or string.group(2) or ""
 
 
 def _without_comments(text: str) -> str:

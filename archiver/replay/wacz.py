@@ -31,7 +31,7 @@ from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
 from archiver.archive import Archive, capture_path
-from archiver.discovery.resources import STYLESHEET_DEPTH, css_resources, html_resources
+from archiver.discovery.resources import NESTING_DEPTH, css_resources, html_resources
 from archiver.exceptions import ConfigError, NotFoundError, WarcError
 from archiver.index import ArchiveIndex, ArticleFilter
 from archiver.replay.tools import ReplayTools
@@ -70,7 +70,7 @@ def _selected(archive: Archive, filters: ArticleFilter) -> list[dict[str, Any]]:
 
 _CAPTURE = (
     "select url, record_id, warc_file, warc_offset, warc_length, captured_at, status, warc_type,"
-    " refers_to from captures"
+    " refers_to, content_type from captures"
 )
 
 
@@ -95,8 +95,8 @@ def _resources(
 ) -> list[dict[str, Any]]:
     """The capture rows of what ``pages`` load: for each URL the page's archived HTML names
     (:func:`html_resources`), the capture of it nearest the page's own (no error answer); the
-    capture a revisit refers to; the target of a redirect; a stylesheet's own, to
-    ``STYLESHEET_DEPTH``. Each once, in the order found."""
+    capture a revisit refers to; the target of a redirect; a stylesheet's or a frame's own, to
+    ``NESTING_DEPTH``. Each once, in the order found."""
     found: dict[str, dict[str, Any]] = {}
     todo: list[tuple[str, str, int]] = []
     for page in pages:
@@ -125,17 +125,23 @@ def _resources(
             if (first := row.fetchone()) is None:
                 continue
             original = found.setdefault(first[1], dict(zip(_COLUMNS, first, strict=True)))
-        if 300 <= capture["status"] < 400 or depth < STYLESHEET_DEPTH:
+        kind = (capture["content_type"] or "").lower()
+        redirect = 300 <= capture["status"] < 400
+        stylesheet, frame = kind.startswith("text/css"), "html" in kind
+        if redirect or (depth < NESTING_DEPTH and (stylesheet or frame)):
             response = read_response(
                 capture_path(archive.warc_dir, original), original["warc_offset"]
             )
             headers = dict((n.lower(), v) for n, v in response.headers)
-            if 300 <= capture["status"] < 400 and headers.get("location"):
+            if redirect and headers.get("location"):
                 target = safe_url_string(urljoin(url, headers["location"]))
                 todo.append((target, when, depth))
-            elif headers.get("content-type", "").lower().startswith("text/css"):
+            elif stylesheet:
                 text = response.payload.decode(_charset(response.headers), "replace")
                 todo += ((u, when, depth + 1) for u in reversed(css_resources(text, url)))
+            elif frame:
+                urls = html_resources(response.payload, url, _page_encoding(response))
+                todo += ((u, when, depth + 1) for u in reversed(urls))
     return list(found.values())
 
 
@@ -149,6 +155,7 @@ _COLUMNS = (
     "status",
     "warc_type",
     "refers_to",
+    "content_type",
 )
 
 
