@@ -50,6 +50,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Before Scrapy's offsite filter (50): the robots.txt of a host a page resource comes from
     # is fetched, and obeyed (archiver.middlewares.OffsiteRobotsMiddleware says why).
     "archiver.middlewares.OffsiteRobotsMiddleware": 45,
+    # Scrapy's robots.txt middleware, but obeyed by every request that waits for the file
+    # (archiver.middlewares.RobotsTxtMiddleware says why).
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "archiver.middlewares.RobotsTxtMiddleware": 100,
     # Scrapy's retry, plus Retry-After on 429/503 (replaces RetryMiddleware at its place).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.RetryAfterMiddleware": 550,
