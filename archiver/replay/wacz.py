@@ -68,10 +68,11 @@ def _selected(archive: Archive, filters: ArticleFilter) -> list[dict[str, Any]]:
         index.close()
 
 
-_CAPTURE = (
-    "select url, record_id, warc_file, warc_offset, warc_length, captured_at, status, warc_type,"
-    " refers_to, content_type from captures"
+_COLUMNS = (
+    *("url", "record_id", "warc_file", "warc_offset", "warc_length", "captured_at", "status"),
+    *("warc_type", "refers_to", "content_type"),
 )
+_CAPTURE = f"select {', '.join(_COLUMNS)} from captures"
 
 
 def _charset(headers: list[tuple[str, str]]) -> str:
@@ -117,14 +118,13 @@ def _resources(
         ).fetchone()
         if row is None:
             continue
-        capture = dict(zip(_COLUMNS, row, strict=True))
-        found.setdefault(capture["record_id"], capture)
-        original = capture
+        capture = original = dict(zip(_COLUMNS, row, strict=True))
         if capture["warc_type"] == "revisit" and capture["refers_to"]:
             row = index.db.execute(f"{_CAPTURE} where record_id = ?", [capture["refers_to"]])
             if (first := row.fetchone()) is None:
-                continue
+                continue  # a revisit without its payload would replay nothing
             original = found.setdefault(first[1], dict(zip(_COLUMNS, first, strict=True)))
+        found.setdefault(capture["record_id"], capture)
         kind = (capture["content_type"] or "").lower()
         redirect = 300 <= capture["status"] < 400
         stylesheet, frame = kind.startswith("text/css"), "html" in kind
@@ -143,20 +143,6 @@ def _resources(
                 urls = html_resources(response.payload, url, _page_encoding(response))
                 todo += ((u, when, depth + 1) for u in reversed(urls))
     return list(found.values())
-
-
-_COLUMNS = (
-    "url",
-    "record_id",
-    "warc_file",
-    "warc_offset",
-    "warc_length",
-    "captured_at",
-    "status",
-    "warc_type",
-    "refers_to",
-    "content_type",
-)
 
 
 def _next_member(fh: Any) -> tuple[bytes, bytes]:
