@@ -13,7 +13,7 @@ from rich.table import Table
 
 from archiver.archive import Archive
 from archiver.cli.errors import CliError, translate_errors
-from archiver.cli.options import archive_option
+from archiver.cli.options import archive_option, no_resources_option
 from archiver.cli.output import console, err_console, human_bytes, print_hits
 from archiver.index.seen import parse_schedule
 from archiver.outlets import load_outlets
@@ -151,12 +151,7 @@ def _setup_logging(verbose: int) -> dict[str, Any]:
     help="Seed a distributed crawl in this Redis (redis://HOST:PORT/DB) instead of crawling: "
     "`archiver worker` processes crawl it.",
 )
-@click.option(
-    "--no-resources",
-    is_flag=True,
-    help="Archive the pages alone, not the stylesheets, scripts, images and fonts they load "
-    "(ARCHIVER_PAGE_RESOURCES=False).",
-)
+@no_resources_option
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 @translate_errors
 def crawl(
@@ -239,12 +234,7 @@ def crawl(
     help="Take a worker silent this long for dead and queue its requests again (default: "
     "ARCHIVER_REDIS_WORKER_TIMEOUT, 30; give every worker the same).",
 )
-@click.option(
-    "--no-resources",
-    is_flag=True,
-    help="Archive the pages alone, not the stylesheets, scripts, images and fonts they load "
-    "(ARCHIVER_PAGE_RESOURCES=False).",
-)
+@no_resources_option
 @click.option("-v", "--verbose", count=True, help="Log more (-v info, -vv debug).")
 @translate_errors
 def worker(

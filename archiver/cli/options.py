@@ -31,6 +31,12 @@ def _archive_dir(ctx: click.Context, param: click.Parameter, value: Path) -> Pat
     return value
 
 
+no_resources_option = click.option(
+    "--no-resources",
+    is_flag=True,
+    help="Archive the pages alone, not the stylesheets, scripts, images and fonts they load "
+    "(ARCHIVER_PAGE_RESOURCES=False).",
+)
 archive_option = click.option(
     "--archive",
     "archive_dir",
