@@ -179,8 +179,10 @@ def test_refuses_existing_output(demo_archive: Path, tmp_path: Path) -> None:
 def test_a_page_is_read_in_the_encoding_the_crawl_read_it_in() -> None:
     """A charset declared in <meta> only: the export read the page as UTF-8 and looked for
     the captures of mangled image names."""
+    from scrapy.http import HtmlResponse
+
     from archiver.discovery.resources import html_resources
-    from archiver.replay.wacz import _page_encoding
+    from archiver.replay.wacz import _as_crawled
     from archiver.warc import ArchivedResponse
 
     body = "<meta charset='windows-1251'><img src='/img/кот.jpg'>".encode("cp1251")
@@ -195,7 +197,8 @@ def test_a_page_is_read_in_the_encoding_the_crawl_read_it_in() -> None:
         payload=body,
         record_headers=[],
     )
-    assert _page_encoding(page) == "cp1251"
-    assert html_resources(body, page.url, _page_encoding(page)) == [
+    encoding = _as_crawled(page, HtmlResponse).encoding
+    assert encoding == "cp1251"
+    assert html_resources(body, page.url, encoding) == [
         "http://news.example.org/img/%D0%BA%D0%BE%D1%82.jpg"
     ]

@@ -13,7 +13,6 @@ moved to ``OUT.wacz``.
 
 from __future__ import annotations
 
-import codecs
 import io
 import json
 import os
@@ -25,7 +24,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import attrs
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, TextResponse
 from w3lib.url import safe_url_string
 from warcio.warcwriter import WARCWriter
 
@@ -75,20 +74,11 @@ _COLUMNS = (
 _CAPTURE = f"select {', '.join(_COLUMNS)} from captures"
 
 
-def _charset(headers: list[tuple[str, str]]) -> str:
-    """The charset a Content-Type names, if Python knows it; else UTF-8."""
-    content_type = next((v for n, v in headers if n.lower() == "content-type"), "")
-    name = content_type.lower().partition("charset=")[2].split(";")[0].strip(" \"'")
-    try:
-        return codecs.lookup(name).name if name else "utf-8"
-    except LookupError:
-        return "utf-8"
-
-
-def _page_encoding(response: ArchivedResponse) -> str:
-    """The encoding the crawl read the page in (Scrapy's: the header, a BOM, ``<meta>``)."""
+def _as_crawled(response: ArchivedResponse, kind: type[TextResponse]) -> TextResponse:
+    """``response`` as the crawl's spider read it (Scrapy's encoding: the header, a BOM,
+    ``<meta>`` in a page), so that its URLs are found as the crawl found them."""
     headers = [(n, v.encode("latin-1")) for n, v in response.headers]
-    return HtmlResponse(response.url, body=response.payload, headers=headers).encoding
+    return kind(response.url, body=response.payload, headers=headers)
 
 
 def _resources(
@@ -103,7 +93,8 @@ def _resources(
     for page in pages:
         response = read_response(capture_path(archive.warc_dir, page), page["warc_offset"])
         if any(n.lower() == "content-type" and "html" in v.lower() for n, v in response.headers):
-            urls = html_resources(response.payload, page["url"], _page_encoding(response))
+            encoding = _as_crawled(response, HtmlResponse).encoding
+            urls = html_resources(response.payload, page["url"], encoding)
             todo += ((url, page["captured_at"], 1) for url in reversed(urls))
     asked: set[str] = set()
     while todo:
@@ -137,10 +128,11 @@ def _resources(
                 target = safe_url_string(urljoin(url, headers["location"]))
                 todo.append((target, when, depth))
             elif stylesheet:
-                text = response.payload.decode(_charset(response.headers), "replace")
+                text = _as_crawled(response, TextResponse).text
                 todo += ((u, when, depth + 1) for u in reversed(css_resources(text, url)))
             elif frame:
-                urls = html_resources(response.payload, url, _page_encoding(response))
+                encoding = _as_crawled(response, HtmlResponse).encoding
+                urls = html_resources(response.payload, url, encoding)
                 todo += ((u, when, depth + 1) for u in reversed(urls))
     return list(found.values())
 
