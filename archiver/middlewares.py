@@ -56,6 +56,10 @@ CAPTURE_META_KEY = "archiver_capture"
 """``request.meta`` key under which the capture middleware leaves the response's CaptureRef."""
 
 
+REUSED_FLAG = "archiver: reused"
+"""``Response.flags`` entry of a response served again from memory (robots.txt): not downloaded,
+so not archived again."""
+
 HOST_MAP_META_KEY = "archiver_host_mapped"
 """``request.meta`` key: the proxy URL :class:`HostMapMiddleware` set, to tell it from a user's."""
 
@@ -239,6 +243,8 @@ class WarcCaptureMiddleware:
         return await maybe_deferred_to_future(deferred)
 
     async def process_response(self, request: Request, response: Response) -> Response:
+        if REUSED_FLAG in response.flags:
+            return response  # archived when it was downloaded
         truncated = truncation(response)
         if truncated:
             self.stats.inc_value("archiver/truncated")
@@ -383,6 +389,28 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
     a test, two of three images robots.txt forbade on a CDN were fetched. Here each waiter
     gets a Deferred of its own, fed from the shared one, which keeps its result.
     """
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self._responses: dict[str, tuple[str, Response]] = {}
+        """Each host's robots.txt URL and its response as downloaded here, by network location."""
+
+    async def process_request(self, request: Request) -> Response | None:  # type: ignore[override]
+        """As Scrapy's; and the spider's own request for a robots.txt this middleware has
+        downloaded (the ``robots`` source reads its ``Sitemap:`` lines) gets that response:
+        one download and one WARC record, not a second kept as a revisit."""
+        await super().process_request(request)
+        url, robots = self._responses.get(urlparse_cached(request).netloc, ("", None))
+        if robots is None or request.url != url or request.method != "GET":
+            return None
+        if robots.request is not None:
+            request.meta[CAPTURE_META_KEY] = robots.request.meta.get(CAPTURE_META_KEY)
+        return robots.replace(request=request, flags=[*robots.flags, REUSED_FLAG])
+
+    async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
+        url = f"{urlparse_cached(request).scheme}://{netloc}/robots.txt"  # as Scrapy's asks
+        self._responses[netloc] = (url, response)
+        await super()._parse_robots(response, netloc, request)
 
     async def robot_parser(self, request: Request) -> Any:
         pending = self._parsers.get(urlparse_cached(request).netloc)

@@ -84,8 +84,7 @@ def test_warc_files_finished_and_start_with_warcinfo(demo_archive: Path) -> None
 
 def test_every_exchange_has_request_and_response(records: list[dict[str, Any]]) -> None:
     by_id = {r["id"]: r for r in records}
-    # a revisit stands for a response whose payload an earlier record holds (robots.txt is
-    # fetched twice: by Scrapy's robots middleware and for its Sitemap: lines)
+    # a revisit stands for a response whose payload an earlier record holds
     resp = [r for r in records if r["type"] in ("response", "revisit")]
     reqs = [r for r in records if r["type"] == "request"]
     assert len(resp) == len(reqs) > 40
@@ -105,6 +104,14 @@ def test_robots_redirect_404_archived_and_robots_obeyed(records: list[dict[str, 
     target = header(redirect, "Location")[0]
     assert (target if target.startswith("http") else BASE + target) in resp
     assert not any("/wp-admin/" in uri for uri in resp)
+
+
+def test_robots_txt_is_fetched_once(records: list[dict[str, Any]]) -> None:
+    """The robots middleware's copy serves the ``robots`` source (its ``Sitemap:`` lines) too:
+    one exchange, not a second download kept as a revisit. (test_discovery: the lines are
+    followed.)"""
+    exchanges = [r for r in records if r["uri"] == f"{BASE}/robots.txt"]
+    assert sorted(r["type"] for r in exchanges) == ["request", "response"]
 
 
 def test_bodies_are_stored_as_downloaded(records: list[dict[str, Any]]) -> None:
@@ -235,4 +242,4 @@ def test_demo_command_prints_paths_and_a_sample_query(demo_run: DemoRun) -> None
     # A first crawl is no incremental one, though the author photos (one image) are archived as
     # revisits of the first
     assert "Incremental:" not in out
-    assert "Revisit records: 5 (payloads the archive held already: not stored again)" in out
+    assert "Revisit records: 4 (payloads the archive held already: not stored again)" in out
