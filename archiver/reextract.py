@@ -26,7 +26,14 @@ from archiver.exceptions import ArchiverError, ConfigError, NotFoundError
 from archiver.extract import EXTRACTOR_VERSION, ArticleExtractor
 from archiver.index import ArchiveIndex
 from archiver.items import Article
-from archiver.reindex import ScannedCapture, _re_extract, _scan, _warcinfo_fields, warc_files
+from archiver.reindex import (
+    ScannedCapture,
+    _re_extract,
+    _scan,
+    _warcinfo_fields,
+    payload_holders,
+    warc_files,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -161,12 +168,13 @@ def reextract(
     extractor = extractor or ArticleExtractor()
     latest: dict[str, tuple[ScannedCapture, Article]] = {}
     responses = 0
+    holders = payload_holders(found)
     for response in found:
         html = "html" in (response.content_type or "").lower()
-        if response.ref.warc_type != "response" or response.status != 200 or not html:
+        if response.ref.record_id not in holders or response.status != 200 or not html:
             continue
         responses += 1
-        article = _re_extract(extractor, response, None)
+        article = _re_extract(extractor, response, None, holders)
         if article is None:
             continue
         seen = latest.get(article.url)

@@ -18,7 +18,7 @@ import os
 import re
 import time
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -227,12 +227,37 @@ def _check_last_member(path: Path, fh: Any, offset: int) -> None:
         )
 
 
+def payload_holders(captures: Iterable[ScannedCapture]) -> dict[str, ScannedCapture]:
+    """Each capture by record id, an identical-payload revisit by the id of the response it
+    refers to (which holds its payload; a revisit of a revisit, by that one's)."""
+    by_id = {c.ref.record_id: c for c in captures}
+    holders = {}
+    for record_id, capture in by_id.items():
+        seen = {record_id}
+        while capture.ref.warc_type == "revisit" and capture.ref.refers_to not in seen:
+            if (original := by_id.get(capture.ref.refers_to or "")) is None:
+                break
+            seen.add(original.ref.record_id)
+            capture = original
+        if capture.ref.warc_type == "response":
+            holders[record_id] = capture
+    return holders
+
+
 def _re_extract(
-    extractor: ArticleExtractor, response: ScannedCapture, default_outlet: str | None
+    extractor: ArticleExtractor,
+    response: ScannedCapture,
+    default_outlet: str | None,
+    holders: dict[str, ScannedCapture] | None = None,
 ) -> Article | None:
+    """The article of the HTML page ``response``; of a revisit, from the payload of the record
+    ``holders`` (:func:`payload_holders`) names for it (``None`` when none does)."""
     if response.status != 200 or "html" not in (response.content_type or "").lower():
         return None
-    archived = read_response(response.path, response.ref.offset)
+    holder = (holders or {}).get(response.ref.record_id, response)
+    if holder.ref.warc_type != "response":
+        return None
+    archived = read_response(holder.path, holder.ref.offset)
     try:
         article = extractor.extract(
             archived.payload,
@@ -369,10 +394,11 @@ def _build(
                 response.add_to(index, crawl_id=crawl_id)
         articles: list[Article] = []
         described = set()
+        by_id = {**responses, **{r.ref.record_id: r for r in revisits}}
         if not re_extract:
             for refers_to, data in metadata:
                 described.add(refers_to)
-                response_or_none = responses.get(refers_to)
+                response_or_none = by_id.get(refers_to)
                 articles.append(
                     article_from_metadata(data, response_or_none.ref if response_or_none else None)
                 )
@@ -380,16 +406,20 @@ def _build(
         # Without --re-extract, a response lacking a metadata record is extracted only when its
         # file holds none (written before metadata records): in a file that has them, the crawl
         # found it was no article (a listing page, say) and extracting it again might disagree.
-        pending = [
-            r
-            for rid, r in responses.items()
-            if rid not in described and (re_extract or r.path not in with_metadata)
-        ]
+        pending = sorted(  # oldest first: the latest capture of an article is its row's
+            (
+                r
+                for rid, r in by_id.items()
+                if rid not in described and (re_extract or r.path not in with_metadata)
+            ),
+            key=lambda r: r.ref.date or "",
+        )
         if pending:
             extractor = extractor or ArticleExtractor()
             default_outlet = outlets[0] if len(outlets) == 1 else None
+            holders = payload_holders(by_id.values())
             for response in pending:
-                article = _re_extract(extractor, response, default_outlet)
+                article = _re_extract(extractor, response, default_outlet, holders)
                 if article is not None:
                     articles.append(article)
         with index.transaction():

@@ -56,7 +56,8 @@ def _selected(archive: Archive, filters: ArticleFilter) -> list[dict[str, Any]]:
         where = "".join(f" and {c}" for c in clauses)
         sql = (
             "select a.url as article_url, a.title, a.body, c.url, c.record_id, c.warc_file,"
-            " c.warc_offset, c.warc_length, c.captured_at from articles a"
+            " c.warc_offset, c.warc_length, c.captured_at, c.warc_type, c.refers_to"
+            " from articles a"
             f" join captures c on c.record_id = a.record_id where 1 = 1{where}"
             " order by c.warc_file, c.warc_offset"
         )
@@ -81,17 +82,48 @@ def _as_crawled(response: ArchivedResponse, kind: type[TextResponse]) -> TextRes
     return kind(response.url, body=response.payload, headers=headers)
 
 
+def _original(index: ArchiveIndex, capture: dict[str, Any]) -> dict[str, Any] | None:
+    """The capture row of the response record that holds ``capture``'s payload: itself, or
+    the record a revisit refers to (through revisits of revisits); ``None`` if the index
+    lacks it (a revisit without its payload replays nothing)."""
+    seen = set()
+    while capture["warc_type"] == "revisit":
+        seen.add(capture["record_id"])
+        if not capture["refers_to"] or capture["refers_to"] in seen:
+            return None
+        row = index.db.execute(f"{_CAPTURE} where record_id = ?", [capture["refers_to"]])
+        if (first := row.fetchone()) is None:
+            return None
+        capture = dict(zip(_COLUMNS, first, strict=True))
+    return capture
+
+
+def _page_originals(index: ArchiveIndex, pages: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """For each page archived as a revisit, by its record id, the capture holding its payload."""
+    found = {}
+    for page in pages:
+        if page["warc_type"] == "revisit" and (original := _original(index, page)) is not None:
+            found[page["record_id"]] = original
+    return found
+
+
 def _resources(
-    archive: Archive, index: ArchiveIndex, pages: list[dict[str, Any]]
+    archive: Archive,
+    index: ArchiveIndex,
+    pages: list[dict[str, Any]],
+    originals: dict[str, dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    """The capture rows of what ``pages`` load: for each URL the page's archived HTML names
-    (:func:`html_resources`), the capture of it nearest the page's own (no error answer); the
-    capture a revisit refers to; the target of a redirect; a stylesheet's or a frame's own, to
-    ``NESTING_DEPTH``. Each once, in the order found."""
+    """The capture rows of what ``pages`` load: for each URL the page's archived HTML (read from
+    ``originals`` for a revisit) names (:func:`html_resources`), the capture of it nearest the
+    page's own (no error answer); the capture a revisit refers to; the target of a redirect; a
+    stylesheet's or a frame's own, to ``NESTING_DEPTH``. Each once, in the order found."""
     found: dict[str, dict[str, Any]] = {}
     todo: list[tuple[str, str, int]] = []
     for page in pages:
-        response = read_response(capture_path(archive.warc_dir, page), page["warc_offset"])
+        held = originals.get(page["record_id"], page)
+        if held["warc_type"] != "response":
+            continue  # a revisit whose original the index lacks
+        response = read_response(capture_path(archive.warc_dir, held), held["warc_offset"])
         if any(n.lower() == "content-type" and "html" in v.lower() for n, v in response.headers):
             encoding = _as_crawled(response, HtmlResponse).encoding
             urls = html_resources(response.payload, page["url"], encoding)
@@ -109,12 +141,10 @@ def _resources(
         ).fetchone()
         if row is None:
             continue
-        capture = original = dict(zip(_COLUMNS, row, strict=True))
-        if capture["warc_type"] == "revisit" and capture["refers_to"]:
-            row = index.db.execute(f"{_CAPTURE} where record_id = ?", [capture["refers_to"]])
-            if (first := row.fetchone()) is None:
-                continue  # a revisit without its payload would replay nothing
-            original = found.setdefault(first[1], dict(zip(_COLUMNS, first, strict=True)))
+        capture = dict(zip(_COLUMNS, row, strict=True))
+        if (original := _original(index, capture)) is None:
+            continue  # a revisit without its payload would replay nothing
+        original = found.setdefault(original["record_id"], original)
         found.setdefault(capture["record_id"], capture)
         kind = (capture["content_type"] or "").lower()
         redirect = 300 <= capture["status"] < 400
@@ -228,14 +258,17 @@ def export_wacz(
             f"no archived article in {archive.directory} matches the filters; "
             "check them with archiver search"
         )
-    loaded: list[dict[str, Any]] = []
-    if resources:
-        index = archive.open_index()
-        try:
-            own = {row["record_id"] for row in rows}  # a page another page loads: written once
-            loaded = [r for r in _resources(archive, index, rows) if r["record_id"] not in own]
-        finally:
-            index.close()
+    index = archive.open_index()
+    try:
+        originals = _page_originals(index, rows)  # a page archived as a revisit: its payload
+        rows = [r for r in rows if r["warc_type"] == "response" or r["record_id"] in originals]
+        loaded = list({r["record_id"]: r for r in originals.values()}.values())
+        if resources:
+            loaded += _resources(archive, index, rows, originals)
+    finally:
+        index.close()
+    own = {row["record_id"] for row in rows}  # a page another page loads: written once
+    loaded = list({r["record_id"]: r for r in loaded if r["record_id"] not in own}.values())
     tools = (tools or ReplayTools()).ensure()
     title = title or f"archiver export of {archive.directory.resolve().name}"
     out.parent.mkdir(parents=True, exist_ok=True)
