@@ -199,7 +199,7 @@ class SectionSpider(scrapy.Spider):
 
     def _article(self, url: str, source: str) -> scrapy.Request | None:
         """The request for article ``url``, or None when it is filtered, seen, or over limit."""
-        if not self._is_article_url(url):
+        if not self._is_article_url(url, source):
             return None
         key = normalize_url(url).partition("://")[2]  # http and https name one article
         if key in self._seen:
@@ -230,7 +230,11 @@ class SectionSpider(scrapy.Spider):
             meta = {ROLE: "resource", RESOURCE_DEPTH: depth, "allow_offsite": True}
             yield scrapy.Request(url, callback=self.parse_resource, meta=meta)
 
-    def _is_article_url(self, url: str) -> bool:
+    def _is_article_url(self, url: str, source: str) -> bool:
+        """Whether ``url``, found by ``source``, is fetched as an article: on the outlet's hosts,
+        and its ``article_pattern``; for a bare URL, a link on a page is taken by its shape (an
+        article's), an entry of a feed or sitemap unless it has a listing's shape (the site
+        lists it as a page of its own, whatever its URL looks like)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
             return False
@@ -238,7 +242,8 @@ class SectionSpider(scrapy.Spider):
         if not any(host == d or host.endswith("." + d) for d in self.outlet.allowed_domains):
             return False
         if self.bare:
-            return url_shape(url) == "article"
+            shape = url_shape(url)
+            return shape == "article" or (source != "sections" and shape != "listing")
         regex = self.outlet.article_regex
         return regex is None or regex.search(parts.path) is not None
 

@@ -110,6 +110,50 @@ def test_url_normalisation_and_shape() -> None:
     assert url_shape(f"{BASE}/wp-content/uploads/a-b-c-d.png") == "unknown"
 
 
+def test_shape_of_article_urls_of_real_outlets() -> None:
+    for url in (
+        "https://www.theguardian.com/world/2024/mar/05/council-budget",  # month by name
+        "https://www.bbc.com/news/articles/cx2l0w3g4v9o",  # an id under article(s)/story
+        "https://apnews.com/article/5b1e0f0e3c1e8a2b7d9c",
+        "https://example.com/story/a1b2c3d4",
+    ):
+        assert url_shape(url) == "article", url
+    for url in (
+        "https://www.bbc.com/news/articles/",
+        "https://example.com/story/world",  # a word, not an id
+        "https://example.com/news/2024",
+    ):
+        assert url_shape(url) != "article", url
+
+
+def test_a_bare_crawl_takes_feed_and_sitemap_entries_of_any_shape_but_listings() -> None:
+    """A link on a page is taken for an article by its shape; an entry of the site's feed or
+    sitemap is the site's word that it is a page of its own (a listing's shape excepted)."""
+    root = "http://127.0.0.1:9"
+    crawler = get_crawler(SectionSpider)
+    spider = SectionSpider.from_crawler(crawler, url=f"{root}/")
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        f"<item><title>a</title><link>{root}/news/world-6</link></item>"
+        f"<item><title>b</title><link>{root}/category/world/</link></item>"
+        "</channel></rss>"
+    )
+    sitemap = (
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{root}/news/world-7</loc></url><url><loc>{root}/tag/x/</loc></url></urlset>"
+    )
+
+    def response(path: str, body: str) -> HtmlResponse:
+        return HtmlResponse(root + path, body=body.encode(), request=Request(root + path))
+
+    assert [r.url for r in spider.parse_feed(response("/feed/", feed))] == [f"{root}/news/world-6"]
+    assert [r.url for r in spider.parse_sitemap(response("/sitemap.xml", sitemap))] == [
+        f"{root}/news/world-7"
+    ]
+    page = f'<html><body><main><a href="{root}/news/world-8">x</a></main></body></html>'
+    assert list(spider.parse_listing(response("/", page), page=1)) == []
+
+
 def test_source_and_since_arguments() -> None:
     assert parse_sources("feeds, sitemaps") == ("feeds", "sitemaps")
     assert "sections" in parse_sources(None)

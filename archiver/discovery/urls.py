@@ -14,7 +14,13 @@ _LISTING_PART = re.compile(
     r"^(category|categories|tag|tags|topic|topics|section|sections|author|authors|page|feed|"
     r"search|archive|archives|wp-content|wp-admin|wp-json|amp)$"
 )
-_DATE_PATH = re.compile(r"/(19|20)\d{2}/(0?[1-9]|1[0-2])(/|-)")
+_DATE_PATH = re.compile(
+    r"/(19|20)\d{2}/(0?[1-9]|1[0-2]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(/|-)", re.I
+)
+_ITEM_PARENT = re.compile(r"^(article|articles|story|stories|post|posts|a|p)$", re.I)
+"""A path segment that names the item after it (``/article/ID``, ``/news/articles/ID``)."""
+_ITEM_ID = re.compile(r"^(?=[a-z0-9]{6,}$)(?=.*\d)[a-z0-9]+$", re.I)
+"""An opaque id: six or more letters and digits, one digit at least."""
 _LONG_ID = re.compile(r"\d{5,}")
 _FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|css|js|xml|gz|json|rss|atom|zip|mp[34])$", re.I)
 
@@ -42,9 +48,11 @@ def url_shape(url: str) -> str:
     """``article``, ``listing`` or ``unknown``, judged from the URL alone.
 
     Listing: the site root, a path through a category/tag/author/page/feed segment. Article: a
-    date in the path (``/2024/05/``), a long numeric id, or a last segment of four or more
-    hyphenated words (a WordPress-style slug). The page itself decides in the end
-    (:func:`archiver.extract.body.page_type`); this only picks which links to fetch.
+    date in the path (``/2024/05/``, ``/2024/mar/``), a long numeric id, an id of letters and
+    digits after an ``article``/``story``/``post`` segment (``/news/articles/cx2l0w3g4v9o``),
+    or a last segment of four or more hyphenated words (a WordPress-style slug). The page
+    itself decides in the end (:func:`archiver.extract.body.page_type`); this only picks which
+    links to fetch.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -58,6 +66,8 @@ def url_shape(url: str) -> str:
         return "listing"
     last = segments[-1].rsplit(".", 1)[0]
     if _DATE_PATH.search(parts.path + "/") or _LONG_ID.search(last):
+        return "article"
+    if len(segments) > 1 and _ITEM_PARENT.match(segments[-2]) and _ITEM_ID.match(last):
         return "article"
     if len([w for w in re.split(r"[-_]", last) if w]) >= 4:
         return "article"
