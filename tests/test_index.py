@@ -255,6 +255,29 @@ def test_find_capture_and_unknown_url(index: ArchiveIndex) -> None:
         index.find_capture("http://demo-insight.test/nope/")
 
 
+def test_a_url_archived_itself_is_not_shown_as_its_trailing_slash_variant(
+    index: ArchiveIndex,
+) -> None:
+    """``/x`` and ``/x/`` are two resources when both were archived (a sitemap listed the 404
+    ``/x/``): ``show /x`` is the article, not its newer variant's 404."""
+    crawl = index.start_crawl("demo")
+    add(index, 3, crawl, title="t", body="b")  # .../article-3/
+    variant = make_ref(4)
+    url = "http://demo-insight.test/article-3"
+    index.add_capture(
+        variant,
+        url=url,
+        status=404,
+        content_type="text/html",
+        captured_at="2099-01-01T00:00:00Z",
+        crawl_id=crawl,
+    )
+    assert index.find_capture(url + "/")["status"] == 200
+    assert [c["url"] for c in index.capture_history(url + "/")] == [url + "/"]
+    assert index.find_capture(url)["status"] == 404
+    assert index.find_article(url)["url"] == url + "/"  # the variant of an article
+
+
 def test_finish_crawl_stores_stats(index: ArchiveIndex) -> None:
     crawl = index.start_crawl("demo")
     stats = {"archiver/pages": 5, "archiver/articles": 3, "archiver/warc/bytes_written": 1234}

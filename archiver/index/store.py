@@ -276,12 +276,13 @@ class ArchiveIndex:
         return int(row[0])
 
     def capture_history(self, url: str) -> list[dict[str, Any]]:
-        """Every capture of ``url`` (a trailing-slash variant also matches, and a URL that the
+        """Every capture of ``url`` (else of its trailing-slash variant, or of a URL that the
         seen-store's normalisation makes one it knows), oldest first."""
-        rows = self._rows(
-            "select * from captures where url in (?, ?, ?) order by captured_at, id",
-            _url_variants(url),
-        )
+        for urls in ([url], _url_variants(url)):
+            marks = ", ".join("?" * len(urls))
+            query = f"select * from captures where url in ({marks}) order by captured_at, id"
+            if rows := self._rows(query, urls):
+                break
         key = None if rows else normalize_url(url)  # "#comments", "HTTP://Host/", utm_*
         if key and (seen := self.seen_entry(key)) is not None and seen["url"] != url:
             return self.capture_history(seen["url"])
@@ -300,7 +301,7 @@ class ArchiveIndex:
         return rows[0]
 
     def find_capture(self, url: str) -> dict[str, Any]:
-        """The latest capture of ``url`` (a trailing-slash variant also matches)."""
+        """The latest capture of ``url`` (else of its trailing-slash variant)."""
         return self.capture_history(url)[-1]
 
     # -- articles -------------------------------------------------------------------------
@@ -619,8 +620,11 @@ class ArchiveIndex:
         )
 
     def find_article(self, url: str) -> dict[str, Any]:
-        """The indexed article of ``url`` (a trailing-slash variant also matches)."""
-        rows = self._rows("select * from articles where url in (?, ?, ?)", _url_variants(url))
+        """The indexed article of ``url`` (else of its trailing-slash variant)."""
+        rows = self._rows(
+            "select * from articles where url in (?, ?, ?) order by url = ? desc",
+            [*_url_variants(url), url],
+        )
         if not rows and (key := normalize_url(url)):  # another URL of the article
             rows = self._rows(
                 "select a.* from seen_urls s join articles a on a.id = s.article_id"
