@@ -494,3 +494,15 @@ def test_show_prints_a_body_its_content_encoding_misnames_as_sent(tmp_path: Path
 
 
 LIE = "https://news.example/lie/"
+
+
+def test_a_hit_without_title_or_date_prints_no_python_none(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from archiver.cli.output import print_hits
+
+    hit = {"published": None, "title": None, "url": "https://a.org/x", "snippet": "some [text]"}
+    print_hits([hit])
+    out = capsys.readouterr().out
+    assert "None" not in out
+    assert out.splitlines()[0] == "----------  (no title)"

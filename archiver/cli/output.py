@@ -29,7 +29,7 @@ def print_hits(hits: list[dict[str, Any]]) -> None:
     """One block per hit: date and title, then the URL whole (never folded), then the snippet."""
     for hit in hits:
         published = (hit["published"] or "")[:10] or "----------"
-        click.echo(f"{published}  {hit['title']}")
+        click.echo(f"{published}  {hit['title'] or '(no title)'}")
         click.echo(f"            {hit['url']}")
         click.echo(f"            {' '.join(hit['snippet'].split())}")
 
