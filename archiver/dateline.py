@@ -89,6 +89,24 @@ _MONTH_NAMES = {
     11: "november novembre noviembre novembro",
     12: "december dezember décembre decembre diciembre dicembre dezembro",
 }
+for _month, _names in enumerate(  # Russian, Ukrainian, Polish: the name and its genitive
+    (
+        "январь января січень січня styczeń stycznia",
+        "февраль февраля лютий лютого luty lutego",
+        "март марта березень березня marzec marca",
+        "апрель апреля квітень квітня kwiecień kwietnia",
+        "май мая травень травня maja",
+        "июнь июня червень червня czerwiec czerwca",
+        "июль июля липень липня lipiec lipca",
+        "август августа серпень серпня sierpień sierpnia",
+        "сентябрь сентября вересень вересня wrzesień września",
+        "октябрь октября жовтень жовтня październik października",
+        "ноябрь ноября листопад листопада listopad listopada",
+        "декабрь декабря грудень грудня grudzień grudnia",
+    ),
+    start=1,
+):
+    _MONTH_NAMES[_month] += " " + _names
 
 
 def _month_table() -> dict[str, int]:
