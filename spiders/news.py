@@ -32,6 +32,7 @@ from scrapy.http import HtmlResponse, Response, TextResponse
 from archiver.discovery import feed_links, normalize_url, parse_feed, parse_sitemap, url_shape
 from archiver.discovery.resources import NESTING_DEPTH, css_resources, html_resources
 from archiver.discovery.sitemaps import robots_sitemaps
+from archiver.discovery.urls import without_tracking
 from archiver.exceptions import ConfigError
 from archiver.extract.markup import in_chrome
 from archiver.items import Page
@@ -210,7 +211,9 @@ class SectionSpider(scrapy.Spider):
         self._seen.add(key)
         self.articles_requested += 1
         self.crawler.stats.inc_value(f"archiver/discovery/articles/{source}")
-        return scrapy.Request(url, callback=self.parse_article, meta={ROLE: "article"})
+        return scrapy.Request(
+            without_tracking(url), callback=self.parse_article, meta={ROLE: "article"}
+        )
 
     def _resources(self, response: Response) -> Iterator[scrapy.Request]:
         """Requests for what the HTML page ``response`` loads (stylesheets, scripts, images,

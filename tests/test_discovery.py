@@ -134,7 +134,8 @@ def test_a_bare_crawl_takes_feed_and_sitemap_entries_of_any_shape_but_listings()
     spider = SectionSpider.from_crawler(crawler, url=f"{root}/")
     feed = (
         '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
-        f"<item><title>a</title><link>{root}/news/world-6</link></item>"
+        f"<item><title>a</title><link>{root}/news/world-6?utm_source=rss&amp;id=3#top</link>"
+        "</item>"
         f"<item><title>b</title><link>{root}/category/world/</link></item>"
         "</channel></rss>"
     )
@@ -146,7 +147,10 @@ def test_a_bare_crawl_takes_feed_and_sitemap_entries_of_any_shape_but_listings()
     def response(path: str, body: str) -> HtmlResponse:
         return HtmlResponse(root + path, body=body.encode(), request=Request(root + path))
 
-    assert [r.url for r in spider.parse_feed(response("/feed/", feed))] == [f"{root}/news/world-6"]
+    # fetched, archived and indexed without the feed's tracking parameters
+    assert [r.url for r in spider.parse_feed(response("/feed/", feed))] == [
+        f"{root}/news/world-6?id=3"
+    ]
     assert [r.url for r in spider.parse_sitemap(response("/sitemap.xml", sitemap))] == [
         f"{root}/news/world-7"
     ]

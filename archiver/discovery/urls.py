@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from w3lib.url import canonicalize_url
+from w3lib.url import canonicalize_url, url_query_cleaner
 
 _TRACKING = re.compile(
     r"^(utm_[a-z]+|fbclid|gclid|mc_cid|mc_eid|ocid|cmpid|at_medium|at_campaign)$"
@@ -23,6 +23,20 @@ _ITEM_ID = re.compile(r"^(?=[a-z0-9]{6,}$)(?=.*\d)[a-z0-9]+$", re.I)
 """An opaque id: six or more letters and digits, one digit at least."""
 _LONG_ID = re.compile(r"\d{5,}")
 _FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|css|js|xml|gz|json|rss|atom|zip|mp[34])$", re.I)
+
+
+def without_tracking(url: str) -> str:
+    """``url`` without tracking parameters (``utm_*``, ``fbclid``, ...) and fragment, the rest as
+    it is: the URL of the page itself, not of the link a campaign or a feed counts clicks of."""
+    parts = urlsplit(url)
+    if not parts.query:
+        return urlunsplit(parts._replace(fragment=""))
+    names = {
+        k for k, _ in parse_qsl(parts.query, keep_blank_values=True) if _TRACKING.match(k.lower())
+    }
+    if not names:
+        return urlunsplit(parts._replace(fragment=""))
+    return url_query_cleaner(url, sorted(names), remove=True, unique=False)
 
 
 def normalize_url(url: str) -> str:
