@@ -631,6 +631,8 @@ def test_an_unreachable_site_is_an_error_without_tracebacks(tmp_path: Path) -> N
             "ARCHIVER_PAGE_RESOURCES_MAX",
         ),
         (["-a", "outlet=demo", "-s", "ARCHIVER_EXTRACT_WORKERS=-5"], "ARCHIVER_EXTRACT_WORKERS"),
+        (["-a", "outlet=demo", "-s", "ARCHIVER_INCREMENTAL=maybe"], "ARCHIVER_INCREMENTAL"),
+        (["-a", "outlet=demo", "-s", "ARCHIVER_WARC_ENABLED=yes"], "ARCHIVER_WARC_ENABLED"),
     ],
 )
 def test_scrapy_crawl_setup_errors_are_one_line(

@@ -16,12 +16,35 @@ from typing import TYPE_CHECKING
 from scrapy.commands import crawl
 from twisted.internet.defer import Deferred
 
-from archiver.exceptions import ArchiverError
+from archiver.exceptions import ArchiverError, ConfigError
 
 if TYPE_CHECKING:
     import argparse
 
+    from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
+
+
+BOOLEAN_SETTINGS = (
+    "ARCHIVER_WARC_ENABLED",
+    "ARCHIVER_INDEX_ENABLED",
+    "ARCHIVER_CDXJ_ENABLED",
+    "ARCHIVER_INCREMENTAL",
+    "ARCHIVER_PAGE_RESOURCES",
+    "ARCHIVER_RESUME",
+)
+"""The project's switches: Scrapy's ``getbool`` error on another value names no setting."""
+
+
+def check_booleans(settings: BaseSettings) -> None:
+    """A :class:`ConfigError` naming the first switch whose value is no boolean."""
+    for name in BOOLEAN_SETTINGS:
+        try:
+            settings.getbool(name, True)
+        except ValueError:
+            raise ConfigError(
+                f"{name}={settings.get(name)!r} is not a boolean: give True or False (or 1, 0)"
+            ) from None
 
 
 class Command(crawl.Command):
@@ -30,6 +53,12 @@ class Command(crawl.Command):
             super().run(args, opts)  # its usage errors
             return
         assert self.crawler_process
+        try:
+            check_booleans(self.crawler_process.settings)
+        except ConfigError as e:
+            print(f"Error: {e}", file=sys.stderr)
+            self.exitcode = 2
+            return
         errors: list[ArchiverError] = []
 
         def ours(failure: Failure) -> Failure | None:  # a Deferred's (Twisted's reactor)
