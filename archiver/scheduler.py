@@ -58,6 +58,8 @@ class ScheduleState:
         try:
             raw = json.loads(path.read_text("utf-8")) if path.exists() else {"last_slot": {}}
             self.last = {name: datetime.fromisoformat(v) for name, v in raw["last_slot"].items()}
+            if naive := next((n for n, when in self.last.items() if when.tzinfo is None), None):
+                raise ValueError(f"the time of {naive!r} has no time zone")
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise ConfigError(
                 f"schedule state {path} is damaged ({e}); move it aside and the scheduler "

@@ -251,3 +251,14 @@ def test_no_scheduled_outlet_is_one_line(tmp_path: Path) -> None:
     assert "no outlet to schedule" in result.stderr and "--outlet NAME (demo" in result.stderr
     unscheduled = run_cli("schedule", "--archive", tmp_path / "a", "--outlet", "bbc")
     assert unscheduled.returncode == 2 and "'bbc' has no schedule" in unscheduled.stderr
+
+
+@pytest.mark.parametrize("stamp", ["2026-12-07T11:54:43", "soon", 7])
+def test_a_damaged_schedule_state_is_one_line(tmp_path: Path, stamp: object) -> None:
+    """A time without a zone compared with the schedule's was a TypeError traceback."""
+    from archiver.scheduler import ScheduleState
+
+    path = tmp_path / "schedule.json"
+    path.write_text(json.dumps({"last_slot": {"demo": stamp}}))
+    with pytest.raises(ConfigError, match=r"schedule state .* is damaged"):
+        ScheduleState(path)
