@@ -28,7 +28,7 @@ from typing import Any
 
 import attrs
 
-from archiver.archive import capture_path
+from archiver.archive import IMPORTED, capture_path
 from archiver.exceptions import NotFoundError, WarcError
 from archiver.index import ArchiveIndex
 from archiver.locks import is_locked
@@ -231,6 +231,8 @@ def _scan_files(
         report.warc_files += 1
         scan.file(path, orphan=False, name=name)
     for (first_file, copy_file), n in scan.repeated.items():
+        if copy_file.startswith(f"../{IMPORTED}/"):
+            continue  # WACZ exports overlap (a page's stylesheet, a revisit's original)
         report.problems.append(
             Problem(
                 "repeated-records",

@@ -11,10 +11,13 @@ WARC files of a WACZ are unpacked into ``archive/imported/<wacz name>/`` first, 
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import re
 import time
 import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -55,21 +58,50 @@ class ReextractSummary:
     elapsed: float
 
 
+def _crc32(path: Path) -> int:
+    crc = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def _holds(folder: Path, members: list[zipfile.ZipInfo]) -> bool:
+    """Whether ``folder`` may take ``members``: each is absent there, or there already (same
+    size and CRC-32: the same WACZ imported again)."""
+    for member in members:
+        target = folder / Path(member.filename).name
+        if target.exists() and (
+            target.stat().st_size != member.file_size or _crc32(target) != member.CRC
+        ):
+            return False
+    return True
+
+
 def unpack_wacz(wacz: Path, into: Path) -> list[Path]:
-    """The WARC files of ``wacz``, unpacked into ``into`` (kept: the index points at them)."""
+    """The WARC files of ``wacz``, unpacked into the folder ``into`` (kept: the index points at
+    them), or ``into-2``, ``into-3``... when ``into`` holds other files of those names (another
+    WACZ of the same name, whose captures the index points into)."""
     try:
         with zipfile.ZipFile(wacz) as zf:
             members = [m for m in zf.infolist() if _WARC_NAME.search(m.filename)]
             if not members:
                 raise ConfigError(f"{wacz} holds no WARC files (archive/*.warc.gz); is it a WACZ?")
+            folder = into
+            for n in itertools.count(2):
+                if not folder.exists() or _holds(folder, members):
+                    break
+                folder = into.with_name(f"{into.name}-{n}")
             paths = []
-            into.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             for member in members:
-                target = into / Path(member.filename).name
-                if not (target.exists() and target.stat().st_size == member.file_size):
-                    with zf.open(member) as src, target.open("wb") as dst:
+                target = folder / Path(member.filename).name
+                if not target.exists():
+                    part = target.with_name(target.name + ".part")
+                    with zf.open(member) as src, part.open("wb") as dst:
                         while chunk := src.read(1 << 20):
                             dst.write(chunk)
+                    os.replace(part, target)
                 paths.append(target)
     except (zipfile.BadZipFile, OSError) as e:
         raise ConfigError(f"{wacz}: not a readable WACZ (zip) file ({e}); check the path") from e

@@ -195,3 +195,27 @@ def test_corrupt_warc_is_one_line_error_and_changes_nothing(
     missing = run_cli("reextract", "--archive", archive, tmp_path / "nope.warc.gz")
     assert missing.returncode == 2
     assert "does not exist" in missing.stderr
+
+
+def test_two_waczs_of_one_name_keep_their_own_files(demo_archive: Path, tmp_path: Path) -> None:
+    """The second WACZ named demo.wacz overwrote the first's unpacked WARC file, which the
+    index points into: its articles could no longer be shown."""
+    if not ReplayTools().installed():
+        pytest.fail("the replay tools are not installed: run make replay-tools")
+    archive = tmp_path / "archive"
+    for part, selection in (("a", ("--until", "2023-12-31")), ("b", ("--since", "2024-01-01"))):
+        wacz = tmp_path / part / "demo.wacz"
+        made = run_cli("export-wacz", "--archive", demo_archive, wacz, *selection)
+        assert made.returncode == 0, made.stderr
+        result = run_cli("reextract", "--archive", archive, wacz)
+        assert result.returncode == 0, result.stderr
+    again = run_cli("reextract", "--archive", archive, tmp_path / "b" / "demo.wacz")
+    assert again.returncode == 0, again.stderr  # the same WACZ again: its files, not a third copy
+    assert sorted(p.name for p in (archive / "imported").iterdir()) == ["demo", "demo-2"]
+    check = run_cli("check", "--archive", archive)
+    assert check.returncode == 0, check.stdout + check.stderr
+    got = rows(archive / "index.db", "select url from articles")
+    assert {r["url"] for r in got} == {r["url"] for r in demo_articles(demo_archive).values()}
+    for row in got:
+        shown = run_cli("show", "--archive", archive, row["url"])
+        assert shown.returncode == 0, shown.stderr
