@@ -163,7 +163,7 @@ def run_crawl(
     outlet, spider_args = resolve_outlet(outlet_name, outlets_file, sources=sources, since=since)
     warc_dir = check_archive_dir(archive_dir)
     with outlet_lock(archive_dir, outlet.name):  # one crawl per outlet and archive at a time
-        _recover(Path(archive_dir), warc_dir, outlet.name)
+        recover(Path(archive_dir), warc_dir, outlet.name)
         spider_args["max_articles"] = max_articles
         return _crawl_locked(outlet, warc_dir, archive_dir, spider_args, overrides, progress)
 
@@ -205,7 +205,7 @@ def resolve_outlet(
     return outlet, spider_args
 
 
-def _recover(archive_dir: Path, warc_dir: Path, outlet: str) -> None:
+def recover(archive_dir: Path, warc_dir: Path, outlet: str) -> None:
     """Clean up after a killed crawl, under the outlet's lock: finish the ``.open`` WARC files
     nobody holds, index the records their last batch never indexed (so their articles are not
     fetched again), and mark this outlet's crawls still recorded as running ``interrupted``."""

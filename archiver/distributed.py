@@ -693,7 +693,7 @@ def run_worker(
 ) -> CrawlSummary:
     """Run one worker of the crawl seeded in ``redis_url`` until the crawl is done; its WARC
     files and index shard go to ``archive_dir``."""
-    from archiver.crawler import _crawl_locked, _recover, build_settings, check_archive_dir
+    from archiver.crawler import _crawl_locked, build_settings, check_archive_dir, recover
 
     worker = check_worker_id(worker_id or default_worker_id())
     server = connect(redis_url)
@@ -705,7 +705,7 @@ def run_worker(
     try:
         with outlet_lock(archive_dir, outlet.name):  # one worker per archive directory
             _claim_worker_id(server, Keys(outlet.name), worker, timeout)
-            _recover(Path(archive_dir), warc_dir, outlet.name)
+            recover(Path(archive_dir), warc_dir, outlet.name)
             return _crawl_locked(
                 outlet,
                 warc_dir,

@@ -236,6 +236,29 @@ def test_a_crawl_of_an_outlet_being_crawled_is_refused(tmp_path: Path) -> None:
     assert not (archive / "index.db").exists()
 
 
+def test_scrapy_crawl_takes_the_outlet_lock_too(tmp_path: Path) -> None:
+    """`scrapy crawl news` ran beside `archiver crawl` of the same outlet, and the second
+    marked the first's crawl row interrupted."""
+    archive = tmp_path / "archive"
+    with outlet_lock(archive, "demo"):
+        proc = subprocess.run(
+            [
+                *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
+                *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=REPO,
+        )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"Error: outlet 'demo' is already being crawled into {archive} (pid {os.getpid()}); "
+        "wait for that crawl to finish, or stop it"
+    ]
+    assert not (archive / "index.db").exists()
+
+
 @pytest.mark.parametrize("expression", ["every hour", "0 * * *", "61 * * * *", "* * * * * *"])
 def test_bad_schedule_names_file_outlet_and_field(tmp_path: Path, expression: str) -> None:
     path = outlets_file(tmp_path, ("alpha", expression))

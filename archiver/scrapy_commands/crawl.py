@@ -9,14 +9,19 @@ stderr and exit status 2, as ``archiver crawl`` gives it; other errors keep Scra
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import traceback
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from scrapy.commands import crawl
 from twisted.internet.defer import Deferred
 
+from archiver.crawler import check_archive_dir, recover, resolve_outlet
 from archiver.exceptions import ArchiverError, ConfigError
+from archiver.locks import outlet_lock
+from spiders.news import SectionSpider
 
 if TYPE_CHECKING:
     import argparse
@@ -53,12 +58,34 @@ class Command(crawl.Command):
             super().run(args, opts)  # its usage errors
             return
         assert self.crawler_process
+        settings = self.crawler_process.settings
         try:
-            check_booleans(self.crawler_process.settings)
-        except ConfigError as e:
+            check_booleans(settings)
+            with contextlib.ExitStack() as held:
+                if outlet := self._outlet(args[0], opts, settings):
+                    # one crawl per outlet and archive, as `archiver crawl` (run_crawl) holds
+                    archive_dir = settings.get("ARCHIVER_ARCHIVE_DIR") or "archive"
+                    warc_dir = check_archive_dir(archive_dir)
+                    held.enter_context(outlet_lock(archive_dir, outlet))
+                    recover(Path(archive_dir), warc_dir, outlet)
+                self._run(args, opts)
+        except ArchiverError as e:
             print(f"Error: {e}", file=sys.stderr)
             self.exitcode = 2
-            return
+
+    def _outlet(self, spider: str, opts: argparse.Namespace, settings: BaseSettings) -> str:
+        """The name of the outlet the project's spider is to crawl ('' for another spider, or
+        when it is given none: the spider says so)."""
+        if spider != SectionSpider.name:
+            return ""
+        args = opts.spargs
+        name = args.get("url") or args.get("outlet") or settings.get("ARCHIVER_OUTLET")
+        if not name:
+            return ""
+        return resolve_outlet(str(name), args.get("outlets_file"))[0].name
+
+    def _run(self, args: list[str], opts: argparse.Namespace) -> None:
+        assert self.crawler_process
         errors: list[ArchiverError] = []
 
         def ours(failure: Failure) -> Failure | None:  # a Deferred's (Twisted's reactor)
