@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 from scrapy import Spider, signals
 from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
+from scrapy.settings import BaseSettings, Settings
 from twisted.python.failure import Failure
 
 from archiver import settings as default_settings
@@ -105,6 +105,68 @@ class CrawlSummary:
     """Page resources not fetched because the archive held them from an earlier crawl."""
 
 
+BOOLEAN_SETTINGS = (
+    "ARCHIVER_WARC_ENABLED",
+    "ARCHIVER_INDEX_ENABLED",
+    "ARCHIVER_CDXJ_ENABLED",
+    "ARCHIVER_INCREMENTAL",
+    "ARCHIVER_PAGE_RESOURCES",
+    "ARCHIVER_RESUME",
+)
+"""The project's switches."""
+
+_NUMBER_SETTINGS: dict[str, tuple[type, float, float | None, str]] = {
+    # name: (type, least, most, what a value gives)
+    "ARCHIVER_WARC_GZIP_LEVEL": (int, 0, 9, "a deflate level from 0 (none) to 9"),
+    "ARCHIVER_WARC_MAX_SIZE": (int, 1, None, "the bytes after which a WARC file is rotated"),
+    "ARCHIVER_INDEX_BATCH_SIZE": (int, 1, None, "the index rows written per transaction"),
+    "ARCHIVER_INDEX_FLUSH_SECONDS": (float, 0.001, None, "the longest wait of a row, seconds"),
+    "ARCHIVER_RETRY_AFTER_MAX": (float, 0, None, "the longest Retry-After waited for, seconds"),
+    "ARCHIVER_MAX_ARTICLES": (int, 0, None, "the most articles requested (0: the outlet's)"),
+    "ARCHIVER_DEMO_EDITION": (int, 1, 2, "the demo outlet's edition, 1 or 2"),
+    "ARCHIVER_REDIS_HEARTBEAT": (float, 0.001, None, "seconds between heartbeats"),
+    "ARCHIVER_REDIS_WORKER_TIMEOUT": (float, 0.001, None, "seconds without a heartbeat"),
+    "ARCHIVER_REDIS_IDLE_TIMEOUT": (float, 0, None, "seconds the queue stays empty"),
+}
+
+
+def check_settings(settings: BaseSettings) -> None:
+    """A :class:`ConfigError` naming the first of the project's settings whose value is of the
+    wrong kind or out of range (``scrapy crawl -s NAME=VALUE``, ``SCRAPY_NAME``): raised
+    before anything is crawled, not a traceback from the component that reads it, or, from a
+    signal handler, an error Scrapy logs and a crawl that goes on without it."""
+    for name in BOOLEAN_SETTINGS:
+        try:
+            settings.getbool(name, True)
+        except ValueError:
+            raise ConfigError(
+                f"{name}={settings.get(name)!r} is not a boolean: give True or False (or 1, 0)"
+            ) from None
+    for name, (kind, least, most, meaning) in _NUMBER_SETTINGS.items():
+        value = settings.get(name)
+        if value is None or value == "":
+            continue
+        try:
+            number = kind(value)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or number < least or (most is not None and number > most):
+            bounds = f"at least {least}" if most is None else f"{least} to {most}"
+            raise ConfigError(f"{name}={value!r} is not valid: give {meaning} ({bounds})")
+    try:
+        settings.getdict("ARCHIVER_HOST_MAP")
+    except (TypeError, ValueError) as e:
+        raise ConfigError(
+            f"ARCHIVER_HOST_MAP={settings.get('ARCHIVER_HOST_MAP')!r} is not a JSON object "
+            f'({e}): give one like \'{{"example.org": "127.0.0.1:8080"}}\''
+        ) from None
+    if revisit := settings.get("ARCHIVER_REVISIT_AFTER"):
+        try:
+            parse_schedule(revisit)
+        except ConfigError as e:
+            raise ConfigError(f"ARCHIVER_REVISIT_AFTER: {e}") from None
+
+
 def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None = None) -> Settings:
     """The project's settings (``archiver.settings``) with the archive dir and overrides applied."""
     settings = Settings()
@@ -112,6 +174,7 @@ def build_settings(archive_dir: str | Path, overrides: Mapping[str, Any] | None 
     settings.set("ARCHIVER_ARCHIVE_DIR", str(archive_dir), priority="cmdline")
     for key, value in (overrides or {}).items():
         settings.set(key, value, priority="cmdline")
+    check_settings(settings)
     return settings
 
 

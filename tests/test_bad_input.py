@@ -633,6 +633,21 @@ def test_an_unreachable_site_is_an_error_without_tracebacks(tmp_path: Path) -> N
         (["-a", "outlet=demo", "-s", "ARCHIVER_EXTRACT_WORKERS=-5"], "ARCHIVER_EXTRACT_WORKERS"),
         (["-a", "outlet=demo", "-s", "ARCHIVER_INCREMENTAL=maybe"], "ARCHIVER_INCREMENTAL"),
         (["-a", "outlet=demo", "-s", "ARCHIVER_WARC_ENABLED=yes"], "ARCHIVER_WARC_ENABLED"),
+        *(
+            (["-a", "outlet=demo", "-s", f"{name}={value}"], name)
+            for name, value in (
+                ("ARCHIVER_REVISIT_AFTER", "bogus"),
+                ("ARCHIVER_WARC_GZIP_LEVEL", "abc"),
+                ("ARCHIVER_WARC_GZIP_LEVEL", "10"),
+                ("ARCHIVER_WARC_MAX_SIZE", "abc"),
+                ("ARCHIVER_INDEX_BATCH_SIZE", "0"),
+                ("ARCHIVER_INDEX_FLUSH_SECONDS", "-1"),
+                ("ARCHIVER_RETRY_AFTER_MAX", "abc"),
+                ("ARCHIVER_HOST_MAP", "notjson"),
+                ("ARCHIVER_DEMO_EDITION", "3"),
+                ("ARCHIVER_MAX_ARTICLES", "-2"),
+            )
+        ),
     ],
 )
 def test_scrapy_crawl_setup_errors_are_one_line(

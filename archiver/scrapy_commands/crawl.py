@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from scrapy.commands import crawl
 from twisted.internet.defer import Deferred
 
-from archiver.crawler import check_archive_dir, recover, resolve_outlet
-from archiver.exceptions import ArchiverError, ConfigError
+from archiver.crawler import check_archive_dir, check_settings, recover, resolve_outlet
+from archiver.exceptions import ArchiverError
 from archiver.locks import outlet_lock
 from spiders.news import SectionSpider
 
@@ -30,28 +30,6 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
 
 
-BOOLEAN_SETTINGS = (
-    "ARCHIVER_WARC_ENABLED",
-    "ARCHIVER_INDEX_ENABLED",
-    "ARCHIVER_CDXJ_ENABLED",
-    "ARCHIVER_INCREMENTAL",
-    "ARCHIVER_PAGE_RESOURCES",
-    "ARCHIVER_RESUME",
-)
-"""The project's switches: Scrapy's ``getbool`` error on another value names no setting."""
-
-
-def check_booleans(settings: BaseSettings) -> None:
-    """A :class:`ConfigError` naming the first switch whose value is no boolean."""
-    for name in BOOLEAN_SETTINGS:
-        try:
-            settings.getbool(name, True)
-        except ValueError:
-            raise ConfigError(
-                f"{name}={settings.get(name)!r} is not a boolean: give True or False (or 1, 0)"
-            ) from None
-
-
 class Command(crawl.Command):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:
@@ -60,7 +38,7 @@ class Command(crawl.Command):
         assert self.crawler_process
         settings = self.crawler_process.settings
         try:
-            check_booleans(settings)
+            check_settings(settings)
             with contextlib.ExitStack() as held:
                 if outlet := self._outlet(args[0], opts, settings):
                     # one crawl per outlet and archive, as `archiver crawl` (run_crawl) holds
