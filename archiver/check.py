@@ -104,7 +104,7 @@ def check_archive(archive_dir: str | Path, *, repair: bool = False) -> CheckRepo
             report.problems.append(
                 Problem("open-file", f"{path.name} was left open by an interrupted crawl")
             )
-    index = ArchiveIndex(archive / "index.db", create=False)
+    index = ArchiveIndex(archive / "index.db", create=False, reads=not repair)
     try:
         imported = _imported_files(index, warc_dir)
         responses, metadata = _scan_files(warc_dir, orphans, report, imported=imported)

@@ -189,9 +189,11 @@ def test_a_read_only_archive_can_be_searched_and_read(archive: Path, tmp_path: P
         show = without_privileges("show", url, "--text", "--archive", archive)
         stats = without_privileges("stats", "--format", "json", "--archive", archive)
         export = without_privileges("export", tmp_path / "o.jsonl", "--archive", archive)
+        check = without_privileges("check", "--archive", archive)  # without --repair: reads
         crawl = crawl_without_privileges(archive)
-    for proc in (search, show, stats, export):
+    for proc in (search, show, stats, export, check):
         assert proc.returncode == 0, (proc.args, proc.stderr)
+    assert "consistent" in check.stdout
     assert url in search.stdout
     assert "Kazakhstan adopts first national action plan" in show.stdout
     assert len((tmp_path / "o.jsonl").read_text().splitlines()) == 35
