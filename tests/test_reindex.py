@@ -220,3 +220,29 @@ def test_garbage_anywhere_is_an_error_not_a_silent_cut(
         with pytest.raises(WarcError):
             reindex(warc_dir, tmp_path / f"out{n}.db")
     assert capfd.readouterr().err == ""
+
+
+def test_sigterm_leaves_no_temporary_index(demo_archive: Path, tmp_path: Path) -> None:
+    """SIGTERM's default action ended the process with no exception: the temporary index (named
+    with the pid, so never cleaned up by a later run) stayed beside --out."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import REPO
+
+    out = tmp_path / "new.db"
+    args = ["reindex", str(demo_archive / "warc"), "--out", str(out), "--re-extract"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "archiver", *args], cwd=REPO, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 60
+    while not list(tmp_path.glob(".new.db.*.tmp")) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert list(tmp_path.glob(".new.db.*.tmp")), "the temporary index never appeared"
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 143, stderr
+    assert "Traceback" not in stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import sys
 from typing import Any
@@ -34,6 +35,10 @@ class OneLineErrors(click.Group):
                 shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
                 click.echo(f"Error: argument {shown!r} is not valid UTF-8; retype it", err=True)
                 sys.exit(2)
+        # SIGTERM as an exception (exit 143, as its default action gives): cleanup code runs,
+        # as on Ctrl-C (a command's temporary files, held locks). A crawl installs Scrapy's
+        # handlers, which stop it cleanly; the scheduler installs its own.
+        signal.signal(signal.SIGTERM, _terminated)
         try:
             code = super().main(*args, **kwargs)
         except click.UsageError as e:
@@ -57,6 +62,10 @@ class OneLineErrors(click.Group):
             click.echo(f"Error: {where}{e.strerror or e}; check that path", err=True)
             sys.exit(2)
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _terminated(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signal.SIGTERM)
 
 
 @click.group(cls=OneLineErrors)
