@@ -118,7 +118,7 @@ def check_archive(archive_dir: str | Path, *, repair: bool = False) -> CheckRepo
             )
             return report
         _check_captures(index, responses, report, repair, warc_dir)
-        _check_articles(index, responses, metadata, report, repair)
+        _check_articles(index, responses, metadata, report, repair, warc_dir)
         _check_crawls(index, archive, report, repair)
         report.captures = index.count("captures")
         report.articles = index.count("articles")
@@ -340,7 +340,7 @@ def _check_captures(
     for capture_id, url, record_id, warc_file, offset, length in rows.fetchall():
         seen.add(record_id)
         live = live_dir / f"{warc_file}.open"
-        if live.exists() and not is_orphan(live):
+        if _being_written(live_dir, warc_file):
             continue  # a crawl is still writing that file
         if warc_file and not _file_of(live_dir, warc_file).exists() and not live.exists():
             missing[warc_file] = missing.get(warc_file, 0) + 1
@@ -403,12 +403,20 @@ def _check_captures(
             )
 
 
+def _being_written(live_dir: Path, warc_file: str | None) -> bool:
+    """Whether a crawl is writing ``warc_file`` (its ``.open`` twin is held): check does not
+    read it, and leaves the rows that point into it alone."""
+    live = live_dir / f"{warc_file}.open"
+    return bool(warc_file) and live.exists() and not is_orphan(live)
+
+
 def _check_articles(
     index: ArchiveIndex,
     responses: dict[str, ScannedCapture],
     metadata: dict[str, tuple[str, dict[str, Any]]],
     report: CheckReport,
     repair: bool,
+    live_dir: Path,
 ) -> None:
     rows = index.db.execute(
         "select a.url, a.record_id, c.warc_file from articles a"
@@ -416,8 +424,8 @@ def _check_articles(
     ).fetchall()
     indexed = {url for url, _, _ in rows}
     for url, record_id, warc_file in rows:
-        if warc_file in report.missing_files:
-            continue  # said once for the whole file
+        if warc_file in report.missing_files or _being_written(live_dir, warc_file):
+            continue  # said once for the whole file; a crawl's file is its own
         if record_id is not None and record_id not in responses:
             report.problems.append(
                 Problem(

@@ -243,3 +243,18 @@ def test_an_index_entry_that_disagrees_with_its_row_is_damage(archive: Path) -> 
     result = run_cli("check", "--archive", archive)
     assert result.returncode == 1, result.stdout
     assert "corrupt-index" in result.stdout and "reindex" in result.stdout
+
+
+def test_a_file_a_crawl_is_writing_is_left_to_it(archive: Path) -> None:
+    """check beside a running crawl: the file it writes is not read, and the articles indexed
+    from it were reported dangling, exit 1 (a cron'd check raised false alarms)."""
+    import fcntl
+
+    [warc] = (archive / "warc").glob("*.warc.gz")
+    live = warc.with_name(warc.name + ".open")
+    warc.rename(live)
+    with live.open("rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as the crawl's writer holds it
+        result = run_cli("check", "--archive", archive)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().endswith("consistent")
