@@ -44,6 +44,9 @@ logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 STATE_FILE = "schedule.json"
+STOPPED_EXIT = 3
+"""Exit status of ``archiver crawl`` stopped before it finished (Ctrl-C, SIGTERM): its queue is
+kept, and the same command resumes it."""
 
 
 def utc_now() -> datetime:
@@ -207,7 +210,7 @@ class Scheduler:
         with log.open("ab") as out:
             returncode = self._spawn(command, out)
         finished = utc_now()
-        outcome = "finished" if returncode == 0 else f"exit {returncode}"
+        outcome = {0: "finished", STOPPED_EXIT: "stopped"}.get(returncode, f"exit {returncode}")
         logger.info("%s %s in %.1f s", item.outlet, outcome, (finished - started).total_seconds())
         return Run(item.outlet, item.slot, started, finished, returncode, log)
 

@@ -285,3 +285,31 @@ def test_a_damaged_schedule_state_is_one_line(tmp_path: Path, stamp: object) -> 
     path.write_text(json.dumps({"last_slot": {"demo": stamp}}))
     with pytest.raises(ConfigError, match=r"schedule state .* is damaged"):
         ScheduleState(path)
+
+
+def test_an_interrupted_crawl_says_so_and_exits_3(tmp_path: Path) -> None:
+    """Ctrl-C ended `archiver crawl` with its summary and exit 0: a cron job or script took the
+    half-done crawl for a finished one."""
+    archive = tmp_path / "archive"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "archiver", "crawl", "demo", "--archive", str(archive)],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list((archive / "warc").glob("*.open")):
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 3, out + err
+    assert ": shutdown" in out  # the summary
+    assert err.strip().splitlines()[-1] == (
+        "crawl of demo stopped before it finished (Ctrl-C or SIGTERM): run the same command "
+        "again to resume it"
+    )
+    again = run_cli("crawl", "demo", "--archive", archive)
+    assert again.returncode == 0, again.stderr
+    assert "(resumed)" in again.stdout

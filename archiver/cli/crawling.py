@@ -17,7 +17,7 @@ from archiver.cli.options import archive_option, no_resources_option
 from archiver.cli.output import console, err_console, human_bytes, print_hits
 from archiver.index.seen import parse_schedule
 from archiver.outlets import load_outlets
-from archiver.scheduler import Scheduler
+from archiver.scheduler import STOPPED_EXIT, Scheduler
 
 if TYPE_CHECKING:  # the crawler is imported by the commands that use it,
     # so that the index commands start fast
@@ -64,6 +64,18 @@ def _crawl_with_progress(outlet: str, archive_dir: Path, **kwargs: Any) -> Crawl
         if progress.live.is_started:
             progress.stop()
     return summary
+
+
+def _stopped(summary: CrawlSummary) -> None:
+    """After the summary: a crawl stopped before it finished says so and exits
+    :data:`STOPPED_EXIT`, so that a script or cron job does not take it for a finished one."""
+    if summary.finish_reason == "shutdown":
+        click.echo(
+            f"crawl of {summary.outlet} stopped before it finished (Ctrl-C or SIGTERM): run the "
+            "same command again to resume it",
+            err=True,
+        )
+        raise SystemExit(STOPPED_EXIT)
 
 
 def _print_summary(summary: CrawlSummary) -> None:
@@ -202,6 +214,7 @@ def crawl(
         since=since,
     )
     _print_summary(summary)
+    _stopped(summary)
 
 
 @click.command()
@@ -298,6 +311,7 @@ def demo(archive_dir: Path, edition: int, revisit_after: str | None, verbose: in
         overrides["ARCHIVER_REVISIT_AFTER"] = [a.strip() for a in revisit_after.split(",")]
     summary = _crawl_with_progress("demo", archive_dir, overrides=overrides)
     _print_summary(summary)
+    _stopped(summary)
     query = "human rights"
     hits = Archive(archive_dir).search(f'"{query}"', limit=3)
     click.echo()
@@ -345,7 +359,9 @@ def schedule(
         click.echo(f"nothing due; next crawl at {scheduler.next_due().isoformat()}")
     for run in runs:
         took = (run.finished - run.started).total_seconds()
-        outcome = "finished" if run.returncode == 0 else f"failed (exit {run.returncode})"
+        outcome = {0: "finished", STOPPED_EXIT: "stopped"}.get(
+            run.returncode, f"failed (exit {run.returncode})"
+        )
         click.echo(f"{run.outlet}: {outcome} in {took:.1f} s; log {run.log}")
     if any(run.returncode for run in runs):
         raise SystemExit(1)
