@@ -21,7 +21,7 @@ from archiver.exceptions import ConfigError
 from archiver.locks import CrawlLockedError, is_locked, outlet_lock
 from archiver.outlets import load_outlets
 from archiver.scheduler import Scheduler
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, scrapy_demo_crawl
 
 OUTLET = """
 [{name}]
@@ -241,16 +241,7 @@ def test_scrapy_crawl_takes_the_outlet_lock_too(tmp_path: Path) -> None:
     marked the first's crawl row interrupted."""
     archive = tmp_path / "archive"
     with outlet_lock(archive, "demo"):
-        proc = subprocess.run(
-            [
-                *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
-                *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING"),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=REPO,
-        )
+        proc = scrapy_demo_crawl(archive)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.strip().splitlines() == [
         f"Error: outlet 'demo' is already being crawled into {archive} (pid {os.getpid()}); "
