@@ -58,7 +58,7 @@ CAPTURE_META_KEY = "archiver_capture"
 
 REUSED_FLAG = "archiver: reused"
 """``Response.flags`` entry of a response served again from memory (robots.txt): not downloaded,
-so not archived again."""
+so neither archived nor retried again."""
 
 HOST_MAP_META_KEY = "archiver_host_mapped"
 """``request.meta`` key: the proxy URL :class:`HostMapMiddleware` set, to tell it from a user's."""
@@ -506,6 +506,8 @@ class RetryAfterMiddleware(RetryMiddleware):
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
+        if REUSED_FLAG in response.flags:
+            return response  # retried, and waited for, when it was downloaded
         if truncation(response):
             retry = None
             if "dataloss" in response.flags and not request.meta.get("dont_retry", False):

@@ -85,3 +85,32 @@ def test_retry_after_values() -> None:
     assert retry_after_seconds("Mon, 01 Jan 2024 11:00:00 GMT", now=now) == 0
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
+
+
+class UnwellRobots(ReplyHandler):
+    requested: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.requested.append(self.path)
+        if self.path == "/robots.txt":
+            self.send(503, b"unavailable", "text/plain", [("Retry-After", "1")])
+        elif self.path == "/":
+            self.send(200, b"<html><body><h3><a href='/a/'>A</a></h3></body></html>")
+        else:
+            self.send(200, ARTICLE.encode(), "text/html; charset=utf-8")
+
+
+def test_a_robots_txt_that_fails_is_retried_once_over(tmp_path: Path) -> None:
+    """The robots middleware's 503, handed to the spider's own robots.txt request, went through
+    the retries again: their waits again, 'given up' twice for one URL."""
+    UnwellRobots.requested = []
+    with serving(UnwellRobots) as address:
+        outlets = tmp_path / "outlets.toml"
+        outlets.write_text(
+            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/"]\n'
+            'article_links = "h3 a::attr(href)"\n'
+        )
+        result = run_cli("crawl", "local", "--outlets", outlets, "--archive", tmp_path / "a")
+    assert result.returncode == 0, result.stderr
+    assert UnwellRobots.requested.count("/robots.txt") == 3  # the first try and 2 retries
+    assert "Not archived whole: 1 URLs given up" in result.stdout
