@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from scrapy.logformatter import LogFormatter, LogFormatterResult
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, threads
 
@@ -33,7 +34,10 @@ from archiver.items import Article, Page
 if TYPE_CHECKING:
     from typing import Self
 
+    from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +53,23 @@ class NotAnArticle(DropItem):
 
 class ExtractionFailed(DropItem):
     """The extractor could not read the page (it stays archived in the WARC)."""
+
+
+class DropsInOneLine(LogFormatter):
+    """Scrapy's log messages, but a dropped page in one line, without the item: a
+    :class:`Page` holds the page's HTML, which Scrapy's formatter printed whole. A page that is
+    no article is logged at DEBUG (archived, not indexed: as expected of listings); a page the
+    extractor could not read, at WARNING."""
+
+    def dropped(
+        self,
+        item: Any,
+        exception: BaseException,
+        response: Response | Failure | None,
+        spider: Spider,
+    ) -> LogFormatterResult:
+        level = logging.DEBUG if isinstance(exception, NotAnArticle) else logging.WARNING
+        return {"level": level, "msg": "Dropped: %(exception)s", "args": {"exception": exception}}
 
 
 _extractor: ArticleExtractor | None = None

@@ -68,6 +68,8 @@ DOWNLOADER_MIDDLEWARES = {
 # Items processed at once per response. A page gives one item, and Scrapy 2.19 starts this many
 # asyncio tasks for each response's output: the default of 100 cost about 5 ms of CPU per page.
 CONCURRENT_ITEMS = 8
+# A dropped page in one line, without its HTML (Scrapy's formatter prints the whole item).
+LOG_FORMATTER = "archiver.pipelines.DropsInOneLine"
 ITEM_PIPELINES = {
     "archiver.pipelines.ExtractionPipeline": 300,
 }

@@ -192,3 +192,29 @@ def test_bad_recycle_count_is_one_line(tmp_path: Path) -> None:
     result = scrapy_demo_crawl(tmp_path, "ARCHIVER_EXTRACT_RECYCLE_AFTER=-5")
     assert result.returncode != 0
     assert "ARCHIVER_EXTRACT_RECYCLE_AFTER='-5' is not a page count" in result.stderr
+
+
+def test_a_dropped_page_is_logged_in_one_line_without_its_html() -> None:
+    """Scrapy's formatter logged every page that is no article at WARNING, followed by the
+    whole Page item: its HTML, 100 KB a page, on the terminal of every crawl."""
+    import logging
+
+    from scrapy.utils.test import get_crawler
+
+    from archiver import settings
+    from archiver.items import Page
+    from archiver.pipelines import ExtractionFailed, NotAnArticle
+    from spiders.news import SectionSpider
+
+    crawler = get_crawler(SectionSpider, {"LOG_FORMATTER": settings.LOG_FORMATTER})
+    formatter = crawler.logformatter
+    page = Page(url="https://a.org/tag/x/", outlet="a", html=b"<html>" + b"x" * 5000)
+    spider = SectionSpider.from_crawler(crawler, url="https://a.org/")
+    for exception, level in (
+        (NotAnArticle("https://a.org/tag/x/ is a listing page, not an article"), logging.DEBUG),
+        (ExtractionFailed("https://a.org/tag/x/: it broke"), logging.WARNING),
+    ):
+        entry = formatter.dropped(page, exception, None, spider)
+        assert entry["level"] == level
+        message = entry["msg"] % entry["args"]
+        assert message.startswith("Dropped: https://a.org/tag/x/") and "xxxx" not in message
