@@ -353,20 +353,18 @@ def _build(
                 if part_of:
                     info_outlet[record_id] = part_of
                     outlets += [] if part_of in outlets else [part_of]
-            elif rec_type == "response" and record.http_headers is not None:
-                if (first := responses.get(record_id)) is not None:
+            elif rec_type in ("response", "revisit") and record.http_headers is not None:
+                outlet = info_outlet.get(headers.get_header("WARC-Warcinfo-ID") or "")
+                capture = ScannedCapture.from_record(
+                    record, offset, length, path=path, outlet=outlet
+                )
+                if rec_type == "revisit":
+                    revisits.append(capture)
+                elif (first := responses.get(record_id)) is not None:
                     pair = (first.path, path)
                     repeated[pair] = repeated.get(pair, 0) + 1
-                    continue
-                responses[record_id] = ScannedCapture.from_record(
-                    record,
-                    offset,
-                    length,
-                    path=path,
-                    outlet=info_outlet.get(headers.get_header("WARC-Warcinfo-ID") or ""),
-                )
-            elif rec_type == "revisit" and record.http_headers is not None:
-                revisits.append(ScannedCapture.from_record(record, offset, length, path=path))
+                else:
+                    responses[record_id] = capture
             elif rec_type == "metadata" and "json" in (headers.get_header("Content-Type") or ""):
                 try:
                     data = json.loads(block)

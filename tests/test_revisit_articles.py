@@ -4,6 +4,7 @@ reads articles' captures back must read its payload from the record it refers to
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import zipfile
 from collections.abc import Iterator
@@ -43,12 +44,17 @@ class TwoSections(ReplyHandler):
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    archive = tmp_path_factory.mktemp("revisit") / "archive"
+def server() -> Iterator[str]:
     with serving(TwoSections) as address:
-        result = run_cli("crawl", f"http://{address}/", "--archive", archive)
+        yield address
+
+
+@pytest.fixture(scope="module")
+def archive(server: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    archive = tmp_path_factory.mktemp("revisit") / "archive"
+    result = run_cli("crawl", f"http://{server}/", "--archive", archive)
     assert result.returncode == 0, result.stderr
-    yield archive
+    return archive
 
 
 def captures(db: Path) -> dict[str, tuple[str | None, str | None]]:
@@ -102,3 +108,23 @@ def test_export_wacz_packs_it_with_its_original(archive: Path, tmp_path: Path) -
     assert {rid for _, rid in records} == {
         rid for _, rid in captures(archive / "index.db").values()
     }
+
+
+def test_reindex_re_extract_keeps_each_revisits_outlet(
+    archive: Path, server: str, tmp_path: Path
+) -> None:
+    """With two outlets in the WARC files, an article archived as a revisit had no outlet in a
+    rebuilt index (its record's warcinfo was not read): --outlet, stats and export missed it."""
+    both = tmp_path / "archive"
+    shutil.copytree(archive, both)
+    port = server.rsplit(":", 1)[1]
+    result = run_cli("crawl", f"http://localhost:{port}/", "--archive", both)
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "new.db"
+    result = run_cli("reindex", both / "warc", "--out", out, "--re-extract")
+    assert result.returncode == 0, result.stderr
+    query = "select url, outlet from articles order by url"
+    with sqlite3.connect(both / "index.db") as live, sqlite3.connect(out) as rebuilt:
+        expected = live.execute(query).fetchall()
+        assert {outlet for _, outlet in expected} == {"127.0.0.1", "localhost"}
+        assert rebuilt.execute(query).fetchall() == expected
