@@ -24,6 +24,7 @@ from archiver.discovery import (
     robots_sitemaps,
     url_shape,
 )
+from archiver.discovery.urls import without_tracking
 from archiver.exceptions import ConfigError
 from archiver.outlets import load_outlets
 from spiders.news import PAGINATION, ROLE, SectionSpider, parse_since, parse_sources
@@ -94,6 +95,16 @@ def test_robots_sitemap_lines_and_feed_autodiscovery() -> None:
     links = feed_links(get("/category/world/").body, BASE + "/category/world/")
     assert links == [f"{BASE}/feed/", f"{BASE}/category/world/feed/"]
     assert feed_links(get(SITE.seed_article.path).body, BASE) == [f"{BASE}/feed/"]
+
+
+def test_tracking_parameters_are_left_out_of_requests() -> None:
+    assert without_tracking("https://a.org/s?utm_source=rss&id=3&utm_medium=x#top") == (
+        "https://a.org/s?id=3"
+    )
+    assert without_tracking("https://a.org/s?a=1&a=2&fbclid=Z") == "https://a.org/s?a=1&a=2"
+    # percent-encoded, as normalize_url reads it too
+    assert without_tracking("https://a.org/s?utm%5Fsource=enc&x=%2F1") == "https://a.org/s?x=%2F1"
+    assert without_tracking("https://a.org/s?x=%2F1#f") == "https://a.org/s?x=%2F1"
 
 
 def test_url_normalisation_and_shape() -> None:

@@ -94,6 +94,15 @@ def test_frames_sprites_captions_lazy_images_and_image_sets() -> None:
     ]
 
 
+def test_the_frames_of_a_frameset() -> None:
+    markup = """<frameset cols="25%,75%"><FRAME SRC="/nav.html"><frame src='/main.html'>
+    </frameset>"""
+    assert found(markup) == [
+        "https://news.example.org/nav.html",
+        "https://news.example.org/main.html",
+    ]
+
+
 def test_comments_and_script_bodies_load_nothing() -> None:
     markup = """<!-- <img src="/old-logo.png"> -->
     <script>document.write('<img src="/written-by-script.png">');</script>

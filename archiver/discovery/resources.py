@@ -17,7 +17,8 @@ What a page loads:
   ``data-original``; ``data-bg`` on any element);
 - ``<source srcset>`` (of ``<picture>``), ``<video poster>``, ``<track src>`` (captions),
   ``<input type=image src>``, ``<object data>``, SVG ``<use>`` and ``<image>`` ``href``;
-- ``<iframe src>``: a frame is a page of its own, whose resources are fetched in turn;
+- ``<iframe src>``, ``<frame src>``: a frame is a page of its own, whose resources are fetched
+  in turn;
 - ``url(...)`` and ``image-set()`` strings in ``<style>`` blocks and ``style`` attributes, and in
   stylesheets themselves, with their ``@import`` s (:func:`css_resources`); stylesheets and
   frames to ``NESTING_DEPTH``.
@@ -45,7 +46,7 @@ NESTING_DEPTH = 5
 ever)."""
 
 _START = re.compile(
-    rb"<(!--|(?:script|style|noscript|img|link|source|video|track|input|base|iframe|object"
+    rb"<(!--|(?:script|style|noscript|img|link|source|video|track|input|base|iframe|frame|object"
     rb"|use|image)\b)",
     re.IGNORECASE,
 )
@@ -179,7 +180,7 @@ def _tag_values(name: bytes, attributes: bytes, encoding: str) -> Iterator[str]:
                     yield value
     elif name == b"video":
         yield from _decoded(attrs, (b"poster",), encoding)
-    elif name in (b"track", b"iframe") or (
+    elif name in (b"track", b"iframe", b"frame") or (
         name == b"input" and attrs.get(b"type", b"").lower() == b"image"
     ):
         yield from _decoded(attrs, (b"src",), encoding)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
@@ -29,10 +29,10 @@ def without_tracking(url: str) -> str:
     """``url`` without tracking parameters (``utm_*``, ``fbclid``, ...) and fragment, the rest as
     it is: the URL of the page itself, not of the link a campaign or a feed counts clicks of."""
     parts = urlsplit(url)
-    if not parts.query:
-        return urlunsplit(parts._replace(fragment=""))
-    names = {
-        k for k, _ in parse_qsl(parts.query, keep_blank_values=True) if _TRACKING.match(k.lower())
+    names = {  # as written in the query (url_query_cleaner compares them so), decoded to match
+        raw
+        for raw in (pair.partition("=")[0] for pair in parts.query.split("&"))
+        if _TRACKING.match(unquote_plus(raw).lower())
     }
     if not names:
         return urlunsplit(parts._replace(fragment=""))
