@@ -23,6 +23,7 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ import attrs
 from archiver.archive import IMPORTED, capture_path
 from archiver.exceptions import NotFoundError, WarcError
 from archiver.index import ArchiveIndex
+from archiver.index.seen import parse_time
 from archiver.locks import is_locked
 from archiver.reindex import ScannedCapture, article_from_metadata, scan_warc
 from archiver.warc.recover import is_orphan, orphaned_open_files, recover_file
@@ -117,8 +119,9 @@ def check_archive(archive_dir: str | Path, *, repair: bool = False) -> CheckRepo
                 )
             )
             return report
-        _check_captures(index, responses, report, repair, warc_dir)
-        _check_articles(index, responses, metadata, report, repair, warc_dir)
+        since = _running_since(index, archive)
+        _check_captures(index, responses, report, repair, warc_dir, since)
+        _check_articles(index, responses, metadata, report, repair, warc_dir, since)
         _check_crawls(index, archive, report, repair)
         report.captures = index.count("captures")
         report.articles = index.count("articles")
@@ -325,12 +328,28 @@ def _next_record(path: Path, after: int) -> int | None:
             pos += max(1, len(chunk) - len(magic) + 1)
 
 
+def _running_since(index: ArchiveIndex, archive: Path) -> datetime | None:
+    """When the earliest crawl still running (its outlet's lock held) started: what it wrote
+    since may wait in its index batch (``ARCHIVER_INDEX_FLUSH_SECONDS``), even in a file it
+    has rotated and closed; ``None`` when no crawl runs."""
+    rows = index.db.execute("select outlet, started_at from crawls where outcome = 'running'")
+    starts = [parse_time(at) for name, at in rows.fetchall() if name and is_locked(archive, name)]
+    return min((when for when in starts if when is not None), default=None)
+
+
+def _not_indexed_yet(capture: ScannedCapture | None, since: datetime | None) -> bool:
+    """Whether ``capture`` was written by a crawl that is still running (see above)."""
+    when = parse_time(capture.ref.date) if capture is not None and since is not None else None
+    return when is not None and since is not None and when >= since
+
+
 def _check_captures(
     index: ArchiveIndex,
     responses: dict[str, ScannedCapture],
     report: CheckReport,
     repair: bool,
     live_dir: Path,
+    since: datetime | None,
 ) -> None:
     seen = set()
     missing = report.missing_files
@@ -388,7 +407,7 @@ def _check_captures(
             )
         )
     for record_id, response in responses.items():
-        if record_id in seen:
+        if record_id in seen or _not_indexed_yet(response, since):
             continue
         if repair:
             response.add_to(index, crawl_id=None)
@@ -417,6 +436,7 @@ def _check_articles(
     report: CheckReport,
     repair: bool,
     live_dir: Path,
+    since: datetime | None,
 ) -> None:
     rows = index.db.execute(
         "select a.url, a.record_id, c.warc_file from articles a"
@@ -434,7 +454,7 @@ def _check_articles(
                 )
             )
     for url, (refers_to, data) in sorted(metadata.items()):
-        if url in indexed:
+        if url in indexed or _not_indexed_yet(responses.get(refers_to), since):
             continue
         if repair:
             response = responses.get(refers_to)

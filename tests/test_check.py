@@ -258,3 +258,26 @@ def test_a_file_a_crawl_is_writing_is_left_to_it(archive: Path) -> None:
         result = run_cli("check", "--archive", archive)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip().endswith("consistent")
+
+
+def test_what_a_running_crawl_has_not_indexed_yet_is_left_to_it(archive: Path) -> None:
+    """A running crawl indexes its records in batches, after they are written (and after the
+    file they are in is rotated and closed): check reported them unindexed, exit 1, and
+    --repair indexed them as no crawl's."""
+    from archiver.locks import outlet_lock
+
+    latest = sql(archive, "select record_id from captures order by captured_at desc limit 3")
+    for (record_id,) in latest:
+        sql(archive, "delete from captures where record_id = ?", record_id)
+    sql(archive, "update crawls set outcome = 'running', finished_at = null")
+    with outlet_lock(archive, "demo"):  # the crawl runs
+        result = run_cli("check", "--archive", archive)
+        assert result.returncode == 0, result.stdout + result.stderr
+        repaired = run_cli("check", "--repair", "--archive", archive)
+        assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+        assert "indexed capture" not in repaired.stdout
+    assert len(sql(archive, "select id from captures where crawl_id is null")) == 0
+    # the crawl is gone (killed): what it left unindexed is a problem again
+    result = run_cli("check", "--archive", archive)
+    assert result.returncode == 1
+    assert result.stdout.count("unindexed-capture") == 3, result.stdout
