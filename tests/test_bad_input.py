@@ -221,6 +221,12 @@ CASES = [
         "show-unknown-url", ["show", "http://nowhere.test/x", "--archive", "{archive}"], "nowhere"
     ),
     Case("show-not-a-url", ["show", ":::::", "--archive", "{archive}"], ":::::"),
+    Case(
+        "show-malformed-url",
+        ["show", "http://[::1", "--archive", "{archive}"],
+        "'http://[::1' is not a well-formed URL",
+    ),
+    Case("show-no-url", ["show", "not a url", "--archive", "{archive}"], "not an absolute"),
     Case("show-two-modes", ["show", ARTICLE, "--raw", "--text", "--archive", "{archive}"], "--raw"),
     Case("export-suffix", ["export", "{tmp}/out.xyz", "--archive", "{archive}"], "out.xyz"),
     Case(

@@ -20,11 +20,13 @@ from archiver.cli.options import (
     parse_limit,
 )
 from archiver.cli.output import SEARCH_FIELDS, emit_records, err_console, print_hits
+from archiver.exceptions import NotFoundError
 from archiver.index import ArticleFilter, IndexStats
 from archiver.index.export import FORMATS, export_format, write_articles
 from archiver.index.plot import plot_stats
 from archiver.index.query import MAX_LIMIT
 from archiver.index.stats import FIELDS
+from archiver.outlets import http_url_problem
 
 
 @click.command()
@@ -205,7 +207,17 @@ def show(url: str, archive_dir: Path, headers: bool, raw: bool, text: bool, hist
     if len(modes) > 1 or (modes and headers):
         chosen = " and ".join([*modes, *(["--headers"] if headers else [])])
         raise CliError(f"{chosen} cannot be combined: give one of --raw, --text, --history")
-    archive = Archive(archive_dir)
+    try:
+        _show(Archive(archive_dir), url, headers=headers, raw=raw, text=text, history=history)
+    except NotFoundError:
+        if problem := http_url_problem(url):  # not found: it names no page
+            raise CliError(f"{url!r} {problem}") from None
+        raise
+
+
+def _show(
+    archive: Archive, url: str, *, headers: bool, raw: bool, text: bool, history: bool
+) -> None:
     if text:
         _print_article(archive.article(url))
         return
