@@ -127,14 +127,25 @@ _NUMBER_SETTINGS: dict[str, tuple[type, float, float | None, str]] = {
     "ARCHIVER_REDIS_HEARTBEAT": (float, 0.001, None, "seconds between heartbeats"),
     "ARCHIVER_REDIS_WORKER_TIMEOUT": (float, 0.001, None, "seconds without a heartbeat"),
     "ARCHIVER_REDIS_IDLE_TIMEOUT": (float, 0, None, "seconds the queue stays empty"),
+    # Scrapy's own that the project sets (their errors too were tracebacks, or silence)
+    "DOWNLOAD_TIMEOUT": (float, 0.001, None, "the seconds a download may take"),
+    "DOWNLOAD_DELAY": (float, 0, None, "the seconds between requests to a host"),
+    "DOWNLOAD_MAXSIZE": (int, 0, None, "the most bytes of a response kept (0: no limit)"),
+    "CONCURRENT_REQUESTS": (int, 1, None, "the requests in flight at once"),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": (int, 1, None, "the requests in flight to one host"),
+    "RETRY_TIMES": (int, 0, None, "the retries of a failed request"),
+    "AUTOTHROTTLE_START_DELAY": (float, 0, None, "AutoThrottle's first delay, seconds"),
+    "AUTOTHROTTLE_MAX_DELAY": (float, 0, None, "AutoThrottle's longest delay, seconds"),
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": (float, 0.001, None, "requests in flight per host"),
 }
 
 
 def check_settings(settings: BaseSettings) -> None:
-    """A :class:`ConfigError` naming the first of the project's settings whose value is of the
-    wrong kind or out of range (``scrapy crawl -s NAME=VALUE``, ``SCRAPY_NAME``): raised
-    before anything is crawled, not a traceback from the component that reads it, or, from a
-    signal handler, an error Scrapy logs and a crawl that goes on without it."""
+    """A :class:`ConfigError` naming the first of the project's settings (and of the Scrapy
+    settings it sets) whose value is of the wrong kind or out of range (``scrapy crawl -s
+    NAME=VALUE``): raised before anything is crawled, not a traceback from the component that
+    reads it, or, from a signal handler, an error Scrapy logs and a crawl that goes on without
+    it."""
     for name in BOOLEAN_SETTINGS:
         try:
             settings.getbool(name, True)

@@ -652,6 +652,9 @@ def test_an_unreachable_site_is_an_error_without_tracebacks(tmp_path: Path) -> N
                 ("ARCHIVER_HOST_MAP", "notjson"),
                 ("ARCHIVER_DEMO_EDITION", "3"),
                 ("ARCHIVER_MAX_ARTICLES", "-2"),
+                ("DOWNLOAD_TIMEOUT", "abc"),
+                ("CONCURRENT_REQUESTS", "0"),
+                ("RETRY_TIMES", "-1"),
             )
         ),
     ],
