@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import re
 import time
@@ -22,8 +23,13 @@ from archiver.exceptions import ArchiverError
 
 
 def safe_name(name: str) -> str:
-    """``name`` as one file name inside a directory: no separators, no leading dot."""
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", name).lstrip(".") or "_"
+    """``name`` as one file name inside a directory: no separators, no leading dot. A name that
+    must change to be one ends with a digest of it, so that two names never share a file (``a
+    b`` and ``a_b``: one lock, one jobs directory)."""
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name).lstrip(".")
+    if safe == name:
+        return name
+    return f"{safe or '_'}-{hashlib.sha1(name.encode('utf-8', 'surrogatepass')).hexdigest()[:8]}"
 
 
 class CrawlLockedError(ArchiverError):

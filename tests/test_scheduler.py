@@ -304,3 +304,16 @@ def test_an_interrupted_crawl_says_so_and_exits_3(tmp_path: Path) -> None:
     again = run_cli("crawl", "demo", "--archive", archive)
     assert again.returncode == 0, again.stderr
     assert "(resumed)" in again.stdout
+
+
+def test_outlet_names_that_differ_keep_their_own_files() -> None:
+    """'a b' and 'a_b' shared one lock (one could not crawl while the other did) and one jobs
+    directory (one resumed the other's queue)."""
+    from archiver.locks import safe_name
+
+    assert safe_name("demo") == "demo" and safe_name("tdi-2") == "tdi-2"  # as they were
+    names = ["a b", "a_b", "a/b", "a:b", ".a", "a"]
+    assert len({safe_name(n) for n in names}) == len(names)
+    for name in ("../../etc/x", ".hidden", "a b"):
+        made = safe_name(name)
+        assert "/" not in made and not made.startswith(".") and made.isascii()
