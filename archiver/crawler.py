@@ -115,28 +115,31 @@ BOOLEAN_SETTINGS = (
 )
 """The project's switches."""
 
-_NUMBER_SETTINGS: dict[str, tuple[type, float, float | None, str]] = {
-    # name: (type, least, most, what a value gives)
-    "ARCHIVER_WARC_GZIP_LEVEL": (int, 0, 9, "a deflate level from 0 (none) to 9"),
-    "ARCHIVER_WARC_MAX_SIZE": (int, 1, None, "the bytes after which a WARC file is rotated"),
-    "ARCHIVER_INDEX_BATCH_SIZE": (int, 1, None, "the index rows written per transaction"),
-    "ARCHIVER_INDEX_FLUSH_SECONDS": (float, 0.001, None, "the longest wait of a row, seconds"),
-    "ARCHIVER_RETRY_AFTER_MAX": (float, 0, None, "the longest Retry-After waited for, seconds"),
-    "ARCHIVER_MAX_ARTICLES": (int, 0, None, "the most articles requested (0: the outlet's)"),
-    "ARCHIVER_DEMO_EDITION": (int, 1, 2, "the demo outlet's edition, 1 or 2"),
-    "ARCHIVER_REDIS_HEARTBEAT": (float, 0.001, None, "seconds between heartbeats"),
-    "ARCHIVER_REDIS_WORKER_TIMEOUT": (float, 0.001, None, "seconds without a heartbeat"),
-    "ARCHIVER_REDIS_IDLE_TIMEOUT": (float, 0, None, "seconds the queue stays empty"),
+_NUMBER_SETTINGS: dict[str, tuple[type, float, float | None, str, str]] = {
+    # name: (type, least, most, what it is, what to give); what each means: README, Settings
+    "ARCHIVER_WARC_GZIP_LEVEL": (int, 0, 9, "a deflate level", "0 (none) to 9"),
+    "ARCHIVER_WARC_MAX_SIZE": (int, 1, None, "a size", "bytes, 1 or more"),
+    "ARCHIVER_INDEX_BATCH_SIZE": (int, 1, None, "a row count", "1 or more"),
+    "ARCHIVER_INDEX_FLUSH_SECONDS": (float, 0.001, None, "a time", "seconds above 0"),
+    "ARCHIVER_RETRY_AFTER_MAX": (float, 0, None, "a time", "seconds, 0 or more"),
+    "ARCHIVER_MAX_ARTICLES": (int, 0, None, "a count", "0 (the outlet's) or more"),
+    "ARCHIVER_PAGE_RESOURCES_MAX": (int, 0, None, "a count", "0 (no limit) or more"),
+    "ARCHIVER_EXTRACT_WORKERS": (int, -1, None, "a worker count", "-1 (a core each), 0 or more"),
+    "ARCHIVER_EXTRACT_RECYCLE_AFTER": (int, 0, None, "a page count", "0 (never) or more"),
+    "ARCHIVER_DEMO_EDITION": (int, 1, 2, "an edition", "1 or 2"),
+    "ARCHIVER_REDIS_HEARTBEAT": (float, 0.001, None, "a time", "seconds above 0"),
+    "ARCHIVER_REDIS_WORKER_TIMEOUT": (float, 0.001, None, "a time", "seconds above 0"),
+    "ARCHIVER_REDIS_IDLE_TIMEOUT": (float, 0, None, "a time", "seconds, 0 or more"),
     # Scrapy's own that the project sets (their errors too were tracebacks, or silence)
-    "DOWNLOAD_TIMEOUT": (float, 0.001, None, "the seconds a download may take"),
-    "DOWNLOAD_DELAY": (float, 0, None, "the seconds between requests to a host"),
-    "DOWNLOAD_MAXSIZE": (int, 0, None, "the most bytes of a response kept (0: no limit)"),
-    "CONCURRENT_REQUESTS": (int, 1, None, "the requests in flight at once"),
-    "CONCURRENT_REQUESTS_PER_DOMAIN": (int, 1, None, "the requests in flight to one host"),
-    "RETRY_TIMES": (int, 0, None, "the retries of a failed request"),
-    "AUTOTHROTTLE_START_DELAY": (float, 0, None, "AutoThrottle's first delay, seconds"),
-    "AUTOTHROTTLE_MAX_DELAY": (float, 0, None, "AutoThrottle's longest delay, seconds"),
-    "AUTOTHROTTLE_TARGET_CONCURRENCY": (float, 0.001, None, "requests in flight per host"),
+    "DOWNLOAD_TIMEOUT": (float, 0.001, None, "a time", "seconds above 0"),
+    "DOWNLOAD_DELAY": (float, 0, None, "a time", "seconds, 0 or more"),
+    "DOWNLOAD_MAXSIZE": (int, 0, None, "a size", "bytes, 0 (no limit) or more"),
+    "CONCURRENT_REQUESTS": (int, 1, None, "a count", "1 or more"),
+    "CONCURRENT_REQUESTS_PER_DOMAIN": (int, 1, None, "a count", "1 or more"),
+    "RETRY_TIMES": (int, 0, None, "a count", "0 or more"),
+    "AUTOTHROTTLE_START_DELAY": (float, 0, None, "a time", "seconds, 0 or more"),
+    "AUTOTHROTTLE_MAX_DELAY": (float, 0, None, "a time", "seconds, 0 or more"),
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": (float, 0.001, None, "a concurrency", "above 0"),
 }
 
 
@@ -153,7 +156,7 @@ def check_settings(settings: BaseSettings) -> None:
             raise ConfigError(
                 f"{name}={settings.get(name)!r} is not a boolean: give True or False (or 1, 0)"
             ) from None
-    for name, (kind, least, most, meaning) in _NUMBER_SETTINGS.items():
+    for name, (kind, least, most, what, give) in _NUMBER_SETTINGS.items():
         value = settings.get(name)
         if value is None or value == "":
             continue
@@ -162,8 +165,7 @@ def check_settings(settings: BaseSettings) -> None:
         except (TypeError, ValueError):
             number = None
         if number is None or number < least or (most is not None and number > most):
-            bounds = f"at least {least}" if most is None else f"{least} to {most}"
-            raise ConfigError(f"{name}={value!r} is not valid: give {meaning} ({bounds})")
+            raise ConfigError(f"{name}={value!r} is not {what}: give {give}")
     try:
         settings.getdict("ARCHIVER_HOST_MAP")
     except (TypeError, ValueError) as e:

