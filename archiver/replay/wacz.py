@@ -283,17 +283,13 @@ def export_wacz(
                 if info := _source_warcinfo(source):
                     fh.write(info)
                     records += 1
+            for row in [*loaded, *rows]:  # what the pages load first, then the pages
+                path = capture_path(archive.warc_dir, row)
+                data, n = _members(path, row["warc_offset"], row["warc_length"], row["record_id"])
+                fh.write(data)
+                records += n
             pj.write(json.dumps(PAGES_HEADER) + "\n")
-            for row in loaded:
-                path = capture_path(archive.warc_dir, row)
-                data, n = _members(path, row["warc_offset"], row["warc_length"], row["record_id"])
-                fh.write(data)
-                records += n
             for row in rows:
-                path = capture_path(archive.warc_dir, row)
-                data, n = _members(path, row["warc_offset"], row["warc_length"], row["record_id"])
-                fh.write(data)
-                records += n
                 page = {
                     "id": row["record_id"].strip("<>").removeprefix("urn:uuid:"),
                     "url": row["url"],
