@@ -120,8 +120,9 @@ def check_archive(archive_dir: str | Path, *, repair: bool = False) -> CheckRepo
             )
             return report
         since = _running_since(index, archive)
-        _check_captures(index, responses, report, repair, warc_dir, since)
-        _check_articles(index, responses, metadata, report, repair, warc_dir, since)
+        held = _being_written(warc_dir)
+        _check_captures(index, responses, report, repair, warc_dir, held, since)
+        _check_articles(index, responses, metadata, report, repair, held, since)
         _check_crawls(index, archive, report, repair)
         report.captures = index.count("captures")
         report.articles = index.count("articles")
@@ -349,6 +350,7 @@ def _check_captures(
     report: CheckReport,
     repair: bool,
     live_dir: Path,
+    held: set[str],
     since: datetime | None,
 ) -> None:
     seen = set()
@@ -358,9 +360,9 @@ def _check_captures(
     )
     for capture_id, url, record_id, warc_file, offset, length in rows.fetchall():
         seen.add(record_id)
-        live = live_dir / f"{warc_file}.open"
-        if _being_written(live_dir, warc_file):
+        if warc_file in held:
             continue  # a crawl is still writing that file
+        live = live_dir / f"{warc_file}.open"
         if warc_file and not _file_of(live_dir, warc_file).exists() and not live.exists():
             missing[warc_file] = missing.get(warc_file, 0) + 1
             continue
@@ -422,11 +424,11 @@ def _check_captures(
             )
 
 
-def _being_written(live_dir: Path, warc_file: str | None) -> bool:
-    """Whether a crawl is writing ``warc_file`` (its ``.open`` twin is held): check does not
-    read it, and leaves the rows that point into it alone."""
-    live = live_dir / f"{warc_file}.open"
-    return bool(warc_file) and live.exists() and not is_orphan(live)
+def _being_written(warc_dir: Path) -> set[str]:
+    """The WARC files a crawl is writing (their ``.open`` twins are held), by the name capture
+    rows give them: check does not read them, and leaves the rows that point into them alone."""
+    live = warc_dir.glob("*.warc.gz.open") if warc_dir.is_dir() else []
+    return {p.name.removesuffix(".open") for p in live if not is_orphan(p)}
 
 
 def _check_articles(
@@ -435,7 +437,7 @@ def _check_articles(
     metadata: dict[str, tuple[str, dict[str, Any]]],
     report: CheckReport,
     repair: bool,
-    live_dir: Path,
+    held: set[str],
     since: datetime | None,
 ) -> None:
     rows = index.db.execute(
@@ -444,7 +446,7 @@ def _check_articles(
     ).fetchall()
     indexed = {url for url, _, _ in rows}
     for url, record_id, warc_file in rows:
-        if warc_file in report.missing_files or _being_written(live_dir, warc_file):
+        if warc_file in report.missing_files or warc_file in held:
             continue  # said once for the whole file; a crawl's file is its own
         if record_id is not None and record_id not in responses:
             report.problems.append(
