@@ -321,7 +321,7 @@ def test_v1_archive_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
     make_v1(path)
     ix = ArchiveIndex(path)
     try:
-        assert ix.db["meta"].get("schema_version")["value"] == str(SCHEMA_VERSION) == "7"
+        assert ix.db["meta"].get("schema_version")["value"] == str(SCHEMA_VERSION) == "8"
         assert ix.count("articles") == 2 and ix.count("crawls") == 1
         assert ix.count("article_tags") == 0
         old = ix.find_article("http://demo-insight.test/old/")

@@ -16,7 +16,8 @@ import attrs
 import sqlite_utils
 
 from archiver.exceptions import REBUILD_INDEX, ArchiverError, IndexQueryError
-from archiver.index.schema import FTS_COLUMNS
+from archiver.index import cjk
+from archiver.index.schema import TEXT_COLUMNS
 
 MAX_LIMIT = 10_000
 LIST_AT_MOST = 5_000
@@ -232,7 +233,9 @@ def fts_query(query: str) -> str:
     text: ``"COVID-19"`` finds the words ``covid 19`` in a row. A word after ``-`` is left out
     (``rights -covid`` is ``rights NOT covid``, as in web search engines); a comma outside
     ``NEAR(...)`` separates words. An unbalanced ``"`` stays, for FTS5 to report; a column
-    filter naming no column (``author:smith``) is an ``IndexQueryError``."""
+    filter naming no column (``author:smith``) is an ``IndexQueryError``. A word or phrase
+    with Chinese, Japanese or Korean characters is searched as the phrase of its characters in
+    the columns that hold them one by one (:mod:`archiver.index.cjk`)."""
     out: list[str] = []
     groups: list[str] = []  # the open parentheses: "NEAR(" or "("
     for token in _QUERY_TOKEN.findall(query):
@@ -250,28 +253,33 @@ def fts_query(query: str) -> str:
         elif token == ",":
             if groups and groups[-1] == "NEAR(":
                 out.append(token)
-        elif token.startswith('"') or token in ("AND", "OR", "NOT", "NEAR", "+"):
+        elif token in ("AND", "OR", "NOT", "NEAR", "+"):
             out.append(token)
+        elif token.startswith('"'):
+            balanced = len(token) > 1 and token.endswith('"')
+            out.append(
+                _word(token, near=bool(groups) and groups[-1] == "NEAR(") if balanced else token
+            )
         elif token.startswith("-") and not _WORDLESS.fullmatch(token):
             if not operand:
                 raise _nothing_before(query, token)
             out += ["NOT", _word(token[1:])]
         elif column := _COLUMN.fullmatch(token):
-            if column[1].lower() not in FTS_COLUMNS:
+            if column[1].lower() not in TEXT_COLUMNS:
                 raise IndexQueryError(
                     f"search query {query!r} names no column {column[1]!r}: search one of "
-                    f"{', '.join(c + ':' for c in FTS_COLUMNS)} (or filter with --author, "
+                    f"{', '.join(c + ':' for c in TEXT_COLUMNS)} (or filter with --author, "
                     f"--section, --tag), or quote the words: '\"{token}\"'"
                 )
             word = column[2]
             if word.startswith("-") and not _WORDLESS.fullmatch(word):  # title:-word
                 if not operand:
                     raise _nothing_before(query, token)
-                out += ["NOT", f"{column[1]}:{_word(word[1:])}"]
+                out += ["NOT", _word(word[1:], column=column[1].lower())]
             else:
-                out.append(f"{column[1]}:" + (_word(word) if word else ""))
+                out.append(_word(word, column=column[1].lower()) if word else f"{column[1]}:")
         elif not _WORDLESS.fullmatch(token):
-            out.append(_word(token))
+            out.append(_word(token, near=bool(groups) and groups[-1] == "NEAR("))
     return " ".join(out)
 
 
@@ -282,12 +290,34 @@ def _nothing_before(query: str, token: str) -> IndexQueryError:
     )
 
 
-def _word(token: str) -> str:
+def _word(token: str, *, column: str | None = None, near: bool = False) -> str:
+    """A word or a ``"phrase"`` as FTS5 reads it, in ``column`` when one is given; a word with
+    CJK characters as :func:`_cjk_word` gives it."""
+    if cjk.has_cjk(token):
+        return _cjk_word(token, column=column, near=near)
+    prefix = f"{column}:" if column else ""
     if _BAREWORD.fullmatch(token) or token.startswith('"'):
-        return token
+        return prefix + token
     if token.endswith("*"):
-        return f'"{token[:-1]}"*'
-    return f'"{token}"'
+        return f'{prefix}"{token[:-1]}"*'
+    return f'{prefix}"{token}"'
+
+
+def _cjk_word(token: str, *, column: str | None, near: bool) -> str:
+    """A word or phrase with CJK characters: each of its tokens with CJK characters the phrase
+    of its characters (in the column's shadow column when a column is named), the other words
+    a phrase as before, all of them required (``iPhone用`` is ``("iphone" "用")``). A ``*``
+    after CJK characters adds nothing: the phrase already matches inside longer runs."""
+    prefix = token.endswith("*") and not token.startswith('"')
+    parts = []
+    for is_cjk, phrase in cjk.query_groups(token):
+        name = (f"{column}_cjk" if is_cjk else column) if column else None
+        parts.append((f"{name} : " if name else "") + f'"{phrase}"')
+    if prefix and not cjk.has_cjk(token.rstrip("*")[-1:]):
+        parts[-1] += "*"  # iPhone用ケ* : the prefix is on a word without CJK characters
+    if len(parts) == 1 or near:  # NEAR(...) takes phrases, not parentheses
+        return " ".join(parts)
+    return f"({' '.join(parts)})"
 
 
 def _check_query(query: str) -> str:
@@ -345,6 +375,7 @@ def search_articles(
     """Full-text search over title, body and byline, best match first (bm25)."""
     expression = _check_query(query)
     check_limit(limit)
+    runs = cjk.query_runs(query)  # its snippets are cut from the body (shown_snippet)
     flt = (filters or ArticleFilter()).validated(db)
     clauses, params = flt.where(
         per_row=True, row_id="articles_fts.rowid", listed=flt.rare_links(db)
@@ -372,12 +403,26 @@ def search_articles(
         )
         select a.url, a.title, a.outlet, a.published, a.authors, a.section, a.language,
                snippet(articles_fts, 1, '[', ']', '…', 12) as snippet,
-               top.rank as rank
+               top.rank as rank{", a.body" if runs else ""}
         from articles_fts join top on top.id = articles_fts.rowid join articles a on a.id = top.id
         where articles_fts match ? and articles_fts.rowid in (select id from top)
         order by top.rank, a.id
     """
-    return list(_execute(db, sql, [expression, *params, limit, expression], query))
+    hits = list(_execute(db, sql, [expression, *params, limit, expression], query))
+    for hit in hits if runs else ():
+        hit["snippet"] = shown_snippet(hit["snippet"], hit.pop("body"), query)
+    return hits
+
+
+def shown_snippet(fts_snippet: str | None, body: str | None, query: str) -> str | None:
+    """The snippet of a hit: FTS5's, unless it marks no word and the query has CJK words that
+    the body holds; then the body around the first of them (FTS5 marks matches in the column
+    it cuts from, and CJK words match in the shadow column of single characters)."""
+    if fts_snippet and "[" in fts_snippet and "]" in fts_snippet:
+        return fts_snippet
+    if (runs := cjk.query_runs(query)) and body:
+        return cjk.snippet(body, runs) or fts_snippet
+    return fts_snippet
 
 
 def export_rows(

@@ -16,6 +16,7 @@ import attrs
 import sqlite_utils
 
 from archiver.exceptions import ArchiverError, NotFoundError, index_problem
+from archiver.index.cjk import cjk_terms
 from archiver.index.fts_load import FTS_TABLE, SideFts
 from archiver.index.query import ArticleFilter, export_rows, search_articles
 from archiver.index.schema import (
@@ -333,6 +334,9 @@ class ArchiveIndex:
             "site_name": article.site_name,
             "description": article.description,
             "body": article.body,
+            "title_cjk": cjk_terms(article.title),
+            "body_cjk": cjk_terms(article.body),
+            "byline_cjk": cjk_terms(article.byline),
             "word_count": article.word_count,
             "capture_id": capture_id,
             "record_id": record_id,
