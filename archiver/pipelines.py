@@ -88,6 +88,7 @@ def extract_page(page: Page) -> Article | str:
         return _extractor.extract(
             page.html,
             page.url,
+            encoding=page.encoding,
             outlet=page.outlet,
             capture=page.capture,
             section_hint=page.section_hint,

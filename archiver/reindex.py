@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import attrs
+from w3lib.encoding import http_content_type_encoding
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
@@ -262,6 +263,7 @@ def _re_extract(
         article = extractor.extract(
             archived.payload,
             response.url,
+            encoding=http_content_type_encoding(holder.content_type),  # as the crawl read it
             outlet=response.outlet or default_outlet,
             capture=response.ref,
         )

@@ -58,6 +58,7 @@ FAULTS = {
     "/chain/0/": "endless redirect chain 0 -> 1 -> 2 ...",
     "/no-charset/": "UTF-8 article with no charset anywhere",
     "/lying-charset/": "Content-Type says utf-8, the bytes are windows-1252",
+    "/header-charset/": "windows-1251 article whose charset only the Content-Type names",
     "/doc.pdf": "a PDF",
     "/pixel.png": "a PNG image",
     "/empty/": "200 with an empty body",
@@ -114,6 +115,9 @@ class HostileHandler(ReplyHandler):
         elif path == "/lying-charset/":
             body = article("Caf\xe9 na\xefve", "Se\xf1or \u201cquoted\u201d.").decode()
             self.send(200, body.encode("cp1252"), "text/html; charset=utf-8")
+        elif path == "/header-charset/":
+            body = article("Переговоры в Москве", "Иван Петров пишет.").decode()
+            self.send(200, body.encode("cp1251"), "text/html; charset=windows-1251")
         elif path == "/doc.pdf":
             self.send(200, PDF, "application/pdf")
         elif path == "/pixel.png":

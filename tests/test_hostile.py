@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 from collections import defaultdict
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -197,6 +198,25 @@ def test_charset_faults_and_broken_html_do_not_kill_extraction(crawl: dict[str, 
     finally:
         db.close()
     assert title == "Café Zürich déjà vu"  # UTF-8 sniffed, not mojibake
+
+
+def test_a_charset_named_only_by_the_http_header_is_read(
+    crawl: dict[str, Any], tmp_path: Path
+) -> None:
+    """The crawl, and a rebuild from the WARC files, decode the page as its Content-Type
+    says (windows-1251), not as the fallback windows-1252 (mojibake: ``Ïåðåãîâîðû``)."""
+    rebuilt = tmp_path / "rebuilt.db"
+    result = run_cli("reindex", crawl["archive"] / "warc", "--out", rebuilt, "--re-extract")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for path in (crawl["archive"] / "index.db", rebuilt):
+        db = sqlite3.connect(path)
+        try:
+            [(title, body)] = db.execute(
+                "select title, body from articles where url like '%/header-charset/'"
+            )
+        finally:
+            db.close()
+        assert title == "Переговоры в Москве" and "Иван Петров пишет." in body, path
 
 
 def test_archive_is_consistent_and_verifies(crawl: dict[str, Any]) -> None:
