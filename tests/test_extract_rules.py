@@ -935,3 +935,52 @@ def test_an_english_dateline_in_title_case_needs_a_date_or_agency(
     article = extractor.extract(html, "https://x.example/a")
     assert (article.dateline.raw if article.dateline else None) == raw
     assert article.body.startswith(("Indianapolis", "INDIANAPOLIS", "Potsdam"))
+
+
+WIRE_PAGE = """<html lang="de"><head><meta charset="utf-8"><title>Gespräche in Moskau</title></head>
+<body><main><article><h1>Gespräche in Moskau</h1>{date}
+<p>MOSKAU, 3. März (Reuters) - Russland und die Vereinigten Staaten haben nach Angaben aus
+Diplomatenkreisen neue Gespräche über einen Gefangenenaustausch begonnen.</p>
+<p>Ein Sprecher des Außenministeriums in Moskau sagte, man äußere sich grundsätzlich nicht zu
+laufenden Verhandlungen. In Washington hieß es, man arbeite weiter an der Freilassung.</p>
+<p>Beobachter rechnen nicht mit einer schnellen Einigung. Frühere Verhandlungen hatten sich über
+Monate hingezogen, bevor es zu einem Austausch auf einem Flughafen kam.</p>
+</article></main><footer>© 2024 Weltblick</footer></body></html>"""
+
+
+def test_a_copyright_year_is_no_publication_date(extractor: ArticleExtractor) -> None:
+    """htmldate's last resort, the footer's copyright year as 1 January, is a year, not the
+    day the article appeared: unknown stays null, and the dateline's year is not taken from it
+    (it made 3 March of that year a date in the year before)."""
+    a = extractor.extract(WIRE_PAGE.format(date="").encode(), "http://x.test/politik/moskau")
+    assert a.published is None
+    assert a.dateline is not None and a.dateline.place == "MOSKAU"
+    assert a.dateline.date is None or a.dateline.date.endswith("-03-03")
+    assert not (a.dateline.date or "").startswith("2023")
+
+
+def test_a_date_line_above_the_dateline_is_left_out_of_the_body(
+    extractor: ArticleExtractor,
+) -> None:
+    """A line that is only the date, under the headline, is the page's metadata: the body
+    opens with the dateline, which is found."""
+    page = WIRE_PAGE.format(date="<p class='date'>3. März 2024</p>").encode()
+    a = extractor.extract(page, "http://x.test/politik/moskau")
+    assert a.published == "2024-03-03"
+    assert a.body.startswith("MOSKAU, 3. März (Reuters) - Russland")
+    assert a.dateline is not None
+    assert (a.dateline.place, a.dateline.date, a.dateline.agency) == (
+        "MOSKAU",
+        "2024-03-03",
+        "Reuters",
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["On 3 March 2024 it rained.", "The talks began on 3 March 2024 in Moscow", "3. März 2024"],
+)
+def test_only_a_line_that_is_a_date_alone_counts_as_one(line: str) -> None:
+    from archiver.extract.dates import is_date_line
+
+    assert is_date_line(line) == (line == "3. März 2024")

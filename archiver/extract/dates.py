@@ -328,6 +328,30 @@ def text_date(text: str) -> str | None:
     """The first calendar date written in ``text`` (``13 Oct 2020``, ``October 13, 2020``,
     ``28.04.2023``, ``25.04.24``, ``2020-10-13``, ``2020年7月12日``), as ``YYYY-MM-DD``; slashed
     dates only when the order is unambiguous (``25/12/2020``)."""
+    found = _text_date(text)
+    return found[0] if found else None
+
+
+_WORDS = re.compile(r"[^\W\d_]+")
+_TIMES = re.compile(r"\d{1,2}[:.h]\d\d")
+
+
+def is_date_line(text: str) -> bool:
+    """``text`` is a date standing alone (``3. März 2024``, ``Sunday 3 March 2024, 10:15
+    CET``, ``Published: 3 Mar 2024``): short, a date, at most three words besides it, and no
+    sentence (``On 3 March 2024 it rained.``)."""
+    text = text.strip()
+    if len(text) > _SHORT_TEXT or (text[-1:] in ".!?" and text[-2:-1].isalpha()):
+        return False
+    if not (found := _text_date(text)):
+        return False
+    start, end = found[1].span()
+    rest = _TIMES.sub(" ", text[:start] + " " + text[end:])
+    return len(_WORDS.findall(rest)) <= 3
+
+
+def _text_date(text: str) -> tuple[str, re.Match[str]] | None:
+    """:func:`text_date`'s date and the match that wrote it."""
     for m in _TEXT_DATE.finditer(text):
         if m["iso_y"]:
             y, mo, d = m["iso_y"], m["iso_m"], m["iso_d"]
@@ -347,7 +371,7 @@ def text_date(text: str) -> str | None:
             y, mo, d = m["dm_y"] or m["md_y"], str(month), m["dm_d"] or m["md_d"]
         day = _safe(lambda y=y, mo=mo, d=d: datetime.date(int(y), int(mo), int(d)))
         if day is not None and _plausible(day):
-            return str(day.isoformat())
+            return str(day.isoformat()), m
     return None
 
 
