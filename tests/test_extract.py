@@ -119,7 +119,7 @@ def test_seed_like_page_in_windows_1252(extractor: ArticleExtractor) -> None:
     assert a.outlet == "steppe"
     assert a.capture is capture
     assert a.extractor_version == EXTRACTOR_VERSION
-    assert EXTRACTOR_VERSION.startswith("archiver-extract/17 trafilatura/")
+    assert EXTRACTOR_VERSION.startswith("archiver-extract/18 trafilatura/")
     assert a.title == "Uzbekistan and Pakistan agree on rail corridor study"
     assert a.authors == ["Kamila Yusupova"]
     assert a.provenance["authors"] == "author-box"
@@ -787,6 +787,19 @@ def test_outlet_names() -> None:
         ("Center For American Progress", ["Center For American Progress"]),
         ("National Center For Health Statistics", ["National Center For Health Statistics"]),
         ("Jane Roe, Center For American Progress", ["Jane Roe", "Center For American Progress"]),
+        # author labels in the languages of the outlets, and "and" in Spanish, Portuguese,
+        # Italian, Russian and Turkish (a user-level hunt: each gave no author at all)
+        ("Автор: Иван Петров", ["Иван Петров"]),
+        ("Авторы: Иван Петров и Анна Смирнова", ["Иван Петров", "Анна Смирнова"]),
+        ("كتب: أحمد حسن", ["أحمد حسن"]),
+        ("بقلم أحمد حسن", ["أحمد حسن"]),
+        ("Muhabir: Ayşe Demir", ["Ayşe Demir"]),
+        ("Yazan: Ayşe Demir ve Mehmet Kaya", ["Ayşe Demir", "Mehmet Kaya"]),
+        ("Por Juan Pérez y Ana López", ["Juan Pérez", "Ana López"]),
+        ("Por María José García e Íñigo Núñez", ["María José García", "Íñigo Núñez"]),
+        ("Autor: Jan Kowalski", ["Jan Kowalski"]),
+        # but "y" and "e" inside a name, or joining one-word names, are no list
+        ("José Ortega y Gasset", ["José Ortega y Gasset"]),
     ],
 )  # fmt: skip
 def test_split_names_more(text: str, names: list[str]) -> None:

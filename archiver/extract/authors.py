@@ -42,7 +42,8 @@ _CANDIDATE = re.compile(r"author|byline|writer|reporter|vcard|\bfn\b|bio", re.I)
 _META_KEYS = ("author", "parsely-author", "sailthru.author", "dc.creator", "byl", "article:author")
 _LABELS = (
     r"autor(?:in)?(?:\s*/\s*autor(?:in)?)?|autoren|verfasser(?:in)?|authors?|written by"
-    r"|reporter(?:in)?|auteure?s?|autore|text|von|by|door"
+    r"|reporter(?:in)?|auteure?s?|autore|autora|autores|text|von|by|door"
+    r"|авторы?|yazan|yazar|muhabir|كتب|بقلم"
 )
 _LABEL = re.compile(rf"^(?:{_LABELS})\s*:?$", re.I)  # a label in an element of its own
 _LABEL_COLON = re.compile(rf"^\s*(?:{_LABELS})\s*:", re.I)  # "Von: Jane Roe"

@@ -21,6 +21,8 @@ from archiver.extract.metadata import loose, norm, site_host, unescape
 BY = re.compile(
     r"^\s*(?:by|von|par|por|di|door|av|af|written by|posted by|quelle|source|fuente"
     r"|text|texte|texto|testo|tekst|\u0442\u0435\u043a\u0441\u0442"  # "text:" (ru: tekst)
+    r"|autor(?:in|a|es|ka)?|auteure?s?|autore|авторы?|yazan|yazar|muhabir"  # "author:"
+    r"|كتب|بقلم|بواسطة"  # Arabic: "wrote", "by the pen of", "by"
     r"|(?:analysis|opinion|commentary|perspective|review|column|essay|reporting) by)"
     r"\s*:?\s+",
     re.I,
@@ -39,7 +41,10 @@ _AGENCY_AFTER = re.compile(
 )
 """A name of two words or more and, without a comma, the agency it works for ("ERIC TUCKER
 Associated Press", "Jane Roe AFP"): an agency in capitals is one of ``KNOWN_AGENCIES``."""
-_SPLIT = re.compile(r"\s*(?:,|;|&|/|\band\b|\bund\b|\bet\b)\s*", re.I)
+_SPLIT = re.compile(r"\s*(?:,|;|&|/|\band\b|\bund\b|\bet\b|\bи\b|\bve\b)\s*", re.I)
+_AND_IN_NAMES = re.compile(r"\s+(?:y|e)\s+")
+"""Spanish, Portuguese and Italian "and", also a particle inside a name (``José Ortega y
+Gasset``): a list only when the names on both sides have two words or more."""
 _ROLE_WORDS = word_set(
     "staff writer writers correspondent correspondents reporter reporters editor editors"
     " contributor contributing senior bureau chief desk columnist analyst team admin"
@@ -91,7 +96,7 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
     """
     text = _CUT.sub("", BY.sub("", clean_text(unescape(text) or "")))
     names: list[str] = []
-    for part in _SPLIT.split(text):
+    for part in (p for piece in _SPLIT.split(text) for p in _and_apart(piece)):
         part = BY.sub("", part).strip(" .:;,-\u2013\u2014'\"()")
         if names and _is_credential(part):
             continue
@@ -102,6 +107,14 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
     if len(names) >= 2 and _filed_from(names, text):
         names.pop()
     return names
+
+
+def _and_apart(text: str) -> list[str]:
+    """``"Juan Pérez y Ana López"`` -> both names; ``"José Ortega y Gasset"`` stays one."""
+    parts = _AND_IN_NAMES.split(text)
+    if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts):
+        return parts
+    return [text]
 
 
 def _is_credential(text: str) -> bool:
