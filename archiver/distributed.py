@@ -625,10 +625,10 @@ class WorkerSpider(SectionSpider):
         return
         yield  # an async generator that yields nothing
 
-    def _article(self, url: str, source: str) -> Request | None:
+    def article_request(self, url: str, source: str) -> Request | None:
         limit, self.max_articles = self.max_articles, 0
         try:
-            request = super()._article(url, source)
+            request = super().article_request(url, source)
         finally:
             self.max_articles = limit
         if request is None or not limit:

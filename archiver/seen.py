@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
@@ -139,6 +139,18 @@ class SeenStore:
 
             self._index = ArchiveIndex(self.index_path, crawl=True)
         return self._index
+
+    def articles_to_check(
+        self, outlet: str, now: datetime, schedule: Sequence[timedelta]
+    ) -> list[str]:
+        """The articles of ``outlet`` that may be due for a revision check at ``now``: fewer
+        checks than ``schedule`` has, and first seen within twice its last age (an article
+        whose last check was missed by weeks is not checked now)."""
+        index = self._open()
+        if index is None or not schedule:
+            return []
+        horizon = (now - 2 * max(schedule)).isoformat()
+        return index.articles_to_check(outlet, checks_below=len(schedule), seen_since=horizon)
 
     def lookup(self, url: str) -> dict[str, Any] | None:
         """The ``seen_urls`` row of ``url`` (with its last capture's fields), or ``None``."""
@@ -383,6 +395,36 @@ class SeenMiddleware:
         for name, value in headers.items():
             request.headers[name] = value
         return request
+
+    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
+        """The spider's start requests, then a request for each of the outlet's articles that
+        is due for a revision check (:meth:`SeenStore.articles_to_check`): an article that
+        has dropped off the listing pages a crawl reads (pagination stops at a page of known
+        articles) is checked on schedule too. A due article a listing links later in the crawl
+        is not requested twice (the duplicate filter)."""
+        async for item in start:
+            yield item
+        for request in self._due_requests():
+            yield request
+
+    def _due_requests(self) -> Iterator[Request]:
+        spider = self.crawler.spider
+        outlet = getattr(getattr(spider, "outlet", None), "name", None)
+        make = getattr(spider, "article_request", None)
+        if not self.enabled or not outlet or make is None:
+            return
+        due = 0
+        for url in self.store.articles_to_check(str(outlet), datetime.now(UTC), self.schedule):
+            entry = self.store.lookup(url)
+            if entry is None or not is_due(entry, datetime.now(UTC), self.schedule):
+                continue
+            request = make(url, "seen-store")
+            if request is not None and (request := self._article_request(request)) is not None:
+                due += 1
+                yield request
+        if due:
+            logger.info("%s articles due for a revision check, from the seen-store", due)
+            self.stats.set_value("archiver/seen/due_from_store", due)
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
         yield from self._filter(response, result)

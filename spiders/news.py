@@ -185,7 +185,7 @@ class SectionSpider(scrapy.Spider):
             meta[PAGINATION] = True
         return scrapy.Request(url, callback=callback, meta=meta, cb_kwargs=kwargs)
 
-    def _article(self, url: str, source: str) -> scrapy.Request | None:
+    def article_request(self, url: str, source: str) -> scrapy.Request | None:
         """The request for article ``url``, or None when it is filtered, seen, or over limit."""
         if not self._is_article_url(url, source):
             return None
@@ -280,7 +280,7 @@ class SectionSpider(scrapy.Spider):
         if "sections" not in self.sources:
             return  # fetched only for the feeds it announces
         for href in self._links(response):
-            request = self._article(response.urljoin(href.strip()), "sections")
+            request = self.article_request(response.urljoin(href.strip()), "sections")
             if request is not None:
                 yield request
         next_href = response.css(self.outlet.pagination).get()
@@ -321,7 +321,7 @@ class SectionSpider(scrapy.Spider):
         for entry in feed.entries:
             if self._too_old(entry.published):
                 continue
-            request = self._article(entry.url, "feeds")
+            request = self.article_request(entry.url, "feeds")
             if request is not None:
                 yield request
 
@@ -336,7 +336,7 @@ class SectionSpider(scrapy.Spider):
                 continue
             if sitemap.kind == "index":
                 yield self._listing(entry.loc, self.parse_sitemap)
-            elif (request := self._article(entry.loc, "sitemaps")) is not None:
+            elif (request := self.article_request(entry.loc, "sitemaps")) is not None:
                 yield request
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:

@@ -206,7 +206,7 @@ def test_requests_carry_role_and_pagination_meta() -> None:
     assert {r.url for r in again} == ALL - {r.url for r in articles}
     # Another spelling of a requested article (https, tracking parameters) is the same article.
     first = articles[0].url.removeprefix("http://")
-    assert spider._article(f"https://{first}?utm_source=rss#top", "feeds") is None
+    assert spider.article_request(f"https://{first}?utm_source=rss#top", "feeds") is None
     sitemap = list(spider.parse_sitemap(response("/sitemap_index.xml")))
     assert sitemap and all(r.meta[ROLE] == "listing" for r in sitemap)
 

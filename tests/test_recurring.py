@@ -668,3 +668,36 @@ def test_a_payload_seen_earlier_in_the_crawl_is_a_revisit_across_index_batches(
         original, revisit = (first, second) if first[0] == "response" else (second, first)
         assert (original[0], revisit[0]) == ("response", "revisit"), (k, first, second)
         assert revisit[2] == original[1]
+
+
+def test_a_due_article_no_listing_page_links_is_checked_from_the_seen_store(
+    tmp_path: Path,
+) -> None:
+    """An article that has dropped off the first listing page is still checked when due: the
+    crawl's pagination stops at page 1 (all known), and the seen-store names the due article
+    on page 2; it is requested with its validators. Articles not due, and articles whose last
+    check age is long past (a 30-day-old article not checked since), are not."""
+    archive = tmp_path / "archive"
+    with BigSite(40) as site:  # page 1: stories 40-21, page 2: 20-1
+        outlets = outlet_file(tmp_path, site)
+        first = run_crawl_process("bigsite", archive, outlets=outlets)
+        assert first.returncode == 0, first.stderr[-2000:]
+        assert site.article_hits() == 40
+        make_due(archive, f"{site.url}/news/story-30/", f"{site.url}/news/story-5/")
+        conn = sqlite3.connect(archive / "index.db")
+        conn.execute(
+            "update seen_urls set first_seen = ? where url_key = ?",
+            [
+                (datetime.now(UTC) - timedelta(days=30)).isoformat(),
+                normalize_url(f"{site.url}/news/story-6/"),
+            ],
+        )
+        conn.commit()
+        conn.close()
+        before = site.snapshot()
+        second = run_crawl_process("bigsite", archive, outlets=outlets)
+        assert second.returncode == 0, second.stderr[-2000:]
+        fetched = set(site.snapshot() - before)
+        requests = site.all_requests()
+    assert fetched == {"/news/story-30/", "/news/story-5/"}
+    assert requests["/news/page/2/"] == 1  # pagination stopped at page 1 in the second crawl

@@ -547,6 +547,18 @@ class ArchiveIndex:
         )
         return rows[0] if rows else None
 
+    def articles_to_check(self, outlet: str, *, checks_below: int, seen_since: str) -> list[str]:
+        """The URLs of ``outlet``'s articles whose seen-store rows have had fewer than
+        ``checks_below`` revision checks and were first seen at ``seen_since`` (ISO 8601, UTC)
+        or later: the candidates for a check that no listing page asks for."""
+        rows = self.db.execute(
+            "select distinct a.url from seen_urls s join articles a on a.id = s.article_id"
+            " where s.outlet = ? and s.page_type = 'article' and s.checks < ?"
+            " and s.first_seen >= ? order by a.id",
+            [outlet, checks_below, seen_since],
+        )
+        return [str(url) for (url,) in rows]
+
     def original_capture(self, digest: str) -> dict[str, Any] | None:
         """The first full response record (not a redirect) with payload ``digest``:
         ``url``, ``captured_at``, ``record_id``, ``warc_file``; ``None`` if there is none."""
