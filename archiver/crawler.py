@@ -93,6 +93,9 @@ class CrawlSummary:
     the shared queue."""
     robots_forbidden: int = 0
     """Requests the sites' robots.txt forbade (Scrapy's ``robotstxt/forbidden``)."""
+    robots_unreachable: int = 0
+    """Hosts whose robots.txt answered a server error (or 429) after its retries: RFC 9309
+    reads that as disallowing everything, so nothing there was fetched."""
     given_up: int = 0
     """URLs given up after their retries (timeouts, refused connections, 5xx and 429 answers,
     bodies cut short) or a ``Retry-After`` longer than ``ARCHIVER_RETRY_AFTER_MAX``."""
@@ -409,6 +412,7 @@ def _crawl_locked(
         seen=seen,
         requeued=int(values.get("archiver/redis/requeued", 0)),
         robots_forbidden=int(values.get("robotstxt/forbidden", 0)),
+        robots_unreachable=int(values.get("archiver/robots/unreachable", 0)),
         given_up=int(values.get("retry/max_reached", 0))
         + int(values.get("archiver/retry_after/given_up", 0)),
         truncated=int(values.get("archiver/truncated", 0)),

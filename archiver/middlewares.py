@@ -410,6 +410,18 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         url = f"{urlparse_cached(request).scheme}://{netloc}/robots.txt"  # as Scrapy's asks
         self._responses[netloc] = (url, response)
+        if response.status >= 500 or response.status == 429:
+            # Unreachable after its retries: RFC 9309 (2.3.1.4) says to assume complete
+            # disallow. Scrapy parses the error page as rules, which allows everything.
+            logger.warning(
+                "%s answered %s after its retries: nothing on %s is fetched (RFC 9309: an"
+                " unreachable robots.txt disallows all); crawl again later",
+                url,
+                response.status,
+                netloc,
+            )
+            self.crawler.stats.inc_value("archiver/robots/unreachable")
+            response = response.replace(body=b"User-agent: *\nDisallow: /\n")
         await super()._parse_robots(response, netloc, request)
 
     async def robot_parser(self, request: Request) -> Any:
@@ -488,8 +500,14 @@ def retry_after_seconds(value: bytes | str | None, *, now: datetime | None = Non
 
 
 class RetryAfterMiddleware(RetryMiddleware):
-    """Scrapy's retry, plus ``Retry-After`` on 429 and 503: the host's download slot pauses
-    for as long as the server asks before the retry goes out.
+    """Scrapy's retry, plus ``Retry-After`` on 429 and 503: no request goes to the host until
+    the time the server asks for has passed, the retry included.
+
+    The pause starts as the response arrives, in the downloader's ``response_downloaded``
+    signal, which comes before the downloader sends the next request of the host's queue; and
+    it moves the slot's last request time to the pause's end instead of raising its delay,
+    which AutoThrottle sets again on every response of the requests still in flight (a 10 s
+    pause lasted 5.4).
 
     A wait longer than ``ARCHIVER_RETRY_AFTER_MAX`` seconds is not honoured by waiting: the
     request is given up (the response stays archived) rather than stalling the crawl.
@@ -503,6 +521,25 @@ class RetryAfterMiddleware(RetryMiddleware):
         super().__init__(settings)
         self.max_wait = settings.getfloat("ARCHIVER_RETRY_AFTER_MAX", 300.0)
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        middleware = super().from_crawler(crawler)
+        crawler.signals.connect(middleware._downloaded, signal=signals.response_downloaded)
+        return middleware
+
+    def _wait(self, request: Request, response: Response) -> float | None:
+        """The seconds ``response`` asks to wait before ``request`` is retried, if any."""
+        if REUSED_FLAG in response.flags or response.status not in (429, 503):
+            return None
+        if request.meta.get("dont_retry", False):
+            return None
+        return retry_after_seconds(response.headers.get("Retry-After"))
+
+    def _downloaded(self, response: Response, request: Request, spider: Any) -> None:
+        wait = self._wait(request, response)
+        if wait is not None and 0 < wait <= self.max_wait:
+            self._pause_slot(request, wait)
+
     def process_response(  # type: ignore[override]
         self, request: Request, response: Response
     ) -> Request | Response:
@@ -515,24 +552,21 @@ class RetryAfterMiddleware(RetryMiddleware):
             if retry is None:
                 raise IgnoreRequest(f"{request.url}: truncated response (archived, not parsed)")
             return retry
-        if response.status in (429, 503) and not request.meta.get("dont_retry", False):
-            wait = retry_after_seconds(response.headers.get("Retry-After"))
-            if wait is not None:
-                stats = self.crawler.stats
-                if wait > self.max_wait:
-                    logger.warning(
-                        "%s asks to retry after %.0f s, more than ARCHIVER_RETRY_AFTER_MAX=%.0f;"
-                        " giving up on it",
-                        request.url,
-                        wait,
-                        self.max_wait,
-                    )
-                    if stats:
-                        stats.inc_value("archiver/retry_after/given_up")
-                    return response
-                self._pause_slot(request, wait)
+        if (wait := self._wait(request, response)) is not None:
+            stats = self.crawler.stats
+            if wait > self.max_wait:
+                logger.warning(
+                    "%s asks to retry after %.0f s, more than ARCHIVER_RETRY_AFTER_MAX=%.0f;"
+                    " giving up on it",
+                    request.url,
+                    wait,
+                    self.max_wait,
+                )
                 if stats:
-                    stats.inc_value("archiver/retry_after/honoured")
+                    stats.inc_value("archiver/retry_after/given_up")
+                return response
+            if stats:
+                stats.inc_value("archiver/retry_after/honoured")  # paused in _downloaded
         return super().process_response(request, response)
 
     def _pause_slot(self, request: Request, wait: float) -> None:
@@ -543,15 +577,15 @@ class RetryAfterMiddleware(RetryMiddleware):
         slot = downloader.slots.get(downloader.get_slot_key(request))
         if slot is None:
             return
-        before, jitter = slot.delay, slot.jitter
-        slot.delay = max(slot.delay, wait)
-        slot.jitter = 0  # RANDOMIZE_DOWNLOAD_DELAY would otherwise cut the wait by up to half
-        slot.lastseen = time.monotonic()  # the slot's next request waits slot.delay from now
-        paused = slot.delay
+        # The downloader sends a slot's next request once delay has passed since lastseen
+        # (jitter only shortens or stretches the delay): a lastseen at the pause's end holds
+        # the slot until then whatever the delay, which needs to be above 0 to be looked at.
+        slot.lastseen = max(slot.lastseen, time.monotonic() + wait)
+        if slot.delay <= 0:
+            slot.delay = 0.001
 
-        def restore() -> None:
-            slot.jitter = jitter
-            if slot.delay == paused:  # AutoThrottle has not taken over meanwhile
-                slot.delay = before
+            def restore() -> None:
+                if slot.delay == 0.001:
+                    slot.delay = 0.0
 
-        call_later(wait, restore)
+            call_later(wait, restore)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,9 +101,13 @@ class UnwellRobots(ReplyHandler):
             self.send(200, ARTICLE.encode(), "text/html; charset=utf-8")
 
 
-def test_a_robots_txt_that_fails_is_retried_once_over(tmp_path: Path) -> None:
+def test_a_robots_txt_that_fails_is_retried_once_over_and_forbids_everything(
+    tmp_path: Path,
+) -> None:
     """The robots middleware's 503, handed to the spider's own robots.txt request, went through
-    the retries again: their waits again, 'given up' twice for one URL."""
+    the retries again: their waits again, 'given up' twice for one URL. And a robots.txt that
+    answers a server error after its retries is unreachable, which RFC 9309 (2.3.1.4) reads as
+    disallowing everything: the host's pages are not fetched (they were, as if allowed)."""
     UnwellRobots.requested = []
     with serving(UnwellRobots) as address:
         outlets = tmp_path / "outlets.toml"
@@ -111,6 +116,49 @@ def test_a_robots_txt_that_fails_is_retried_once_over(tmp_path: Path) -> None:
             'article_links = "h3 a::attr(href)"\n'
         )
         result = run_cli("crawl", "local", "--outlets", outlets, "--archive", tmp_path / "a")
-    assert result.returncode == 0, result.stderr
-    assert UnwellRobots.requested.count("/robots.txt") == 3  # the first try and 2 retries
+    assert UnwellRobots.requested == ["/robots.txt"] * 3  # the first try and 2 retries
     assert "Not archived whole: 1 URLs given up" in result.stdout
+    assert "robots.txt of 1 host answered a server error" in result.stdout
+    assert result.returncode == 0, result.stdout + result.stderr  # the crawl obeyed, and said so
+
+
+class BusyHost(ReplyHandler):
+    """Eight slow articles; the first answers 429 with Retry-After: 3 the first time."""
+
+    log: ClassVar[list[tuple[float, str, int]]] = []
+
+    def do_GET(self) -> None:
+        arrived = time.monotonic()
+        if self.path == "/robots.txt":
+            self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+        elif self.path == "/":
+            links = "".join(f"<h3><a href='/a{n}/'>A{n}</a></h3>" for n in range(1, 9))
+            self.send(200, f"<html><body>{links}</body></html>".encode(), "text/html")
+        elif self.path == "/a1/" and not any(p == "/a1/" for _, p, _ in self.log):
+            self.log.append((arrived, self.path, 429))
+            self.send(429, b"slow down", "text/plain", [("Retry-After", "3")])
+            return
+        else:
+            time.sleep(1.0)  # in flight while the pause runs: AutoThrottle sees their 200s
+            self.send(200, ARTICLE.encode(), "text/html; charset=utf-8")
+        self.log.append((arrived, self.path, 200))
+
+
+def test_a_retry_after_pause_holds_while_other_responses_arrive(tmp_path: Path) -> None:
+    """No request goes to the host until Retry-After has passed: not the next one queued at
+    the moment the 429 arrives, nor one sent when AutoThrottle lowers the slot's delay on the
+    responses of requests that were in flight (the pause lasted about half the wait)."""
+    BusyHost.log = []
+    with serving(BusyHost) as address:
+        outlets = tmp_path / "outlets.toml"
+        outlets.write_text(
+            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/"]\n'
+            'article_links = "h3 a::attr(href)"\n'
+        )
+        result = run_cli("crawl", "local", "--outlets", outlets, "--archive", tmp_path / "a")
+    assert result.returncode == 0, result.stderr
+    log = sorted(BusyHost.log)
+    [paused] = [t for t, _, status in log if status == 429]
+    early = [(round(t - paused, 2), path) for t, path, _ in log if paused < t < paused + 2.95]
+    assert not early, early
+    assert sum(1 for _, path, status in log if path == "/a1/" and status == 200) == 1

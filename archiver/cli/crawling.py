@@ -121,6 +121,13 @@ def _print_summary(summary: CrawlSummary) -> None:
             f"robots.txt forbade {n} request{'s' * (n != 1)} (obeyed; the outlet's sections or "
             "links may lie where its robots.txt disallows)"
         )
+    if summary.robots_unreachable:
+        n = summary.robots_unreachable
+        click.echo(
+            f"robots.txt of {n} host{'s' * (n != 1)} answered a server error after its retries: "
+            "nothing there was fetched (RFC 9309 reads an unreachable robots.txt as disallowing "
+            "all); crawl again later"
+        )
     if summary.requeued:
         click.echo(
             f"Re-queued: {summary.requeued} requests that stopped workers had taken "
