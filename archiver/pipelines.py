@@ -104,15 +104,31 @@ def _warm_up() -> None:
     extract_page(Page(url="http://warm.up/", outlet="", html=b"<html><p>warm</p></html>"))
 
 
+CRAWL_PID_ENV = "ARCHIVER_CRAWL_PID"
+"""The crawl's process id, in the environment of its extraction pool's processes."""
+
+
 def exit_with_parent(interval: float = 1.0) -> None:
     """End this process (a worker of the extraction pool, or its forkserver) once its parent
-    has ended: a crawl killed with SIGKILL cannot stop them, and they would wait for pages for
-    ever (the forkserver, each worker and the resource tracker: about 500 MB). The forkserver
-    watches the crawl, each worker the forkserver."""
+    or the crawl (:data:`CRAWL_PID_ENV`) has ended: a crawl killed with SIGKILL cannot stop
+    them, and they would wait for pages for ever (the forkserver, each worker and the resource
+    tracker: about 500 MB). The forkserver watches the crawl, each worker the forkserver, and
+    both the crawl by its pid: the forkserver imports the extractor before it watches, and a
+    crawl killed meanwhile had left it an orphan that took init for the parent to watch."""
     parent = os.getppid()
+    crawl = int(os.environ.get(CRAWL_PID_ENV) or 0)
+
+    def alive(pid: int) -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True  # another user's: a pid reused, or the crawl under another user
+        return True
 
     def watch() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == parent and (not crawl or alive(crawl)):
             time.sleep(interval)
         os._exit(1)
 
@@ -127,6 +143,7 @@ def extraction_pool(workers: int) -> ProcessPoolExecutor:
     extractor (:mod:`archiver._pool_preload`), not from the crawl's, whose reactor threads and
     open files a fork would copy.
     """
+    os.environ[CRAWL_PID_ENV] = str(os.getpid())  # before the forkserver starts: it inherits
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["archiver._pool_preload"])
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with_parent)

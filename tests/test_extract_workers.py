@@ -218,3 +218,27 @@ def test_a_dropped_page_is_logged_in_one_line_without_its_html() -> None:
         assert entry["level"] == level
         message = entry["msg"] % entry["args"]
         assert message.startswith("Dropped: https://a.org/tag/x/") and "xxxx" not in message
+
+
+def test_a_pool_process_whose_crawl_died_before_it_watched_exits() -> None:
+    """The forkserver imports the extractor before it starts watching its parent: a crawl
+    killed meanwhile left it (and so its workers) waiting for pages for ever, its parent
+    already init. It knows the crawl's pid from the environment and exits when it is gone."""
+    gone = subprocess.run(  # a pid that was a process and is none now
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    code = (
+        "import time\n"
+        "from archiver.pipelines import exit_with_parent\n"
+        "exit_with_parent(interval=0.1)\n"
+        "time.sleep(30)\n"
+    )
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        env={**os.environ, "ARCHIVER_CRAWL_PID": gone.stdout.strip()},
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert time.monotonic() - started < 20
