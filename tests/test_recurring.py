@@ -63,6 +63,18 @@ def test_normalize_url_strips_tracking_case_fragment_and_trailing_slash() -> Non
     assert normalize_url("mailto:someone@example.org") is None
 
 
+def test_percent_escapes_in_either_case_and_the_characters_they_stand_for_are_one_url() -> None:
+    """RFC 3986 6.2.2.1: ``%d0%bd`` and ``%D0%BD`` are the same octets. ``show`` of the
+    lowercase form said the URL was not archived, and a crawl fetched the two as two."""
+    forms = (
+        "http://x.test/ru/%d0%bd%d0%be/",
+        "http://x.test/ru/%D0%BD%D0%BE/",
+        "http://x.test/ru/но/",
+    )
+    assert {normalize_url(url) for url in forms} == {"http://x.test/ru/%D0%BD%D0%BE"}
+    assert normalize_url("http://x.test/a%2fb") == "http://x.test/a%2Fb"  # still escaped
+
+
 def test_canonical_url_stands_for_the_article_only_on_its_own_site() -> None:
     url = "http://n.test/story/?utm_source=x"
     assert canonical_key(url, "https://www.n.test/story/") == "https://www.n.test/story"

@@ -28,7 +28,7 @@ def normalize_url(url: str) -> str | None:
     courlan's normalisation (scheme and host lower-cased, default port dropped, query sorted,
     tracking parameters such as ``utm_*``, ``fbclid`` and ``gclid`` removed; its non-strict mode,
     as the strict one drops every parameter it does not know, ``?story=12`` included), then the
-    fragment and a trailing slash of the path dropped.
+    fragment and a trailing slash of the path dropped, percent-escapes in upper case.
     """
     try:
         normal = courlan.normalize_url(url.strip(), strict=False)
@@ -37,7 +37,12 @@ def normalize_url(url: str) -> str | None:
     parts = urlsplit(str(normal or ""))
     if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
-    return urlunsplit((parts.scheme, parts.netloc, parts.path.rstrip("/"), parts.query, ""))
+    path = _ESCAPE.sub(lambda m: m[0].upper(), parts.path)  # courlan does it for the query
+    return urlunsplit((parts.scheme, parts.netloc, path.rstrip("/"), parts.query, ""))
+
+
+_ESCAPE = re.compile(r"%[0-9a-f]{2}", re.I)
+"""A percent-escape, whose hex digits RFC 3986 (6.2.2.1) normalises to upper case."""
 
 
 def canonical_key(url: str, canonical: str | None, *, url_key: str | None = None) -> str | None:
