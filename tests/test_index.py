@@ -714,3 +714,18 @@ def test_name_filters_ignore_the_case_of_letters_past_ascii(
     add(index, 2, crawl, title="Gaz", body="rights", authors=["Çağla Öztürk"], tags=["Énergie"])
     urls = sorted(h["url"] for h in index.search("rights", filters=flt))
     assert urls == [f"http://demo-insight.test/article-{n}/" for n in found]
+
+
+def test_a_language_with_a_region_is_refused_with_the_code_to_give(index: ArchiveIndex) -> None:
+    """The index records a language's primary subtag (``pt``): ``--lang pt-BR`` matched
+    nothing, with no word why, while the message for a bad code offered ``pt-BR`` as an
+    example."""
+    add(index, 1, index.start_crawl("demo"), title="Notícias", body="texto", language="pt")
+    with pytest.raises(IndexQueryError, match="--lang pt"):
+        index.search("texto", filters=ArticleFilter(lang="pt-BR"))
+    with pytest.raises(IndexQueryError) as bad:
+        index.search("texto", filters=ArticleFilter(lang="portugués"))
+    assert "pt-BR" not in str(bad.value)
+    assert [h["title"] for h in index.search("texto", filters=ArticleFilter(lang="PT"))] == [
+        "Notícias"
+    ]

@@ -66,7 +66,7 @@ def filter_options(func: Callable[..., R]) -> Callable[..., R]:
         click.option("--tag", help="Only articles with this tag (whole tag, any case)."),
         click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this date."),
         click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this date."),
-        click.option("--lang", help="Only articles in this language (en, de, ...)."),
+        click.option("--lang", help="Only articles in this language (en, pt; no region)."),
     ]
     for option in reversed(options):
         command = option(command)

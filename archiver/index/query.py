@@ -103,7 +103,13 @@ class ArticleFilter:
             raise IndexQueryError(f"--since {since} is after --until {until}: swap them")
         if self.lang is not None and not _LANG.fullmatch(self.lang):
             raise IndexQueryError(
-                f"--lang {self.lang!r} is not a language code: give one like en, de or pt-BR"
+                f"--lang {self.lang!r} is not a language code: give one like en, de or pt"
+            )
+        if self.lang is not None and "-" in self.lang:
+            primary = self.lang.split("-")[0].lower()
+            raise IndexQueryError(
+                f"--lang {self.lang!r} names a region, and the index records a language without "
+                f"one ({primary}): give --lang {primary}"
             )
         names: dict[str, str] = {}
         for name, table, column in _LINKS:  # identifiers from _LINKS only
