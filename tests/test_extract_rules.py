@@ -984,3 +984,16 @@ def test_only_a_line_that_is_a_date_alone_counts_as_one(line: str) -> None:
     from archiver.extract.dates import is_date_line
 
     assert is_date_line(line) == (line == "3. März 2024")
+
+
+def test_microdata_dates_keep_their_time_and_zone(extractor: ArticleExtractor) -> None:
+    """``itemprop="datePublished"`` with a ``content`` attribute (schema.org microdata, on an
+    element that is not ``<time>``): the page's own date, time and zone, not htmldate's day."""
+    page = WIRE_PAGE.format(
+        date="<span itemprop='datePublished' content='2024-03-03T10:15:00+01:00'>3. März</span>"
+        "<meta itemprop='dateModified' content='2024-03-04T08:00:00+01:00'>"
+    ).encode()
+    a = extractor.extract(page, "http://x.test/politik/moskau")
+    assert a.published == "2024-03-03T10:15:00+01:00"
+    assert a.modified == "2024-03-04T08:00:00+01:00"
+    assert a.provenance["published"] == "microdata"

@@ -155,6 +155,10 @@ def find_dates(
         published = _first([signals.meta.get(k) for k in _PUBLISHED_META], "meta", offsets)
     if modified[0] is None:
         modified = _first([signals.meta.get(k) for k in _MODIFIED_META], "meta", offsets)
+    if published[0] is None:
+        published = _first(_microdata(root, "datePublished", "dateCreated"), "microdata", offsets)
+    if modified[0] is None:
+        modified = _first(_microdata(root, "dateModified"), "microdata", offsets)
     if published[0] is None or modified[0] is None:
         times = [t for t in scope.iter("time") if t.get("datetime") and not in_chrome(t)]
         hints = [" ".join([*class_tokens(t), t.get("itemprop") or ""]) for t in times]
@@ -180,6 +184,22 @@ def find_dates(
         published = (_in_zone(published[0], zone, moment), published[1])
         modified = (_in_zone(modified[0], zone, moment), modified[1])
     return published, modified
+
+
+_ITEMPROP_DATES = lxml.etree.XPath(
+    "//*[@itemprop = $first or @itemprop = $second][@content or @datetime]"
+)
+
+
+def _microdata(root: HtmlElement, first: str, second: str = "") -> list[str]:
+    """The schema.org microdata dates of ``itemprop`` ``first`` (or ``second``), from the
+    ``content`` or ``datetime`` attribute of any element outside the page's chrome (``<span
+    itemprop="datePublished" content="2024-03-03T10:15:00+01:00">``)."""
+    return [
+        str(el.get("content") or el.get("datetime"))
+        for el in _ITEMPROP_DATES(root, first=first, second=second or first)
+        if not in_chrome(el)
+    ]
 
 
 def _utc(value: str | None) -> datetime.datetime | None:
