@@ -180,9 +180,13 @@ class ArchiveIndexExtension:
             return
         if self.pending:
             self.flush()
+        values = self.stats.get_stats()
+        failed = any(k.startswith("downloader/exception_type_count/") for k in values)
+        if reason == "finished" and failed and not values.get("archiver/pages"):
+            reason = "failed"  # every request failed: the crawl exits 2, "fetched nothing"
         try:
             if self.stats.get_value("archiver/index/error") is None:
-                self.index.finish_crawl(self.crawl_id, outcome=reason, stats=self.stats.get_stats())
+                self.index.finish_crawl(self.crawl_id, outcome=reason, stats=values)
         except sqlite3.DatabaseError as e:
             self._failed(e)
         finally:

@@ -626,6 +626,13 @@ def test_an_unreachable_site_is_an_error_without_tracebacks(tmp_path: Path) -> N
     assert last.startswith("Error: crawl of 127.0.0.1 fetched nothing: "), last
     assert "ConnectionRefused" in last
     assert not (archive / "jobs").exists()
+    # and its crawl row says so: a "finished" crawl lets the next one stop its pagination at
+    # a page of known articles (the backlog walked), which this one never did
+    db = sqlite3.connect(archive / "index.db")
+    try:
+        assert db.execute("select outcome from crawls").fetchall() == [("failed",)]
+    finally:
+        db.close()
 
 
 @pytest.mark.parametrize(
