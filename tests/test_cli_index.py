@@ -115,6 +115,9 @@ def test_search_formats(archive: Path) -> None:
         (("--until", "2024-01-02"), 2),
         (("--lang", "de"), 2),
         (("--lang", "en", "--outlet", "demo", "--author", "Carl Ode"), 4),
+        # several outlets: either one (a repeated option kept the last one, silently)
+        (("--outlet", "demo", "--outlet", "wire"), 16),
+        (("--outlet", "wire", "--outlet", "wire"), 2),
     ],
 )
 def test_search_filters(archive: Path, args: tuple[str, ...], count: int) -> None:
@@ -142,6 +145,8 @@ BAD_INPUTS = [
     ("search", "rights", "--limit", "ten"),
     ("search", "rights", "--lang", "en' OR '1'='1"),
     ("search", "rights", "--author", " "),
+    ("search", "rights", "--author", "Bo Li", "--author", "Carl Ode"),  # one is kept: which?
+    ("export", "out.jsonl", "--lang", "de", "--lang", "en"),
     ("export", "out.txt"),
     ("export", "out.jsonl", "--query", '"open'),
     ("export", "out.jsonl", "--outlet", "nope"),

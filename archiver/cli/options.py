@@ -57,16 +57,37 @@ def filter_options(func: Callable[..., R]) -> Callable[..., R]:
     @functools.wraps(func)
     def command(*args: Any, **kwargs: Any) -> R:
         values = {name: kwargs.pop(name) for name in attrs.fields_dict(ArticleFilter)}
-        return func(*args, filters=ArticleFilter(**values), **kwargs)
+        for name, given in values.items():  # each option is multiple: click keeps the last
+            if name != "outlet" and len(set(given)) > 1:
+                raise CliError(
+                    f"--{name} is given {len(given)} times ({', '.join(map(repr, given))}): "
+                    f"give it once (the filters all hold together; only --outlet takes several)"
+                )
+        outlets = tuple(dict.fromkeys(values.pop("outlet")))
+        filters = ArticleFilter(
+            outlet=outlets[0] if len(outlets) == 1 else outlets or None,
+            **{name: given[0] if given else None for name, given in values.items()},
+        )
+        return func(*args, filters=filters, **kwargs)
 
     options = [
-        click.option("--outlet", help="Only this outlet's articles."),
-        click.option("--author", help="Only articles by this author (whole name, any case)."),
-        click.option("--section", help="Only articles in this section (at any depth)."),
-        click.option("--tag", help="Only articles with this tag (whole tag, any case)."),
-        click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this date."),
-        click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this date."),
-        click.option("--lang", help="Only articles in this language (en, pt; no region)."),
+        click.option(
+            "--outlet", multiple=True, help="Only this outlet's articles (repeat for several)."
+        ),
+        click.option(
+            "--author", multiple=True, help="Only articles by this author (whole name, any case)."
+        ),
+        click.option("--section", multiple=True, help="Only articles in this section (any depth)."),
+        click.option("--tag", multiple=True, help="Only articles with this tag (whole, any case)."),
+        click.option(
+            "--since", multiple=True, metavar="YYYY-MM-DD", help="Published on or after this date."
+        ),
+        click.option(
+            "--until", multiple=True, metavar="YYYY-MM-DD", help="Published on or before this date."
+        ),
+        click.option(
+            "--lang", multiple=True, help="Only articles in this language (en, pt; no region)."
+        ),
     ]
     for option in reversed(options):
         command = option(command)

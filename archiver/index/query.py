@@ -80,8 +80,8 @@ def _check_date(name: str, value: str | None) -> str | None:
 class ArticleFilter:
     """Which articles a search or export covers; every field optional, all must hold."""
 
-    outlet: str | None = None
-    """Outlet name, as crawled (``demo``)."""
+    outlet: str | tuple[str, ...] | None = None
+    """Outlet name, as crawled (``demo``), or several: an article of any of them."""
     author: str | None = None
     """An author's name, whole, any case (``amina rahimova``)."""
     section: str | None = None
@@ -119,12 +119,21 @@ class ArticleFilter:
             if value is not None and not value.isascii():
                 names[name] = _stored_spelling(db, table, column, value.strip())
         known_outlet = "select 1 from articles where outlet = ? limit 1"
-        if self.outlet is not None and db.execute(known_outlet, [self.outlet]).fetchone() is None:
+        for outlet in self.outlets:
+            if db.execute(known_outlet, [outlet]).fetchone() is not None:
+                continue
             outlets = [r[0] for r in db.execute("select distinct outlet from articles order by 1")]
-            if self.outlet not in outlets:
+            if outlet not in outlets:
                 known = ", ".join(o for o in outlets if o) or "none yet (crawl one first)"
-                raise IndexQueryError(f"unknown outlet {self.outlet!r}: the index holds {known}")
+                raise IndexQueryError(f"unknown outlet {outlet!r}: the index holds {known}")
         return attrs.evolve(self, since=since, until=until, **names)
+
+    @property
+    def outlets(self) -> tuple[str, ...]:
+        """The outlets ``outlet`` names (none: any outlet)."""
+        if self.outlet is None:
+            return ()
+        return (self.outlet,) if isinstance(self.outlet, str) else tuple(self.outlet)
 
     @property
     def reads_row(self) -> bool:
@@ -164,9 +173,9 @@ class ArticleFilter:
         """
         clauses: list[str] = []
         params: list[Any] = []
-        if self.outlet is not None:
-            clauses.append("a.outlet = ?")
-            params.append(self.outlet)
+        if outlets := self.outlets:
+            clauses.append(f"a.outlet in ({', '.join('?' * len(outlets))})")
+            params.extend(outlets)
         for name, table, column in _LINKS:  # identifiers from _LINKS; the value is a parameter
             value = getattr(self, name)
             if value is None:
