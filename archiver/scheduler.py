@@ -156,6 +156,8 @@ class Scheduler:
         self.state = ScheduleState(self.archive_dir / STATE_FILE)
         self.log_dir = self.archive_dir / "logs" / "schedule"
         self._stopping = False
+        self.busy: list[str] = []
+        """Due outlets the last run_due left because a crawl of them was running."""
         self._child: subprocess.Popen[bytes] | None = None
 
     # -- when ------------------------------------------------------------------------------
@@ -186,8 +188,10 @@ class Scheduler:
 
     # -- running ---------------------------------------------------------------------------
     def run_due(self) -> list[Run]:
-        """Start every crawl due now, one after the other; returns what ran."""
+        """Start every crawl due now, one after the other; returns what ran. A due outlet
+        that a crawl of its own is running is left for later (:attr:`busy`)."""
         runs = []
+        self.busy.clear()
         for item in self.due():
             if self._stopping:
                 break
@@ -195,6 +199,7 @@ class Scheduler:
                 logger.warning(
                     "%s is due but a crawl of it is running; trying again later", item.outlet
                 )
+                self.busy.append(item.outlet)
                 continue
             runs.append(self._run(item))
         return runs

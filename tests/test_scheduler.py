@@ -317,3 +317,16 @@ def test_outlet_names_that_differ_keep_their_own_files() -> None:
     for name in ("../../etc/x", ".hidden", "a b"):
         made = safe_name(name)
         assert "/" not in made and not made.startswith(".") and made.isascii()
+
+
+def test_once_with_the_due_outlet_being_crawled_says_so(tmp_path: Path) -> None:
+    """It printed "nothing due; next crawl at <now>", under its own warning that the outlet
+    was due: the crawl is left to the next run, and the last line says that."""
+    path = outlets_file(tmp_path, ("alpha", "0 0 1 1 *"))
+    archive = tmp_path / "archive"
+    with outlet_lock(archive, "alpha"):
+        result = run_cli("schedule", "--once", "--archive", archive, "--outlets", path)
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.strip().splitlines()[-1]
+    assert last.startswith("due but being crawled already: alpha;"), result.stdout
+    assert "nothing due" not in result.stdout

@@ -362,7 +362,11 @@ def schedule(
             )
             scheduler.run_forever()
             runs = []
-    if once and not runs:
+    if once and scheduler.busy:
+        click.echo(
+            f"due but being crawled already: {', '.join(scheduler.busy)}; left to the next run"
+        )
+    elif once and not runs:
         click.echo(f"nothing due; next crawl at {scheduler.next_due().isoformat()}")
     for run in runs:
         took = (run.finished - run.started).total_seconds()
