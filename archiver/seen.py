@@ -19,6 +19,7 @@ next-page request); :class:`SeenStore` reads the index for it and for the WARC c
 from __future__ import annotations
 
 import logging
+import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
@@ -413,8 +414,13 @@ class SeenMiddleware:
         make = getattr(spider, "article_request", None)
         if not self.enabled or not outlet or make is None:
             return
+        try:
+            urls = self.store.articles_to_check(str(outlet), datetime.now(UTC), self.schedule)
+        except sqlite3.DatabaseError as e:  # the crawl's index writes report it, and stop
+            logger.warning("the seen-store cannot list the articles due (%s): none of them", e)
+            return
         due = 0
-        for url in self.store.articles_to_check(str(outlet), datetime.now(UTC), self.schedule):
+        for url in urls:
             entry = self.store.lookup(url)
             if entry is None or not is_due(entry, datetime.now(UTC), self.schedule):
                 continue
