@@ -121,22 +121,24 @@ def _fts_query(query: str | None) -> str | None:
         return query
 
 
-def _shown_snippet(fts_snippet: str | None, body: str | None, query: str | None) -> str | None:
+def _shown_snippet(
+    fts_snippet: str | None, folded_snippet: str | None, body: str | None, query: str | None
+) -> str | None:
     """:func:`~archiver.index.query.shown_snippet` as a SQL function."""
     from archiver.index.query import shown_snippet
 
-    return shown_snippet(fts_snippet, body, query) if query else fts_snippet
+    return shown_snippet(fts_snippet, folded_snippet, body, query) if query else fts_snippet
 
 
 class _Plugin:
     """Gives each of Datasette's connections ``fts_query(q)`` and ``shown_snippet(snippet,
-    body, q)``, which the ``search`` query uses: it reads words as ``archiver search`` does
-    (``digital-tenge``, ``U.S.``, ``美術館``) and shows the same snippets."""
+    folded_snippet, body, q)``, which the ``search`` query uses: it reads words as ``archiver
+    search`` does (``digital-tenge``, ``U.S.``, ``美術館``) and shows the same snippets."""
 
     @staticmethod
     def prepare_connection(conn: sqlite3.Connection) -> None:
         conn.create_function("fts_query", 1, _fts_query, deterministic=True)
-        conn.create_function("shown_snippet", 3, _shown_snippet, deterministic=True)
+        conn.create_function("shown_snippet", 4, _shown_snippet, deterministic=True)
 
 
 def _register_plugin() -> None:

@@ -17,7 +17,8 @@ import sqlite_utils
 
 from archiver.exceptions import REBUILD_INDEX, ArchiverError, IndexQueryError
 from archiver.index import cjk
-from archiver.index.schema import TEXT_COLUMNS
+from archiver.index.fold import fold_query
+from archiver.index.schema import FTS_COLUMNS, TEXT_COLUMNS
 
 MAX_LIMIT = 10_000
 LIST_AT_MOST = 5_000
@@ -308,9 +309,10 @@ def _nothing_before(query: str, token: str) -> IndexQueryError:
 def _word(token: str, *, column: str | None = None, near: bool = False) -> str:
     """A word or a ``"phrase"`` as FTS5 reads it, in ``column`` when one is given; a word with
     CJK characters as :func:`_cjk_word` gives it."""
+    token = fold_query(token)  # the shadow columns hold the text so folded
     if cjk.has_cjk(token):
         return _cjk_word(token, column=column, near=near)
-    prefix = f"{column}:" if column else ""
+    prefix = f"{{{column} {column}_fold}} : " if column else ""
     if _BAREWORD.fullmatch(token) or token.startswith('"'):
         return prefix + token
     if token.endswith("*"):
@@ -326,8 +328,8 @@ def _cjk_word(token: str, *, column: str | None, near: bool) -> str:
     prefix = token.endswith("*") and not token.startswith('"')
     parts = []
     for is_cjk, phrase in cjk.query_groups(token):
-        name = (f"{column}_cjk" if is_cjk else column) if column else None
-        parts.append((f"{name} : " if name else "") + f'"{phrase}"')
+        names = (f"{column}_cjk" if is_cjk else f"{{{column} {column}_fold}}") if column else None
+        parts.append((f"{names} : " if names else "") + f'"{phrase}"')
     if prefix and not cjk.has_cjk(token.rstrip("*")[-1:]):
         parts[-1] += "*"  # iPhone用ケ* : the prefix is on a word without CJK characters
     if len(parts) == 1 or near:  # NEAR(...) takes phrases, not parentheses
@@ -418,26 +420,41 @@ def search_articles(
         )
         select a.url, a.title, a.outlet, a.published, a.authors, a.section, a.language,
                snippet(articles_fts, 1, '[', ']', '…', 12) as snippet,
+               snippet(articles_fts, {FOLDED_BODY}, '[', ']', '…', 12) as folded_snippet,
                top.rank as rank{", a.body" if runs else ""}
         from articles_fts join top on top.id = articles_fts.rowid join articles a on a.id = top.id
         where articles_fts match ? and articles_fts.rowid in (select id from top)
         order by top.rank, a.id
     """
     hits = list(_execute(db, sql, [expression, *params, limit, expression], query))
-    for hit in hits if runs else ():
-        hit["snippet"] = shown_snippet(hit["snippet"], hit.pop("body"), query)
+    for hit in hits:
+        body = hit.pop("body", None)
+        hit["snippet"] = shown_snippet(hit["snippet"], hit.pop("folded_snippet"), body, query)
     return hits
 
 
-def shown_snippet(fts_snippet: str | None, body: str | None, query: str) -> str | None:
-    """The snippet of a hit: FTS5's, unless it marks no word and the query has CJK words that
-    the body holds; then the body around the first of them (FTS5 marks matches in the column
-    it cuts from, and CJK words match in the shadow column of single characters)."""
-    if fts_snippet and "[" in fts_snippet and "]" in fts_snippet:
+FOLDED_BODY = FTS_COLUMNS.index("body_fold")
+"""The column number of ``body_fold`` in ``articles_fts``, for ``snippet()``."""
+
+
+def shown_snippet(
+    fts_snippet: str | None, folded_snippet: str | None, body: str | None, query: str
+) -> str | None:
+    """The snippet of a hit: FTS5's of the body, unless it marks no word. Then FTS5's of the
+    folded body, when it marks one (a word that matched there only: Turkish with a dotless i),
+    or the body around the first CJK word of the query it holds: FTS5 marks matches in the
+    column it cuts from, and these words match in the shadow columns."""
+    if _marked(fts_snippet):
         return fts_snippet
+    if _marked(folded_snippet):
+        return folded_snippet
     if (runs := cjk.query_runs(query)) and body:
         return cjk.snippet(body, runs) or fts_snippet
     return fts_snippet
+
+
+def _marked(snippet: str | None) -> bool:
+    return bool(snippet) and "[" in snippet and "]" in snippet  # type: ignore[operator]
 
 
 def export_rows(

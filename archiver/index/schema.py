@@ -17,6 +17,7 @@ import sqlite_utils
 
 from archiver.exceptions import REBUILD_INDEX, ArchiverError
 from archiver.index.cjk import cjk_terms
+from archiver.index.fold import folded
 from archiver.index.seen import canonical_key, normalize_url
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,10 @@ TEXT_COLUMNS = ("title", "body", "byline")
 """The article columns a search covers, and a query's column filters name (``title:``)."""
 CJK_COLUMNS = tuple(f"{c}_cjk" for c in TEXT_COLUMNS)
 """Each text column's CJK characters as tokens of their own (:mod:`archiver.index.cjk`)."""
-FTS_COLUMNS = (*TEXT_COLUMNS, *CJK_COLUMNS)
+FOLD_COLUMNS = tuple(f"{c}_fold" for c in TEXT_COLUMNS)
+"""Each text column with the letters of :mod:`archiver.index.fold` folded."""
+SHADOW_COLUMNS = (*CJK_COLUMNS, *FOLD_COLUMNS)
+FTS_COLUMNS = (*TEXT_COLUMNS, *SHADOW_COLUMNS)
 """The columns of the full-text index ``articles_fts``, in order."""
 
 _CRAWLS = {
@@ -303,30 +307,33 @@ def _v7_version_text_once(conn: sqlite3.Connection) -> None:
     )
 
 
-def _v8_cjk_columns(conn: sqlite3.Connection) -> None:
-    """Full-text search inside Chinese, Japanese and Korean text (:mod:`archiver.index.cjk`).
+def _v8_shadow_columns(conn: sqlite3.Connection) -> None:
+    """Full-text search inside Chinese, Japanese and Korean text (:mod:`archiver.index.cjk`),
+    and of letters written for each other (Turkish dotless and dotted i, Russian yo and ye,
+    the Arabic alef with and without hamza: :mod:`archiver.index.fold`).
 
-    ``articles`` gets the shadow columns ``title_cjk``, ``body_cjk`` and ``byline_cjk``,
-    filled for the articles whose text holds CJK characters, and the full-text index is
-    rebuilt with them: FTS5 cannot add a column to an index. The rebuild reads every article
-    (18 s for 50,000 on this project's two-core machine).
+    ``articles`` gets the shadow columns ``title_cjk``, ``body_cjk``, ``byline_cjk``,
+    ``title_fold``, ``body_fold`` and ``byline_fold``, filled for the articles whose text needs
+    them, and the full-text index is rebuilt with them: FTS5 cannot add a column to an index.
+    The rebuild reads every article (18 s for 50,000 on this project's two-core machine).
     """
-    for column in CJK_COLUMNS:
+    for column in SHADOW_COLUMNS:
         conn.execute(f"ALTER TABLE articles ADD COLUMN {column} TEXT")
     count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     if count > 10_000:
         logger.warning(
             "index: rebuilding the full-text index of %s articles for search in Chinese,"
-            " Japanese and Korean (schema version 8), once: about half a minute per 100,000",
+            " Japanese and Korean and of letters written for each other (schema version 8),"
+            " once: about half a minute per 100,000",
             f"{count:,}",
         )
     # In Python, not by GLOB '*[一-鿿...]*', which took 24 s for 50,000 articles against 2
     select = f"SELECT id, {', '.join(TEXT_COLUMNS)} FROM articles"
-    update = f"UPDATE articles SET {', '.join(f'{c} = ?' for c in CJK_COLUMNS)} WHERE id = ?"
+    update = f"UPDATE articles SET {', '.join(f'{c} = ?' for c in SHADOW_COLUMNS)} WHERE id = ?"
     rows = [
-        (*terms, row[0])
+        (*shadows, row[0])
         for row in conn.execute(select)
-        if any(terms := [cjk_terms(text) for text in row[1:]])
+        if any(shadows := shadow_values(*row[1:]))
     ]
     config = conn.execute("SELECT k, v FROM articles_fts_config WHERE k != 'version'").fetchall()
     for name in ("articles_ai", "articles_ad", "articles_au"):
@@ -340,6 +347,14 @@ def _v8_cjk_columns(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO articles_fts (articles_fts) VALUES ('optimize')")
     conn.execute("DELETE FROM articles_fts_config WHERE k = 'hashsize'")
     conn.executemany(command, config)  # the index's own FTS5 settings (hashsize)
+
+
+def shadow_values(
+    title: str | None, body: str | None, byline: str | None
+) -> tuple[str | None, ...]:
+    """The values of :data:`SHADOW_COLUMNS` for an article's title, body and byline."""
+    texts = (title, body, byline)
+    return (*(cjk_terms(t) for t in texts), *(folded(t) for t in texts))
 
 
 def _create_fts(conn: sqlite3.Connection) -> None:
@@ -373,7 +388,7 @@ MIGRATIONS: dict[int, Migration] = {
     5: _v5_crawl_worker,
     6: _v6_search_filter_indexes,
     7: _v7_version_text_once,
-    8: _v8_cjk_columns,
+    8: _v8_shadow_columns,
 }
 """Migration functions keyed by the schema version each produces, applied in order."""
 

@@ -16,14 +16,15 @@ import attrs
 import sqlite_utils
 
 from archiver.exceptions import ArchiverError, NotFoundError, index_problem
-from archiver.index.cjk import cjk_terms
 from archiver.index.fts_load import FTS_TABLE, SideFts
 from archiver.index.query import ArticleFilter, export_rows, search_articles
 from archiver.index.schema import (
     FTS_COLUMNS,
     SCHEMA_VERSION,
+    SHADOW_COLUMNS,
     ensure_ours,
     ensure_schema,
+    shadow_values,
     stored_version,
 )
 from archiver.index.seen import canonical_key, checks_due_by, normalize_url, parse_time
@@ -334,9 +335,13 @@ class ArchiveIndex:
             "site_name": article.site_name,
             "description": article.description,
             "body": article.body,
-            "title_cjk": cjk_terms(article.title),
-            "body_cjk": cjk_terms(article.body),
-            "byline_cjk": cjk_terms(article.byline),
+            **dict(
+                zip(
+                    SHADOW_COLUMNS,
+                    shadow_values(article.title, article.body, article.byline),
+                    strict=True,
+                )
+            ),
             "word_count": article.word_count,
             "capture_id": capture_id,
             "record_id": record_id,
