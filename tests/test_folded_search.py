@@ -45,6 +45,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> ArchiveIndex:
         ("IŞIKLAR", [1]),
         ('"hava ılık"', [1, 2]),  # a phrase, in the title of both
         ("title:ılık", [1, 2]),
+        ('title:"hava ılık"', [1, 2]),  # a column filter before a phrase
         ("body:ılık", [1, 2]),
         ("byline:ılık", []),
         ("ılık -güneşli", [2]),

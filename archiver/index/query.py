@@ -251,7 +251,8 @@ def fts_query(query: str) -> str:
     ``NEAR(...)`` separates words. An unbalanced ``"`` stays, for FTS5 to report; a column
     filter naming no column (``author:smith``) is an ``IndexQueryError``. A word or phrase
     with Chinese, Japanese or Korean characters is searched as the phrase of its characters in
-    the columns that hold them one by one (:mod:`archiver.index.cjk`)."""
+    the columns that hold them one by one (:mod:`archiver.index.cjk`); every word is folded
+    (:mod:`archiver.index.fold`), and a column filter covers the column's folded shadow."""
     out: list[str] = []
     groups: list[str] = []  # the open parentheses: "NEAR(" or "("
     for token in _QUERY_TOKEN.findall(query):
@@ -293,7 +294,8 @@ def fts_query(query: str) -> str:
                     raise _nothing_before(query, token)
                 out += ["NOT", _word(word[1:], column=column[1].lower())]
             else:
-                out.append(_word(word, column=column[1].lower()) if word else f"{column[1]}:")
+                name = column[1].lower()  # an empty word: the phrase after it (title:"a b")
+                out.append(_word(word, column=name) if word else f"{{{name} {name}_fold}} :")
         elif not _WORDLESS.fullmatch(token):
             out.append(_word(token, near=bool(groups) and groups[-1] == "NEAR("))
     return " ".join(out)
