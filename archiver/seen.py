@@ -414,23 +414,23 @@ class SeenMiddleware:
         make = getattr(spider, "article_request", None)
         if not self.enabled or not outlet or make is None:
             return
+        due: list[Request] = []
         try:
-            urls = self.store.articles_to_check(str(outlet), datetime.now(UTC), self.schedule)
+            now = datetime.now(UTC)
+            for url in self.store.articles_to_check(str(outlet), now, self.schedule):
+                entry = self.store.lookup(url)
+                if entry is None or not is_due(entry, now, self.schedule):
+                    continue
+                request = make(url, "seen-store")
+                if request is not None and (request := self._article_request(request)):
+                    due.append(request)
         except sqlite3.DatabaseError as e:  # the crawl's index writes report it, and stop
             logger.warning("the seen-store cannot list the articles due (%s): none of them", e)
             return
-        due = 0
-        for url in urls:
-            entry = self.store.lookup(url)
-            if entry is None or not is_due(entry, datetime.now(UTC), self.schedule):
-                continue
-            request = make(url, "seen-store")
-            if request is not None and (request := self._article_request(request)) is not None:
-                due += 1
-                yield request
+        yield from due
         if due:
-            logger.info("%s articles due for a revision check, from the seen-store", due)
-            self.stats.set_value("archiver/seen/due_from_store", due)
+            logger.info("%s articles due for a revision check, from the seen-store", len(due))
+            self.stats.set_value("archiver/seen/due_from_store", len(due))
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
         yield from self._filter(response, result)
