@@ -8,6 +8,7 @@ that tokenises CJK text that way.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,14 +33,20 @@ ARTICLES = [
 
 
 def url(n: int) -> str:
-    return f"http://cjk.test/article-{n}/"
+    return f"http://lang.test/article-{n}/"
+
+
+def index_of(path: Path, outlet: str, articles: list[tuple[str, str]]) -> ArchiveIndex:
+    """A new index at ``path`` of ``articles`` (title, body), the n-th at ``url(n)``."""
+    ix = ArchiveIndex(path)
+    for n, (title, body) in enumerate(articles, 1):
+        ix.add_article(Article(url=url(n), outlet=outlet, title=title, body=body), crawl_id=None)
+    return ix
 
 
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> ArchiveIndex:
-    ix = ArchiveIndex(tmp_path_factory.mktemp("cjk") / "index.db")
-    for n, (title, body) in enumerate(ARTICLES, 1):
-        ix.add_article(Article(url=url(n), outlet="cjk", title=title, body=body), crawl_id=None)
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveIndex]:
+    ix = index_of(tmp_path_factory.mktemp("cjk") / "index.db", "cjk", ARTICLES)
     yield ix
     ix.close()
 

@@ -6,11 +6,13 @@ missed the other spelling. These tests fail on an index without the folded colum
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from archiver.index import ArchiveIndex
 from archiver.index.fold import folded
-from archiver.items import Article
+from tests.test_cjk_search import index_of, url
 
 ARTICLES = [
     ("Hava ılık ve güneşli", "İzmir'de hava ılık. IŞIKLAR yandı ve ışık festivali başladı."),
@@ -22,15 +24,9 @@ ARTICLES = [
 ]
 
 
-def url(n: int) -> str:
-    return f"http://fold.test/article-{n}/"
-
-
 @pytest.fixture(scope="module")
-def index(tmp_path_factory: pytest.TempPathFactory) -> ArchiveIndex:
-    ix = ArchiveIndex(tmp_path_factory.mktemp("fold") / "index.db")
-    for n, (title, body) in enumerate(ARTICLES, 1):
-        ix.add_article(Article(url=url(n), outlet="fold", title=title, body=body), crawl_id=None)
+def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveIndex]:
+    ix = index_of(tmp_path_factory.mktemp("fold") / "index.db", "fold", ARTICLES)
     yield ix
     ix.close()
 

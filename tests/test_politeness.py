@@ -12,7 +12,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver.middlewares import retry_after_seconds
-from tests.conftest import run_cli
+from tests.conftest import CliResult, run_cli
 from tests.localserver import ReplyHandler, serving
 
 ARTICLE = (
@@ -45,6 +45,16 @@ class Handler(ReplyHandler):
             self.send(404, b"not found", "text/plain")
 
 
+def crawl_local(tmp_path: Path, address: str, archive: Path) -> CliResult:
+    """``archiver crawl`` of an outlet whose one section is the server's ``/``."""
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text(
+        f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/"]\n'
+        'article_links = "h3 a::attr(href)"\n'
+    )
+    return run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
+
+
 @pytest.fixture
 def server() -> Iterator[str]:
     Handler.hits, Handler.requested = {}, []
@@ -53,13 +63,8 @@ def server() -> Iterator[str]:
 
 
 def test_retry_after_is_honoured_and_robots_obeyed(server: str, tmp_path: Path) -> None:
-    outlets = tmp_path / "outlets.toml"
-    outlets.write_text(
-        f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{server}/"]\n'
-        'article_links = "h3 a::attr(href)"\n'
-    )
     archive = tmp_path / "archive"
-    result = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
+    result = crawl_local(tmp_path, server, archive)
     assert result.returncode == 0, result.stderr
     assert "/private/x/" not in Handler.requested
     assert "robots.txt forbade 1 request" in result.stdout  # said, not left to guess
@@ -110,12 +115,7 @@ def test_a_robots_txt_that_fails_is_retried_once_over_and_forbids_everything(
     disallowing everything: the host's pages are not fetched (they were, as if allowed)."""
     UnwellRobots.requested = []
     with serving(UnwellRobots) as address:
-        outlets = tmp_path / "outlets.toml"
-        outlets.write_text(
-            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/"]\n'
-            'article_links = "h3 a::attr(href)"\n'
-        )
-        result = run_cli("crawl", "local", "--outlets", outlets, "--archive", tmp_path / "a")
+        result = crawl_local(tmp_path, address, tmp_path / "a")
     assert UnwellRobots.requested == ["/robots.txt"] * 3  # the first try and 2 retries
     assert "Not archived whole: 1 URLs given up" in result.stdout
     assert "robots.txt of 1 host answered a server error" in result.stdout
@@ -150,12 +150,7 @@ def test_a_retry_after_pause_holds_while_other_responses_arrive(tmp_path: Path) 
     responses of requests that were in flight (the pause lasted about half the wait)."""
     BusyHost.log = []
     with serving(BusyHost) as address:
-        outlets = tmp_path / "outlets.toml"
-        outlets.write_text(
-            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/"]\n'
-            'article_links = "h3 a::attr(href)"\n'
-        )
-        result = run_cli("crawl", "local", "--outlets", outlets, "--archive", tmp_path / "a")
+        result = crawl_local(tmp_path, address, tmp_path / "a")
     assert result.returncode == 0, result.stderr
     log = sorted(BusyHost.log)
     [paused] = [t for t, _, status in log if status == 429]
