@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from scrapy import Request, signals
-from scrapy.downloadermiddlewares import robotstxt
+from scrapy.downloadermiddlewares import redirect, robotstxt
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest, NotConfigured, StopDownload
 from scrapy.http import Response
@@ -436,6 +436,23 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
 
         pending.addCallback(relay)
         return await maybe_deferred_to_future(mine)
+
+
+class RedirectMiddleware(redirect.RedirectMiddleware):
+    """Scrapy's, but a revision check redirected to another URL goes there without the
+    validators of the checked URL's last capture (``If-None-Match``, ``If-Modified-Since``)
+    and without its :data:`~archiver.seen.RECHECK` entry: they belong to that URL, and a 304
+    of the new one was archived as a revisit of the old URL's capture instead of a response of
+    its own. (Scrapy names ``_build_redirect_request`` as the method to override.)"""
+
+    def _build_redirect_request(
+        self, source_request: Request, response: Response, *, url: str, **kwargs: Any
+    ) -> Request:
+        request = super()._build_redirect_request(source_request, response, url=url, **kwargs)
+        if request.meta.pop(RECHECK, None) is not None:
+            for name in ("If-None-Match", "If-Modified-Since"):
+                request.headers.pop(name, None)
+        return request
 
 
 class OffsiteRobotsMiddleware:

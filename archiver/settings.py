@@ -57,6 +57,9 @@ DOWNLOADER_MIDDLEWARES = {
     # Scrapy's retry, plus Retry-After on 429/503 (replaces RetryMiddleware at its place).
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "archiver.middlewares.RetryAfterMiddleware": 550,
+    # Scrapy's redirects, with a redirected revision check's validators left behind.
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "archiver.middlewares.RedirectMiddleware": 600,
     # Route listed hosts through a local address (the demo outlet's stable URLs).
     "archiver.middlewares.HostMapMiddleware": 740,
     # 950: after every middleware that rewrites the request (UA 500, compression 590 adds

@@ -14,6 +14,7 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
+from typing import ClassVar
 
 import pytest
 from scrapy import Request
@@ -38,6 +39,7 @@ from archiver.seen import RECHECK, SeenMiddleware, SeenStore, schedule_for
 from archiver.warc import IDENTICAL_PAYLOAD, Revisit, WarcWriter
 from tests.bigsite import BigSite
 from tests.conftest import SHARED, run_cli, run_crawl_process
+from tests.localserver import ReplyHandler, serving
 from tests.test_crash import outlet_file
 from tests.test_warc import exchange
 
@@ -713,3 +715,61 @@ def test_a_due_article_no_listing_page_links_is_checked_from_the_seen_store(
         requests = site.all_requests()
     assert fetched == {"/news/story-30/", "/news/story-5/"}
     assert requests["/news/page/2/"] == 1  # pagination stopped at page 1 in the second crawl
+
+
+class MovingStory(ReplyHandler):
+    """A story with an ETag that moves (301) once the test says so; its new address answers
+    304 to any If-None-Match naming the old ETag, as a careless server would."""
+
+    moved: ClassVar[bool] = False
+    validators: ClassVar[dict[str, str | None]] = {}
+
+    def do_GET(self) -> None:
+        story = (
+            "<html lang='en'><head><title>The river road plan</title>"
+            "<meta property='og:type' content='article'></head><body><article>"
+            "<h1>The river road plan</h1><p class='byline'>By Jo Writer</p>"
+            + "<p>The council agreed to widen the river road after months of debate.</p>" * 8
+            + "</article></body></html>"
+        ).encode()
+        self.validators[self.path] = self.headers.get("If-None-Match")
+        if self.path == "/robots.txt":
+            self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+        elif self.path == "/news/":
+            self.send(200, b"<html><body><h3><a href='/news/story/'>Story</a></h3></body></html>")
+        elif self.path == "/news/story/" and self.moved:
+            self.send(301, b"", "text/html", [("Location", "/news/story-moved/")])
+        elif self.path == "/news/story/":
+            self.send(200, story, extra=[("ETag", '"v1"')])
+        elif self.path == "/news/story-moved/" and self.headers.get("If-None-Match") == '"v1"':
+            self.send(304, b"", extra=[("ETag", '"v1"')])
+        elif self.path == "/news/story-moved/":
+            self.send(200, story.replace(b"months", b"years"), extra=[("ETag", '"v2"')])
+        else:
+            self.send(404, b"not found", "text/plain")
+
+
+def test_a_revision_check_redirected_elsewhere_goes_without_its_validators(
+    tmp_path: Path,
+) -> None:
+    """The validators of a due article's last capture belong to its URL: a check redirected to
+    another URL asked that one "not modified since" with them, and a 304 there was archived as
+    a revisit of the old URL's capture instead of the new URL's own response."""
+    MovingStory.moved, MovingStory.validators = False, {}
+    archive = tmp_path / "archive"
+    with serving(MovingStory) as address:
+        outlets = tmp_path / "outlets.toml"
+        outlets.write_text(
+            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/news/"]\n'
+            'article_links = "h3 a::attr(href)"\n'
+        )
+        first = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
+        assert first.returncode == 0, first.stderr
+        make_due(archive, f"http://{address}/news/story/")
+        MovingStory.moved = True
+        second = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
+        assert second.returncode == 0, second.stderr
+    assert MovingStory.validators["/news/story/"] == '"v1"'  # the check itself: conditional
+    assert MovingStory.validators["/news/story-moved/"] is None
+    moved = [c for c in captures(archive, 2) if c["url"].endswith("/news/story-moved/")]
+    assert [(c["status"], c["warc_type"]) for c in moved] == [(200, "response")], moved
