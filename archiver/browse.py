@@ -74,6 +74,14 @@ def browse_metadata(index_path: Path) -> dict[str, Any]:
     return meta
 
 
+def prepare_index(index_path: Path) -> None:
+    """Open the index as every command does, which migrates an older one to this archiver's
+    schema (the ``search`` query names its newer columns); a read-only one must be current."""
+    from archiver.index import ArchiveIndex
+
+    ArchiveIndex(index_path, create=False, reads=True).close()
+
+
 def serve(
     index_path: str | Path,
     *,
@@ -94,6 +102,7 @@ def serve(
     from archiver.replay.server import check_port
 
     check_port(host, port)  # before anything is printed: a port in use is one line
+    prepare_index(index_path)
     meta = browse_metadata(index_path)
     # Imported late: slow to import, and only this command needs them.
     import uvicorn

@@ -140,3 +140,30 @@ def test_browse_search_query_finds_and_marks_cjk_words(index: ArchiveIndex) -> N
         conn.close()
     assert [h["url"] for h in hits] == [url(1)]
     assert "[美術館]" in hits[0]["snippet"]
+
+
+def test_browse_migrates_an_older_index_before_its_search_query_runs(tmp_path: Path) -> None:
+    """browse's ``search`` query names the shadow columns (``snippet(articles_fts, 7, ...)``):
+    on an index of schema 7 it failed with "column index out of range" until another command
+    had migrated it. browse now opens it as every command does, which migrates it."""
+    from archiver.browse import prepare_index
+
+    path = tmp_path / "index.db"
+    conn = sqlite3.connect(path)
+    conn.executescript(V1_DDL)
+    conn.execute("insert into meta values ('schema_version', '1')")
+    conn.execute(
+        "insert into articles (url, outlet, title, body, authors) values (?, 'cjk', ?, ?, '[]')",
+        [url(1), "Rights plan", "A plan on human rights"],
+    )
+    conn.commit()
+    conn.close()
+    prepare_index(path)
+    sql = shipped_metadata()["databases"]["index"]["queries"]["search"]["sql"]
+    conn = sqlite3.connect(path)
+    try:
+        _Plugin.prepare_connection(conn)
+        hits = conn.execute(sql, {"q": "rights"}).fetchall()
+    finally:
+        conn.close()
+    assert len(hits) == 1
