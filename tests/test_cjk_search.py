@@ -75,6 +75,17 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ArchiveIndex]:
         ("博物馆", [4]),
         ("museum", [5]),
         ("NEAR(美術館 開館, 5)", [1]),
+        # a column filter before a phrase or parentheses (they searched outside title_cjk)
+        ('title:"美術館"', [1]),
+        ('body:"新しい美術館"', [1]),
+        ("title:(美術館 OR 館長)", [1, 2]),
+        # a quoted phrase of CJK words keeps their order and adjacency
+        ('"館長 会議"', []),  # 館長会議 is one word there: no break between them
+        ('"美術 館長"', [2]),  # 美術。館長: adjacent across the full stop
+        ('"館長 美術"', []),
+        ('"開館 東京"', []),
+        ("^東京", [1]),  # at the start of a column
+        ("^美術館", []),
     ],
 )
 def test_words_inside_cjk_runs_are_found(index: ArchiveIndex, query: str, found: list[int]) -> None:

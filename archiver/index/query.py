@@ -295,7 +295,8 @@ def fts_query(query: str) -> str:
                 out += ["NOT", _word(word[1:], column=column[1].lower())]
             else:
                 name = column[1].lower()  # an empty word: the phrase after it (title:"a b")
-                out.append(_word(word, column=name) if word else f"{{{name} {name}_fold}} :")
+                shadows = f"{{{name} {name}_fold {name}_cjk}} :"  # the phrase's words may be CJK
+                out.append(_word(word, column=name) if word else shadows)
         elif not _WORDLESS.fullmatch(token):
             out.append(_word(token, near=bool(groups) and groups[-1] == "NEAR("))
     return " ".join(out)
@@ -325,14 +326,23 @@ def _word(token: str, *, column: str | None = None, near: bool = False) -> str:
 def _cjk_word(token: str, *, column: str | None, near: bool) -> str:
     """A word or phrase with CJK characters: each of its tokens with CJK characters the phrase
     of its characters (in the column's shadow column when a column is named), the other words
-    a phrase as before, all of them required (``iPhone用`` is ``("iphone" "用")``). A ``*``
-    after CJK characters adds nothing: the phrase already matches inside longer runs."""
-    prefix = token.endswith("*") and not token.startswith('"')
-    parts = []
-    for is_cjk, phrase in cjk.query_groups(token):
+    a phrase as before, all of them required (``iPhone用`` is ``("iphone" "用")``). A quoted
+    phrase of such tokens only is one phrase, with :data:`~archiver.index.cjk.BREAK` where
+    the query has a space (``"美術 館長"`` finds ``美術。館長``: in order, apart in the text). A
+    ``*`` after CJK characters adds nothing: the phrase already matches inside longer runs; a
+    ``^`` before them asks for the first CJK token of a column."""
+    quoted = token.startswith('"')
+    caret = "^" if token.startswith("^") else ""
+    groups = cjk.query_groups(token)
+    if quoted and len(groups) > 1 and all(is_cjk for is_cjk, _ in groups):
+        groups = [(True, f" {cjk.BREAK} ".join(phrase for _, phrase in groups))]
+    parts: list[str] = []
+    for is_cjk, phrase in groups:
         names = (f"{column}_cjk" if is_cjk else f"{{{column} {column}_fold}}") if column else None
-        parts.append((f"{names} : " if names else "") + f'"{phrase}"')
-    if prefix and not cjk.has_cjk(token.rstrip("*")[-1:]):
+        parts.append(
+            (f"{names} : " if names else "") + (caret if not parts else "") + f'"{phrase}"'
+        )
+    if token.endswith("*") and not quoted and not cjk.has_cjk(token.rstrip("*")[-1:]):
         parts[-1] += "*"  # iPhone用ケ* : the prefix is on a word without CJK characters
     if len(parts) == 1 or near:  # NEAR(...) takes phrases, not parentheses
         return " ".join(parts)
