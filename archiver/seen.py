@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import Request, signals
 from scrapy.core.scheduler import Scheduler
 from scrapy.dupefilters import RFPDupeFilter
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 
 from archiver import signals as archiver_signals
@@ -305,13 +306,16 @@ class SeenMiddleware:
         self.enabled = crawler.settings.getbool("ARCHIVER_INCREMENTAL", True)
         self._schedule: tuple[timedelta, ...] | None = None
         self._backlog_known: bool | None = None
+        self._due_scheduled = False
         self.started = datetime.now(UTC)
         """URLs first seen since are this crawl's own: new for pagination, and left to the
         duplicate filter (the index is written during the crawl)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler, SeenStore.from_crawler(crawler))
+        middleware = cls(crawler, SeenStore.from_crawler(crawler))
+        crawler.signals.connect(middleware.spider_idle, signal=signals.spider_idle)
+        return middleware
 
     @property
     def schedule(self) -> tuple[timedelta, ...]:
@@ -397,16 +401,22 @@ class SeenMiddleware:
             request.headers[name] = value
         return request
 
-    async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
-        """The spider's start requests, then a request for each of the outlet's articles that
-        is due for a revision check (:meth:`SeenStore.articles_to_check`): an article that
-        has dropped off the listing pages a crawl reads (pagination stops at a page of known
-        articles) is checked on schedule too. A due article a listing links later in the crawl
-        is not requested twice (the duplicate filter)."""
-        async for item in start:
-            yield item
-        for request in self._due_requests():
-            yield request
+    def spider_idle(self) -> None:
+        """Once the crawl has nothing left to do the first time, a request for each of the
+        outlet's articles that is due for a revision check (:meth:`SeenStore.articles_to_check`)
+        and was not requested yet: an article that has dropped off the listing pages a crawl
+        reads (pagination stops at a page of known articles) is checked on schedule too. Not at
+        the start: the new articles the listings name come first, within ``max_articles``."""
+        if self._due_scheduled:
+            return
+        self._due_scheduled = True
+        engine = self.crawler.engine
+        due = list(self._due_requests())
+        if engine is None or not due:
+            return
+        for request in due:
+            engine.crawl(request)
+        raise DontCloseSpider
 
     def _due_requests(self) -> Iterator[Request]:
         spider = self.crawler.spider

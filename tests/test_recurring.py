@@ -773,3 +773,27 @@ def test_a_revision_check_redirected_elsewhere_goes_without_its_validators(
     assert MovingStory.validators["/news/story-moved/"] is None
     moved = [c for c in captures(archive, 2) if c["url"].endswith("/news/story-moved/")]
     assert [(c["status"], c["warc_type"]) for c in moved] == [(200, "response")], moved
+
+
+def test_due_articles_from_the_seen_store_come_after_the_new_ones_and_share_the_limit(
+    tmp_path: Path,
+) -> None:
+    """The seen-store's due articles are requested once the listings are done, within what is
+    left of --max-articles: requested at the start, they took the whole limit from the new
+    articles the listing pages name."""
+    archive = tmp_path / "archive"
+    with BigSite(40) as site:
+        outlets = outlet_file(tmp_path, site)
+        first = run_crawl_process("bigsite", archive, outlets=outlets)
+        assert first.returncode == 0, first.stderr[-2000:]
+        make_due(archive, f"{site.url}/news/story-30/", f"{site.url}/news/story-5/")
+        site.articles = 43  # three new stories at the top of page 1
+        before = site.snapshot()
+        limited = {"ARCHIVER_MAX_ARTICLES": 3}
+        second = run_crawl_process("bigsite", archive, outlets=outlets, overrides=limited)
+        assert second.returncode == 0, second.stderr[-2000:]
+        assert set(site.snapshot() - before) == {f"/news/story-{n}/" for n in (41, 42, 43)}
+        before = site.snapshot()
+        third = run_crawl_process("bigsite", archive, outlets=outlets)  # no limit: the checks
+        assert third.returncode == 0, third.stderr[-2000:]
+        assert set(site.snapshot() - before) == {"/news/story-30/", "/news/story-5/"}
