@@ -119,7 +119,7 @@ def test_seed_like_page_in_windows_1252(extractor: ArticleExtractor) -> None:
     assert a.outlet == "steppe"
     assert a.capture is capture
     assert a.extractor_version == EXTRACTOR_VERSION
-    assert EXTRACTOR_VERSION.startswith("archiver-extract/19 trafilatura/")
+    assert EXTRACTOR_VERSION.startswith("archiver-extract/20 trafilatura/")
     assert a.title == "Uzbekistan and Pakistan agree on rail corridor study"
     assert a.authors == ["Kamila Yusupova"]
     assert a.provenance["authors"] == "author-box"
@@ -800,6 +800,11 @@ def test_outlet_names() -> None:
         ("Autor: Jan Kowalski", ["Jan Kowalski"]),
         # but "y" and "e" inside a name, or joining one-word names, are no list
         ("José Ortega y Gasset", ["José Ortega y Gasset"]),
+        # an initial is no "и", and Yazan, Ve are names, not labels, without a colon
+        ("И. Петров", ["И. Петров"]),
+        ("Петров И. И.", ["Петров И. И"]),  # the last full stop goes, as in "Petrov I. I."
+        ("Yazan Haddad", ["Yazan Haddad"]),
+        ("Ve Nguyen", ["Ve Nguyen"]),
     ],
 )  # fmt: skip
 def test_split_names_more(text: str, names: list[str]) -> None:
@@ -1011,3 +1016,9 @@ def test_a_json_ld_person_named_by_role_words_alone_is_nobody(
     byline = '<p class="byline">By Jane Roe</p>'
     html = page("", f"<article><h1>Council votes to dredge</h1>{byline}{LEAD}</article>", ld=ld)
     assert extractor.extract(html, "https://port-news.example/dredge").authors == authors
+
+
+def test_a_surname_joined_by_y_is_not_split_into_two_people() -> None:
+    """``García y Pérez de Ayala`` is one person's surnames: "y" before a name whose second word
+    is a particle joins surnames, not two people."""
+    assert "Pérez de Ayala" not in split_names("Ana María García y Pérez de Ayala")

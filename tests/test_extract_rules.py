@@ -977,13 +977,33 @@ def test_a_date_line_above_the_dateline_is_left_out_of_the_body(
 
 
 @pytest.mark.parametrize(
-    "line",
-    ["On 3 March 2024 it rained.", "The talks began on 3 March 2024 in Moscow", "3. März 2024"],
+    ("line", "alone"),
+    [
+        ("3. März 2024", True),
+        ("Sunday 3 March 2024, 10:15 CET", True),
+        ("Stand: 03.03.2024 10:15 Uhr", True),
+        ("Published: 3 Mar 2024", True),
+        ("On 3 March 2024 it rained.", False),
+        ("The talks began on 3 March 2024 in Moscow", False),
+        ("Election day: March 3, 2024", False),  # a line of the text (a hunt found it dropped)
+        ("WASHINGTON, March 3, 2024", False),  # a dateline of its own
+    ],
 )
-def test_only_a_line_that_is_a_date_alone_counts_as_one(line: str) -> None:
+def test_only_a_line_that_is_a_date_alone_counts_as_one(line: str, alone: bool) -> None:
     from archiver.extract.dates import is_date_line
 
-    assert is_date_line(line) == (line == "3. März 2024")
+    assert is_date_line(line) == alone
+
+
+def test_a_new_years_day_article_keeps_the_date_its_url_gives(extractor: ArticleExtractor) -> None:
+    """htmldate's 1 January is dropped as a guess from a year alone, unless the page states
+    that day: in its URL (``/2024/01/01/``) or its text (``1 January 2024``)."""
+    page = WIRE_PAGE.format(date="").replace("MOSKAU, 3. März (Reuters) - ", "").encode()
+    a = extractor.extract(page, "http://x.test/2024/01/01/moskau-gespraeche/")
+    assert (a.published or "")[:10] == "2024-01-01"
+    stated = WIRE_PAGE.format(date="<p>Moskau, 1. Januar 2024. Die Gespräche beginnen.</p>")
+    a = extractor.extract(stated.encode(), "http://x.test/politik/moskau")
+    assert (a.published or "")[:10] == "2024-01-01"
 
 
 def test_microdata_dates_keep_their_time_and_zone(extractor: ArticleExtractor) -> None:

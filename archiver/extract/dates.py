@@ -19,14 +19,21 @@ import datetime
 import email.utils
 import logging
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import lxml.etree
 from lxml.html import HtmlElement
 
 from archiver.dateline import MONTH_PATTERN, month_number
-from archiver.extract.markup import PageSignals, class_tokens, clean_text, in_chrome, text_of
+from archiver.extract.markup import (
+    PageSignals,
+    class_tokens,
+    clean_text,
+    in_chrome,
+    text_of,
+    word_set,
+)
 from archiver.extract.metadata import norm
 
 logger = logging.getLogger(__name__)
@@ -354,24 +361,49 @@ def text_date(text: str) -> str | None:
 
 _WORDS = re.compile(r"[^\W\d_]+")
 _TIMES = re.compile(r"\d{1,2}[:.h]\d\d")
+_DATE_LINE_WORDS = word_set(
+    # weekdays (en, de, fr, es, it, pt, nl), labels and the little words of a date line
+    "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun"
+    " montag dienstag mittwoch donnerstag freitag samstag sonntag mo di mi do fr sa so"
+    " lundi mardi mercredi jeudi vendredi samedi dimanche lunes martes miércoles jueves"
+    " viernes sábado domingo lunedì martedì mercoledì giovedì venerdì sabato domenica"
+    " segunda terça quarta quinta sexta feira maandag dinsdag woensdag donderdag vrijdag"
+    " zaterdag zondag published updated posted modified last on at am pm um uhr den der le"
+    " la el de del à mis jour publié publicado actualizado atualizado aggiornato pubblicato"
+    " veröffentlicht aktualisiert stand datum date fecha data"
+)
 
 
 def is_date_line(text: str) -> bool:
     """``text`` is a date standing alone (``3. März 2024``, ``Sunday 3 March 2024, 10:15
-    CET``, ``Published: 3 Mar 2024``): short, a date, at most three words besides it, and no
-    sentence (``On 3 March 2024 it rained.``)."""
+    CET``, ``Published: 3 Mar 2024``, ``Stand: 03.03.2024 10:15 Uhr``): short, a date, and
+    besides it only weekdays, date labels and zones in capitals (``Election day: March 3,
+    2024`` is a line of text, ``WASHINGTON, March 3, 2024`` a dateline)."""
     text = text.strip()
     if len(text) > _SHORT_TEXT or (text[-1:] in ".!?" and text[-2:-1].isalpha()):
         return False
     if not (found := _text_date(text)):
         return False
     start, end = found[1].span()
-    rest = _TIMES.sub(" ", text[:start] + " " + text[end:])
-    return len(_WORDS.findall(rest)) <= 3
+    rest = _WORDS.findall(_TIMES.sub(" ", text[:start] + " " + text[end:]))
+    return len(rest) <= 3 and all(
+        w.lower() in _DATE_LINE_WORDS or (w.isupper() and len(w) <= 5) for w in rest
+    )
+
+
+def mentions_day(text: str, day: str) -> bool:
+    """Whether ``text`` writes the date ``day`` (``YYYY-MM-DD``) in any of the forms
+    :func:`text_date` reads."""
+    return any(found == day for found, _ in _text_dates(text))
 
 
 def _text_date(text: str) -> tuple[str, re.Match[str]] | None:
     """:func:`text_date`'s date and the match that wrote it."""
+    return next(_text_dates(text), None)
+
+
+def _text_dates(text: str) -> Iterator[tuple[str, re.Match[str]]]:
+    """Each calendar date :func:`text_date` reads in ``text``, in order, with its match."""
     for m in _TEXT_DATE.finditer(text):
         if m["iso_y"]:
             y, mo, d = m["iso_y"], m["iso_m"], m["iso_d"]
@@ -391,8 +423,7 @@ def _text_date(text: str) -> tuple[str, re.Match[str]] | None:
             y, mo, d = m["dm_y"] or m["md_y"], str(month), m["dm_d"] or m["md_d"]
         day = _safe(lambda y=y, mo=mo, d=d: datetime.date(int(y), int(mo), int(d)))
         if day is not None and _plausible(day):
-            return str(day.isoformat()), m
-    return None
+            yield str(day.isoformat()), m
 
 
 def _first(values: Any, signal: str, offsets: Collection[str] = ()) -> Found:

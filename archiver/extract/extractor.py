@@ -6,6 +6,7 @@ import copy
 import datetime
 import functools
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,7 +27,7 @@ from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"archiver-extract/19 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"archiver-extract/20 trafilatura/{trafilatura.__version__}"
 """Written into every article, so a later extractor can tell which articles to redo. The
 number goes up with each release whose rules change what the corpus pages give (2: the
 standfirst, link teasers, the dated byline, and the rules since 1; 3: the language read from
@@ -191,7 +192,11 @@ class ArticleExtractor:
             declared_language,
             (lambda: language_mod.detect(text), "text"),
         )
-        while len(paragraphs) > 1 and dates.is_date_line(paragraphs[0]):
+        while (
+            len(paragraphs) > 1
+            and dates.is_date_line(paragraphs[0])
+            and not parse_dateline(paragraphs[0], language=language)
+        ):
             paragraphs = paragraphs[1:]  # the date under the headline: metadata, as the byline
         dateline = (
             parse_dateline(paragraphs[0], published=dates.as_date(published), language=language)
@@ -307,12 +312,20 @@ class _TrafilaturaMetadata:
         return found if metadata.plausible_description(found) else None
 
     def date(self) -> str | None:
-        """The date htmldate finds (``original_date=True``), normalised; not 1 January, which
-        is how htmldate's last resorts give a year alone (the footer's ``© 2024``, a lone
-        ``2024`` in the text): a year is not the day the article appeared. (Of the corpus's
-        320 dated pages one got such a date from htmldate, and it was wrong.)"""
+        """The date htmldate finds (``original_date=True``), normalised; not 1 January unless
+        the page states that day (in its URL, ``/2024/01/01/``, or its text): 1 January is how
+        htmldate's last resorts give a year alone (the footer's ``© 2024``, a lone ``2024``),
+        and a year is not the day the article appeared. (Of the corpus's 320 dated pages one got
+        such a date from htmldate, and it was wrong.)"""
         found = dates.normalise_date(self.doc.date) if self.doc.date else None
-        return None if found and found[4:] == "-01-01" else found
+        if not found or found[4:10] != "-01-01":
+            return found
+        year = found[:4]
+        if re.search(rf"{year}[/_-]?0?1[/_-]?0?1(?!\d)", self._url) or dates.mentions_day(
+            self._root.text_content(), found[:10]
+        ):
+            return found
+        return None
 
 
 def _article_scope(root: HtmlElement) -> HtmlElement:

@@ -21,8 +21,9 @@ from archiver.extract.metadata import loose, norm, site_host, unescape
 BY = re.compile(
     r"^\s*(?:by|von|par|por|di|door|av|af|written by|posted by|quelle|source|fuente"
     r"|text|texte|texto|testo|tekst|\u0442\u0435\u043a\u0441\u0442"  # "text:" (ru: tekst)
-    r"|autor(?:in|a|es|ka)?|auteure?s?|autore|авторы?|yazan|yazar|muhabir"  # "author:"
+    r"|autor(?:in|a|es|ka)?|auteure?s?|autore|авторы?|muhabir"  # "author:"
     r"|كتب|بقلم|بواسطة"  # Arabic: "wrote", "by the pen of", "by"
+    r"|(?:yazan|yazar)(?=\s*:)"  # Turkish "written by", with its colon: Yazan is a name too
     r"|(?:analysis|opinion|commentary|perspective|review|column|essay|reporting) by)"
     r"\s*:?\s+",
     re.I,
@@ -41,7 +42,9 @@ _AGENCY_AFTER = re.compile(
 )
 """A name of two words or more and, without a comma, the agency it works for ("ERIC TUCKER
 Associated Press", "Jane Roe AFP"): an agency in capitals is one of ``KNOWN_AGENCIES``."""
-_SPLIT = re.compile(r"\s*(?:,|;|&|/|\band\b|\bund\b|\bet\b|\bи\b|\bve\b)\s*", re.I)
+_SPLIT = re.compile(r"\s*(?:,|;|&|/|\band\b|\bund\b|\bet\b)\s*|\s+(?-i:и|ve)\s+", re.I)
+"""Where a byline's names part: "и" and "ve" in lower case between spaces only (an initial
+``И.`` is no "and", ``Ve`` may be a name)."""
 _AND_IN_NAMES = re.compile(r"\s+(?:y|e)\s+")
 """Spanish, Portuguese and Italian "and", also a particle inside a name (``José Ortega y
 Gasset``): a list only when the names on both sides have two words or more."""
@@ -112,7 +115,8 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
 def _and_apart(text: str) -> list[str]:
     """``"Juan Pérez y Ana López"`` -> both names; ``"José Ortega y Gasset"`` stays one."""
     parts = _AND_IN_NAMES.split(text)
-    if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts):
+    two_words = len(parts) > 1 and all(len(p.split()) >= 2 for p in parts)
+    if two_words and not any(p.split()[1] in _PARTICLES for p in parts[1:]):  # y Pérez de Ayala
         return parts
     return [text]
 
