@@ -98,6 +98,8 @@ def test_the_snippet_shows_the_text_as_written_with_the_word_marked(index: Archi
     (hit,) = index.search("미술관")
     assert "[미술관]" in hit["snippet"]
     assert "[" not in index.search("museum")[0]["snippet"].replace("[museum]", "")
+    (hit,) = index.search("iphone用")  # in any case, as FTS5 matches it
+    assert "[iPhone用]" in hit["snippet"]
 
 
 def test_export_with_a_cjk_query(index: ArchiveIndex) -> None:

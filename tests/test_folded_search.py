@@ -61,9 +61,15 @@ def test_letters_written_either_way_find_each_other(
     assert sorted(h["url"] for h in index.search(query)) == [url(n) for n in found]
 
 
-def test_a_hit_in_the_folded_text_is_marked_in_its_snippet(index: ArchiveIndex) -> None:
+def test_a_hit_in_the_folded_text_is_marked_in_its_snippet_as_written(
+    index: ArchiveIndex,
+) -> None:
+    """The snippet comes from the folded body, with the body's own letters put back: it showed
+    ``[isik]`` and ``havanin`` for ``[ışık]`` and ``havanın``."""
     hits = {h["url"]: h["snippet"] for h in index.search("ışık")}
-    assert "[" in hits[url(1)], hits
+    assert "[ışık]" in hits[url(1)] and "İzmir'de hava ılık" in hits[url(1)], hits
+    hits = {h["url"]: h["snippet"] for h in index.search("اوبك")}
+    assert "[أوبك]" in hits[url(5)], hits
 
 
 def test_folding_is_letter_for_letter_and_only_where_it_changes_something() -> None:

@@ -123,15 +123,18 @@ def query_runs(text: str) -> list[str]:
 
 
 def snippet(body: str | None, runs: list[str], *, before: int = 20, width: int = 60) -> str:
-    """A snippet of ``body`` around the first place it holds one of ``runs``, each of them
-    marked ``[...]`` in it, as FTS5's ``snippet()`` marks words; ``""`` when it holds none."""
+    """A snippet of ``body`` around the first place it holds one of ``runs`` (any case), each
+    of them marked ``[...]`` in it, as FTS5's ``snippet()`` marks words; ``""`` when it holds
+    none."""
     text = unicodedata.normalize("NFKC", body or "")
-    found = [i for i in (text.find(r) for r in runs if r) if i >= 0]
-    if not found:
+    words = sorted({r for r in runs if r}, key=len, reverse=True)
+    if not words:
         return ""
-    start = max(0, min(found) - before)
+    pattern = re.compile("|".join(re.escape(r) for r in words), re.IGNORECASE)
+    if (first := pattern.search(text)) is None:
+        return ""
+    start = max(0, first.start() - before)
     end = min(len(text), start + width)
     window = " ".join(text[start:end].split())
-    pattern = "|".join(re.escape(r) for r in sorted(set(runs), key=len, reverse=True) if r)
-    marked = re.sub(pattern, lambda m: f"[{m.group(0)}]", window)
+    marked = pattern.sub(lambda m: f"[{m.group(0)}]", window)
     return ("…" if start else "") + marked + ("…" if end < len(text) else "")

@@ -47,3 +47,22 @@ def folded(text: str | None) -> str | None:
 def fold_query(text: str) -> str:
     """A query word or phrase as the shadow columns hold it."""
     return text.translate(_FOLD)
+
+
+def unfolded_snippet(snippet: str, body: str) -> str:
+    """FTS5's snippet of the folded ``body`` with the body's own letters back (``[ılık]``, not
+    ``[ilik]``): folding maps one letter to one letter, so the snippet's text lies at the same
+    place in both; the marks and ellipses FTS5 added are kept. ``snippet`` as it is when its
+    text is not found in the folded body."""
+    base = folded(body)
+    plain = snippet.replace("[", "").replace("]", "").strip("…")
+    if base is None or not plain or (start := base.find(plain)) < 0:
+        return snippet
+    out, k, end = [], start, start + len(plain)
+    for char in snippet:
+        if k < end and char == base[k]:
+            out.append(body[k])
+            k += 1
+        else:
+            out.append(char)  # a mark or an ellipsis of FTS5's
+    return "".join(out)

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from archiver.exceptions import REBUILD_INDEX, ArchiverError, IndexQueryError
 from archiver.index import cjk
-from archiver.index.fold import fold_query
+from archiver.index.fold import fold_query, unfolded_snippet
 from archiver.index.schema import FTS_COLUMNS, TEXT_COLUMNS
 
 MAX_LIMIT = 10_000
@@ -109,8 +109,8 @@ class ArticleFilter:
         if self.lang is not None and "-" in self.lang:
             primary = self.lang.split("-")[0].lower()
             raise IndexQueryError(
-                f"--lang {self.lang!r} names a region, and the index records a language without "
-                f"one ({primary}): give --lang {primary}"
+                f"--lang {self.lang!r} names a region or script, and the index records the "
+                f"language alone ({primary}): give --lang {primary}"
             )
         names: dict[str, str] = {}
         for name, table, column in _LINKS:  # identifiers from _LINKS only
@@ -404,7 +404,6 @@ def search_articles(
     """Full-text search over title, body and byline, best match first (bm25)."""
     expression = _check_query(query)
     check_limit(limit)
-    runs = cjk.query_runs(query)  # its snippets are cut from the body (shown_snippet)
     flt = (filters or ArticleFilter()).validated(db)
     clauses, params = flt.where(
         per_row=True, row_id="articles_fts.rowid", listed=flt.rare_links(db)
@@ -416,7 +415,8 @@ def search_articles(
     # and date filters read the narrow index idx_articles_filters, not the article rows: a row
     # holds the body and spans pages, and reading one per match was most of a filtered
     # search's cost. An author, section or tag filter alone does not join the articles at all
-    # (at 1,000,000 articles that took the slowest author search from 50 to 35 ms).
+    # (at 1,000,000 articles that took the slowest author search from 50 to 35 ms). The page
+    # of hits reads its bodies for the snippets anyway; shown_snippet may cut its own from one.
     join = (
         " join articles a indexed by idx_articles_filters on a.id = articles_fts.rowid"
         if flt.reads_row
@@ -433,7 +433,7 @@ def search_articles(
         select a.url, a.title, a.outlet, a.published, a.authors, a.section, a.language,
                snippet(articles_fts, 1, '[', ']', '…', 12) as snippet,
                snippet(articles_fts, {FOLDED_BODY}, '[', ']', '…', 12) as folded_snippet,
-               top.rank as rank{", a.body" if runs else ""}
+               top.rank as rank, a.body
         from articles_fts join top on top.id = articles_fts.rowid join articles a on a.id = top.id
         where articles_fts match ? and articles_fts.rowid in (select id from top)
         order by top.rank, a.id
@@ -458,8 +458,8 @@ def shown_snippet(
     column it cuts from, and these words match in the shadow columns."""
     if _marked(fts_snippet):
         return fts_snippet
-    if _marked(folded_snippet):
-        return folded_snippet
+    if folded_snippet and _marked(folded_snippet):
+        return unfolded_snippet(folded_snippet, body) if body else folded_snippet
     if (runs := cjk.query_runs(query)) and body:
         return cjk.snippet(body, runs) or fts_snippet
     return fts_snippet
