@@ -20,6 +20,7 @@ from twisted.python.failure import Failure
 from archiver import settings as default_settings
 from archiver import signals as archiver_signals
 from archiver.exceptions import REBUILD_INDEX, ArchiverError, ConfigError, WarcError
+from archiver.extensions import why_nothing_fetched
 from archiver.index import ArchiveIndex
 from archiver.index.seen import DEFAULT_REVISIT_AFTER, parse_schedule
 from archiver.locks import outlet_lock, safe_name
@@ -387,17 +388,8 @@ def _crawl_locked(
         shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh
         with contextlib.suppress(OSError):
             jobdir.parent.rmdir()  # <archive>/jobs, when no other outlet has a job there
-    failed = {
-        k.rsplit("/", 1)[-1].rsplit(".", 1)[-1]: v
-        for k, v in values.items()
-        if k.startswith("downloader/exception_type_count/")
-    }
-    if not values.get("archiver/pages") and failed:
-        raise ArchiverError(
-            f"crawl of {outlet.name} fetched nothing: "
-            f"{', '.join(f'{n} x {name}' for name, n in failed.items())}; check that the URL "
-            "is right and the site reachable"
-        )
+    if why := why_nothing_fetched(values):
+        raise ArchiverError(f"crawl of {outlet.name} fetched nothing: {why}")
     idle = not values.get("downloader/request_count") and spider_cls is None  # not a worker
     if idle and values.get("finish_reason") == "finished":
         raise ArchiverError(

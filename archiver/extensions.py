@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -25,6 +26,28 @@ if TYPE_CHECKING:
     from twisted.internet.base import ReactorBase
 
 logger = logging.getLogger(__name__)
+
+
+def why_nothing_fetched(values: Mapping[str, Any]) -> str | None:
+    """Why a crawl that ran to its end archived nothing of its outlet, or ``None`` when it
+    did: every request failed (the network failures by kind), or the site's robots.txt
+    answered a server error after its retries, which forbids the whole site."""
+    failed = {
+        k.rsplit("/", 1)[-1].rsplit(".", 1)[-1]: v
+        for k, v in values.items()
+        if k.startswith("downloader/exception_type_count/")
+    }
+    if not values.get("archiver/pages") and failed:
+        return (
+            f"{', '.join(f'{n} x {name}' for name, n in failed.items())}; check that the URL "
+            "is right and the site reachable"
+        )
+    if values.get("archiver/robots/unreachable") and not values.get("archiver/pages/outlet"):
+        return (
+            "its robots.txt answered a server error after its retries, which forbids the whole "
+            "site (RFC 9309); crawl again later"
+        )
+    return None
 
 
 class ArchiveIndexExtension:
@@ -181,9 +204,8 @@ class ArchiveIndexExtension:
         if self.pending:
             self.flush()
         values = self.stats.get_stats()
-        failed = any(k.startswith("downloader/exception_type_count/") for k in values)
-        if reason == "finished" and failed and not values.get("archiver/pages"):
-            reason = "failed"  # every request failed: the crawl exits 2, "fetched nothing"
+        if reason == "finished" and why_nothing_fetched(values):
+            reason = "failed"  # the crawl exits 2, "fetched nothing"
         try:
             if self.stats.get_value("archiver/index/error") is None:
                 self.index.finish_crawl(self.crawl_id, outcome=reason, stats=values)

@@ -308,6 +308,8 @@ class WarcCaptureMiddleware:
         if revisit is not None:
             self.stats.inc_value(f"archiver/revisits/{revisit.profile.rsplit('/', 1)[-1]}")
         self.stats.inc_value("archiver/pages")
+        if request.meta.get(ROLE) in ("listing", "article"):
+            self.stats.inc_value("archiver/pages/outlet")  # not robots.txt, not resources
         if request.meta.get(ROLE) == "resource" and not request.meta.get("retry_times"):
             self.stats.inc_value("archiver/resources/fetched")  # a URL: its retries are not
         self.stats.set_value("archiver/warc/bytes_written", self.writer.bytes_written)

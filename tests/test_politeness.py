@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -117,9 +118,16 @@ def test_a_robots_txt_that_fails_is_retried_once_over_and_forbids_everything(
     with serving(UnwellRobots) as address:
         result = crawl_local(tmp_path, address, tmp_path / "a")
     assert UnwellRobots.requested == ["/robots.txt"] * 3  # the first try and 2 retries
-    assert "Not archived whole: 1 URLs given up" in result.stdout
-    assert "robots.txt of 1 host answered a server error" in result.stdout
-    assert result.returncode == 0, result.stdout + result.stderr  # the crawl obeyed, and said so
+    # nothing of the outlet archived: an error, and a crawl recorded failed, as when a site is
+    # down (exit 0 and "finished" would let cron and schedule take it for a good crawl)
+    assert result.returncode == 2, result.stdout + result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: crawl of local fetched nothing: its robots.txt"), last
+    db = sqlite3.connect(tmp_path / "a" / "index.db")
+    try:
+        assert db.execute("select outcome from crawls").fetchall() == [("failed",)]
+    finally:
+        db.close()
 
 
 class BusyHost(ReplyHandler):
