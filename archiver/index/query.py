@@ -117,7 +117,7 @@ class ArticleFilter:
             value = getattr(self, name)
             if value is not None and not value.strip():
                 raise IndexQueryError(f"--{name} is empty: give a name, or leave the option out")
-            if value is not None and not value.isascii():
+            if value is not None:
                 names[name] = _stored_spelling(db, table, column, value.strip())
         known_outlet = "select 1 from articles where outlet = ? limit 1"
         for outlet in self.outlets:
@@ -205,18 +205,26 @@ class ArticleFilter:
 
 
 def _stored_spelling(db: sqlite_utils.Database, table: str, column: str, value: str) -> str:
-    """``value`` as the index spells it, for a name with letters past ASCII, whose case SQLite's
-    ``NOCASE`` does not fold (``LUCÍA FERNÁNDEZ`` for ``Lucía Fernández``): the first stored
-    name equal to it but for case (``str.casefold``), else ``value``. Names that differ from
-    that one in the case of such letters only are not matched."""
+    """``value`` as the index spells it, for a name whose case SQLite's ``NOCASE`` does not
+    fold (it folds A-Z only): ``LUCÍA FERNÁNDEZ`` for ``Lucía Fernández``, a Turkish name
+    with a dotless i typed in capitals, ``istanbul`` for ``İstanbul``, ``AUSSENPOLITIK`` for
+    ``Außenpolitik``. The first stored name equal to it but for case (:func:`_name_key`),
+    else ``value``. Names that differ from that one in the case of such letters only are not
+    matched; a letter is not its accented kin (``Lucia`` is not ``Lucía``)."""
     exact = f"select 1 from {table} where {column} = ? collate nocase limit 1"
     if db.execute(exact, [value]).fetchone() is not None:
         return value
-    folded = value.casefold()
+    key = _name_key(value)
     for (stored,) in db.execute(f"select distinct {column} from {table}"):
-        if isinstance(stored, str) and stored.casefold() == folded:
+        if isinstance(stored, str) and _name_key(stored) == key:
             return stored
     return value
+
+
+def _name_key(name: str) -> str:
+    """``name`` with its case folded as a person would (Python's ``casefold``, ``ß`` as
+    ``ss``), and the Turkish dotted and dotless i as ``i``."""
+    return fold_query(name).casefold().replace("\u0307", "")  # İ casefolds to i + dot above
 
 
 def check_limit(limit: int) -> int:
