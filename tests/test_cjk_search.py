@@ -114,21 +114,37 @@ def test_terms_are_the_cjk_tokens_split_into_characters() -> None:
     )
 
 
-def test_an_index_of_schema_7_is_migrated_and_its_cjk_articles_found(tmp_path: Path) -> None:
-    path = tmp_path / "index.db"
+def old_index(path: Path, articles: dict[int, tuple[str, str]]) -> Path:
+    """An index of the first schema at ``path``, its articles at ``url(n)`` (title, body)."""
     conn = sqlite3.connect(path)
     conn.executescript(V1_DDL)
     conn.execute("insert into meta values ('schema_version', '1')")
-    conn.execute(
-        "insert into articles (url, outlet, title, body, authors) values (?, 'cjk', ?, ?, '[]')",
-        [url(1), *ARTICLES[0]],
-    )
-    conn.execute(
-        "insert into articles (url, outlet, title, body, authors) values (?, 'cjk', ?, ?, '[]')",
-        [url(5), *ARTICLES[4]],
-    )
+    for n, (title, body) in articles.items():
+        conn.execute(
+            "insert into articles (url, outlet, title, body, authors)"
+            " values (?, 'cjk', ?, ?, '[]')",
+            [url(n), title, body],
+        )
     conn.commit()
     conn.close()
+    return path
+
+
+def browse_search(path: Path, query: str) -> list[dict[str, object]]:
+    """The hits of ``archiver browse``'s ``search`` query, run with the SQL functions its
+    Datasette plugin gives each connection."""
+    sql = shipped_metadata()["databases"]["index"]["queries"]["search"]["sql"]
+    conn = sqlite3.connect(path)
+    try:
+        _Plugin.prepare_connection(conn)
+        conn.row_factory = sqlite3.Row
+        return [dict(r) for r in conn.execute(sql, {"q": query})]
+    finally:
+        conn.close()
+
+
+def test_an_index_of_schema_7_is_migrated_and_its_cjk_articles_found(tmp_path: Path) -> None:
+    path = old_index(tmp_path / "index.db", {1: ARTICLES[0], 5: ARTICLES[4]})
     ix = ArchiveIndex(path)
     try:
         assert [h["url"] for h in ix.search("美術館")] == [url(1)]
@@ -141,16 +157,7 @@ def test_an_index_of_schema_7_is_migrated_and_its_cjk_articles_found(tmp_path: P
 
 
 def test_browse_search_query_finds_and_marks_cjk_words(index: ArchiveIndex) -> None:
-    """The ``search`` canned query of ``archiver browse``, run with the SQL functions its
-    Datasette plugin gives each connection."""
-    sql = shipped_metadata()["databases"]["index"]["queries"]["search"]["sql"]
-    conn = sqlite3.connect(index.path)
-    try:
-        _Plugin.prepare_connection(conn)
-        conn.row_factory = sqlite3.Row
-        hits = [dict(r) for r in conn.execute(sql, {"q": "美術館"})]
-    finally:
-        conn.close()
+    hits = browse_search(index.path, "美術館")
     assert [h["url"] for h in hits] == [url(1)]
     assert "[美術館]" in hits[0]["snippet"]
 
@@ -161,22 +168,6 @@ def test_browse_migrates_an_older_index_before_its_search_query_runs(tmp_path: P
     had migrated it. browse now opens it as every command does, which migrates it."""
     from archiver.browse import prepare_index
 
-    path = tmp_path / "index.db"
-    conn = sqlite3.connect(path)
-    conn.executescript(V1_DDL)
-    conn.execute("insert into meta values ('schema_version', '1')")
-    conn.execute(
-        "insert into articles (url, outlet, title, body, authors) values (?, 'cjk', ?, ?, '[]')",
-        [url(1), "Rights plan", "A plan on human rights"],
-    )
-    conn.commit()
-    conn.close()
+    path = old_index(tmp_path / "index.db", {1: ("Rights plan", "A plan on human rights")})
     prepare_index(path)
-    sql = shipped_metadata()["databases"]["index"]["queries"]["search"]["sql"]
-    conn = sqlite3.connect(path)
-    try:
-        _Plugin.prepare_connection(conn)
-        hits = conn.execute(sql, {"q": "rights"}).fetchall()
-    finally:
-        conn.close()
-    assert len(hits) == 1
+    assert len(browse_search(path, "rights")) == 1
