@@ -31,7 +31,7 @@ from scrapy.utils.httpobj import urlparse_cached
 from twisted.internet import defer, threads
 from twisted.python.threadpool import ThreadPool
 
-from archiver import __version__
+from archiver import __version__, wire
 from archiver import signals as archiver_signals
 from archiver.exceptions import WarcError
 from archiver.items import Article, CaptureRef
@@ -73,7 +73,10 @@ def truncation(response: Response) -> str | None:
     return None
 
 
-def header_pairs(headers: Headers) -> list[tuple[str, str]]:
+Pairs = list[tuple[str, str]]
+
+
+def header_pairs(headers: Headers) -> Pairs:
     """Every (name, value) of a Scrapy ``Headers``, repeated headers included, latin-1 decoded."""
     pairs = []
     for name, values in headers.items():
@@ -93,14 +96,23 @@ def article_metadata(article: Article) -> bytes:
 
 
 _FRAMING = {"content-length", "transfer-encoding", "content-encoding", "content-range"}
+_HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "te", "trailer", "upgrade"}
 
 
 def freshened(
     stored: Sequence[tuple[str, str]], fresh: Sequence[tuple[str, str]]
 ) -> list[tuple[str, str]]:
     """The stored response's headers updated with those of a ``304`` (RFC 9111 section 4.3.4):
-    each header the 304 sends replaces the stored ones of its name; framing headers stay."""
-    names = {name.lower() for name, _ in fresh if name.lower() not in _FRAMING}
+    each header the 304 sends replaces the stored ones of its name; framing headers stay, and
+    the 304's hop-by-hop headers (section 3.1: those its ``Connection`` names too) are left
+    out."""
+    hop = _HOP_BY_HOP | {
+        token.strip().lower()
+        for name, value in fresh
+        if name.lower() == "connection"
+        for token in value.split(",")
+    }
+    names = {name.lower() for name, _ in fresh if name.lower() not in _FRAMING | hop}
     kept = [(n, v) for n, v in stored if n.lower() not in names]
     return kept + [(n, v) for n, v in fresh if n.lower() in names]
 
@@ -144,6 +156,7 @@ class WarcCaptureMiddleware:
         settings = crawler.settings
         if not settings.getbool("ARCHIVER_WARC_ENABLED", True):
             raise NotConfigured("ARCHIVER_WARC_ENABLED is off")
+        wire.install()  # so that the exchanges are archived as they went over the wire
         directory = Path(settings.get("ARCHIVER_ARCHIVE_DIR", "archive")) / "warc"
         info = {
             "operator": settings.get("ARCHIVER_WARC_OPERATOR") or "",
@@ -164,10 +177,11 @@ class WarcCaptureMiddleware:
         return cls(crawler, writer)
 
     def _revisit(
-        self, request: Request, response: Response, digest: str | None
-    ) -> tuple[Revisit, int, str | None, list[tuple[str, str]]] | None:
-        """How to write ``response`` as a revisit (profile and original; status, reason and
-        headers for the record), or ``None`` for a full response record."""
+        self, request: Request, response: Response, digest: str | None, headers: Pairs
+    ) -> tuple[Revisit, int, str | None, Pairs] | None:
+        """How to write ``response`` (whose headers are ``headers``) as a revisit (profile and
+        original; status, reason and headers for the record), or ``None`` for a full response
+        record."""
         known = request.meta.get(RECHECK)
         if (
             response.status == 304
@@ -191,8 +205,7 @@ class WarcCaptureMiddleware:
             )
             status_line = original.status_line.split(" ", 2)
             reason = status_line[2] if len(status_line) > 2 else None
-            headers = freshened(original.headers, header_pairs(response.headers))
-            return revisit, original.status, reason, headers
+            return revisit, original.status, reason, freshened(original.headers, headers)
         found = self.store.original(digest)
         if digest is None or found is None:
             return None
@@ -203,7 +216,7 @@ class WarcCaptureMiddleware:
             date=found["captured_at"],
             payload_digest=digest,
         )
-        return revisit, response.status, None, header_pairs(response.headers)
+        return revisit, response.status, None, headers
 
     def _stop_oversize(self, request: Request, size: int) -> None:
         maxsize = request.meta.get("download_maxsize", self.maxsize)
@@ -249,6 +262,13 @@ class WarcCaptureMiddleware:
         if truncated:
             self.stats.inc_value("archiver/truncated")
         status, reason, headers = response.status, None, header_pairs(response.headers)
+        protocol = response.protocol or "HTTP/1.1"
+        request_headers = wire.public_fields(header_pairs(request.headers))
+        sent = wire.take(request)
+        if sent is not None and sent.status == status:  # as on the wire, not as Scrapy rebuilt
+            protocol, reason, headers = sent.version, sent.reason, sent.response_headers
+            if sent.request_headers is not None:
+                request_headers = sent.request_headers
         digest = None  # of a body that may be another capture's or become an original
         if response.body and not 300 <= response.status < 400 and not truncated:
             # pywb replays a 3xx revisit without its payload: keep redirects whole
@@ -260,17 +280,17 @@ class WarcCaptureMiddleware:
                 waiting.append(waiter)
                 await maybe_deferred_to_future(waiter)
         revisit = None
-        if not truncated and (found := self._revisit(request, response, digest)):
+        if not truncated and (found := self._revisit(request, response, digest, headers)):
             revisit, status, reason, headers = found
         write = partial(
             self.writer.write_exchange,
             url=response.url,
             method=request.method,
-            request_headers=header_pairs(request.headers),
+            request_headers=request_headers,
             request_body=request.body,
             status=status,
             reason=reason,
-            protocol=response.protocol or "HTTP/1.1",
+            protocol=protocol,
             response_headers=headers,
             body=response.body,
             ip_address=str(response.ip_address) if response.ip_address else None,

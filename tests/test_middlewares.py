@@ -16,7 +16,12 @@ from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from archiver import signals as archiver_signals
-from archiver.middlewares import CAPTURE_META_KEY, HostMapMiddleware, WarcCaptureMiddleware
+from archiver.middlewares import (
+    CAPTURE_META_KEY,
+    HostMapMiddleware,
+    WarcCaptureMiddleware,
+    freshened,
+)
 from archiver.warc import read_response
 
 HTML = "<html><body><p>Café ü</p></body></html>".encode()
@@ -118,3 +123,21 @@ def test_host_map_reroutes_a_request_it_routed_before() -> None:
     own = Request("http://demo-insight.test/y/", meta={"proxy": "http://user-proxy:3128"})
     HostMapMiddleware.from_crawler(new).process_request(own)
     assert own.meta["proxy"] == "http://user-proxy:3128"  # a proxy set by the user stays
+
+
+def test_a_304_freshens_the_stored_headers_with_its_end_to_end_ones_only() -> None:
+    """RFC 9111 section 4.3.4: a 304's headers replace the stored ones of their names, except
+    the framing and the hop-by-hop ones (section 3.1), which were the 304's connection's."""
+    stored = [("Connection", "keep-alive"), ("ETag", '"a"'), ("Content-Length", "9")]
+    fresh = [
+        ("Connection", "close, X-Hop"),
+        ("ETag", '"b"'),
+        ("Keep-Alive", "timeout=5"),
+        ("X-Hop", "1"),
+        ("Content-Length", "0"),
+    ]
+    assert freshened(stored, fresh) == [
+        ("Connection", "keep-alive"),
+        ("Content-Length", "9"),
+        ("ETag", '"b"'),
+    ]
