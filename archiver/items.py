@@ -55,7 +55,8 @@ class Page:
     html: bytes
     """The decoded (Content-Encoding undone) response body."""
     encoding: str | None = None
-    """Character encoding Scrapy determined for the body."""
+    """The charset the Content-Type header names, if any (``archiver.extract.markup.decode_html``
+    reads the page's own declarations itself, and takes windows-1252 where no one names one)."""
     capture: CaptureRef | None = None
     """The response record this page was read from."""
     section_hint: list[str] = attrs.Factory(list)

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
+from w3lib.encoding import http_content_type_encoding
 
 from archiver.discovery import feed_links, normalize_url, parse_feed, parse_sitemap, url_shape
 from archiver.discovery.resources import NESTING_DEPTH, css_resources, html_resources
@@ -81,6 +82,11 @@ def parse_since(value: str | date | None) -> datetime | None:
 RESOURCE_DEPTH = "archiver_resource_depth"
 """``request.meta`` key of a resource request: 1 for what a page loads, 2 for what a stylesheet
 it loads imports or loads, and so on."""
+
+
+def _content_type(response: Response) -> str | None:
+    value = response.headers.get("Content-Type")
+    return value.decode("latin-1") if value else None
 
 
 def bare_outlet(url: str) -> Outlet:
@@ -355,7 +361,9 @@ class SectionSpider(scrapy.Spider):
             url=response.url,
             outlet=self.outlet.name,
             html=response.body,
-            encoding=response.encoding,
+            # the header's charset, not Scrapy's guess from the bytes when none is declared:
+            # the extractor reads the page as a browser does (and as reindex does)
+            encoding=http_content_type_encoding(_content_type(response)),
             capture=response.meta.get(CAPTURE_META_KEY),
         )
         yield from self._resources(response)

@@ -59,6 +59,7 @@ FAULTS = {
     "/no-charset/": "UTF-8 article with no charset anywhere",
     "/lying-charset/": "Content-Type says utf-8, the bytes are windows-1252",
     "/header-charset/": "windows-1251 article whose charset only the Content-Type names",
+    "/latin1-no-charset/": "windows-1252 article with no charset anywhere",
     "/doc.pdf": "a PDF",
     "/pixel.png": "a PNG image",
     "/empty/": "200 with an empty body",
@@ -118,6 +119,10 @@ class HostileHandler(ReplyHandler):
         elif path == "/header-charset/":
             body = article("Переговоры в Москве", "Иван Петров пишет.").decode()
             self.send(200, body.encode("cp1251"), "text/html; charset=windows-1251")
+        elif path == "/latin1-no-charset/":
+            words = "Les élèves ont célébré la fête à Genève, où l'été était très chaud. " * 3
+            body = article("Café société: à Genève, l'été", words).decode()
+            self.send(200, body.encode("cp1252"), "text/html")
         elif path == "/doc.pdf":
             self.send(200, PDF, "application/pdf")
         elif path == "/pixel.png":

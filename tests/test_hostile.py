@@ -200,23 +200,32 @@ def test_charset_faults_and_broken_html_do_not_kill_extraction(crawl: dict[str, 
     assert title == "Café Zürich déjà vu"  # UTF-8 sniffed, not mojibake
 
 
-def test_a_charset_named_only_by_the_http_header_is_read(
-    crawl: dict[str, Any], tmp_path: Path
+@pytest.mark.parametrize(
+    ("path", "title", "text"),
+    [
+        ("/header-charset/", "Переговоры в Москве", "Иван Петров пишет."),
+        ("/latin1-no-charset/", "Café société: à Genève, l'été", "la fête à Genève, où l'été"),
+    ],
+)
+def test_a_charset_named_by_the_http_header_or_by_no_one_is_read(
+    crawl: dict[str, Any], tmp_path: Path, path: str, title: str, text: str
 ) -> None:
-    """The crawl, and a rebuild from the WARC files, decode the page as its Content-Type
-    says (windows-1251), not as the fallback windows-1252 (mojibake: ``Ïåðåãîâîðû``)."""
+    """The crawl, and a rebuild from the WARC files, decode a page as its Content-Type says
+    (windows-1251; not as the fallback windows-1252: ``Ïåðåãîâîðû``), and a page whose charset
+    no one names as HTML's default windows-1252, not as a guess from its bytes (windows-1250
+    had made ``à Genève`` ``ŕ Genčve``)."""
     rebuilt = tmp_path / "rebuilt.db"
     result = run_cli("reindex", crawl["archive"] / "warc", "--out", rebuilt, "--re-extract")
     assert result.returncode == 0, result.stdout + result.stderr
-    for path in (crawl["archive"] / "index.db", rebuilt):
-        db = sqlite3.connect(path)
+    for index in (crawl["archive"] / "index.db", rebuilt):
+        db = sqlite3.connect(index)
         try:
-            [(title, body)] = db.execute(
-                "select title, body from articles where url like '%/header-charset/'"
+            [(got, body)] = db.execute(
+                "select title, body from articles where url like ?", [f"%{path}"]
             )
         finally:
             db.close()
-        assert title == "Переговоры в Москве" and "Иван Петров пишет." in body, path
+        assert got == title and text in body, index
 
 
 def test_archive_is_consistent_and_verifies(crawl: dict[str, Any]) -> None:
