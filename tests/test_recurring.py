@@ -797,3 +797,85 @@ def test_due_articles_from_the_seen_store_come_after_the_new_ones_and_share_the_
         third = run_crawl_process("bigsite", archive, outlets=outlets)  # no limit: the checks
         assert third.returncode == 0, third.stderr[-2000:]
         assert set(site.snapshot() - before) == {"/news/story-30/", "/news/story-5/"}
+
+
+class FlippingStory(ReplyHandler):
+    """A story whose text goes from v1 to v2 and back, each text with its own ETag; it answers
+    304 to an If-None-Match naming the ETag of the text it serves."""
+
+    text: ClassVar[str] = "v1"
+    validators: ClassVar[list[str | None]] = []
+
+    def do_GET(self) -> None:
+        figure = {"v1": "100", "v2": "200"}[self.text]
+        story = (
+            "<html lang='en'><head><title>The budget figure</title>"
+            "<meta property='og:type' content='article'></head><body><article>"
+            "<h1>The budget figure</h1><p class='byline'>By Jo Writer</p>"
+            + f"<p>The council said the budget figure stands at {figure} million this year.</p>" * 8
+            + "</article></body></html>"
+        ).encode()
+        etag = f'"{self.text}"'
+        if self.path == "/robots.txt":
+            self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+        elif self.path == "/news/":
+            self.send(200, b"<html><body><h3><a href='/news/story/'>Story</a></h3></body></html>")
+        elif self.path == "/news/story/":
+            self.validators.append(self.headers.get("If-None-Match"))
+            if self.headers.get("If-None-Match") == etag:
+                self.send(304, b"", extra=[("ETag", etag)])
+            else:
+                self.send(200, story, extra=[("ETag", etag)])
+        else:
+            self.send(404, b"not found", "text/plain")
+
+
+def test_a_text_that_returns_to_an_earlier_one_is_current_and_revisited_rightly(
+    tmp_path: Path,
+) -> None:
+    """v1, v2, then v1 again (archived as a revisit of the first capture), then a 304 to the
+    check naming v1's ETag. The index's current text is v1 again, as a third version (it had
+    stayed v2: the revisit's page was taken for the text last extracted), and the 304's
+    revisit refers to a capture of v1 (it had referred to v2's, so show and replay gave v2's
+    text for a moment the site served v1)."""
+    FlippingStory.text, FlippingStory.validators = "v1", []
+    archive = tmp_path / "archive"
+    story = None
+    with serving(FlippingStory) as address:
+        outlets = tmp_path / "outlets.toml"
+        outlets.write_text(
+            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/news/"]\n'
+            'article_links = "h3 a::attr(href)"\n'
+        )
+        story = f"http://{address}/news/story/"
+        for crawl, (text, hours) in enumerate([("v1", 0), ("v2", 2), ("v1", 7), ("v1", 25)]):
+            FlippingStory.text = text
+            if hours:  # the next revision check is due
+                conn = sqlite3.connect(archive / "index.db")
+                conn.execute(
+                    "update seen_urls set first_seen = ? where url_key = ?",
+                    [
+                        (datetime.now(UTC) - timedelta(hours=hours)).isoformat(),
+                        normalize_url(story),
+                    ],
+                )
+                conn.commit()
+                conn.close()
+            result = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
+            assert result.returncode == 0, f"crawl {crawl + 1}: {result.stderr}"
+    assert FlippingStory.validators == [None, '"v1"', '"v2"', '"v1"']
+    conn = sqlite3.connect(archive / "index.db")
+    rows = conn.execute(
+        "select crawl_id, status, warc_type, record_id, refers_to from captures where url = ?"
+        " order by crawl_id",
+        [story],
+    ).fetchall()
+    [(body,)] = conn.execute("select body from articles where url = ?", [story])
+    versions = [b for (b,) in conn.execute("select body from article_versions order by version")]
+    conn.close()
+    first, second, third, fourth = rows
+    assert first[1:3] == (200, "response") and second[1:3] == (200, "response")
+    assert third[1:3] == (200, "revisit") and third[4] == first[3]
+    assert fourth[1:3] == (304, "revisit") and fourth[4] == first[3]
+    assert "stands at 100 million" in body
+    assert ["100" in v for v in versions] == [True, False, True]

@@ -543,11 +543,15 @@ class ArchiveIndex:
     def seen_entry(self, url_key: str) -> dict[str, Any] | None:
         """The ``seen_urls`` row of a normalised URL, with the fields of its last full capture
         (``capture_url``, ``captured_at``, ``record_id``, ``payload_digest``, ``warc_file``,
-        ``warc_offset``); ``None`` for an unknown URL."""
+        ``warc_offset``) and the URL and payload digest of the capture its article's current
+        text came from (``article_url``, ``article_digest``); ``None`` for an unknown URL."""
         rows = self._rows(
             "select s.*, c.url as capture_url, c.captured_at, c.record_id, c.payload_digest,"
-            " c.warc_file, c.warc_offset from seen_urls s"
-            " left join captures c on c.id = s.capture_id where s.url_key = ?",
+            " c.warc_file, c.warc_offset, ac.url as article_url,"
+            " ac.payload_digest as article_digest from seen_urls s"
+            " left join captures c on c.id = s.capture_id"
+            " left join articles a on a.id = s.article_id"
+            " left join captures ac on ac.id = a.capture_id where s.url_key = ?",
             [url_key],
         )
         return rows[0] if rows else None
@@ -604,7 +608,9 @@ class ArchiveIndex:
             capture_id = old["capture_id"] if old else None
             if ref.warc_type == "response" and status < 300:
                 capture_id = self.capture_id(ref.record_id)
-            elif ref.refers_to and capture_id is None:
+            elif ref.refers_to and (capture_id is None or status < 300):
+                # a 200 revisit: the page is again what that capture holds, and a 304 to the
+                # validators just noted must refer to it (a 304 refers to this entry's own)
                 found = self.db.execute(
                     "select id from captures where record_id = ?", [ref.refers_to]
                 ).fetchone()
