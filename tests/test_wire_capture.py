@@ -16,7 +16,10 @@ from warcio.archiveiterator import ArchiveIterator
 
 from tests.conftest import run_cli
 
-SECTION = b"<html><body><h3><a href='/story/'>Story</a></h3></body></html>"
+SECTION = (
+    b"<html><body><h3><a href='/story/'>Story</a></h3><h3><a href='/copy/'>Copy</a></h3>"
+    b"</body></html>"
+)
 STORY = (
     b"<html lang='en'><head><title>A story</title>"
     b"<meta property='og:type' content='article'></head><body><article><h1>A story</h1>"
@@ -68,7 +71,7 @@ class RawHandler(socketserver.StreamRequestHandler):
                 rules = b"User-agent: *\nAllow: /\n"
                 self.wfile.write(head("HTTP/1.1 200 OK", [("Content-Length", str(len(rules)))]))
                 self.wfile.write(rules)
-            elif path == "/":
+            elif path in ("/", "/copy/"):  # the copy: an identical payload, so a revisit
                 self.wfile.write(head("HTTP/1.1 200 Fine", SECTION_HEAD))
                 for i in range(0, len(SECTION), 20):
                     chunk = SECTION[i : i + 20]
@@ -109,13 +112,13 @@ def crawl(tmp_path: Path, site: str) -> dict[str, dict[str, object]]:
     for path in (archive / "warc").glob("*.warc.gz"):
         with path.open("rb") as fh:
             for rec in ArchiveIterator(fh):
-                if rec.rec_type in ("response", "request"):
+                if rec.rec_type in ("response", "request", "revisit"):
                     url = rec.rec_headers.get_header("WARC-Target-URI")
                     http = rec.http_headers
                     records.setdefault(url, {})[rec.rec_type] = {
                         "status_line": f"{http.protocol} {http.statusline}",
                         "headers": list(http.headers),
-                        "raw": rec.content_stream().read() if rec.rec_type == "response" else b"",
+                        "raw": rec.content_stream().read() if rec.rec_type != "request" else b"",
                     }
     return records
 
@@ -131,6 +134,9 @@ def test_response_headers_are_archived_as_the_server_sent_them(server: str, tmp_
     story = records[f"http://{server}/story/"]["response"]
     assert story["status_line"] == "HTTP/1.0 200 OK"
     assert story["headers"] == STORY_HEAD
+    # a revisit's headers describe the payload it refers to: framed as the original's are
+    copy = records[f"http://{server}/copy/"]["revisit"]
+    assert copy["headers"] == section["headers"]
 
 
 def test_request_headers_are_archived_as_the_crawler_sent_them(server: str, tmp_path: Path) -> None:

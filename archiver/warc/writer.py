@@ -177,9 +177,10 @@ class WarcWriter:
         if version not in ("HTTP/1.0", "HTTP/1.1"):  # warcio and pywb parse only HTTP/1.x lines
             version, h2 = "HTTP/1.1", protocol.strip().lower()
         bodiless = method.upper() == "HEAD" or status < 200 or status in (204, 304)
-        if revisit is None:
+        if revisit is None or revisit.profile == IDENTICAL_PAYLOAD:
+            # an identical payload's revisit: the headers describe the same bytes, as stored
             resp_headers = framed(response_headers, len(body), bool(body) or not bodiless)
-        else:  # the headers describe the original payload, which the record does not hold
+        else:  # a 304's: the stored response's headers, framed for the payload it refers to
             resp_headers = [(FOLD.sub(" ", n), FOLD.sub(" ", v)) for n, v in response_headers]
         req_headers = framed(request_headers, len(request_body), bool(request_body))
         if not any(name.lower() == "host" for name, _ in req_headers):
