@@ -140,25 +140,39 @@ class Archive:
         """The index row and the archived response of the latest capture of ``url``; for a
         revisit, the row of the earlier capture holding its payload, and that payload under
         the revisit's own status line and headers (its ``Date``, as pywb replays it)."""
-        index = self.open_index()
-        revisit = None
-        try:
-            row = index.find_capture(url)
-            if row.get("warc_type") == "revisit" and row.get("refers_to"):
-                revisit = row
-                row = index.capture_by_record_id(row["refers_to"])  # it holds the payload
-        finally:
-            index.close()
+        revisit, row = self._capture_rows(url)
         response = read_response(self._warc_path(url, row), row["warc_offset"])
         if revisit is not None:
             path = self._warc_path(url, revisit)
             response.status_line, response.headers = read_http_head(path, revisit["warc_offset"])
         return row, response
 
+    def _capture_rows(self, url: str) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+        """The latest capture's row if it is a revisit, and the row of the capture holding its
+        payload (the latest capture's own if it is no revisit)."""
+        index = self.open_index()
+        try:
+            row = index.find_capture(url)
+            if row.get("warc_type") == "revisit" and row.get("refers_to"):
+                return row, index.capture_by_record_id(row["refers_to"])  # it holds the payload
+            return None, row
+        finally:
+            index.close()
+
     def raw_http(self, url: str) -> bytes:
         """The HTTP response of the latest capture of ``url`` exactly as archived: the block of
-        its WARC response record (status line, headers, body still Content-Encoded)."""
-        row, _response = self.latest_capture(url)  # checks the record and its block digest
+        its WARC response record (status line, headers, body still Content-Encoded); for a
+        revisit, the revisit's status line and headers and the body of the capture it refers
+        to, as pywb replays it."""
+        self.latest_capture(url)  # checks the records and the block digest
+        revisit, row = self._capture_rows(url)
+        block = self._record_block(url, row)
+        if revisit is None:
+            return block
+        return self._record_block(url, revisit) + block.partition(b"\r\n\r\n")[2]
+
+    def _record_block(self, url: str, row: dict[str, Any]) -> bytes:
+        """The block of the WARC record of capture ``row`` (its HTTP message)."""
         path = self._warc_path(url, row)
         if not path.exists():
             path = path.with_name(path.name + ".open")
@@ -179,7 +193,10 @@ class Archive:
             None,
         )
         if not sep or length is None or len(rest) < length:
-            raise WarcError(f"response record of {url} in {path} is truncated; restore it")
+            raise WarcError(
+                f"{row.get('warc_type') or 'response'} record of {url} in {path} is "
+                "truncated; restore it"
+            )
         return rest[:length]
 
     def warc_files(self) -> list[Path]:

@@ -501,6 +501,46 @@ def test_show_prints_a_body_its_content_encoding_misnames_as_sent(tmp_path: Path
 LIE = "https://news.example/lie/"
 
 
+def test_show_raw_of_a_revisit_writes_its_own_head_and_the_payload_it_refers_to(
+    tmp_path: Path,
+) -> None:
+    """A 304's revisit is the latest capture: ``--raw`` writes its status line and headers (the
+    304's Date, as ``--headers`` shows them and pywb replays them) and the body of the capture
+    it refers to; it had written that earlier capture's whole response, an older Date."""
+    from archiver.warc import SERVER_NOT_MODIFIED, Revisit
+    from tests.test_warc import GZ_HTML, exchange, make_writer
+
+    url = "https://news.example/revisited/"
+    first = [("Date", "Mon, 01 Jan 2024 10:00:00 GMT"), ("Content-Encoding", "gzip")]
+    later = [("Date", "Tue, 02 Jan 2024 10:00:00 GMT"), ("Content-Encoding", "gzip")]
+    with make_writer(tmp_path / "warc") as writer:
+        original = exchange(writer, url=url, response_headers=first)
+        revisit = Revisit(
+            profile=SERVER_NOT_MODIFIED,
+            record_id=original.record_id,
+            url=url,
+            date=original.date or "",
+            payload_digest=original.payload_digest or "",
+        )
+        again = exchange(writer, url=url, status=200, response_headers=later, revisit=revisit)
+    index = ArchiveIndex(tmp_path / "index.db")
+    for ref, when in ((original, "2024-01-01"), (again, "2024-01-02")):
+        index.add_capture(
+            ref, url=url, status=200, content_type="text/html", captured_at=when, crawl_id=None
+        )
+    index.close()
+    proc = subprocess.run(
+        [sys.executable, "-m", "archiver", "show", url, "--raw", "--archive", tmp_path],
+        capture_output=True,
+        cwd=REPO,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    head, _, body = proc.stdout.partition(b"\r\n\r\n")
+    assert b"Date: Tue, 02 Jan 2024" in head and b"Mon, 01 Jan" not in head
+    assert body == GZ_HTML
+
+
 def test_a_hit_without_title_or_date_prints_no_python_none(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
