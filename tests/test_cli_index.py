@@ -501,6 +501,29 @@ def test_show_prints_a_body_its_content_encoding_misnames_as_sent(tmp_path: Path
 LIE = "https://news.example/lie/"
 
 
+def test_show_says_a_capture_is_incomplete(tmp_path: Path) -> None:
+    """A body cut short (``WARC-Truncated``) is shown with a note saying so, in every mode: a
+    reader citing the page had no sign that it is not whole."""
+    from tests.test_warc import exchange, make_writer
+
+    url = "https://news.example/cut/"
+    whole = b"<html><body><p>A page the connection cut short.</p></body></html>"
+    cut = whole[:40]
+    headers = [("Content-Type", "text/html"), ("Content-Length", str(len(whole)))]
+    with make_writer(tmp_path / "warc") as writer:
+        ref = exchange(writer, url=url, body=cut, response_headers=headers, truncated="length")
+    index = ArchiveIndex(tmp_path / "index.db")
+    index.add_capture(
+        ref, url=url, status=200, content_type="text/html", captured_at="2024", crawl_id=None
+    )
+    index.close()
+    for option in ("--headers", "--raw", None):
+        result = run_cli("show", url, *([option] if option else []), "--archive", tmp_path)
+        assert result.returncode == 0, result.stderr
+        note = f"note: the archived body is incomplete: 40 of the {len(whole)} bytes"
+        assert note in result.stderr, (option, result.stderr)
+
+
 def test_show_raw_of_a_revisit_writes_its_own_head_and_the_payload_it_refers_to(
     tmp_path: Path,
 ) -> None:

@@ -27,6 +27,7 @@ from archiver.index.plot import plot_stats
 from archiver.index.query import MAX_LIMIT
 from archiver.index.stats import FIELDS
 from archiver.outlets import http_url_problem
+from archiver.warc import ArchivedResponse
 
 
 @click.command()
@@ -215,6 +216,18 @@ def show(url: str, archive_dir: Path, headers: bool, raw: bool, text: bool, hist
         raise
 
 
+def _incomplete(response: ArchivedResponse) -> str | None:
+    """How much of the body a capture cut short (``WARC-Truncated``) holds, or ``None``."""
+    reason = next((v for k, v in response.record_headers if k == "WARC-Truncated"), None)
+    if not reason:
+        return None
+    sent = next((v for k, v in response.headers if k == "X-Archive-Orig-Content-Length"), None)
+    held = f"{len(response.entity):,}"
+    if sent and sent.strip().isdigit():
+        return f"{held} of the {int(sent):,} bytes the server announced (WARC-Truncated: {reason})"
+    return f"{held} bytes, cut short (WARC-Truncated: {reason})"
+
+
 def _show(
     archive: Archive, url: str, *, headers: bool, raw: bool, text: bool, history: bool
 ) -> None:
@@ -231,11 +244,13 @@ def _show(
         _print_versions(archive.versions(url))
         return
     out = sys.stdout.buffer
+    _row, response = archive.latest_capture(url)
+    if cut := _incomplete(response):
+        err_console.print(f"note: the archived body is incomplete: {cut}")
     if raw:
         out.write(archive.raw_http(url))
         out.flush()
         return
-    _row, response = archive.latest_capture(url)
     if response.undecoded:
         err_console.print(
             f"note: the body does not decode as the {response.undecoded} its Content-Encoding "
