@@ -162,6 +162,25 @@ class SeenStore:
             return None
         return index.seen_entry(key)
 
+    def reverted(self, page: Page) -> bool:
+        """Whether ``page``, a revisit of an earlier capture, holds other bytes than those its
+        article's current text was extracted from at the same URL: the page went back to an
+        earlier text (v1, v2, v1 again), which is a version again. An article whose text came
+        from another of its URLs is left alone, or two URLs of one article would take turns.
+        ``False`` when the index cannot say (a damaged page: the index writes stop the crawl)."""
+        key, index = normalize_url(page.url), self._open()
+        if key is None or index is None or page.capture is None:
+            return False
+        try:
+            source = index.article_source(key)
+        except sqlite3.DatabaseError as e:
+            logger.warning("cannot tell whether %s went back to an earlier text: %s", page.url, e)
+            return False
+        if source is None:
+            return False
+        url, digest = source
+        return digest != page.capture.payload_digest and normalize_url(url) == key
+
     def original(self, digest: str | None) -> dict[str, Any] | None:
         """The first full capture in this archive with payload ``digest``, or ``None``."""
         if not digest:
@@ -293,17 +312,6 @@ class ResumingScheduler(Scheduler):
         return None
 
 
-def _reverted(page: Page, entry: dict[str, Any]) -> bool:
-    """Whether ``page``, a revisit of an earlier capture, holds other bytes than those its
-    article's current text was extracted from at the same URL: the page went back to an
-    earlier text (v1, v2, v1 again), which is a version again. An article whose text came from
-    another of its URLs is left alone, or two URLs of one article would take turns."""
-    digest, url = entry.get("article_digest"), entry.get("article_url")
-    if not digest or not url or page.capture is None:
-        return False
-    return digest != page.capture.payload_digest and normalize_url(url) == normalize_url(page.url)
-
-
 class SeenMiddleware:
     """Spider middleware: drops requests for known articles that are not due, makes due ones
     conditional, stops pagination after a listing page of known articles only, drops the
@@ -340,7 +348,7 @@ class SeenMiddleware:
         for item in results:
             if isinstance(item, Page) and item.capture and item.capture.warc_type == "revisit":
                 entry = self.store.lookup(item.url)
-                if entry is not None and entry.get("page_type") and not _reverted(item, entry):
+                if entry is not None and entry.get("page_type") and not self.store.reverted(item):
                     self.stats.inc_value("archiver/seen/unchanged")
                     continue  # same bytes as a capture already extracted: the same article
             if isinstance(item, Request) and item.meta.get(ROLE) == "resource":

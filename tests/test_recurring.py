@@ -879,3 +879,123 @@ def test_a_text_that_returns_to_an_earlier_one_is_current_and_revisited_rightly(
     assert fourth[1:3] == (304, "revisit") and fourth[4] == first[3]
     assert "stands at 100 million" in body
     assert ["100" in v for v in versions] == [True, False, True]
+
+
+class SoftNotFound(ReplyHandler):
+    """A story that turns into the site's "not found" page, served with 200 and an ETag of its
+    own: the same bytes another URL's 404 was archived with. It answers 304 when asked."""
+
+    gone: ClassVar[bool] = False
+    validators: ClassVar[list[str | None]] = []
+
+    def do_GET(self) -> None:
+        not_found = b"<html><body><h1>Page not found</h1></body></html>"
+        story = (
+            "<html lang='en'><head><title>The river road plan</title>"
+            "<meta property='og:type' content='article'></head><body><article>"
+            "<h1>The river road plan</h1><p class='byline'>By Jo Writer</p>"
+            + "<p>The council agreed to widen the river road after months of debate.</p>" * 8
+            + "</article></body></html>"
+        ).encode()
+        if self.path == "/robots.txt":
+            self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+        elif self.path == "/news/":
+            links = (
+                "<h3><a href='/news/story/'>Story</a></h3><h3><a href='/news/gone/'>Gone</a></h3>"
+            )
+            self.send(200, f"<html><body>{links}</body></html>".encode())
+        elif self.path == "/news/story/":
+            self.validators.append(self.headers.get("If-None-Match"))
+            etag = '"nf"' if self.gone else '"v1"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send(304, b"", extra=[("ETag", etag)])
+            else:
+                self.send(200, not_found if self.gone else story, extra=[("ETag", etag)])
+        else:
+            self.send(404, not_found)
+
+
+def test_a_304_is_never_archived_with_another_captures_status_and_headers(
+    tmp_path: Path,
+) -> None:
+    """The story's 200 is an identical-payload revisit of another URL's 404: the seen-store
+    must not take that 404 capture for the story's own, or the 304 to the next check is
+    archived (and replayed) as a 404 with the other URL's headers."""
+    SoftNotFound.gone, SoftNotFound.validators = False, []
+    archive = tmp_path / "archive"
+    with serving(SoftNotFound) as address:
+        outlets = tmp_path / "outlets.toml"
+        outlets.write_text(
+            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/news/"]\n'
+            'article_links = "h3 a::attr(href)"\n'
+        )
+        story = f"http://{address}/news/story/"
+        for crawl, hours in enumerate([0, 2, 7]):
+            SoftNotFound.gone = crawl > 0
+            if hours:
+                conn = sqlite3.connect(archive / "index.db")
+                conn.execute(
+                    "update seen_urls set first_seen = ? where url_key = ?",
+                    [
+                        (datetime.now(UTC) - timedelta(hours=hours)).isoformat(),
+                        normalize_url(story),
+                    ],
+                )
+                conn.commit()
+                conn.close()
+            result = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
+            assert result.returncode == 0, f"crawl {crawl + 1}: {result.stderr}"
+    heads = []
+    for path in sorted((archive / "warc").glob("*.warc.gz")):
+        with path.open("rb") as fh:
+            for rec in ArchiveIterator(fh):
+                target = rec.rec_headers.get_header("WARC-Target-URI")
+                if rec.rec_type in ("response", "revisit") and target == story:
+                    heads.append(rec.http_headers.get_statuscode())
+    assert "404" not in heads, heads
+    assert SoftNotFound.validators[:2] == [None, '"v1"']
+
+
+def test_a_304_naming_another_etag_than_the_stored_responses_is_no_revisit_of_it(
+    tmp_path: Path,
+) -> None:
+    """An archive whose seen-store pairs v2's capture with v1's ETag (as the code before
+    b9ba21a left it after v1, v2, v1): the 304 to that ETag does not validate v2's capture
+    (RFC 9111 section 4.3.4), so it is archived as the 304 it is, not as a revisit of v2, and
+    the next check asks without validators and gets v1 back into the index."""
+    FlippingStory.text, FlippingStory.validators = "v1", []
+    archive = tmp_path / "archive"
+    with serving(FlippingStory) as address:
+        outlets = tmp_path / "outlets.toml"
+        outlets.write_text(
+            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/news/"]\n'
+            'article_links = "h3 a::attr(href)"\n'
+        )
+        story = f"http://{address}/news/story/"
+        for crawl, (text, hours) in enumerate([("v1", 0), ("v2", 2), ("v1", 7), ("v1", 25)]):
+            FlippingStory.text = text
+            conn = sqlite3.connect(archive / "index.db") if hours else None
+            if conn is not None:
+                conn.execute(
+                    "update seen_urls set first_seen = ? where url_key = ?",
+                    [
+                        (datetime.now(UTC) - timedelta(hours=hours)).isoformat(),
+                        normalize_url(story),
+                    ],
+                )
+                if crawl == 2:  # the old code's state
+                    conn.execute("update seen_urls set etag = '\"v1\"'")
+                conn.commit()
+                conn.close()
+            result = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
+            assert result.returncode == 0, f"crawl {crawl + 1}: {result.stderr}"
+    assert FlippingStory.validators == [None, '"v1"', '"v1"', None]
+    conn = sqlite3.connect(archive / "index.db")
+    rows = conn.execute(
+        "select status, warc_type from captures where url = ? order by crawl_id", [story]
+    ).fetchall()
+    [(body,)] = conn.execute("select body from articles where url = ?", [story])
+    conn.close()
+    assert rows[2] == (304, "response"), rows
+    assert rows[3] == (200, "revisit"), rows
+    assert "stands at 100 million" in body

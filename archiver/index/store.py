@@ -543,18 +543,25 @@ class ArchiveIndex:
     def seen_entry(self, url_key: str) -> dict[str, Any] | None:
         """The ``seen_urls`` row of a normalised URL, with the fields of its last full capture
         (``capture_url``, ``captured_at``, ``record_id``, ``payload_digest``, ``warc_file``,
-        ``warc_offset``) and the URL and payload digest of the capture its article's current
-        text came from (``article_url``, ``article_digest``); ``None`` for an unknown URL."""
+        ``warc_offset``); ``None`` for an unknown URL."""
         rows = self._rows(
             "select s.*, c.url as capture_url, c.captured_at, c.record_id, c.payload_digest,"
-            " c.warc_file, c.warc_offset, ac.url as article_url,"
-            " ac.payload_digest as article_digest from seen_urls s"
-            " left join captures c on c.id = s.capture_id"
-            " left join articles a on a.id = s.article_id"
-            " left join captures ac on ac.id = a.capture_id where s.url_key = ?",
+            " c.warc_file, c.warc_offset from seen_urls s"
+            " left join captures c on c.id = s.capture_id where s.url_key = ?",
             [url_key],
         )
         return rows[0] if rows else None
+
+    def article_source(self, url_key: str) -> tuple[str, str] | None:
+        """The URL and payload digest of the capture the current text of the article of a
+        normalised URL was extracted from, or ``None``."""
+        row = self.db.execute(
+            "select c.url, c.payload_digest from seen_urls s"
+            " join articles a on a.id = s.article_id join captures c on c.id = a.capture_id"
+            " where s.url_key = ?",
+            [url_key],
+        ).fetchone()
+        return (str(row[0]), str(row[1])) if row and row[0] and row[1] else None
 
     def articles_to_check(self, outlet: str, *, checks_below: int, seen_since: str) -> list[str]:
         """The URLs of ``outlet``'s articles whose seen-store rows have had fewer than
@@ -606,17 +613,30 @@ class ArchiveIndex:
                 passed = checks_due_by(first, now, schedule) if first and now else 0
                 checks = max(int(old["checks"] or 0), passed)
             capture_id = old["capture_id"] if old else None
+            etag, modified = validators.get("etag"), validators.get("last_modified")
+            # a 304 archived as the 304 it is validated no capture held (another ETag, a
+            # damaged record): the next check asks without validators
+            foreign = status == 304 and ref.warc_type != "revisit"
             if ref.warc_type == "response" and status < 300:
                 capture_id = self.capture_id(ref.record_id)
             elif ref.refers_to and (capture_id is None or status < 300):
-                # a 200 revisit: the page is again what that capture holds, and a 304 to the
-                # validators just noted must refer to it (a 304 refers to this entry's own)
+                # A 200 revisit: the page is again what that capture holds, and a 304 to the
+                # validators just noted is archived as a revisit of it, with its status line
+                # and headers. Unless it is another URL's capture, or one of another status
+                # (a 404 page now served with 200): then no capture stands for this URL's
+                # response, and its next check asks without validators.
                 found = self.db.execute(
-                    "select id from captures where record_id = ?", [ref.refers_to]
+                    "select id, url, status from captures where record_id = ?", [ref.refers_to]
                 ).fetchone()
-                capture_id = found[0] if found else None
-            etag, modified = validators.get("etag"), validators.get("last_modified")
-            if status == 304 or not (etag or modified):
+                foreign = (
+                    not found
+                    or (status < 300 and found[2] != status)
+                    or normalize_url(found[1]) != key
+                )
+                capture_id = None if foreign else found[0]
+            if foreign:
+                etag = modified = capture_id = None
+            elif status == 304 or not (etag or modified):
                 etag = etag or (old["etag"] if old else None)
                 modified = modified or (old["last_modified"] if old else None)
             self.db.conn.execute(
