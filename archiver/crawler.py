@@ -378,6 +378,13 @@ def _crawl_locked(
             f"crawl of {outlet.name} stopped: {warc_error} (the {pages} pages archived "
             "before are kept in closed WARC files)"
         )
+    if redis_error := values.get("archiver/redis/error"):
+        pages = values.get("archiver/pages", 0)
+        raise ArchiverError(
+            f"worker of the crawl of {outlet.name} lost its connection to Redis ({redis_error}) "
+            f"and stopped; the {pages} pages it archived are kept, and the requests it had "
+            "taken are fetched again by a worker run once Redis is back"
+        )
     if index_error := values.get("archiver/index/error"):
         pages = values.get("archiver/pages", 0)
         raise ArchiverError(

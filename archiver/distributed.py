@@ -50,6 +50,7 @@ import redis
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -399,6 +400,8 @@ class WorkerTracker:
         self.wait_for_index = settings.getbool("ARCHIVER_INDEX_ENABLED", True)
         self.pending_acks: list[str] = []
         self.idle_since: float | None = None
+        self.lost: str | None = None
+        """Why Redis failed this worker; it then acknowledges nothing and stops."""
         self._pop = server.register_script(_POP)
         self._heartbeat = server.register_script(_HEARTBEAT)
         self._reap = server.register_script(_REAP)
@@ -424,9 +427,29 @@ class WorkerTracker:
 
     # -- the queue ----------------------------------------------------------------------
 
+    def fail(self, error: redis.RedisError) -> None:
+        """Redis failed a command this worker's requests depend on (a queued link, an
+        acknowledgement): stop, acknowledging nothing more. What it had taken stays in its
+        in-flight hash and is fetched again once Redis is back (at least once)."""
+        if self.lost is not None:
+            return
+        self.lost = f"{type(error).__name__}: {error}"
+        self.pending_acks = []
+        self.crawler.stats.set_value("archiver/redis/error", self.lost)
+        logger.error("Redis: %s; this worker stops", self.lost)
+        engine = self.crawler.engine
+        if engine is not None:
+            deferred_from_coro(engine.close_spider_async(reason="redis_error"))
+
     def pop(self) -> tuple[str, bytes] | None:
         """The best queued request (encoded), now in this worker's in-flight hash."""
-        found = self._pop(keys=[self.keys.requests, self.inflight_key])
+        if self.lost is not None:
+            return None
+        try:
+            found = self._pop(keys=[self.keys.requests, self.inflight_key])
+        except redis.RedisError as e:
+            self.fail(e)
+            return None
         if not found:
             return None
         fid, data = found
@@ -434,17 +457,23 @@ class WorkerTracker:
 
     def done(self, fid: str | None) -> None:
         """Request ``fid`` is finished: acknowledged once the index has its rows."""
-        if not fid:
+        if not fid or self.lost is not None:
             return
         if self.wait_for_index:
             self.pending_acks.append(fid)
         else:
-            self.server.hdel(self.inflight_key, fid)
+            self._ack([fid])
 
     def index_flushed(self) -> None:
         acks, self.pending_acks = self.pending_acks, []
-        if acks:
-            self.server.hdel(self.inflight_key, *acks)
+        if acks and self.lost is None:
+            self._ack(acks)
+
+    def _ack(self, fids: list[str]) -> None:
+        try:
+            self.server.hdel(self.inflight_key, *fids)
+        except redis.RedisError as e:
+            self.fail(e)
 
     def queued(self) -> int:
         return int(self.server.zcard(self.keys.requests))
@@ -488,6 +517,8 @@ class WorkerTracker:
         return busy
 
     def tick(self) -> None:
+        if self.lost is not None:
+            return
         try:
             self.beat()
             self.reap()
@@ -528,6 +559,14 @@ class WorkerTracker:
         logger.info("worker %s of the crawl of %s", self.worker, self.keys.outlet)
 
     def spider_idle(self) -> None:
+        if self.lost is not None:
+            return  # closing
+        try:
+            self._idle()
+        except redis.RedisError as e:
+            self.fail(e)
+
+    def _idle(self) -> None:
         if self.queued():
             self.idle_since = None
             self.poke()
@@ -551,6 +590,8 @@ class WorkerTracker:
         for loop in self._loops:
             if loop.running:
                 loop.stop()
+        if self.lost is not None:
+            return
         try:
             self.index_flushed()  # the index extension has committed its last rows
             self.reap(also=self.worker)  # counted in archiver/redis/requeued
@@ -589,6 +630,8 @@ class DistributedScheduler(Scheduler):
 
     def enqueue_request(self, request: Request) -> bool:
         replaced = request.meta.pop(INFLIGHT, None)  # a retry or redirect of a request in flight
+        if self.tracker.lost is not None:
+            return False  # stopping: the request it came from is fetched again
         try:
             if request.dont_filter:
                 self.queue.push(request)
@@ -602,6 +645,9 @@ class DistributedScheduler(Scheduler):
             if self.stats:
                 self.stats.inc_value("scheduler/enqueued/redis")
             return True
+        except redis.RedisError as e:
+            self.tracker.fail(e)  # the request it came from stays in flight: fetched again
+            return False
         finally:
             self.tracker.done(replaced)
 
@@ -661,8 +707,8 @@ def _claim_worker_id(server: redis.Redis, keys: Keys, worker: str, timeout: floa
     age_script = server.register_script(_AGE)
     waited = 0.0
     while True:
-        age = age_script(keys=[keys.workers], args=[worker])
-        if age is None or float(age) > timeout:
+        found = age_script(keys=[keys.workers], args=[worker])
+        if found is None or (age := float(found)) > timeout:  # Redis gives bytes
             break
         if waited > 2 * timeout:
             raise ConfigError(

@@ -34,14 +34,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
-    """A redis-server of its own on a free port of 127.0.0.1 (installed by `make sysdeps`)."""
+@contextlib.contextmanager
+def redis_server(data: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A redis-server of its own on a free port of 127.0.0.1 (installed by `make sysdeps`),
+    keeping nothing on disk: its URL and process."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed: run `make sysdeps` (Debian: redis-server)")
     port = free_port()
-    data = tmp_path / "redis"
     data.mkdir()
     args = ["--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
     proc = subprocess.Popen(
@@ -57,10 +57,16 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
             assert proc.poll() is None, "redis-server exited at start"
             assert time.monotonic() < deadline, "redis-server did not start"
             time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield f"redis://127.0.0.1:{port}/0", proc
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Iterator[str]:
+    with redis_server(tmp_path / "redis") as (url, _proc):
+        yield url
 
 
 def worker(
@@ -306,6 +312,39 @@ def test_a_worker_killed_while_queueing_a_link_does_not_lose_it(
     assert not alive.enqueue_request(Request("http://x.test/2"))  # still fetched once
 
 
+@pytest.mark.timeout(300)
+def test_a_worker_that_loses_redis_stops_with_one_line_and_acknowledges_nothing(
+    tmp_path: Path,
+) -> None:
+    """Redis goes away mid-crawl: the worker cannot queue the links it finds nor acknowledge
+    what it did, so it stops with one line and exit 2 and its shard does not say finished (it
+    had gone on, acknowledged listings whose links were never queued, printed thousands of
+    traceback lines and exited 0 as finished with a quarter of the site)."""
+    archive, log = tmp_path / "w1", tmp_path / "w1.log"
+    with BigSite(SMALL) as site, redis_server(tmp_path / "redis") as (url, server):
+        seed(url, outlet_file(tmp_path, site))
+        proc = worker(url, archive, "w1", log)
+        deadline = time.monotonic() + 120
+        while site.article_hits() < 30:
+            assert proc.poll() is None, log.read_text()[-3000:]
+            assert time.monotonic() < deadline, "the crawl stalled"
+            time.sleep(0.01)
+        server.kill()
+        server.wait()
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            pytest.fail(f"the worker did not stop:\n{log.read_text()[-3000:]}")
+    output = log.read_text()
+    assert proc.returncode == 2, output[-3000:]
+    assert "Traceback" not in output and "Task exception" not in output, output[-3000:]
+    assert "lost its connection to Redis" in output.splitlines()[-1], output[-3000:]
+    [(outcome,)] = rows(archive / "index.db", "select outcome from crawls")
+    assert outcome == "redis_error"
+
+
 def one_error_line(result: CliResult, needle: str) -> None:
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
     lines = result.stderr.strip().splitlines()
@@ -348,3 +387,25 @@ def test_max_articles_holds_across_workers(tmp_path: Path, redis_url: str) -> No
         for proc, log in zip(procs, logs, strict=True):
             finish(proc, log)
         assert site.article_hits() == 50
+
+
+def test_a_worker_id_whose_heartbeat_has_not_expired_is_waited_for_in_one_line(
+    redis_url: str, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A worker restarted at once with its id waits for the killed run's heartbeat to expire
+    and says so in one line (the age came back from Redis as bytes, and the message was a
+    "--- Logging error ---" with a traceback)."""
+    import logging
+
+    import redis
+
+    from archiver.distributed import _HEARTBEAT, Keys, _claim_worker_id
+
+    server = redis.Redis.from_url(redis_url)
+    keys = Keys("x")
+    server.register_script(_HEARTBEAT)(keys=[keys.workers], args=["w1"])
+    with caplog.at_level(logging.WARNING, logger="archiver.distributed"):
+        _claim_worker_id(server, keys, "w1", timeout=1.0)
+    [message] = [r.getMessage() for r in caplog.records if "heartbeat" in r.getMessage()]
+    assert message.startswith("worker w1 sent a heartbeat 0 s ago"), message
+    assert "Logging error" not in capsys.readouterr().err
