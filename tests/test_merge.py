@@ -160,6 +160,23 @@ def test_merging_a_running_shard_again_takes_its_finished_state(tmp_path: Path) 
     assert table(out, "select worker, outcome from crawls") == [("w1", "finished")]
 
 
+def test_merging_again_a_shard_whose_crawl_was_found_interrupted_takes_that(
+    tmp_path: Path,
+) -> None:
+    """``check --repair`` (or a restarted worker's recovery) marks a killed worker's crawl
+    ``interrupted`` without an end time: merged again, the row had stayed ``running``, and
+    ``check`` of the merged archive failed on it."""
+    a, out = tmp_path / "a.db", tmp_path / "out.db"
+    index = ArchiveIndex(a)
+    index.start_crawl("x", worker="w1")
+    index.close()
+    merge([a], out)
+    with sqlite3.connect(a) as db:
+        db.execute("update crawls set outcome = 'interrupted' where outcome = 'running'")
+    merge([a], out)
+    assert table(out, "select worker, outcome from crawls") == [("w1", "interrupted")]
+
+
 def test_a_shard_found_damaged_while_merging_leaves_no_new_out(tmp_path: Path) -> None:
     # the shard opens (its header and schema are whole), its rows do not read back
     damaged = tmp_path / "w1.db"

@@ -4,7 +4,7 @@ Rows are matched on their natural keys, never on the shards' own row ids, so tha
 idempotent: merging a shard twice, or into an index that already holds it, changes nothing.
 
 - ``crawls``: ``worker``, ``outlet`` and ``started_at``; a crawl merged while it ran takes its
-  finished state when merged again.
+  finished state when merged again, or ``interrupted`` once ``check --repair`` found it so.
 - ``captures``: the WARC ``record_id`` (a capture never changes).
 - ``articles``: ``url``; of two rows of one URL (a page fetched by two workers, one of them killed
   before it acknowledged the page) the one indexed last wins, with its author, section and tag
@@ -139,7 +139,7 @@ def _crawls(conn: sqlite3.Connection) -> None:
     for shard_id, *values in rows.fetchall():
         row = dict(zip(columns, values, strict=True))
         found = conn.execute(
-            "select id, finished_at from main.crawls where coalesce(worker, '') = ?"
+            "select id, finished_at, outcome from main.crawls where coalesce(worker, '') = ?"
             " and outlet is ? and started_at is ?",
             [row.get("worker") or "", row["outlet"], row["started_at"]],
         ).fetchone()
@@ -152,7 +152,10 @@ def _crawls(conn: sqlite3.Connection) -> None:
             target = cursor.lastrowid
         else:
             target = found[0]
-            if row["finished_at"] and (found[1] or "") < row["finished_at"]:
+            ended = row["finished_at"] and (found[1] or "") < row["finished_at"]
+            # a killed worker's crawl found interrupted (check --repair) has no end time
+            found_out = found[2] == "running" and row["outcome"] not in (None, "running")
+            if ended or found_out:
                 conn.execute(
                     f"update main.crawls set {', '.join(f'{c} = ?' for c in columns)} where id = ?",
                     [*values, target],
