@@ -102,13 +102,29 @@ redis.call('ZADD', KEYS[1], tonumber(t[1]) + tonumber(t[2]) / 1000000, ARGV[1])
 return t[1]
 """
 
-_AGE = """
+_CLAIM = """
 local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if not s then return false end
-return tostring(tonumber(t[1]) + tonumber(t[2]) / 1000000 - tonumber(s))
+if s and now - tonumber(s) <= tonumber(ARGV[2]) then
+  return {'busy', tostring(now - tonumber(s))}
+end
+local key = ARGV[3] .. ARGV[1]
+local items = redis.call('HVALS', key)
+for _, v in ipairs(items) do
+  local nl = string.find(v, '\\n', 1, true)
+  redis.call('ZADD', KEYS[2], string.sub(v, 1, nl - 1), string.sub(v, nl + 1))
+end
+redis.call('DEL', key)
+if #items > 0 then redis.call('INCRBY', KEYS[3], #items) end
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+return {'claimed', tostring(#items)}
 """
-"""Seconds since worker ARGV[1] last sent a heartbeat (Redis's clock), or nil."""
+"""Claim worker id ARGV[1] (heartbeats in KEYS[1]) unless its last heartbeat is younger than
+ARGV[2] seconds: then ``busy`` and that age (Redis's clock), and nothing is written. Claimed:
+the requests a killed run of the id had taken (its in-flight hash, ARGV[3] .. id) go back in
+the queue KEYS[2] (counted in KEYS[3]), and a heartbeat is written; ``claimed`` and how many.
+One step, so that of two workers started together with one id, one claims it."""
 
 _REAP = """
 local t = redis.call('TIME')
@@ -702,30 +718,32 @@ def worker_settings(redis_url: str, outlet: str, worker: str) -> dict[str, Any]:
 
 
 def _claim_worker_id(server: redis.Redis, keys: Keys, worker: str, timeout: float) -> None:
-    """Wait for a heartbeat of ``worker`` left by a killed run to expire, then take its
-    unfinished requests back to the queue; refuse an id a live worker keeps using."""
-    age_script = server.register_script(_AGE)
+    """Wait for a heartbeat of ``worker`` left by a killed run to expire, then claim the id and
+    take the run's unfinished requests back to the queue; refuse an id a live worker keeps
+    using (its heartbeats go on)."""
+    claim = server.register_script(_CLAIM)
     waited = 0.0
     while True:
-        found = age_script(keys=[keys.workers], args=[worker])
-        if found is None or (age := float(found)) > timeout:  # Redis gives bytes
-            break
+        state, value = claim(
+            keys=[keys.workers, keys.requests, keys.requeued],
+            args=[worker, timeout, keys.inflight_prefix],
+        )
+        if _text(state) == "claimed":
+            if count := int(value):
+                logger.warning("put %d unfinished requests of this worker back in the queue", count)
+            return
         if waited > 2 * timeout:
             raise ConfigError(
                 f"worker id {worker} is in use by a live worker of the crawl of {keys.outlet} "
                 "(its heartbeats go on); give this one another: --worker-id NAME"
             )
         if not waited:
+            age = float(value)  # Redis gives bytes
             logger.warning(
                 "worker %s sent a heartbeat %.0f s ago: waiting for it to expire", worker, age
             )
         time.sleep(1.0)
         waited += 1.0
-    reap = server.register_script(_REAP)
-    reap(
-        keys=[keys.workers, keys.requests, keys.requeued],
-        args=[timeout, keys.inflight_prefix, worker],
-    )
 
 
 def run_worker(

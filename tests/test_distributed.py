@@ -409,3 +409,27 @@ def test_a_worker_id_whose_heartbeat_has_not_expired_is_waited_for_in_one_line(
     [message] = [r.getMessage() for r in caplog.records if "heartbeat" in r.getMessage()]
     assert message.startswith("worker w1 sent a heartbeat 0 s ago"), message
     assert "Logging error" not in capsys.readouterr().err
+
+
+@pytest.mark.timeout(200)
+def test_two_workers_started_together_with_one_id_do_not_both_run(
+    tmp_path: Path, redis_url: str
+) -> None:
+    """The id is claimed in one Redis step as the worker starts: the second worker of an id
+    waits for the first's heartbeats to end (and is refused if they go on). Both had run at
+    once (a worker's first heartbeat came only once its spider opened, seconds later), each
+    taking the other's in-flight requests for its own, and most pages were fetched twice."""
+    logs = [tmp_path / "a.log", tmp_path / "b.log"]
+    with BigSite(40) as site:
+        seed(redis_url, outlet_file(tmp_path, site))
+        procs = [
+            worker(redis_url, tmp_path / name, "same", log, "--dead-after", "10")
+            for name, log in zip(("a", "b"), logs, strict=True)
+        ]
+        for proc in procs:
+            proc.wait(150)
+        served = site.all_requests()
+    outputs = "\n".join(log.read_text()[-2000:] for log in logs)
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    assert "worker same sent a heartbeat 0 s ago: waiting for it to expire" in outputs
+    assert max(served.values()) == 1, outputs  # the second ran once the first had finished
