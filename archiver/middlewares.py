@@ -117,10 +117,6 @@ def freshened(
     return kept + [(n, v) for n, v in fresh if n.lower() in names]
 
 
-def _etag(headers: Sequence[tuple[str, str]]) -> str | None:
-    return next((v.strip() for n, v in headers if n.lower() == "etag"), None)
-
-
 def _header(response: Response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
@@ -199,16 +195,6 @@ class WarcCaptureMiddleware:
                 )
             except (WarcError, TypeError, ValueError) as e:
                 logger.warning("304 for %s kept as a response record: %s", response.url, e)
-                return None
-            fresh, stored = _etag(headers), _etag(original.headers)
-            if fresh and stored and fresh != stored:  # RFC 9111 section 4.3.4: not selected
-                logger.info(
-                    "304 for %s names ETag %s, its stored response %s: kept as a response "
-                    "record, and the next check asks without validators",
-                    response.url,
-                    fresh,
-                    stored,
-                )
                 return None
             revisit = Revisit(
                 profile=SERVER_NOT_MODIFIED,

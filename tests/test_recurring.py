@@ -295,16 +295,27 @@ def article_urls(archive: Path) -> set[str]:
     return urls
 
 
-def make_due(archive: Path, *urls: str) -> None:
-    """Let two hours pass for ``urls``: their first revision check (after 1 h) is due."""
+def make_due(archive: Path, *urls: str, hours: float = 2) -> None:
+    """Let ``hours`` pass for ``urls`` since first seen: two make their first revision check
+    (after 1 h) due, seven the second (6 h), 25 the third (24 h)."""
     conn = sqlite3.connect(archive / "index.db")
     for url in urls:
         conn.execute(
             "update seen_urls set first_seen = ? where url_key = ?",
-            [(datetime.now(UTC) - timedelta(hours=2)).isoformat(), normalize_url(url)],
+            [(datetime.now(UTC) - timedelta(hours=hours)).isoformat(), normalize_url(url)],
         )
     conn.commit()
     conn.close()
+
+
+def news_outlet(tmp_path: Path, address: str) -> Path:
+    """An outlet file: the outlet ``local``, whose one section is ``/news/`` of ``address``."""
+    outlets = tmp_path / "outlets.toml"
+    outlets.write_text(
+        f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/news/"]\n'
+        'article_links = "h3 a::attr(href)"\n'
+    )
+    return outlets
 
 
 def test_the_readmes_walkthrough_shows_the_corrected_posts_versions(
@@ -717,6 +728,15 @@ def test_a_due_article_no_listing_page_links_is_checked_from_the_seen_store(
     assert requests["/news/page/2/"] == 1  # pagination stopped at page 1 in the second crawl
 
 
+RIVER_STORY = (
+    "<html lang='en'><head><title>The river road plan</title>"
+    "<meta property='og:type' content='article'></head><body><article>"
+    "<h1>The river road plan</h1><p class='byline'>By Jo Writer</p>"
+    + "<p>The council agreed to widen the river road after months of debate.</p>" * 8
+    + "</article></body></html>"
+).encode()
+
+
 class MovingStory(ReplyHandler):
     """A story with an ETag that moves (301) once the test says so; its new address answers
     304 to any If-None-Match naming the old ETag, as a careless server would."""
@@ -725,13 +745,7 @@ class MovingStory(ReplyHandler):
     validators: ClassVar[dict[str, str | None]] = {}
 
     def do_GET(self) -> None:
-        story = (
-            "<html lang='en'><head><title>The river road plan</title>"
-            "<meta property='og:type' content='article'></head><body><article>"
-            "<h1>The river road plan</h1><p class='byline'>By Jo Writer</p>"
-            + "<p>The council agreed to widen the river road after months of debate.</p>" * 8
-            + "</article></body></html>"
-        ).encode()
+        story = RIVER_STORY
         self.validators[self.path] = self.headers.get("If-None-Match")
         if self.path == "/robots.txt":
             self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
@@ -758,11 +772,7 @@ def test_a_revision_check_redirected_elsewhere_goes_without_its_validators(
     MovingStory.moved, MovingStory.validators = False, {}
     archive = tmp_path / "archive"
     with serving(MovingStory) as address:
-        outlets = tmp_path / "outlets.toml"
-        outlets.write_text(
-            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/news/"]\n'
-            'article_links = "h3 a::attr(href)"\n'
-        )
+        outlets = news_outlet(tmp_path, address)
         first = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
         assert first.returncode == 0, first.stderr
         make_due(archive, f"http://{address}/news/story/")
@@ -842,25 +852,12 @@ def test_a_text_that_returns_to_an_earlier_one_is_current_and_revisited_rightly(
     archive = tmp_path / "archive"
     story = None
     with serving(FlippingStory) as address:
-        outlets = tmp_path / "outlets.toml"
-        outlets.write_text(
-            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/news/"]\n'
-            'article_links = "h3 a::attr(href)"\n'
-        )
+        outlets = news_outlet(tmp_path, address)
         story = f"http://{address}/news/story/"
         for crawl, (text, hours) in enumerate([("v1", 0), ("v2", 2), ("v1", 7), ("v1", 25)]):
             FlippingStory.text = text
             if hours:  # the next revision check is due
-                conn = sqlite3.connect(archive / "index.db")
-                conn.execute(
-                    "update seen_urls set first_seen = ? where url_key = ?",
-                    [
-                        (datetime.now(UTC) - timedelta(hours=hours)).isoformat(),
-                        normalize_url(story),
-                    ],
-                )
-                conn.commit()
-                conn.close()
+                make_due(archive, story, hours=hours)
             result = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
             assert result.returncode == 0, f"crawl {crawl + 1}: {result.stderr}"
     assert FlippingStory.validators == [None, '"v1"', '"v2"', '"v1"']
@@ -890,13 +887,7 @@ class SoftNotFound(ReplyHandler):
 
     def do_GET(self) -> None:
         not_found = b"<html><body><h1>Page not found</h1></body></html>"
-        story = (
-            "<html lang='en'><head><title>The river road plan</title>"
-            "<meta property='og:type' content='article'></head><body><article>"
-            "<h1>The river road plan</h1><p class='byline'>By Jo Writer</p>"
-            + "<p>The council agreed to widen the river road after months of debate.</p>" * 8
-            + "</article></body></html>"
-        ).encode()
+        story = RIVER_STORY
         if self.path == "/robots.txt":
             self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
         elif self.path == "/news/":
@@ -924,25 +915,12 @@ def test_a_304_is_never_archived_with_another_captures_status_and_headers(
     SoftNotFound.gone, SoftNotFound.validators = False, []
     archive = tmp_path / "archive"
     with serving(SoftNotFound) as address:
-        outlets = tmp_path / "outlets.toml"
-        outlets.write_text(
-            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/news/"]\n'
-            'article_links = "h3 a::attr(href)"\n'
-        )
+        outlets = news_outlet(tmp_path, address)
         story = f"http://{address}/news/story/"
         for crawl, hours in enumerate([0, 2, 7]):
             SoftNotFound.gone = crawl > 0
-            if hours:
-                conn = sqlite3.connect(archive / "index.db")
-                conn.execute(
-                    "update seen_urls set first_seen = ? where url_key = ?",
-                    [
-                        (datetime.now(UTC) - timedelta(hours=hours)).isoformat(),
-                        normalize_url(story),
-                    ],
-                )
-                conn.commit()
-                conn.close()
+            if hours:  # the next revision check is due
+                make_due(archive, story, hours=hours)
             result = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
             assert result.returncode == 0, f"crawl {crawl + 1}: {result.stderr}"
     heads = []
@@ -956,46 +934,95 @@ def test_a_304_is_never_archived_with_another_captures_status_and_headers(
     assert SoftNotFound.validators[:2] == [None, '"v1"']
 
 
-def test_a_304_naming_another_etag_than_the_stored_responses_is_no_revisit_of_it(
+class Redeployed(ReplyHandler):
+    """The same bytes under an ETag that changes (a redeploy): ``W/"A"``, then ``W/"B"``, whose
+    304 names the strong ``"B"`` (nginx gzips the 200 and weakens its ETag, not the 304's)."""
+
+    etag: ClassVar[str] = "A"
+    validators: ClassVar[list[str | None]] = []
+
+    def do_GET(self) -> None:
+        if self.path == "/robots.txt":
+            self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+        elif self.path == "/news/":
+            self.send(200, b"<html><body><h3><a href='/news/story/'>Story</a></h3></body></html>")
+        elif self.path == "/news/story/":
+            sent = self.headers.get("If-None-Match")
+            self.validators.append(sent)
+            if sent and sent.removeprefix("W/") == f'"{self.etag}"':
+                self.send(304, b"", extra=[("ETag", f'"{self.etag}"')])
+            else:
+                self.send(200, RIVER_STORY, extra=[("ETag", f'W/"{self.etag}"')])
+        else:
+            self.send(404, b"not found", "text/plain")
+
+
+def test_an_etag_that_changes_over_the_same_bytes_still_gets_its_304s_revisited(
     tmp_path: Path,
 ) -> None:
-    """An archive whose seen-store pairs v2's capture with v1's ETag (as the code before
-    b9ba21a left it after v1, v2, v1): the 304 to that ETag does not validate v2's capture
-    (RFC 9111 section 4.3.4), so it is archived as the 304 it is, not as a revisit of v2, and
-    the next check asks without validators and gets v1 back into the index."""
-    FlippingStory.text, FlippingStory.validators = "v1", []
+    """A 304 whose ETag is not the one archived with the payload it refers to (a redeploy
+    changed the ETag, not the bytes; nginx's weak ETag on the gzipped 200 against the 304's
+    strong one) is a revisit of that payload, and the next check asks with the validators."""
+    Redeployed.etag, Redeployed.validators = "A", []
     archive = tmp_path / "archive"
-    with serving(FlippingStory) as address:
-        outlets = tmp_path / "outlets.toml"
-        outlets.write_text(
-            f'[local]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://{address}/news/"]\n'
-            'article_links = "h3 a::attr(href)"\n'
-        )
+    with serving(Redeployed) as address:
+        outlets = news_outlet(tmp_path, address)
         story = f"http://{address}/news/story/"
-        for crawl, (text, hours) in enumerate([("v1", 0), ("v2", 2), ("v1", 7), ("v1", 25)]):
-            FlippingStory.text = text
-            conn = sqlite3.connect(archive / "index.db") if hours else None
-            if conn is not None:
-                conn.execute(
-                    "update seen_urls set first_seen = ? where url_key = ?",
-                    [
-                        (datetime.now(UTC) - timedelta(hours=hours)).isoformat(),
-                        normalize_url(story),
-                    ],
-                )
-                if crawl == 2:  # the old code's state
-                    conn.execute("update seen_urls set etag = '\"v1\"'")
-                conn.commit()
-                conn.close()
+        for crawl, (etag, hours) in enumerate([("A", 0), ("B", 2), ("B", 7), ("B", 25)]):
+            Redeployed.etag = etag
+            if hours:
+                make_due(archive, story, hours=hours)
             result = run_cli("crawl", "local", "--outlets", outlets, "--archive", archive)
             assert result.returncode == 0, f"crawl {crawl + 1}: {result.stderr}"
-    assert FlippingStory.validators == [None, '"v1"', '"v1"', None]
+    assert Redeployed.validators == [None, 'W/"A"', 'W/"B"', '"B"']  # the 304's own
     conn = sqlite3.connect(archive / "index.db")
     rows = conn.execute(
         "select status, warc_type from captures where url = ? order by crawl_id", [story]
     ).fetchall()
-    [(body,)] = conn.execute("select body from articles where url = ?", [story])
     conn.close()
-    assert rows[2] == (304, "response"), rows
-    assert rows[3] == (200, "revisit"), rows
-    assert "stands at 100 million" in body
+    assert rows == [(200, "response"), (200, "revisit"), (304, "revisit"), (304, "revisit")]
+
+
+def test_a_revisit_of_a_not_found_page_is_never_the_capture_a_check_stands_on(
+    tmp_path: Path,
+) -> None:
+    """A URL that answers 404 with the bytes of its own earlier 404 is a revisit of it: the
+    seen-store must not take that 404 for the capture a 304 is archived against."""
+    index = ArchiveIndex(tmp_path / "index.db")
+    url = "https://news.example/story/"
+
+    def fetch(n: int, status: int, refers_to: str | None = None) -> CaptureRef:
+        ref = CaptureRef(
+            record_id=f"<urn:uuid:{n}>",
+            warc_file="archiver-1-00000.warc.gz",
+            offset=n * 100,
+            length=100,
+            payload_digest=f"sha1:{'404' if status == 404 else n}",
+            date="2024-01-0{n}T00:00:00Z",
+            warc_type="revisit" if refers_to else "response",
+            refers_to=refers_to,
+        )
+        index.add_capture(
+            ref,
+            url=url,
+            status=status,
+            content_type="text/html",
+            captured_at=ref.date or "",
+            crawl_id=None,
+        )
+        index.record_fetch(
+            url=url,
+            outlet="x",
+            status=status,
+            ref=ref,
+            captured_at=ref.date or "",
+            validators={"etag": None, "last_modified": None},
+            schedule=(),
+        )
+        return ref
+
+    fetch(1, 404)
+    fetch(2, 404, refers_to="<urn:uuid:1>")
+    entry = index.seen_entry(normalize_url(url) or "")
+    index.close()
+    assert entry is not None and entry["capture_id"] is None

@@ -614,25 +614,22 @@ class ArchiveIndex:
                 checks = max(int(old["checks"] or 0), passed)
             capture_id = old["capture_id"] if old else None
             etag, modified = validators.get("etag"), validators.get("last_modified")
-            # a 304 archived as the 304 it is validated no capture held (another ETag, a
-            # damaged record): the next check asks without validators
+            # a 304 archived as the 304 it is validated no capture held (its record was
+            # damaged): the next check asks without validators
             foreign = status == 304 and ref.warc_type != "revisit"
             if ref.warc_type == "response" and status < 300:
                 capture_id = self.capture_id(ref.record_id)
-            elif ref.refers_to and (capture_id is None or status < 300):
-                # A 200 revisit: the page is again what that capture holds, and a 304 to the
+            elif ref.refers_to and status < 300:
+                # A 2xx revisit: the page is again what that capture holds, and a 304 to the
                 # validators just noted is archived as a revisit of it, with its status line
                 # and headers. Unless it is another URL's capture, or one of another status
                 # (a 404 page now served with 200): then no capture stands for this URL's
-                # response, and its next check asks without validators.
+                # response, and its next check asks without validators. (A revisit of a 4xx
+                # is never the capture a check stands on.)
                 found = self.db.execute(
                     "select id, url, status from captures where record_id = ?", [ref.refers_to]
                 ).fetchone()
-                foreign = (
-                    not found
-                    or (status < 300 and found[2] != status)
-                    or normalize_url(found[1]) != key
-                )
+                foreign = not found or found[2] != status or normalize_url(found[1]) != key
                 capture_id = None if foreign else found[0]
             if foreign:
                 etag = modified = capture_id = None
