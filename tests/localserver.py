@@ -3,6 +3,7 @@ running one for the length of a ``with`` block: the small servers the tests writ
 
 from __future__ import annotations
 
+import socketserver
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -31,9 +32,13 @@ class ReplyHandler(BaseHTTPRequestHandler):
 
 
 @contextmanager
-def serving(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """``127.0.0.1:PORT`` of a server running ``handler`` in a thread until the block ends."""
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serving(
+    handler: type[socketserver.BaseRequestHandler],
+    server: type[socketserver.TCPServer] = ThreadingHTTPServer,
+) -> Iterator[str]:
+    """``127.0.0.1:PORT`` of a ``server`` running ``handler`` in a thread until the block
+    ends."""
+    httpd = server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     try:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import base64
 import socketserver
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
@@ -15,6 +14,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from tests.conftest import run_cli
+from tests.localserver import serving
 
 SECTION = (
     b"<html><body><h3><a href='/story/'>Story</a></h3><h3><a href='/copy/'>Copy</a></h3>"
@@ -82,19 +82,16 @@ class RawHandler(socketserver.StreamRequestHandler):
                 return
 
 
+class RawServer(socketserver.ThreadingTCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
 @pytest.fixture
 def server() -> Iterator[str]:
     RawHandler.received = {}
-    socketserver.ThreadingTCPServer.allow_reuse_address = True
-    with socketserver.ThreadingTCPServer(("127.0.0.1", 0), RawHandler) as httpd:
-        httpd.daemon_threads = True
-        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield f"127.0.0.1:{httpd.server_address[1]}"
-        finally:
-            httpd.shutdown()
-            thread.join()
+    with serving(RawHandler, RawServer) as address:
+        yield address
 
 
 def crawl(tmp_path: Path, site: str) -> dict[str, dict[str, object]]:
