@@ -35,11 +35,13 @@ archived before and knows nothing of other workers' shards.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
+import threading
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -102,51 +104,58 @@ redis.call('ZADD', KEYS[1], tonumber(t[1]) + tonumber(t[2]) / 1000000, ARGV[1])
 return t[1]
 """
 
-_CLAIM = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if s and now - tonumber(s) <= tonumber(ARGV[2]) then
-  return {'busy', tostring(now - tonumber(s))}
-end
-local key = ARGV[3] .. ARGV[1]
-local items = redis.call('HVALS', key)
-for _, v in ipairs(items) do
-  local nl = string.find(v, '\\n', 1, true)
-  redis.call('ZADD', KEYS[2], string.sub(v, 1, nl - 1), string.sub(v, nl + 1))
-end
-redis.call('DEL', key)
-if #items > 0 then redis.call('INCRBY', KEYS[3], #items) end
-redis.call('ZADD', KEYS[1], now, ARGV[1])
-return {'claimed', tostring(#items)}
-"""
-"""Claim worker id ARGV[1] (heartbeats in KEYS[1]) unless its last heartbeat is younger than
-ARGV[2] seconds: then ``busy`` and that age (Redis's clock), and nothing is written. Claimed:
-the requests a killed run of the id had taken (its in-flight hash, ARGV[3] .. id) go back in
-the queue KEYS[2] (counted in KEYS[3]), and a heartbeat is written; ``claimed`` and how many.
-One step, so that of two workers started together with one id, one claims it."""
-
-_REAP = """
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
-local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
-if ARGV[3] ~= '' then table.insert(dead, ARGV[3]) end
-local out = {}
-for _, w in ipairs(dead) do
-  local key = ARGV[2] .. w
+_REQUEUE = """
+local function requeue(key)
   local items = redis.call('HVALS', key)
   for _, v in ipairs(items) do
     local nl = string.find(v, '\\n', 1, true)
     redis.call('ZADD', KEYS[2], string.sub(v, 1, nl - 1), string.sub(v, nl + 1))
   end
   redis.call('DEL', key)
-  redis.call('ZREM', KEYS[1], w)
   if #items > 0 then redis.call('INCRBY', KEYS[3], #items) end
+  return #items
+end
+"""
+"""A Lua function the scripts below begin with: put the requests of in-flight hash ``key``
+("score\\nrequest" values) back in the queue KEYS[2], counted in KEYS[3]; how many."""
+
+_CLAIM = (
+    _REQUEUE
+    + """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
+if s and now - tonumber(s) <= tonumber(ARGV[2]) then
+  return {'busy', tostring(now - tonumber(s))}
+end
+local count = requeue(ARGV[3] .. ARGV[1])
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+return {'claimed', tostring(count)}
+"""
+)
+"""Claim worker id ARGV[1] (heartbeats in KEYS[1]) unless its last heartbeat is younger than
+ARGV[2] seconds: then ``busy`` and that age (Redis's clock), and nothing is written. Claimed:
+the requests a killed run of the id had taken (its in-flight hash, ARGV[3] .. id) go back in
+the queue KEYS[2] (counted in KEYS[3]), and a heartbeat is written; ``claimed`` and how many.
+One step, so that of two workers started together with one id, one claims it."""
+
+_REAP = (
+    _REQUEUE
+    + """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
+if ARGV[3] ~= '' then table.insert(dead, ARGV[3]) end
+local out = {}
+for _, w in ipairs(dead) do
+  local count = requeue(ARGV[2] .. w)
+  redis.call('ZREM', KEYS[1], w)
   table.insert(out, w)
-  table.insert(out, #items)
+  table.insert(out, count)
 end
 return out
 """
+)
 """Put the in-flight requests of dead workers (heartbeat older than ARGV[1] s; and of ARGV[3]
 if given) back in the queue and forget those workers. KEYS workers, queue, requeued counter."""
 
@@ -556,6 +565,7 @@ class WorkerTracker:
 
     def spider_opened(self, spider: Spider) -> None:
         self.beat()
+        _TRACKER_BEATS.set()  # the start-up heartbeats end: this worker's own take over
         engine = self.crawler.engine
         slot = engine.scraper.slot if engine is not None else None
         assert slot is not None, "the scraper's slot is made before spider_opened"
@@ -746,6 +756,32 @@ def _claim_worker_id(server: redis.Redis, keys: Keys, worker: str, timeout: floa
         waited += 1.0
 
 
+_TRACKER_BEATS = threading.Event()
+"""Set once this process's worker sends heartbeats of its own (its spider opened)."""
+
+
+@contextlib.contextmanager
+def _starting(server: redis.Redis, keys: Keys, worker: str, every: float) -> Iterator[None]:
+    """Heartbeats from a thread of their own while a worker that has claimed its id starts,
+    until its spider opens: recovering a large ``.open`` WARC file and building the crawler
+    can take longer than a short ``--dead-after``, and the id would look free again."""
+    _TRACKER_BEATS.clear()
+    heartbeat = server.register_script(_HEARTBEAT)
+
+    def beat() -> None:
+        while not _TRACKER_BEATS.wait(every):
+            with contextlib.suppress(redis.RedisError):
+                heartbeat(keys=[keys.workers], args=[worker])
+
+    thread = threading.Thread(target=beat, name="worker-starting", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        _TRACKER_BEATS.set()
+        thread.join()
+
+
 def run_worker(
     redis_url: str,
     *,
@@ -765,19 +801,22 @@ def run_worker(
     outlet = job.outlet
     warc_dir = check_archive_dir(archive_dir)
     settings = {**(overrides or {}), **worker_settings(redis_url, outlet.name, worker)}
-    timeout = build_settings(archive_dir, settings).getfloat("ARCHIVER_REDIS_WORKER_TIMEOUT")
+    built = build_settings(archive_dir, settings)
+    timeout = built.getfloat("ARCHIVER_REDIS_WORKER_TIMEOUT")
+    every = max(0.1, min(built.getfloat("ARCHIVER_REDIS_HEARTBEAT", 2.0), timeout / 3))
     try:
         with outlet_lock(archive_dir, outlet.name):  # one worker per archive directory
             _claim_worker_id(server, Keys(outlet.name), worker, timeout)
-            recover(Path(archive_dir), warc_dir, outlet.name)
-            return _crawl_locked(
-                outlet,
-                warc_dir,
-                archive_dir,
-                job.spider_args(),
-                settings,
-                progress,
-                spider_cls=WorkerSpider,
-            )
+            with _starting(server, Keys(outlet.name), worker, every):
+                recover(Path(archive_dir), warc_dir, outlet.name)
+                return _crawl_locked(
+                    outlet,
+                    warc_dir,
+                    archive_dir,
+                    job.spider_args(),
+                    settings,
+                    progress,
+                    spider_cls=WorkerSpider,
+                )
     except CrawlLockedError as e:
         raise CrawlLockedError(f"{e}; give each worker on a machine its own --archive") from None

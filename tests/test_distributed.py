@@ -417,19 +417,21 @@ def test_two_workers_started_together_with_one_id_do_not_both_run(
 ) -> None:
     """The id is claimed in one Redis step as the worker starts: the second worker of an id
     waits for the first's heartbeats to end (and is refused if they go on). Both had run at
-    once (a worker's first heartbeat came only once its spider opened, seconds later), each
-    taking the other's in-flight requests for its own, and most pages were fetched twice."""
+    once (a worker's first heartbeat came only once its spider opened, seconds later, and with
+    a short --dead-after the claim's heartbeat expired while the first started), each taking
+    the other's in-flight requests for its own, and most pages were fetched twice."""
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
     with BigSite(40) as site:
         seed(redis_url, outlet_file(tmp_path, site))
         procs = [
-            worker(redis_url, tmp_path / name, "same", log, "--dead-after", "10")
+            worker(redis_url, tmp_path / name, "same", log, "--dead-after", "1")
             for name, log in zip(("a", "b"), logs, strict=True)
         ]
         for proc in procs:
             proc.wait(150)
         served = site.all_requests()
     outputs = "\n".join(log.read_text()[-2000:] for log in logs)
-    assert [p.returncode for p in procs] == [0, 0], outputs
+    # the second waited: refused (its heartbeats went on) or run once the first had finished
+    assert sorted(p.returncode for p in procs) in ([0, 0], [0, 2]), outputs
     assert "worker same sent a heartbeat 0 s ago: waiting for it to expire" in outputs
-    assert max(served.values()) == 1, outputs  # the second ran once the first had finished
+    assert max(served.values()) == 1, outputs
