@@ -213,11 +213,16 @@ def _text(value: Any) -> str:
 def connect(url: str) -> redis.Redis:
     """A client of the Redis at ``url`` (``redis://HOST:PORT/DB``), checked with a ping."""
     try:
-        scheme = urlsplit(url).scheme
+        parts = urlsplit(url)
+        scheme, db = parts.scheme, parts.path.strip("/")
     except ValueError:  # "redis://[::1/0"
-        scheme = ""
+        scheme = db = ""
     if scheme not in ("redis", "rediss", "unix"):
         raise ConfigError(f"--redis {url!r} is not a Redis URL; write it as redis://HOST:PORT/DB")
+    if scheme != "unix" and db and not db.isdigit():  # redis-py would take database 0
+        raise ConfigError(
+            f"--redis {url!r}: the database {db!r} is not a number; write redis://HOST:PORT/DB"
+        )
     try:
         server = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30)
         server.ping()

@@ -390,6 +390,7 @@ CASES = [
     ),
     # --- distributed crawls ----------------------------------------------------------------
     Case("crawl-redis-not-url", ["crawl", "demo", "--redis", "localhost:6379"], "redis://"),
+    Case("crawl-redis-bad-db", ["crawl", "demo", "--redis", "redis://127.0.0.1:1/abc"], "number"),
     Case(
         "crawl-redis-unreachable",
         ["crawl", "demo", "--redis", "redis://127.0.0.1:1/0"],
