@@ -384,7 +384,8 @@ def _start_requests(spider: SectionSpider) -> list[Request]:
 
 
 def load_job(server: redis.Redis, redis_url: str, outlet: str | None) -> Job:
-    """The job the worker is to crawl: ``outlet``'s, or the only one seeded."""
+    """The job the worker is to crawl: ``outlet``'s, or the only one seeded, or the only one
+    under way (a finished crawl's job stays in Redis)."""
     if outlet is None:
         seeded = sorted(_text(name) for name in server.smembers(JOBS))
         if not seeded:
@@ -392,6 +393,8 @@ def load_job(server: redis.Redis, redis_url: str, outlet: str | None) -> Job:
                 f"no crawl is seeded in {redis_url}; seed one first: "
                 f"archiver crawl OUTLET --redis {redis_url}"
             )
+        if len(seeded) > 1:  # the crawls under way (queued or in flight), if one is
+            seeded = [o for o in seeded if any(_stats(server, Keys(o)).values())] or seeded
         if len(seeded) > 1:
             raise ConfigError(
                 f"{len(seeded)} crawls are seeded in {redis_url} ({', '.join(seeded)}); "

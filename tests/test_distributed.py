@@ -368,8 +368,15 @@ def test_seeding_rules(tmp_path: Path, redis_url: str) -> None:
     one_error_line(run_cli("worker", "two", "--redis", redis_url), "no crawl of two is seeded")
     assert run_cli("crawl", "two", "--redis", redis_url, "--outlets", outlets).returncode == 0
     one_error_line(run_cli("worker", "--redis", redis_url), "name the outlet")
-    job = redis.Redis.from_url(redis_url).get("archiver:one:job")
+    server = redis.Redis.from_url(redis_url)
+    job = server.get("archiver:one:job")
     assert job is not None and b"http://127.0.0.1:9/a/" in job  # workers need no outlet file
+    # one crawl done (nothing queued, nothing in flight): the worker takes the other; it had
+    # been refused for good once two outlets were ever seeded in a Redis
+    from archiver.distributed import load_job
+
+    server.delete("archiver:one:requests")
+    assert load_job(server, redis_url, None).outlet.name == "two"
 
 
 @pytest.mark.slow
