@@ -372,21 +372,19 @@ def _crawl_locked(
             raise error
         raise ArchiverError(f"crawl of {outlet.name} failed: {error!r}")
     values = crawler.stats.get_stats() if crawler.stats else {}
+    pages = values.get("archiver/pages", 0)
     if warc_error := values.get("archiver/warc/error"):
-        pages = values.get("archiver/pages", 0)
         raise WarcError(
             f"crawl of {outlet.name} stopped: {warc_error} (the {pages} pages archived "
             "before are kept in closed WARC files)"
         )
     if redis_error := values.get("archiver/redis/error"):
-        pages = values.get("archiver/pages", 0)
         raise ArchiverError(
             f"worker of the crawl of {outlet.name} lost its connection to Redis ({redis_error}) "
             f"and stopped; the {pages} pages it archived are kept, and the requests it had "
             "taken are fetched again by a worker run once Redis is back"
         )
     if index_error := values.get("archiver/index/error"):
-        pages = values.get("archiver/pages", 0)
         raise ArchiverError(
             f"crawl of {outlet.name} stopped: {index_error}; the {pages} pages archived are "
             f"kept in the WARC files: {REBUILD_INDEX}"

@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
     from archiver.crawler import CrawlSummary, ProgressHook
 
@@ -426,9 +427,7 @@ class WorkerTracker:
         self.worker = worker
         self.inflight_key = keys.inflight(worker)
         self.timeout = settings.getfloat("ARCHIVER_REDIS_WORKER_TIMEOUT", 30.0)
-        # at least three heartbeats within the timeout
-        heartbeat = settings.getfloat("ARCHIVER_REDIS_HEARTBEAT", 2.0)
-        self.heartbeat_every = max(0.1, min(heartbeat, self.timeout / 3))
+        self.heartbeat_every = heartbeat_every(settings)
         self.idle_timeout = settings.getfloat("ARCHIVER_REDIS_IDLE_TIMEOUT", 10.0)
         self.wait_for_index = settings.getbool("ARCHIVER_INDEX_ENABLED", True)
         self.pending_acks: list[str] = []
@@ -719,6 +718,13 @@ class WorkerSpider(SectionSpider):
         return request
 
 
+def heartbeat_every(settings: BaseSettings) -> float:
+    """Seconds between a worker's heartbeats: ``ARCHIVER_REDIS_HEARTBEAT``, but at least
+    three heartbeats within ``ARCHIVER_REDIS_WORKER_TIMEOUT``."""
+    timeout = settings.getfloat("ARCHIVER_REDIS_WORKER_TIMEOUT", 30.0)
+    return max(0.1, min(settings.getfloat("ARCHIVER_REDIS_HEARTBEAT", 2.0), timeout / 3))
+
+
 def worker_settings(redis_url: str, outlet: str, worker: str) -> dict[str, Any]:
     keys = Keys(outlet)
     return {
@@ -811,11 +817,10 @@ def run_worker(
     settings = {**(overrides or {}), **worker_settings(redis_url, outlet.name, worker)}
     built = build_settings(archive_dir, settings)
     timeout = built.getfloat("ARCHIVER_REDIS_WORKER_TIMEOUT")
-    every = max(0.1, min(built.getfloat("ARCHIVER_REDIS_HEARTBEAT", 2.0), timeout / 3))
     try:
         with outlet_lock(archive_dir, outlet.name):  # one worker per archive directory
             _claim_worker_id(server, Keys(outlet.name), worker, timeout)
-            with _starting(server, Keys(outlet.name), worker, every):
+            with _starting(server, Keys(outlet.name), worker, heartbeat_every(built)):
                 recover(Path(archive_dir), warc_dir, outlet.name)
                 return _crawl_locked(
                     outlet,

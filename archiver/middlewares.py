@@ -117,7 +117,8 @@ def freshened(
     return kept + [(n, v) for n, v in fresh if n.lower() in names]
 
 
-def _header(response: Response, name: str) -> str | None:
+def header_value(response: Response, name: str) -> str | None:
+    """The (first) value of header ``name`` of ``response``, latin-1 decoded, or ``None``."""
     value = response.headers.get(name)
     return value.decode("latin-1") if value else None
 
@@ -261,14 +262,16 @@ class WarcCaptureMiddleware:
         truncated = truncation(response)
         if truncated:
             self.stats.inc_value("archiver/truncated")
-        status, reason, headers = response.status, None, header_pairs(response.headers)
-        protocol = response.protocol or "HTTP/1.1"
-        request_headers = wire.public_fields(header_pairs(request.headers))
+        status, reason, protocol = response.status, None, response.protocol or "HTTP/1.1"
+        headers = request_headers = None
         sent = wire.take(request)
         if sent is not None and sent.status == status:  # as on the wire, not as Scrapy rebuilt
             protocol, reason, headers = sent.version, sent.reason, sent.response_headers
-            if sent.request_headers is not None:
-                request_headers = sent.request_headers
+            request_headers = sent.request_headers
+        if headers is None:
+            headers = header_pairs(response.headers)
+        if request_headers is None:
+            request_headers = wire.public_fields(header_pairs(request.headers))
         digest = None  # of a body that may be another capture's or become an original
         if response.body and not 300 <= response.status < 400 and not truncated:
             # pywb replays a 3xx revisit without its payload: keep redirects whole
@@ -336,18 +339,17 @@ class WarcCaptureMiddleware:
         self.stats.set_value("archiver/warc/records", self.writer.records_written)
         if response.status >= 400:
             self.stats.inc_value(f"archiver/status/{response.status}")
-        content_type = response.headers.get("Content-Type")
         self.crawler.signals.send_catch_log(
             archiver_signals.capture_written,
             ref=ref,
             url=response.url,
             status=response.status,
-            content_type=content_type.decode("latin-1") if content_type else None,
+            content_type=header_value(response, "Content-Type"),
             captured_at=ref.date or datetime.now(UTC).isoformat(),
             role=request.meta.get(ROLE),
             validators={
-                "etag": _header(response, "ETag"),
-                "last_modified": _header(response, "Last-Modified"),
+                "etag": header_value(response, "ETag"),
+                "last_modified": header_value(response, "Last-Modified"),
             },
         )
         return response

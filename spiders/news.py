@@ -37,7 +37,7 @@ from archiver.discovery.urls import without_tracking
 from archiver.exceptions import ConfigError
 from archiver.extract.markup import in_chrome
 from archiver.items import Page
-from archiver.middlewares import CAPTURE_META_KEY
+from archiver.middlewares import CAPTURE_META_KEY, header_value
 from archiver.outlets import SOURCES, Outlet, get_outlet
 from archiver.seen import PAGINATION, ROLE
 
@@ -82,11 +82,6 @@ def parse_since(value: str | date | None) -> datetime | None:
 RESOURCE_DEPTH = "archiver_resource_depth"
 """``request.meta`` key of a resource request: 1 for what a page loads, 2 for what a stylesheet
 it loads imports or loads, and so on."""
-
-
-def _content_type(response: Response) -> str | None:
-    value = response.headers.get("Content-Type")
-    return value.decode("latin-1") if value else None
 
 
 def bare_outlet(url: str) -> Outlet:
@@ -363,7 +358,7 @@ class SectionSpider(scrapy.Spider):
             html=response.body,
             # the header's charset, not Scrapy's guess from the bytes when none is declared:
             # the extractor reads the page as a browser does (and as reindex does)
-            encoding=http_content_type_encoding(_content_type(response)),
+            encoding=http_content_type_encoding(header_value(response, "Content-Type")),
             capture=response.meta.get(CAPTURE_META_KEY),
         )
         yield from self._resources(response)
