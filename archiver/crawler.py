@@ -279,6 +279,7 @@ def resolve_outlet(
                 discover=False,
             )
             spider_args["outlet"] = outlet
+            spider_args["partial"] = "one page"
     else:
         outlet = get_outlet(outlet_name, outlets_file)
         spider_args["outlet"] = outlet

@@ -273,6 +273,9 @@ class Job:
     sources: str | None = None
     since: str | None = None
     max_articles: int | None = None
+    partial: str | None = None
+    """Why the crawl reads only part of the outlet's listings (``one page``: a URL on a
+    defined outlet's host), or None."""
     seeded_at: str = ""
 
     def to_json(self) -> str:
@@ -291,6 +294,7 @@ class Job:
             "sources": self.sources,
             "since": self.since,
             "max_articles": self.max_articles,
+            "partial": self.partial,
         }
         if self.url is not None:
             args["url"] = self.url
@@ -347,6 +351,7 @@ def seed(
         sources=sources,
         since=since,
         max_articles=max_articles,
+        partial=spider_args.get("partial"),
         seeded_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     )
     spider = _seed_spider(job)

@@ -58,6 +58,7 @@ logger = logging.getLogger(__name__)
 __all__ = [
     "DEFAULT_REVISIT_AFTER",
     "PAGINATION",
+    "PARTIAL_STAT",
     "QUEUED_BY",
     "RECHECK",
     "ROLE",
@@ -84,6 +85,9 @@ QUEUED_BY = "archiver_queued_by"
 """``request.meta`` key :class:`ResumingScheduler` sets: the run of the crawl that queued it."""
 RECHECK = "archiver_recheck"
 """``request.meta`` key the middleware sets on a revision check: the known capture (a dict)."""
+PARTIAL_STAT = "archiver/listings/partial"
+"""Crawl stat a spider sets when it leaves listings unread by design (why: ``max_articles``,
+``sources``, ``one page``): the next crawl then reads every listing page again."""
 
 
 def schedule_for(spider: Any, settings: Any) -> tuple[timedelta, ...]:
@@ -218,17 +222,20 @@ class SeenStore:
         return self.finished(row[0])
 
     def last_crawl_completed(self, outlet: str, current: int | None) -> bool:
-        """Whether the crawl of ``outlet`` before crawl ``current`` ran to its end: only then
-        did it walk the whole backlog, so that a listing page of known articles means the rest
-        is known too. A crawl killed, stopped or crashed leaves pages it never reached."""
+        """Whether the crawl of ``outlet`` before crawl ``current`` ran to its end and read
+        every listing: only then did it walk the whole backlog, so that a listing page of known
+        articles means the rest is known too. A crawl killed, stopped or crashed leaves pages it
+        never reached; so does one that finished with listings unread (its stat
+        ``PARTIAL_STAT``: its article limit reached, sources without sections, one page)."""
         index = self._open()
         if index is None:
             return False
         row = index.db.execute(
-            "select outcome from crawls where outlet = ? and id < ? order by id desc limit 1",
-            [outlet, current if current is not None else 2**62],
+            "select outcome, case when json_valid(stats) then json_extract(stats, ?) end"
+            " from crawls where outlet = ? and id < ? order by id desc limit 1",
+            [f'$."{PARTIAL_STAT}"', outlet, current if current is not None else 2**62],
         ).fetchone()
-        return row is not None and row[0] == "finished"
+        return row is not None and row[0] == "finished" and row[1] is None
 
     def remember(
         self, digest: str | None, *, url: str, date: str, record_id: str, warc_file: str
@@ -391,7 +398,10 @@ class SeenMiddleware:
                 str(outlet), current
             )
             if not self._backlog_known:
-                logger.info("the last crawl did not finish: every listing page is followed")
+                logger.info(
+                    "the last crawl did not finish or left listings unread: every listing page"
+                    " is followed"
+                )
         return self._backlog_known
 
     def _article_request(self, request: Request) -> Request | None:

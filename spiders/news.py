@@ -39,7 +39,7 @@ from archiver.extract.markup import in_chrome
 from archiver.items import Page
 from archiver.middlewares import CAPTURE_META_KEY, header_value
 from archiver.outlets import SOURCES, Outlet, get_outlet
-from archiver.seen import PAGINATION, ROLE
+from archiver.seen import PAGINATION, PARTIAL_STAT, ROLE
 
 if TYPE_CHECKING:
     from typing import Self
@@ -108,9 +108,12 @@ class SectionSpider(scrapy.Spider):
         url: str | None = None,
         sources: str | Iterable[str] | None = None,
         since: str | date | None = None,
+        partial: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.partial = partial
+        """Why this crawl reads only part of the outlet's listings (``one page``), or None."""
         self._outlet_arg = outlet
         self._outlets_file = outlets_file
         self._max_articles_arg = max_articles
@@ -195,6 +198,7 @@ class SectionSpider(scrapy.Spider):
             self.crawler.stats.inc_value("archiver/discovery/duplicates")
             return None
         if self.max_articles and self.articles_requested >= self.max_articles:
+            self._leaves_listings_unread("max_articles")
             return None
         self._seen.add(key)
         self.articles_requested += 1
@@ -246,8 +250,20 @@ class SectionSpider(scrapy.Spider):
             return True
         return False
 
+    def _leaves_listings_unread(self, why: str) -> None:
+        """Note that this crawl has not read every article its listings name, so the next
+        crawl must not stop paginating at a page of articles it knows (see ``PARTIAL_STAT``)."""
+        if self.partial is None:
+            self.partial = why
+        if self.crawler.stats.get_value(PARTIAL_STAT) is None:
+            self.crawler.stats.set_value(PARTIAL_STAT, self.partial)
+
     async def start(self) -> AsyncIterator[Any]:
         outlet = self.outlet
+        if "sections" not in self.sources:
+            self._leaves_listings_unread("sources")
+        elif self.partial is not None:
+            self._leaves_listings_unread(self.partial)
         if "sections" in self.sources or "autodiscovery" in self.sources:
             for url in outlet.sections:
                 yield self._listing(url, self.parse_listing, page=1)

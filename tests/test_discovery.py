@@ -3,6 +3,7 @@ from each source alone, all together, with --since, and from a bare URL with no 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import sqlite3
 from datetime import UTC, datetime
@@ -14,6 +15,7 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.crawler import resolve_outlet
 from archiver.demo.server import DemoServer
 from archiver.demo.site import DEMO_HOST, DemoSite
 from archiver.discovery import (
@@ -27,6 +29,7 @@ from archiver.discovery import (
 from archiver.discovery.urls import without_tracking
 from archiver.exceptions import ConfigError
 from archiver.outlets import load_outlets
+from archiver.seen import PARTIAL_STAT
 from spiders.news import PAGINATION, ROLE, SectionSpider, parse_since, parse_sources
 from tests.conftest import run_cli
 
@@ -167,6 +170,32 @@ def test_a_bare_crawl_takes_feed_and_sitemap_entries_of_any_shape_but_listings()
     ]
     page = f'<html><body><main><a href="{root}/news/world-8">x</a></main></body></html>'
     assert list(spider.parse_listing(response("/", page), page=1)) == []
+
+
+def test_a_crawl_that_leaves_listings_unread_says_so_in_its_stats() -> None:
+    """Sources without sections, one page of a defined outlet, or the article limit reached:
+    the crawl's stat ``PARTIAL_STAT`` tells the next crawl to read every listing again."""
+    demo = load_outlets()["demo"]
+
+    async def started(**kwargs: Any) -> str | None:
+        crawler = get_crawler(SectionSpider, {"ARCHIVER_HOST_MAP": {DEMO_HOST: "127.0.0.1:9"}})
+        spider = SectionSpider.from_crawler(crawler, outlet=demo, **kwargs)
+        crawler.spider = spider
+        async for _ in spider.start():
+            pass
+        return crawler.stats.get_value(PARTIAL_STAT)
+
+    assert asyncio.run(started()) is None
+    assert asyncio.run(started(sources="feeds,sitemaps")) == "sources"
+    assert asyncio.run(started(partial="one page")) == "one page"
+    _, args = resolve_outlet(f"{BASE}/category/world/")
+    assert args["partial"] == "one page"
+    crawler = get_crawler(SectionSpider, {"ARCHIVER_HOST_MAP": {DEMO_HOST: "127.0.0.1:9"}})
+    spider = SectionSpider.from_crawler(crawler, outlet=demo, max_articles=1)
+    assert spider.article_request(f"{BASE}/2024/01/one/", "feeds") is not None
+    assert crawler.stats.get_value(PARTIAL_STAT) is None  # the limit met, not passed
+    assert spider.article_request(f"{BASE}/2024/01/two/", "feeds") is None
+    assert crawler.stats.get_value(PARTIAL_STAT) == "max_articles"
 
 
 def test_source_and_since_arguments() -> None:

@@ -564,6 +564,38 @@ def test_pagination_is_followed_after_a_crawl_that_did_not_finish(tmp_path: Path
         index.close()
 
 
+def test_pagination_is_followed_after_a_crawl_that_did_not_walk_every_listing(
+    tmp_path: Path,
+) -> None:
+    """A crawl that finished but left listings unread (``--max-articles`` reached,
+    ``--sources`` without sections, one page of the outlet) is no ground for stopping at a
+    page of known articles: the backlog it never reached would be lost for good."""
+    index = ArchiveIndex(tmp_path / "index.db")
+    store = SeenStore(tmp_path / "index.db")
+    try:
+        for partial in ("max_articles", "sources", "one page"):
+            limited = index.start_crawl("demo")
+            index.finish_crawl(
+                limited, outcome="finished", stats={"archiver/listings/partial": partial}
+            )
+            assert not store.last_crawl_completed("demo", None), partial
+        full = index.start_crawl("demo")
+        index.finish_crawl(full, outcome="finished", stats={"archiver/pages": 3})
+        assert store.last_crawl_completed("demo", None)
+    finally:
+        store.close()
+        index.close()
+    with BigSite(40) as site:  # page 1: stories 40-21, page 2: 20-1
+        archive, outlets = tmp_path / "archive", outlet_file(tmp_path, site)
+        limit = {"ARCHIVER_MAX_ARTICLES": 20}  # page 1's stories, none of page 2's
+        first = run_crawl_process("bigsite", archive, outlets=outlets, overrides=limit)
+        assert first.returncode == 0, first.stderr[-2000:]
+        assert site.article_hits() == 20
+        second = run_crawl_process("bigsite", archive, outlets=outlets)
+        assert second.returncode == 0, second.stderr[-2000:]
+        assert site.article_hits() == 40, sorted(site.snapshot())
+
+
 @pytest.mark.slow
 def test_queue_of_a_crashed_crawl_is_discarded(tmp_path: Path) -> None:
     """Killed (no clean close), Scrapy leaves a queue without active.json whose pointers are
