@@ -35,7 +35,7 @@ from archiver import __version__, wire
 from archiver import signals as archiver_signals
 from archiver.exceptions import WarcError
 from archiver.items import Article, CaptureRef
-from archiver.seen import RECHECK, ROLE, SeenStore, payload_digest
+from archiver.seen import RECHECK, ROLE, SeenStore, note_partial, payload_digest
 from archiver.warc import (
     IDENTICAL_PAYLOAD,
     SERVER_NOT_MODIFIED,
@@ -605,10 +605,23 @@ class RetryAfterMiddleware(RetryMiddleware):
                 )
                 if stats:
                     stats.inc_value("archiver/retry_after/given_up")
+                self._given_up(request)
                 return response
             if stats:
                 stats.inc_value("archiver/retry_after/honoured")  # paused in _downloaded
         return super().process_response(request, response)
+
+    def _retry(self, request: Request, reason: str | Exception | type[Exception]) -> Request | None:
+        retry = super()._retry(request, reason)
+        if retry is None:
+            self._given_up(request)
+        return retry
+
+    def _given_up(self, request: Request) -> None:
+        """A listing page or an article given up on leaves the backlog unread: the next crawl
+        must read every listing page again to find it (``archiver.seen.PARTIAL_STAT``)."""
+        if request.meta.get(ROLE) in ("listing", "article"):
+            note_partial(self.crawler.stats, "given up")
 
     def _pause_slot(self, request: Request, wait: float) -> None:
         engine = self.crawler.engine

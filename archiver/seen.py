@@ -70,6 +70,7 @@ __all__ = [
     "conditional_headers",
     "is_due",
     "normalize_url",
+    "note_partial",
     "parse_duration",
     "parse_schedule",
     "parse_time",
@@ -86,8 +87,16 @@ QUEUED_BY = "archiver_queued_by"
 RECHECK = "archiver_recheck"
 """``request.meta`` key the middleware sets on a revision check: the known capture (a dict)."""
 PARTIAL_STAT = "archiver/listings/partial"
-"""Crawl stat a spider sets when it leaves listings unread by design (why: ``max_articles``,
-``sources``, ``one page``): the next crawl then reads every listing page again."""
+"""Crawl stat set when a crawl leaves listings, or articles they name, unread (why:
+``max_articles``, ``sources``, ``one page``, ``given up``): the next crawl then reads every
+listing page again."""
+
+
+def note_partial(stats: Any, why: str) -> None:
+    """Record in a crawl's ``stats`` that it leaves listings (or the articles they name)
+    unread, and the first reason why: see ``PARTIAL_STAT``."""
+    if stats is not None and stats.get_value(PARTIAL_STAT) is None:
+        stats.set_value(PARTIAL_STAT, why)
 
 
 def schedule_for(spider: Any, settings: Any) -> tuple[timedelta, ...]:

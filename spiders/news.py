@@ -39,7 +39,7 @@ from archiver.extract.markup import in_chrome
 from archiver.items import Page
 from archiver.middlewares import CAPTURE_META_KEY, header_value
 from archiver.outlets import SOURCES, Outlet, get_outlet
-from archiver.seen import PAGINATION, PARTIAL_STAT, ROLE
+from archiver.seen import PAGINATION, ROLE, note_partial
 
 if TYPE_CHECKING:
     from typing import Self
@@ -255,8 +255,7 @@ class SectionSpider(scrapy.Spider):
         crawl must not stop paginating at a page of articles it knows (see ``PARTIAL_STAT``)."""
         if self.partial is None:
             self.partial = why
-        if self.crawler.stats.get_value(PARTIAL_STAT) is None:
-            self.crawler.stats.set_value(PARTIAL_STAT, self.partial)
+        note_partial(self.crawler.stats, self.partial)
 
     async def start(self) -> AsyncIterator[Any]:
         outlet = self.outlet

@@ -596,6 +596,36 @@ def test_pagination_is_followed_after_a_crawl_that_did_not_walk_every_listing(
         assert site.article_hits() == 40, sorted(site.snapshot())
 
 
+class _FailingStory(BigSite):
+    """A BigSite whose story 5 (on listing page 2) answers 503 while ``failing`` holds."""
+
+    failing = True
+
+    def page(self, path: str) -> tuple[bytes, int]:
+        if path == "/news/story-5/" and self.failing:
+            with self.lock:
+                self.hits[path] += 1
+            return b"busy", 503
+        return super().page(path)
+
+
+def test_an_article_given_up_on_is_fetched_by_the_next_crawl(tmp_path: Path) -> None:
+    """A crawl that gave up on an article (or a listing page) after its retries left the
+    backlog unread: the next crawl reads every listing page again and fetches it."""
+    with _FailingStory(40) as site:
+        archive, outlets = tmp_path / "archive", outlet_file(tmp_path, site)
+        no_retries = {"RETRY_TIMES": 0}
+        first = run_crawl_process("bigsite", archive, outlets=outlets, overrides=no_retries)
+        assert first.returncode == 0, first.stderr[-2000:]
+        assert first.summary["given_up"] == 1
+        site.failing = False
+        before = site.snapshot()
+        second = run_crawl_process("bigsite", archive, outlets=outlets, overrides=no_retries)
+        assert second.returncode == 0, second.stderr[-2000:]
+        assert set(site.snapshot() - before) == {"/news/story-5/"}
+    assert "/news/story-5/" in {u.removeprefix(site.url) for u in article_urls(archive)}
+
+
 @pytest.mark.slow
 def test_queue_of_a_crashed_crawl_is_discarded(tmp_path: Path) -> None:
     """Killed (no clean close), Scrapy leaves a queue without active.json whose pointers are
