@@ -119,7 +119,7 @@ def test_seed_like_page_in_windows_1252(extractor: ArticleExtractor) -> None:
     assert a.outlet == "steppe"
     assert a.capture is capture
     assert a.extractor_version == EXTRACTOR_VERSION
-    assert EXTRACTOR_VERSION.startswith("archiver-extract/20 trafilatura/")
+    assert EXTRACTOR_VERSION.startswith("archiver-extract/21 trafilatura/")
     assert a.title == "Uzbekistan and Pakistan agree on rail corridor study"
     assert a.authors == ["Kamila Yusupova"]
     assert a.provenance["authors"] == "author-box"
@@ -203,6 +203,25 @@ def test_text_input_json_ld_list_and_author_reference(extractor: ArticleExtracto
     assert a.published == "2024-02-01"
     assert a.page_type == "article"
     assert a.canonical_url is None
+
+
+def test_a_short_article_keeps_its_paragraphs_and_its_lead(extractor: ArticleExtractor) -> None:
+    """Under 250 characters of text, trafilatura falls back to the whole <article>'s text run
+    together (headline, byline, date and paragraphs on one line); and a lead that opens with
+    the headline's words is the lead, not the headline repeated."""
+    page = (
+        "<html lang='en'><head><title>Council to rebuild the footbridge</title></head><body>"
+        "<article><h1>Council to rebuild the footbridge</h1><div class='byline'>By Ann Lee"
+        "</div>\n<time datetime='2024-03-14T10:00:00+01:00'>14 March</time>\n<div class='x'>"
+        "<p>Council to rebuild the footbridge over the canal, the mayor said on Wednesday.</p>"
+        "<p>Work starts in May and ends before the school year.</p></div></article></body></html>"
+    )
+    a = extractor.extract(page, "https://news.example/2024/03/14/footbridge/")
+    assert a.body == (
+        "Council to rebuild the footbridge over the canal, the mayor said on Wednesday.\n\n"
+        "Work starts in May and ends before the school year."
+    )
+    assert a.authors == ["Ann Lee"] and a.title == "Council to rebuild the footbridge"
 
 
 def test_page_declaring_a_legacy_charset_but_sending_utf8() -> None:

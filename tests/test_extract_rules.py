@@ -192,6 +192,13 @@ def test_headline_repeated_with_a_programme_name_or_a_kicker() -> None:
     # a wire lead that names the headline is the lead, not a repeat
     lead = "新华社北京4月24日电 题\uff1aFootbridge to be rebuilt"
     assert clean(lead, LONG) == [lead, LONG]
+    # a lead that opens with the headline's words and goes on is the lead
+    lead = "Footbridge to be rebuilt, the council said on Wednesday, after the spring floods."
+    assert clean(lead, LONG) == [lead, LONG]
+    lead = "Canal works: Footbridge to be rebuilt by the end of the year, the council said."
+    assert clean(lead, LONG) == [lead, LONG]
+    # the headline with a separator and a line of its own after it is not
+    assert clean("Footbridge to be rebuilt - Canal works", LONG) == [LONG]
 
 
 def test_url_at_the_top_and_bylines_anywhere() -> None:

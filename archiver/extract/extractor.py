@@ -27,7 +27,7 @@ from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"archiver-extract/20 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"archiver-extract/21 trafilatura/{trafilatura.__version__}"
 """Written into every article, so a later extractor can tell which articles to redo. The
 number goes up with each release whose rules change what the corpus pages give (2: the
 standfirst, link teasers, the dated byline, and the rules since 1; 3: the language read from
@@ -83,6 +83,13 @@ class ArticleExtractor:
         # (``_TrafilaturaMetadata``); on every page they cost a quarter of the extraction.
         self._options = Extractor(
             output_format="python", comments=include_comments, with_metadata=False, tables=True
+        )
+        self._precise = Extractor(
+            output_format="python",
+            comments=include_comments,
+            with_metadata=False,
+            tables=True,
+            precision=True,
         )
 
     def extract(
@@ -275,7 +282,18 @@ class ArticleExtractor:
     def _trafilatura(self, root: HtmlElement, url: str) -> Document | None:
         """trafilatura's ``bare_extraction`` on the already parsed tree (it works on a copy):
         the body text."""
-        options = copy.copy(self._options)
+        doc = self._bare_extraction(root, url, self._options)
+        if doc is not None and doc.text and "\n" not in doc.text.strip():
+            # One line: on a short article (under trafilatura's 250 characters) its fallback,
+            # the whole <article>'s text run together, headline, byline and date included.
+            # Its precision mode has no such fallback: its paragraphs, when it finds them.
+            precise = self._bare_extraction(root, url, self._precise)
+            if precise is not None and precise.text and "\n" in precise.text.strip():
+                return precise
+        return doc
+
+    def _bare_extraction(self, root: HtmlElement, url: str, base: Extractor) -> Document | None:
+        options = copy.copy(base)
         options.url = options.source = url
         try:
             doc = trafilatura.bare_extraction(root, options=options)
