@@ -45,6 +45,8 @@ logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 STATE_FILE = "schedule.json"
 STOPPED_EXIT = 3
+BUSY_RETRY = 30.0
+"""Seconds between tries of a due outlet that a crawl not started by the scheduler holds."""
 """Exit status of ``archiver crawl`` stopped before it finished (Ctrl-C, SIGTERM): its queue is
 kept, and the same command resumes it."""
 
@@ -158,6 +160,8 @@ class Scheduler:
         self._stopping = False
         self.busy: list[str] = []
         """Due outlets the last run_due left because a crawl of them was running."""
+        self._retry_at: dict[str, datetime] = {}
+        """When to try again each busy outlet (BUSY_RETRY after it was found busy)."""
         self._child: subprocess.Popen[bytes] | None = None
 
     # -- when ------------------------------------------------------------------------------
@@ -181,9 +185,8 @@ class Scheduler:
         times = []
         for name, expression in self.schedules.items():
             last = self.state.last.get(name)
-            times.append(
-                self.clock() if last is None else croniter(expression, last).get_next(datetime)
-            )
+            due = self.clock() if last is None else croniter(expression, last).get_next(datetime)
+            times.append(max(due, self._retry_at.get(name, due)))
         return min(times)
 
     # -- running ---------------------------------------------------------------------------
@@ -196,11 +199,17 @@ class Scheduler:
             if self._stopping:
                 break
             if is_locked(self.archive_dir, item.outlet):
-                logger.warning(
-                    "%s is due but a crawl of it is running; trying again later", item.outlet
-                )
+                if item.outlet not in self._retry_at:
+                    logger.warning(
+                        "%s is due but a crawl of it is running; trying again every %.0f s"
+                        " until it ends",
+                        item.outlet,
+                        BUSY_RETRY,
+                    )
+                self._retry_at[item.outlet] = self.clock() + timedelta(seconds=BUSY_RETRY)
                 self.busy.append(item.outlet)
                 continue
+            self._retry_at.pop(item.outlet, None)
             runs.append(self._run(item))
         return runs
 

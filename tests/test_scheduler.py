@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import logging
 import os
 import signal
 import sqlite3
@@ -14,13 +15,14 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from archiver.exceptions import ConfigError
 from archiver.locks import CrawlLockedError, is_locked, outlet_lock
 from archiver.outlets import load_outlets
-from archiver.scheduler import Scheduler
+from archiver.scheduler import BUSY_RETRY, Scheduler
 from tests.conftest import REPO, run_cli, scrapy_demo_crawl
 
 OUTLET = """
@@ -110,6 +112,40 @@ def test_three_due_crawls_of_two_outlets_run_in_order_without_overlap(tmp_path: 
     for earlier, later in itertools.pairwise(rows):
         assert earlier[2] <= later[1], "crawls overlapped"
     assert all(r.log.exists() and r.log.stat().st_size for r in runs)
+
+
+def test_a_busy_outlet_is_tried_again_after_a_pause_and_warned_of_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A due outlet that a crawl by hand holds: the scheduler waits BUSY_RETRY between its
+    tries and warns once, instead of trying again at once, thousands of times a second."""
+    path = outlets_file(tmp_path, ("alpha", "* * * * *"))
+    archive = tmp_path / "archive"
+    clock = FakeClock(T0)
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        clock.now += timedelta(seconds=seconds)
+
+    scheduler = Scheduler(archive, load_outlets(path), clock=clock, sleep=sleep)
+    tries = 0
+    run_due = scheduler.run_due
+
+    def counted() -> list[Any]:
+        nonlocal tries
+        tries += 1
+        if tries >= 50 or clock.now >= T0 + timedelta(minutes=2):
+            scheduler.stop()
+        return run_due()
+
+    scheduler.run_due = counted  # type: ignore[method-assign]
+    with outlet_lock(archive, "alpha"), caplog.at_level(logging.WARNING):
+        scheduler.run_forever()
+    assert tries <= 1 + 120 / BUSY_RETRY, tries
+    assert sum(slept) >= 120
+    warned = [r for r in caplog.records if "is due but a crawl of it is running" in r.message]
+    assert len(warned) == 1
 
 
 def wait_unlocked(archive: Path, outlet: str) -> None:
