@@ -24,7 +24,13 @@ from archiver.extensions import why_nothing_fetched
 from archiver.index import ArchiveIndex
 from archiver.index.seen import DEFAULT_REVISIT_AFTER, parse_schedule
 from archiver.locks import outlet_lock, safe_name
-from archiver.outlets import Outlet, get_outlet, http_url_problem, outlet_for_url
+from archiver.outlets import (
+    Outlet,
+    address_problem,
+    get_outlet,
+    http_url_problem,
+    outlet_for_url,
+)
 from archiver.warc.recover import recover_open_files
 
 logger = logging.getLogger(__name__)
@@ -171,12 +177,18 @@ def check_settings(settings: BaseSettings) -> None:
         if number is None or number < least or (most is not None and number > most):
             raise ConfigError(f"{name}={value!r} is not {what}: give {give}")
     try:
-        settings.getdict("ARCHIVER_HOST_MAP")
+        host_map = settings.getdict("ARCHIVER_HOST_MAP")
     except (TypeError, ValueError) as e:
         raise ConfigError(
             f"ARCHIVER_HOST_MAP={settings.get('ARCHIVER_HOST_MAP')!r} is not a JSON object "
             f'({e}): give one like \'{{"example.org": "127.0.0.1:8080"}}\''
         ) from None
+    for address in host_map.values():
+        if problem := address_problem(str(address)):
+            raise ConfigError(
+                f"ARCHIVER_HOST_MAP: {problem}: give one like"
+                f' \'{{"example.org": "127.0.0.1:8080"}}\''
+            )
     if revisit := settings.get("ARCHIVER_REVISIT_AFTER"):
         try:
             parse_schedule(revisit)

@@ -316,6 +316,9 @@ CASES = [
     ),
     outlet_case("no-such-outlet-in-file", GOOD.replace("[mine]", "[other]"), "mine"),
     outlet_case("host-map-type", GOOD + "host_map = { 'example.org' = 8080 }\n", "host_map"),
+    outlet_case(
+        "host-map-port", GOOD + "host_map = { 'example.org' = '127.0.0.1:abc' }\n", "host_map"
+    ),
     # --- search queries ---------------------------------------------------------------
     Case("fts-unbalanced-quote", [*SEARCH, '"human rights'], "human rights"),
     Case("fts-bare-and", [*SEARCH, "AND"], "AND"),
@@ -658,6 +661,7 @@ def test_an_unreachable_site_is_an_error_without_tracebacks(tmp_path: Path) -> N
                 ("ARCHIVER_INDEX_FLUSH_SECONDS", "-1"),
                 ("ARCHIVER_RETRY_AFTER_MAX", "abc"),
                 ("ARCHIVER_HOST_MAP", "notjson"),
+                ("ARCHIVER_HOST_MAP", '{"example.org": "127.0.0.1:99999"}'),
                 ("ARCHIVER_DEMO_EDITION", "3"),
                 ("ARCHIVER_MAX_ARTICLES", "-2"),
                 ("DOWNLOAD_TIMEOUT", "abc"),

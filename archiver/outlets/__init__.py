@@ -172,6 +172,15 @@ def http_url_problem(url: str) -> str | None:
     return None
 
 
+def address_problem(address: str) -> str | None:
+    """What makes ``address`` (a host map's ``HOST:PORT``, the proxy a host's requests go
+    through) unusable, or ``None``."""
+    bad = http_url_problem(f"http://{address}/") is not None or any(c in address for c in "/@?#")
+    if bad or not urlsplit(f"//{address}").port:
+        return f"{address!r} is not HOST:PORT with a port from 1 to 65535"
+    return None
+
+
 def _kind(value: Any) -> str:
     return {list: "a list", dict: "a table", str: "a string", bool: "a boolean"}.get(
         type(value), type(value).__name__
@@ -261,6 +270,9 @@ def _build(name: str, table: dict[str, Any], source: str) -> Outlet:
         host_map = table["host_map"]
         if not isinstance(host_map, dict) or not all(isinstance(v, str) for v in host_map.values()):
             raise check.fail("host_map", 'must be a table of host = "ip:port"')
+        for address in host_map.values():
+            if problem := address_problem(address):
+                raise check.fail("host_map", f'{problem}: give host = "ip:port"')
         values["host_map"] = dict(host_map)
     if not (values.get("sections") or values.get("feeds") or values.get("sitemaps")):
         raise check.fail("sections", "the outlet needs at least one of sections, feeds, sitemaps")
