@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -135,6 +136,14 @@ def exit_with_parent(interval: float = 1.0) -> None:
     threading.Thread(target=watch, name="archiver-exit-with-parent", daemon=True).start()
 
 
+def _worker_started() -> None:
+    """A worker's set-up: it ends with the crawl (:func:`exit_with_parent`), and it leaves
+    Ctrl-C to the crawl, which stops gracefully and ends the pool (a terminal sends SIGINT to
+    the whole process group: a worker dying mid-page printed a KeyboardInterrupt traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
+
+
 def extraction_pool(workers: int) -> ProcessPoolExecutor:
     """``workers`` processes running :func:`extract_page`, started now (while a crawl's first
     listings download).
@@ -146,7 +155,7 @@ def extraction_pool(workers: int) -> ProcessPoolExecutor:
     os.environ[CRAWL_PID_ENV] = str(os.getpid())  # before the forkserver starts: it inherits
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["archiver._pool_preload"])
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=exit_with_parent)
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started)
     for _ in range(workers):
         pool.submit(_warm_up)
     return pool

@@ -166,6 +166,18 @@ def test_workers_share_the_extractor_their_forkserver_warmed_up() -> None:
     assert frozen > 10_000  # the extractor's libraries: about 60,000 objects
 
 
+def test_workers_leave_ctrl_c_to_the_crawl() -> None:
+    """Ctrl-C in a terminal signals the whole process group: the crawl stops gracefully and
+    ends its pool; a worker that took SIGINT too died mid-page with a KeyboardInterrupt
+    traceback on the terminal."""
+    pool = extraction_pool(1)
+    try:
+        handler = pool.submit(signal.getsignal, signal.SIGINT).result(timeout=120)
+    finally:
+        pool.shutdown()
+    assert handler == signal.SIG_IGN
+
+
 def test_workers_are_replaced_after_their_pages_and_no_article_lost(tmp_path: Path) -> None:
     """``ARCHIVER_EXTRACT_RECYCLE_AFTER``: every 15 pages the two workers finish their pages,
     exit and fresh ones take over; every article is extracted once, none fails."""
