@@ -333,6 +333,10 @@ def _crawl_locked(
         or settings.getlist("ARCHIVER_REVISIT_AFTER")
         or DEFAULT_REVISIT_AFTER
     )
+    if settings.getbool("ARCHIVER_INDEX_ENABLED", True):
+        # created or migrated here, before the crawl: a disk too full for it, or any other
+        # reason it cannot be opened, is one line, not errors in a crawl that goes on
+        ArchiveIndex(Path(archive_dir) / "index.db", crawl=True).close()
     jobdir = None
     if settings.getbool("ARCHIVER_RESUME", True) and not settings.get("JOBDIR"):
         jobdir = Path(archive_dir) / "jobs" / safe_name(outlet.name)

@@ -130,6 +130,31 @@ def crawl_without_privileges(archive: Path) -> subprocess.CompletedProcess[str]:
     return without_privileges("crawl", "demo", "--archive", archive)
 
 
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real file system of 300 KB (tmpfs; root only), too small for a new index."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mount)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_a_disk_too_full_for_a_new_index_is_one_line_exit_2(small_disk: Path) -> None:
+    """Before: six tracebacks, then "stopped before it finished (Ctrl-C or SIGTERM)", exit 3."""
+    proc = run_cli("crawl", "demo", "--archive", small_disk / "archive", timeout=300)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    error = one_line_error(proc.stderr)
+    assert "disk is full" in error and "free" in error, error
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
 @pytest.mark.parametrize(
     ("unwritable", "message"),
     [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -124,6 +125,16 @@ def read_only_connection(path: Path) -> sqlite3.Connection:
     return conn
 
 
+def disk_full(error: BaseException) -> bool:
+    """Whether ``error`` says the disk is full (``ENOSPC``, SQLite's ``SQLITE_FULL``)."""
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return True
+    return getattr(error, "sqlite_errorcode", None) == SQLITE_FULL
+
+
+SQLITE_FULL = 13
+
+
 def _read_only(path: Path) -> sqlite_utils.Database:
     """A read-only connection to the index at ``path``, at the current schema."""
     try:
@@ -177,6 +188,11 @@ class ArchiveIndex:
             self.db.execute(f"pragma mmap_size = {self._mmap_bytes}")
             ensure_schema(self.db, where=str(self.path))
         except (sqlite3.DatabaseError, OSError) as e:
+            if disk_full(e):
+                raise ArchiverError(
+                    f"cannot write the index {self.path}: the disk is full; free some space on"
+                    " it and run again"
+                ) from e
             raise ArchiverError(
                 f"cannot open index {self.path}: {e}; check the path is a writable SQLite file"
             ) from e
