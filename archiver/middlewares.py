@@ -344,7 +344,11 @@ class WarcCaptureMiddleware:
             ref=ref,
             url=response.url,
             status=response.status,
-            content_type=header_value(response, "Content-Type"),
+            # the record's (a 304's revisit holds the stored headers the 304 freshened), as
+            # reindex reads it back
+            content_type=next(
+                (v for k, v in reversed(headers) if k.lower() == "content-type"), None
+            ),
             captured_at=ref.date or datetime.now(UTC).isoformat(),
             role=request.meta.get(ROLE),
             validators={

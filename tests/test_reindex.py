@@ -115,6 +115,24 @@ def test_reindex_gives_the_live_article_and_capture_rows(demo_archive: Path, reb
     assert articles == linked == len(live_articles)
 
 
+def test_reindex_of_revisits_gives_the_crawls_capture_rows(
+    demo_archive: Path, tmp_path: Path
+) -> None:
+    """A 304 archived as a revisit: its capture row's Content-Type is the record's (the
+    stored headers the 304 freshened), in the crawl's index as in one rebuilt from the WARC
+    files. The crawl had written the 304's own, which it has none of."""
+    archive = tmp_path / "archive"
+    shutil.copytree(demo_archive, archive)
+    again = run_cli("demo", "--edition", "2", "--revisit-after", "1s", "--archive", archive)
+    assert again.returncode == 0, again.stderr
+    out = tmp_path / "rebuilt.db"
+    result = run_cli("reindex", archive / "warc", "--out", out)
+    assert result.returncode == 0, result.stderr
+    live = table(archive / "index.db", "captures", "record_id")
+    assert sum(1 for row in live.values() if row["status"] == 304) >= 10
+    assert table(out, "captures", "record_id") == live
+
+
 def test_re_extract_gives_the_same_titles_authors_dates(demo_archive: Path, tmp_path: Path) -> None:
     summary = reindex(demo_archive / "warc", tmp_path / "x.db", re_extract=True)
     assert summary.from_metadata == 0 and summary.re_extracted == summary.articles
