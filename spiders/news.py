@@ -8,7 +8,8 @@ archiver crawl demo --sources feeds,sitemaps --since 2024-01-01
 Sources, each optional and all merged: section pages with pagination, feeds (RSS, Atom, JSON
 Feed), sitemaps and sitemap indexes (``.gz``, Google News), ``Sitemap:`` lines of robots.txt,
 and feeds announced by section pages (``<link rel="alternate">``). Article URLs are deduplicated
-across sources (normalised URL), so each article is requested once per crawl.
+across sources (the seen-store's normalised URL, :func:`article_key`), so each article is
+requested once per crawl.
 
 Every request carries ``meta["archiver_role"]``: ``listing`` (section and pagination pages,
 feeds, sitemaps, robots.txt), ``article``, or ``resource`` (what an HTML page loads: its
@@ -40,6 +41,7 @@ from archiver.items import Page
 from archiver.middlewares import CAPTURE_META_KEY, header_value
 from archiver.outlets import SOURCES, Outlet, get_outlet
 from archiver.seen import PAGINATION, ROLE, note_partial
+from archiver.seen import normalize_url as seen_key
 
 if TYPE_CHECKING:
     from typing import Self
@@ -49,6 +51,15 @@ if TYPE_CHECKING:
     from archiver.demo.server import DemoServer
 
 logger = logging.getLogger(__name__)
+
+
+def article_key(url: str) -> str:
+    """The key under which article ``url`` (a request's URL) is requested once per crawl: the
+    seen-store's key (:func:`archiver.seen.normalize_url`: courlan's rules, trailing slash,
+    ``ref``, ``xtor``, ``_ga``...), so that two URLs the index takes for one article are one
+    request too, in w3lib's canonical form (query order, escapes, dot segments), with no scheme
+    (http and https name one article)."""
+    return normalize_url(seen_key(url) or url).partition("://")[2]
 
 
 def parse_sources(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -193,7 +204,10 @@ class SectionSpider(scrapy.Spider):
         """The request for article ``url``, or None when it is filtered, seen, or over limit."""
         if not self._is_article_url(url, source):
             return None
-        key = normalize_url(url).partition("://")[2]  # http and https name one article
+        request = scrapy.Request(
+            without_tracking(url), callback=self.parse_article, meta={ROLE: "article"}
+        )
+        key = article_key(request.url)
         if key in self._seen:
             self.crawler.stats.inc_value("archiver/discovery/duplicates")
             return None
@@ -203,9 +217,7 @@ class SectionSpider(scrapy.Spider):
         self._seen.add(key)
         self.articles_requested += 1
         self.crawler.stats.inc_value(f"archiver/discovery/articles/{source}")
-        return scrapy.Request(
-            without_tracking(url), callback=self.parse_article, meta={ROLE: "article"}
-        )
+        return request
 
     def _resources(self, response: Response) -> Iterator[scrapy.Request]:
         """Requests for what the HTML page ``response`` loads (stylesheets, scripts, images,

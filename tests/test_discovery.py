@@ -172,6 +172,47 @@ def test_a_bare_crawl_takes_feed_and_sitemap_entries_of_any_shape_but_listings()
     assert list(spider.parse_listing(response("/", page), page=1)) == []
 
 
+def test_urls_the_seen_store_takes_for_one_article_are_requested_once() -> None:
+    """A trailing slash, ``ref=``, ``xtor=`` and the other parameters the seen-store's courlan
+    normalisation folds name one article in a crawl too: it was fetched and archived twice."""
+    root = "http://127.0.0.1:9"
+    crawler = get_crawler(SectionSpider)
+    spider = SectionSpider.from_crawler(crawler, url=f"{root}/news/")
+    story = f"{root}/2024/05/%s-story-here"
+    feed = "".join(
+        f"<item><title>t</title><link>{url}</link></item>"
+        for url in (
+            story % "first" + "/",
+            story % "second" + "?xtor=RSS-3",
+            story % "third" + "?ref=rss",
+            story % "fourth" + "?mkt_tok=abc&amp;_ga=1.2&amp;igshid=x",
+        )
+    )
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{feed}'
+    feed += "</channel></rss>"
+    page = "".join(
+        f'<a href="{story % name}">{name}</a>' for name in ("first", "second", "third", "fourth")
+    )
+    page = f"<html><body><main>{page}</main></body></html>"
+
+    def response(path: str, body: str) -> HtmlResponse:
+        return HtmlResponse(root + path, body=body.encode(), request=Request(root + path))
+
+    # each requested as the site wrote it (the feed first), minus utm_* & co. only
+    assert [r.url for r in spider.parse_feed(response("/feed/", feed))] == [
+        story % "first" + "/",
+        story % "second" + "?xtor=RSS-3",
+        story % "third" + "?ref=rss",
+        story % "fourth" + "?mkt_tok=abc&_ga=1.2&igshid=x",
+    ]
+    assert list(spider.parse_listing(response("/news/", page), page=1)) == []
+    assert crawler.stats.get_value("archiver/discovery/duplicates") == 4
+    # and the other way round: the listing's spelling first, the feed's not again
+    spider = SectionSpider.from_crawler(get_crawler(SectionSpider), url=f"{root}/news/")
+    assert len(list(spider.parse_listing(response("/news/", page), page=1))) == 4
+    assert list(spider.parse_feed(response("/feed/", feed))) == []
+
+
 def test_a_crawl_that_leaves_listings_unread_says_so_in_its_stats() -> None:
     """Sources without sections, one page of a defined outlet, or the article limit reached:
     the crawl's stat ``PARTIAL_STAT`` tells the next crawl to read every listing again."""
