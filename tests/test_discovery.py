@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,6 +88,36 @@ def test_sitemap_index_gzip_child_and_news_sitemap() -> None:
     assert seed.title == SITE.seed_article.title
     assert parse_sitemap(b"\x1f\x8b\x08 truncated").kind == ""
     assert parse_sitemap(b"<html><body>not a sitemap</body></html>").kind == ""
+
+
+@pytest.mark.parametrize(
+    "before", [b"", b"\n", b"\r\n\n  \t", b"\xef\xbb\xbf", b"\xef\xbb\xbf\n", b"\n\xef\xbb\xbf"]
+)
+def test_blank_lines_before_the_xml_declaration_keep_a_sitemaps_ampersands(before: bytes) -> None:
+    """A sitemap with blank lines before ``<?xml ...?>`` (WordPress with a theme or plugin
+    that prints them, Yoast's sitemaps then) lost every ``&amp;``: lxml's recover mode drops
+    entity references after its "XML declaration allowed only at the start" error."""
+    url = "https://x.org/story?id=5&cat=2"
+    body = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://x.org/story?id=5&amp;cat=2</loc></url></urlset>"
+    )
+    for doc in (before + body, gzip.compress(before + body)):
+        assert [e.loc for e in parse_sitemap(doc, "https://x.org/sitemap.xml").entries] == [url]
+    # feedparser reads such feeds right
+    rss = (
+        b'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>F</title>'
+        b"<item><title>t</title><link>https://x.org/story?id=5&amp;cat=2</link></item>"
+        b"</channel></rss>"
+    )
+    atom = (
+        b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        b'<title>F</title><entry><title>t</title><id>1</id><link rel="alternate" '
+        b'href="https://x.org/story?id=5&amp;cat=2"/></entry></feed>'
+    )
+    for feed in (rss, atom):
+        assert [e.url for e in parse_feed(before + feed, "https://x.org/feed/").entries] == [url]
 
 
 def test_robots_sitemap_lines_and_feed_autodiscovery() -> None:

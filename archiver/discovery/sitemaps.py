@@ -9,6 +9,7 @@ lines use Scrapy's ``gunzip`` (with a size cap) and ``sitemap_urls_from_robots``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from io import BytesIO
@@ -68,7 +69,7 @@ def parse_sitemap(body: bytes, url: str = "") -> Sitemap:
             return Sitemap("", [])
     try:
         events = lxml.etree.iterparse(
-            BytesIO(body),
+            BytesIO(_from_the_start(body)),
             events=("start", "end"),
             recover=True,
             resolve_entities=False,
@@ -93,6 +94,24 @@ def parse_sitemap(body: bytes, url: str = "") -> Sitemap:
     if kind not in ("urlset", "index"):
         return Sitemap("", [])
     return Sitemap(kind, entries, news)
+
+
+_LEADING = re.compile(rb"(?:\s|\xef\xbb\xbf)+")
+"""Blank lines, spaces and UTF-8 byte order marks before a document's first markup."""
+
+
+def _from_the_start(body: bytes) -> bytes:
+    """``body`` from its first markup, a UTF-8 byte order mark kept in front of it.
+
+    WordPress with a theme or plugin that prints blank lines (Yoast's sitemaps, among others)
+    serves them before ``<?xml ...?>``: lxml then reports "XML declaration allowed only at the
+    start", and in recover mode drops every entity reference after it, so a ``loc`` of
+    ``story?id=5&amp;cat=2`` came out ``story?id=5cat=2``.
+    """
+    lead = _LEADING.match(body)
+    if lead is None:
+        return body
+    return (b"\xef\xbb\xbf" if b"\xef\xbb\xbf" in lead[0] else b"") + body[lead.end() :]
 
 
 def _entry(elem: lxml.etree._Element, base: str) -> SitemapEntry | None:
