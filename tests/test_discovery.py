@@ -171,6 +171,30 @@ def test_shape_of_article_urls_of_real_outlets() -> None:
         assert url_shape(url) != "article", url
 
 
+def test_a_dated_article_under_a_sections_or_archive_segment_is_an_article() -> None:
+    """A date followed by the item's slug or id makes an article whatever segment comes before
+    it: a bare crawl dropped NPR's and The Atlantic's articles as listings. A date with nothing
+    after it is a date archive, a listing."""
+    for url in (
+        "https://www.npr.org/sections/health-shots/2024/05/01/1248166474/bird-flu-found-in-cows-milk",
+        "https://www.theatlantic.com/politics/archive/2024/05/trump-trial-verdict-jury/678256/",
+        "https://x.org/archives/2024/05/01/short/",
+        "https://x.org/2024/05-council-budget",
+    ):
+        assert url_shape(url) == "article", url
+    for url in (
+        "https://x.org/archive/2024/05/",
+        "https://x.org/2024/05/01/",
+        "https://x.org/2024/05/",
+        "https://x.org/2024/may/01",
+        "https://x.org/news/2024/05/",
+        "https://x.org/category/2024/05/01/",
+        "https://x.org/sections/world/2024/05/page/2/",
+        "https://x.org/2024/05/01/feed/",
+    ):
+        assert url_shape(url) == "listing", url
+
+
 def test_a_bare_crawl_takes_feed_and_sitemap_entries_of_any_shape_but_listings() -> None:
     """A link on a page is taken for an article by its shape; an entry of the site's feed or
     sitemap is the site's word that it is a page of its own (a listing's shape excepted)."""

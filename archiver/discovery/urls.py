@@ -15,8 +15,11 @@ _LISTING_PART = re.compile(
     r"search|archive|archives|wp-content|wp-admin|wp-json|amp)$"
 )
 _DATE_PATH = re.compile(
-    r"/(19|20)\d{2}/(0?[1-9]|1[0-2]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(/|-)", re.I
+    r"/(19|20)\d{2}/(0?[1-9]|1[0-2]|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"(/(0?[1-9]|[12]\d|3[01]))?(?=/|-|$)",
+    re.I,
 )
+"""A year and month in the path (``/2024/05``, ``/2024/mar``), and a day if there is one."""
 _ITEM_PARENT = re.compile(r"^(article|articles|story|stories|post|posts|a|p)$", re.I)
 """A path segment that names the item after it (``/article/ID``, ``/news/articles/ID``)."""
 _ITEM_ID = re.compile(r"^(?=[a-z0-9]{6,}$)(?=.*\d)[a-z0-9]+$", re.I)
@@ -61,12 +64,14 @@ def normalize_url(url: str) -> str:
 def url_shape(url: str) -> str:
     """``article``, ``listing`` or ``unknown``, judged from the URL alone.
 
-    Listing: the site root, a path through a category/tag/author/page/feed segment. Article: a
-    date in the path (``/2024/05/``, ``/2024/mar/``), a long numeric id, an id of letters and
-    digits after an ``article``/``story``/``post`` segment (``/news/articles/cx2l0w3g4v9o``),
-    or a last segment of four or more hyphenated words (a WordPress-style slug). The page
-    itself decides in the end (:func:`archiver.extract.body.page_type`); this only picks which
-    links to fetch.
+    Article: a date in the path (``/2024/05/``, ``/2024/mar/``) followed by the item's slug or
+    id, whatever comes before the date (``/sections/health-shots/2024/05/01/1248166474/...``,
+    ``/politics/archive/2024/05/trump-trial-verdict-jury/678256/``). Listing: the site root, a
+    date archive (a date and nothing after it, or a category/tag/page/feed segment), a path
+    through such a segment. Article again: a long numeric id, an id of letters and digits after
+    an ``article``/``story``/``post`` segment (``/news/articles/cx2l0w3g4v9o``), or a last
+    segment of four or more hyphenated words (a WordPress-style slug). The page itself decides
+    in the end (:func:`archiver.extract.body.page_type`); this only picks which links to fetch.
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
@@ -76,10 +81,15 @@ def url_shape(url: str) -> str:
         return "listing"
     if _FILE.search(segments[-1]):
         return "unknown"
+    date = _DATE_PATH.search(parts.path)
+    if date:
+        after = [s for s in parts.path[date.end() :].split("/") if s]
+        listing = any(_LISTING_PART.match(s.lower()) for s in after)
+        return "article" if after and not listing else "listing"
     if any(_LISTING_PART.match(s.lower()) for s in segments):
         return "listing"
     last = segments[-1].rsplit(".", 1)[0]
-    if _DATE_PATH.search(parts.path + "/") or _LONG_ID.search(last):
+    if _LONG_ID.search(last):
         return "article"
     if len(segments) > 1 and _ITEM_PARENT.match(segments[-2]) and _ITEM_ID.match(last):
         return "article"
