@@ -304,7 +304,7 @@ def test_show_history_lists_captures(demo_archive: Path) -> None:
     fields = out[1].split("\t")
     assert fields[1] == "200" and fields[4].startswith("<urn:uuid:")
     assert fields[5].startswith("sha1:") and fields[6] == "response"
-    assert out[2:4] == ["", "version\tcaptured_at\trecord_id\ttitle"]  # one crawl: one version
+    assert out[2:4] == ["", "version\tcaptured_at\trecord_id\turl\ttitle"]  # one crawl: one version
     assert len(out) == 5 and out[4].startswith("1\t") and fields[4] in out[4]
 
 

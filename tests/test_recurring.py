@@ -1088,3 +1088,59 @@ def test_a_revisit_of_a_not_found_page_is_never_the_capture_a_check_stands_on(
     entry = index.seen_entry(normalize_url(url) or "")
     index.close()
     assert entry is not None and entry["capture_id"] is None
+
+
+class AmpEdition(ReplyHandler):
+    """A story at /news/vote/; in the second edition the listing also links its AMP page,
+    /news/vote-amp/, whose canonical URL is the story's and whose headline has moved on."""
+
+    second: ClassVar[bool] = False
+
+    def story(self, headline: str, canonical: str) -> bytes:
+        return (
+            f"<html lang='en'><head><title>{headline}</title>"
+            f"<link rel='canonical' href='http://{self.headers['Host']}{canonical}'>"
+            "<meta property='og:type' content='article'></head><body><article>"
+            f"<h1>{headline}</h1><p class='byline'>By Jo Writer</p>"
+            + "<p>The council met for fourteen hours before the vote on the budget.</p>" * 8
+            + "</article></body></html>"
+        ).encode()
+
+    def do_GET(self) -> None:
+        if self.path == "/robots.txt":
+            self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+        elif self.path == "/news/":
+            amp = "<h3><a href='/news/vote-amp/'>AMP</a></h3>" if self.second else ""
+            links = f"<h3><a href='/news/vote/'>Vote</a></h3>{amp}"
+            self.send(200, f"<html><body>{links}</body></html>".encode())
+        elif self.path == "/news/vote/":
+            self.send(200, self.story("Budget vote delayed", "/news/vote/"))
+        elif self.path == "/news/vote-amp/" and self.second:
+            self.send(200, self.story("Budget vote passes", "/news/vote/"))
+        else:
+            self.send(404, b"not found", "text/plain")
+
+
+def test_an_articles_text_from_another_of_its_urls_names_that_url(tmp_path: Path) -> None:
+    """An article's current text came from another URL of it (same canonical URL): `show
+    --text` says which, and `show --history` names the URL of each version's capture (the
+    record the version names is one of that URL's, not of the article's)."""
+    archive, AmpEdition.second = tmp_path / "archive", False
+    with serving(AmpEdition) as address:
+        outlets = news_outlet(tmp_path, address)
+        for second in (False, True):
+            AmpEdition.second = second
+            run = run_crawl_process("local", archive, outlets=outlets)
+            assert run.returncode == 0, run.stderr[-2000:]
+    story, amp = f"http://{address}/news/vote/", f"http://{address}/news/vote-amp/"
+    text = run_cli("show", story, "--text", "--archive", archive)
+    assert text.returncode == 0, text.stderr
+    assert "Budget vote passes" in text.stdout and f"Fetched from: {amp}" in text.stdout
+    history = run_cli("show", story, "--history", "--archive", archive)
+    assert history.returncode == 0, history.stderr
+    versions = history.stdout.split("version\tcaptured_at\trecord_id\turl\ttitle\n")[1]
+    rows = [line.split("\t") for line in versions.splitlines()[:2]]
+    assert [(r[0], r[3], r[4]) for r in rows] == [
+        ("1", story, "Budget vote delayed"),
+        ("2", amp, "Budget vote passes"),
+    ]

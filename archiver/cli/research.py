@@ -161,6 +161,8 @@ def _print_article(article: dict[str, Any]) -> None:
         ("Section", " > ".join(article["section"])),
     ):
         click.echo(f"{label + ':':<11}{value or ''}")
+    if article.get("capture_url") and article["capture_url"] != article["url"]:
+        click.echo(f"Fetched from: {article['capture_url']}")  # another URL of the article
     click.echo()
     click.echo(article["body"] or "")
 
@@ -174,9 +176,10 @@ def _print_versions(versions: list[dict[str, Any]]) -> None:
     if not versions:
         return
     click.echo()
-    click.echo("version\tcaptured_at\trecord_id\ttitle")
+    click.echo("version\tcaptured_at\trecord_id\turl\ttitle")
     for v in versions:
-        click.echo(f"{v['version']}\t{v['captured_at']}\t{v['record_id']}\t{v['title'] or ''}")
+        fields = (v["version"], v["captured_at"], v["record_id"], v.get("capture_url") or "")
+        click.echo("\t".join(map(str, fields)) + f"\t{v['title'] or ''}")
     for old, new in itertools.pairwise(versions):
         click.echo()
         diff = difflib.unified_diff(

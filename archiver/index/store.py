@@ -674,13 +674,17 @@ class ArchiveIndex:
     def article_versions(self, url: str) -> list[dict[str, Any]]:
         """Every version of the article of ``url``, oldest first."""
         article = self.find_article(url)
-        return self._rows(
-            "select * from article_versions where article_id = ? order by version",
+        return self._rows(  # with the URL of each version's capture: one of the article's
+            "select v.*, c.url as capture_url from article_versions v"
+            " left join captures c on c.record_id = v.record_id"
+            " where v.article_id = ? order by v.version",
             [article["id"]],
         )
 
     def find_article(self, url: str) -> dict[str, Any]:
-        """The indexed article of ``url`` (else of its trailing-slash variant)."""
+        """The indexed article of ``url`` (else of its trailing-slash variant), with
+        ``capture_url``, the URL of the capture its current text came from (another URL of
+        the article, same canonical URL, when that one's text was newer)."""
         rows = self._rows(
             "select * from articles where url in (?, ?, ?) order by url = ? desc",
             [*_url_variants(url), url],
@@ -697,6 +701,8 @@ class ArchiveIndex:
                 "but not an article); see its captures with: archiver show URL --history"
             )
         row = rows[0]
+        found = self.db.execute("select url from captures where id = ?", [row["capture_id"]])
+        row["capture_url"] = next((url for (url,) in found), None)  # where its text came from
         row["authors"] = json.loads(row["authors"] or "[]")
         row["section"] = json.loads(row["section"] or "[]")
         row["tags"] = json.loads(row["tags"] or "[]")
