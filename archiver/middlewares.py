@@ -60,6 +60,8 @@ REUSED_FLAG = "archiver: reused"
 """``Response.flags`` entry of a response served again from memory (robots.txt): not downloaded,
 so neither archived nor retried again."""
 
+FORBIDDEN_META_KEY = "archiver_forbidden"
+"""``request.meta`` key :class:`RobotsTxtMiddleware` sets on a request robots.txt forbids."""
 HOST_MAP_META_KEY = "archiver_host_mapped"
 """``request.meta`` key: the proxy URL :class:`HostMapMiddleware` set, to tell it from a user's."""
 
@@ -427,7 +429,11 @@ class RobotsTxtMiddleware(robotstxt.RobotsTxtMiddleware):
         """As Scrapy's; and the spider's own request for a robots.txt this middleware has
         downloaded (the ``robots`` source reads its ``Sitemap:`` lines) gets that response:
         one download and one WARC record, not a second kept as a revisit."""
-        await super().process_request(request)
+        try:
+            await super().process_request(request)
+        except IgnoreRequest:
+            request.meta[FORBIDDEN_META_KEY] = True  # never fetched (the spider's errback)
+            raise
         url, robots = self._responses.get(urlparse_cached(request).netloc, ("", None))
         if robots is None or request.url != url or request.method != "GET":
             return None

@@ -21,6 +21,7 @@ stylesheets, scripts, images and fonts, from any host, so that it replays as it 
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
+from twisted.python.failure import Failure
 from w3lib.encoding import http_content_type_encoding
 
 from archiver.discovery import feed_links, normalize_url, parse_feed, parse_sitemap, url_shape
@@ -38,7 +40,7 @@ from archiver.discovery.urls import without_tracking
 from archiver.exceptions import ConfigError
 from archiver.extract.markup import in_chrome
 from archiver.items import Page
-from archiver.middlewares import CAPTURE_META_KEY, header_value
+from archiver.middlewares import CAPTURE_META_KEY, FORBIDDEN_META_KEY, header_value
 from archiver.outlets import SOURCES, Outlet, get_outlet
 from archiver.seen import PAGINATION, ROLE, note_partial
 from archiver.seen import normalize_url as seen_key
@@ -51,6 +53,10 @@ if TYPE_CHECKING:
     from archiver.demo.server import DemoServer
 
 logger = logging.getLogger(__name__)
+
+WAITING_MAX = 10_000
+"""Most article candidates kept, once ``max_articles`` is reached, for the places of requests
+robots.txt forbids."""
 
 
 def article_key(url: str) -> str:
@@ -134,6 +140,8 @@ class SectionSpider(scrapy.Spider):
         self.since = parse_since(since)
         self.host_map: dict[str, str] = {}
         self.articles_requested = 0
+        self._waiting: deque[tuple[str, str]] = deque()
+        """Article candidates (URL, source) turned away by ``max_articles``, in order."""
         self._seen: set[str] = set()
         self._resources_seen: set[int] = set()
         """Hashes of the resource URLs requested in this crawl: a page's stylesheet, scripts and
@@ -205,7 +213,10 @@ class SectionSpider(scrapy.Spider):
         if not self._is_article_url(url, source):
             return None
         request = scrapy.Request(
-            without_tracking(url), callback=self.parse_article, meta={ROLE: "article"}
+            without_tracking(url),
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta={ROLE: "article"},
         )
         key = article_key(request.url)
         if key in self._seen:
@@ -213,11 +224,31 @@ class SectionSpider(scrapy.Spider):
             return None
         if self.max_articles and self.articles_requested >= self.max_articles:
             self._leaves_listings_unread("max_articles")
+            if len(self._waiting) < WAITING_MAX:  # for the place of one never fetched
+                self._waiting.append((url, source))
             return None
         self._seen.add(key)
         self.articles_requested += 1
         self.crawler.stats.inc_value(f"archiver/discovery/articles/{source}")
         return request
+
+    def article_failed(self, failure: Failure) -> Failure | Iterator[scrapy.Request]:
+        """An article request that failed: one robots.txt forbids was never fetched, so it
+        gives its place under ``max_articles`` to the next candidate the limit turned away.
+        Any other failure goes on to Scrapy's handling (its log)."""
+        request = getattr(failure, "request", None)
+        if request is None or not request.meta.get(FORBIDDEN_META_KEY):
+            return failure
+        self.articles_requested -= 1
+        return self._instead()
+
+    def _instead(self) -> Iterator[scrapy.Request]:
+        """Candidates the limit turned away, while there is room: a lazy generator, so that a
+        known article the seen-store skips (and gives its place back) is followed by the next."""
+        while self._waiting and self.articles_requested < self.max_articles:
+            url, source = self._waiting.popleft()
+            if (request := self.article_request(url, source)) is not None:
+                yield request
 
     def _resources(self, response: Response) -> Iterator[scrapy.Request]:
         """Requests for what the HTML page ``response`` loads (stylesheets, scripts, images,

@@ -9,7 +9,7 @@ import gzip
 import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from scrapy.http import HtmlResponse, Request
@@ -33,6 +33,7 @@ from archiver.outlets import load_outlets
 from archiver.seen import PARTIAL_STAT
 from spiders.news import PAGINATION, ROLE, SectionSpider, parse_since, parse_sources
 from tests.conftest import run_cli
+from tests.localserver import ReplyHandler, serving
 
 BASE = f"http://{DEMO_HOST}"
 SITE = DemoSite()
@@ -465,6 +466,53 @@ def test_a_crawl_whose_sources_start_nowhere_says_so(
     assert nothing.returncode == 2, nothing.stdout
     assert len(nothing.stderr.strip().splitlines()) == 1, nothing.stderr
     assert "fetched nothing" in nothing.stderr and "autodiscovery" in nothing.stderr
+
+
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+class _RobotsFirst(ReplyHandler):
+    """A sitemap whose first five entries robots.txt forbids, then six articles."""
+
+    fetched: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        host = f"http://{self.headers['Host']}"
+        if self.path == "/robots.txt":
+            self.send(200, b"User-agent: *\nDisallow: /blocked/\n", "text/plain")
+        elif self.path == "/sitemap.xml":
+            urls = [f"/blocked/story-{n}/" for n in range(5)] + [
+                f"/news/story-{n}/" for n in range(6)
+            ]
+            locs = "".join(f"<url><loc>{host}{u}</loc></url>" for u in urls)
+            body = f'<?xml version="1.0"?><urlset xmlns="{SITEMAP_NS}">{locs}</urlset>'
+            self.send(200, body.encode(), "application/xml")
+        elif self.path.startswith("/news/story-"):
+            self.fetched.append(self.path)
+            text = "<p>The council met on Tuesday to agree the budget for the year.</p>" * 6
+            page = f"<html><head><title>Story</title></head><body><article><h1>Story</h1>{text}"
+            self.send(200, (page + "</article></body></html>").encode())
+        else:
+            self.send(404, b"not found", "text/plain")
+
+
+def test_urls_robots_txt_forbids_do_not_count_against_max_articles(tmp_path: Path) -> None:
+    """--max-articles counts articles requested: a sitemap entry robots.txt forbids is never
+    fetched, so the next entry takes its place (before: five forbidden entries spent the
+    whole limit of five, and the crawl fetched no article)."""
+    _RobotsFirst.fetched = []
+    with serving(_RobotsFirst) as address:
+        path = tmp_path / "outlets.toml"
+        path.write_text(
+            f'[mine]\nallowed_domains = ["127.0.0.1"]\nsitemaps = ["http://{address}/sitemap.xml"]'
+            '\narticle_pattern = "/(news|blocked)/"\n'
+        )
+        archive = tmp_path / "archive"
+        result = run_cli(
+            "crawl", "mine", "--outlets", path, "--max-articles", "5", "--archive", archive
+        )
+    assert result.returncode == 0, result.stderr
+    assert len(_RobotsFirst.fetched) == 5, _RobotsFirst.fetched
 
 
 def test_broken_outlets_file_is_one_line_exit_2(tmp_path: Path) -> None:
