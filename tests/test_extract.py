@@ -1041,3 +1041,26 @@ def test_a_surname_joined_by_y_is_not_split_into_two_people() -> None:
     """``García y Pérez de Ayala`` is one person's surnames: "y" before a name whose second word
     is a particle joins surnames, not two people."""
     assert "Pérez de Ayala" not in split_names("Ana María García y Pérez de Ayala")
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("//<![CDATA[", "//]]>"), ("/* <![CDATA[ */", "/* ]]> */"), ("<![CDATA[", "]]>")],
+)
+def test_json_ld_in_a_cdata_section_is_read(
+    extractor: ArticleExtractor, before: str, after: str
+) -> None:
+    # krautreporter.de (corpus) wraps its JSON-LD in "//<![CDATA[ ... //]]>": the block was
+    # skipped as no JSON, and the date, the authors and the paywall with it
+    ld = {
+        "@type": "NewsArticle",
+        "datePublished": "2024-03-05T10:00:00+01:00",
+        "author": {"@type": "Person", "name": "Jane Doe"},
+        "isAccessibleForFree": False,
+    }
+    script = f'<script type="application/ld+json">\n{before}\n{json.dumps(ld)}\n{after}\n</script>'
+    html = page(script, f"<article><h1>Dredging</h1>{LEAD}</article>")
+    a = extractor.extract(html, "https://port-news.example/dredge")
+    assert a.published == "2024-03-05T10:00:00+01:00"
+    assert (a.authors, a.is_paywalled) == (["Jane Doe"], True)
+    assert a.provenance["authors"] == "json-ld"

@@ -37,6 +37,13 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CONTROL_BYTES = bytes(range(0x09)) + b"\x0b\x0c" + bytes(range(0x0E, 0x20))
 _ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-f]{2,6}|[a-z]{2,8});", re.I)
+_SCRIPT_WRAPPER = re.compile(
+    r"^(?:\s*(?:<!--|(?://|/\*)?\s*<!\[CDATA\[(?:\s*\*/)?))+"
+    r"|(?:(?://|/\*)?\s*\]\](?:>|\s*\*/\s*>?)(?:\s*\*/)?\s*|\s*-->\s*)+$"
+)
+"""What hides a script's text from old browsers and XHTML parsers: ``<!-- ... -->``, and a
+CDATA section, bare or commented out (``//<![CDATA[ ... //]]>``, ``/* <![CDATA[ */ ...
+/* ]]> */``)."""
 # Where a page keeps its chrome: text found there is not the article's.
 CHROME_XPATH = (
     "ancestor-or-self::*[self::aside or self::nav or self::footer[not(ancestor::article)]"
@@ -200,7 +207,7 @@ def _jsonld_nodes(root: HtmlElement) -> Iterator[dict[str, Any]]:
     for script in root.iterfind(".//script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
-        raw = (script.text or "").strip().removeprefix("<!--").removesuffix("-->").strip()
+        raw = _SCRIPT_WRAPPER.sub("", (script.text or "").strip()).strip()
         try:
             data = json.loads(raw.rstrip(";"), strict=False)
         except ValueError:
