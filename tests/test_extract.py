@@ -1064,3 +1064,38 @@ def test_json_ld_in_a_cdata_section_is_read(
     assert a.published == "2024-03-05T10:00:00+01:00"
     assert (a.authors, a.is_paywalled) == (["Jane Doe"], True)
     assert a.provenance["authors"] == "json-ld"
+
+
+@pytest.mark.parametrize(
+    ("text", "strict", "names"),
+    [
+        # an agency in brackets after the names is an author of its own: the closing bracket
+        # alone was stripped ("Jane Doe (Reuters")
+        ("Jane Doe (Reuters)", False, ["Jane Doe", "Reuters"]),
+        ("By Jane Doe (Reuters)", True, ["Jane Doe", "Reuters"]),
+        ("By Jane Doe, John Smith (AP)", True, ["Jane Doe", "John Smith", "AP"]),
+        ("Jane Doe (Associated Press)", True, ["Jane Doe", "Associated Press"]),
+        ("Jane Doe (dpa)", False, ["Jane Doe", "dpa"]),
+        ("Jane Doe (dpa)", True, ["Jane Doe"]),  # as "Jane Doe, dpa": no name in lower case
+        ("(AP) Jane Doe", True, ["AP", "Jane Doe"]),
+        # anything else in brackets is no name, nor part of one
+        ("Jane Doe (Photos)", True, ["Jane Doe"]),
+        ("Jane Doe (she/her)", False, ["Jane Doe"]),
+        ("Jane (Janie) Doe", True, ["Jane Doe"]),
+        ("Jane Doe (Reuters - Berlin)", True, ["Jane Doe", "Reuters"]),  # cut at " - "
+    ],
+)
+def test_split_names_with_brackets(text: str, strict: bool, names: list[str]) -> None:
+    assert split_names(text, strict=strict) == names
+
+
+URL = "https://port-news.example/dredge"
+
+
+def test_an_agency_in_brackets_after_the_name(extractor: ArticleExtractor) -> None:
+    ld = {"@type": "NewsArticle", "author": "Jane Doe (Reuters)"}
+    a = extractor.extract(page("", f"<article><h1>Dredging</h1>{LEAD}</article>", ld=ld), URL)
+    assert a.authors == ["Jane Doe", "Reuters"]
+    body = f'<article><h1>Dredging</h1><div class="byline">By Jane Doe (Reuters)</div>{LEAD}'
+    a = extractor.extract(page("", body + "</article>"), URL)
+    assert a.authors == ["Jane Doe", "Reuters"]

@@ -35,13 +35,19 @@ _CUT = re.compile(  # what follows the names in a byline: a date, a role, a sepa
 )
 URL_PIECE = re.compile(r"\b(?:https?|www|html?|php|png|jpe?g|gif|svg|webp)\b", re.I)
 """Words of a web address or a file name: text holding one is not a person's name."""
+_AGENCY_LONG = (
+    r"(?:the\s+)?associated\s+press|agence\s+france[-\s]presse|deutsche\s+presse[-\s]agentur"
+    r"|press\s+trust\s+of\s+india"
+)
+"""Agencies known by their long names; the short ones are ``KNOWN_AGENCIES``."""
 _AGENCY_AFTER = re.compile(
-    r"^(?P<name>\S+(?:\s+\S+)+?)\s+(?P<agency>(?i:(?:the\s+)?associated\s+press"
-    r"|agence\s+france[-\s]presse|deutsche\s+presse[-\s]agentur|press\s+trust\s+of\s+india)"
-    r"|[A-Z]{2,5})$"
+    rf"^(?P<name>\S+(?:\s+\S+)+?)\s+(?P<agency>(?i:{_AGENCY_LONG})|[A-Z]{{2,5}})$"
 )
 """A name of two words or more and, without a comma, the agency it works for ("ERIC TUCKER
 Associated Press", "Jane Roe AFP"): an agency in capitals is one of ``KNOWN_AGENCIES``."""
+_AGENCY_NAME = re.compile(_AGENCY_LONG, re.I)
+_BRACKETS = re.compile(r"\s*\((?P<inner>[^()]*)(?:\)|$)\s*")
+"""Text in brackets, also when the byline's cut left it unclosed (``Jane Doe (Reuters``)."""
 _SPLIT = re.compile(r"\s*(?:,|;|&|/|\band\b|\bund\b|\bet\b)\s*|\s+(?-i:и|ve)\s+", re.I)
 """Where a byline's names part: "и" and "ve" in lower case between spaces only (an initial
 ``И.`` is no "and", ``Ve`` may be a name)."""
@@ -98,6 +104,7 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
     ``strict=False`` (structured data) lets a name start in lower case (``dpa``).
     """
     text = _CUT.sub("", BY.sub("", clean_text(unescape(text) or "")))
+    text = _BRACKETS.sub(_bracketed, text).replace("(", " ").replace(")", " ")
     names: list[str] = []
     for part in (p for piece in _SPLIT.split(text) for p in _and_apart(piece)):
         part = BY.sub("", part).strip(" .:;,-\u2013\u2014'\"()")
@@ -110,6 +117,19 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
     if len(names) >= 2 and _filed_from(names, text):
         names.pop()
     return names
+
+
+def is_agency(text: str) -> bool:
+    """A news agency's name: ``Reuters``, ``AP``, ``dpa``, ``Associated Press``."""
+    text = clean_text(text)
+    return text.upper() in KNOWN_AGENCIES or _AGENCY_NAME.fullmatch(text) is not None
+
+
+def _bracketed(m: re.Match[str]) -> str:
+    """An agency in brackets (``Jane Doe (Reuters)``) as one more name; anything else in them
+    (``(Photos)``, ``(she/her)``, a nickname) is no name nor part of one."""
+    inner = clean_text(m["inner"])
+    return f", {inner}, " if is_agency(inner) else " "
 
 
 def _and_apart(text: str) -> list[str]:
