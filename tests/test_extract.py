@@ -1099,3 +1099,30 @@ def test_an_agency_in_brackets_after_the_name(extractor: ArticleExtractor) -> No
     body = f'<article><h1>Dredging</h1><div class="byline">By Jane Doe (Reuters)</div>{LEAD}'
     a = extractor.extract(page("", body + "</article>"), URL)
     assert a.authors == ["Jane Doe", "Reuters"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a catalogue's "Last, First" in structured data is one person, not two
+        ("Doe, Jane", ["Jane Doe"]),
+        ("Doe, Jane A.", ["Jane A. Doe"]),
+        ("van der Berg, Jan", ["Jan van der Berg"]),
+        ("Müller-Lüdenscheidt, Jörg", ["Jörg Müller-Lüdenscheidt"]),
+        # two names, a name and an agency, a degree or the place filed from: a list as before
+        ("Jane Doe, John Smith", ["Jane Doe", "John Smith"]),
+        ("Doe, Reuters", ["Doe", "Reuters"]),
+        ("Jane Roe, Reuters", ["Jane Roe", "Reuters"]),
+        ("Roe, PhD", ["Roe"]),
+        ("Doe, Jane, Smith", ["Doe", "Jane", "Smith"]),
+    ],
+)
+def test_split_names_last_first(text: str, names: list[str]) -> None:
+    assert split_names(text, strict=False) == names
+
+
+def test_a_json_ld_author_written_last_name_first(extractor: ArticleExtractor) -> None:
+    ld = {"@type": "NewsArticle", "author": "Doe, Jane"}
+    a = extractor.extract(page("", f"<article><h1>Dredging</h1>{LEAD}</article>", ld=ld), URL)
+    assert a.authors == ["Jane Doe"]
+    assert split_names("By Doe, Jane") == ["Doe", "Jane"]  # a byline is read as written

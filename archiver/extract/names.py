@@ -101,10 +101,13 @@ _TLD = re.compile(r"\.[a-z]{2,3}(?:\.[a-z]{2})?$", re.I)
 def split_names(text: str, *, strict: bool = True) -> list[str]:
     """``"By Jane Roe and John Doe | 3 March 2024"`` -> ``["Jane Roe", "John Doe"]``.
 
-    ``strict=False`` (structured data) lets a name start in lower case (``dpa``).
+    ``strict=False`` (structured data) lets a name start in lower case (``dpa``) and reads a
+    catalogue's ``"Doe, Jane"`` as ``"Jane Doe"``.
     """
     text = _CUT.sub("", BY.sub("", clean_text(unescape(text) or "")))
     text = _BRACKETS.sub(_bracketed, text).replace("(", " ").replace(")", " ")
+    if not strict:
+        text = _first_last(text)
     names: list[str] = []
     for part in (p for piece in _SPLIT.split(text) for p in _and_apart(piece)):
         part = BY.sub("", part).strip(" .:;,-\u2013\u2014'\"()")
@@ -130,6 +133,34 @@ def _bracketed(m: re.Match[str]) -> str:
     (``(Photos)``, ``(she/her)``, a nickname) is no name nor part of one."""
     inner = clean_text(m["inner"])
     return f", {inner}, " if is_agency(inner) else " "
+
+
+_INITIAL = re.compile(r"(?:[^\W\d_]\.)+")
+
+
+def _first_last(text: str) -> str:
+    """A catalogue's ``"Doe, Jane"`` (``"Doe, Jane A."``, ``"van der Berg, Jan"``) as
+    ``"Jane Doe"``: one surname before the one comma, particles allowed, and one given name
+    after it, initials allowed; not a list (``Jane Doe, John Smith``), an agency or a degree
+    after a name (``Doe, Reuters``, ``Roe, PhD``)."""
+    if text.count(",") != 1:
+        return text
+    last, first = (p.split() for p in text.split(","))
+    if not last or not first or any(w not in _PARTICLES for w in last[:-1]):
+        return text
+    if not all(_INITIAL.fullmatch(w) for w in first[1:]):
+        return text
+    surname, given = last[-1], first[0]
+    if not (_capitalised(surname) and _capitalised(given)):
+        return text
+    if any(is_agency(w) or _is_credential(w) for w in (surname, given)):
+        return text
+    return " ".join([*first, *last])
+
+
+def _capitalised(word: str) -> bool:
+    """A word of letters (and ``-'``) that starts with a capital: ``Müller-Lüdenscheidt``."""
+    return word[0].isupper() and word.replace("-", "").replace("'", "").isalpha()
 
 
 def _and_apart(text: str) -> list[str]:
