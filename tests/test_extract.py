@@ -1126,3 +1126,32 @@ def test_a_json_ld_author_written_last_name_first(extractor: ArticleExtractor) -
     a = extractor.extract(page("", f"<article><h1>Dredging</h1>{LEAD}</article>", ld=ld), URL)
     assert a.authors == ["Jane Doe"]
     assert split_names("By Doe, Jane") == ["Doe", "Jane"]  # a byline is read as written
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # an agency's staff is the agency, as agencies count as authors
+        ("Reuters Staff", ["Reuters"]),
+        ("By Reuters Staff", ["Reuters"]),
+        ("AFP staff", ["AFP"]),
+        ("By Associated Press Staff", ["Associated Press"]),
+        ("Jane Roe, Reuters Staff", ["Jane Roe", "Reuters"]),
+        # another desk's staff names nobody (the byline is kept raw), nor a person's role
+        ("By HNN Staff", []),
+        ("AP Staff Writer", []),
+    ],
+)
+def test_split_names_agency_staff(text: str, names: list[str]) -> None:
+    assert split_names(text) == names
+
+
+def test_an_agency_staff_author(extractor: ArticleExtractor) -> None:
+    for author in ["Reuters Staff", {"@type": "Person", "name": "Reuters Staff"}]:
+        ld = {"@type": "NewsArticle", "author": author}
+        html = page("", f"<article><h1>Dredging</h1>{LEAD}</article>", ld=ld)
+        assert extractor.extract(html, URL).authors == ["Reuters"]
+    # a JSON-LD Person that is another desk's staff is taken as given, as before
+    ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Science X staff"}}
+    html = page("", f"<article><h1>Dredging</h1>{LEAD}</article>", ld=ld)
+    assert extractor.extract(html, URL).authors == ["Science X staff"]

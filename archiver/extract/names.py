@@ -113,7 +113,7 @@ def split_names(text: str, *, strict: bool = True) -> list[str]:
         part = BY.sub("", part).strip(" .:;,-\u2013\u2014'\"()")
         if names and _is_credential(part):
             continue
-        part = _without_outlet(_without_credentials(part))
+        part = _without_outlet(_without_credentials(_agency_staff(part)))
         for piece in _agency_apart(part):
             if is_name(piece) and (not strict or not piece[0].islower()):
                 names.append(piece)
@@ -126,6 +126,15 @@ def is_agency(text: str) -> bool:
     """A news agency's name: ``Reuters``, ``AP``, ``dpa``, ``Associated Press``."""
     text = clean_text(text)
     return text.upper() in KNOWN_AGENCIES or _AGENCY_NAME.fullmatch(text) is not None
+
+
+def _agency_staff(part: str) -> str:
+    """``"Reuters Staff"`` -> ``"Reuters"``: an agency's staff is the agency, an author like
+    any agency (another desk's staff, ``HNN Staff``, names nobody)."""
+    words = part.split()
+    if len(words) >= 2 and words[-1].lower() == "staff" and is_agency(" ".join(words[:-1])):
+        return " ".join(words[:-1])
+    return part
 
 
 def _bracketed(m: re.Match[str]) -> str:
