@@ -1155,3 +1155,47 @@ def test_an_agency_staff_author(extractor: ArticleExtractor) -> None:
     ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": "Science X staff"}}
     html = page("", f"<article><h1>Dredging</h1>{LEAD}</article>", ld=ld)
     assert extractor.extract(html, URL).authors == ["Science X staff"]
+
+
+@pytest.mark.parametrize(
+    ("ld", "paywalled"),
+    [
+        # schema.org's Boolean written as its URL
+        ({"isAccessibleForFree": "https://schema.org/False"}, True),
+        ({"isAccessibleForFree": "http://schema.org/True"}, False),
+        ({"hasPart": {"@type": "WebPageElement", "isAccessibleForFree": "http://schema.org/False"}},
+         True),
+        ({"isAccessibleForFree": "https://example.org/False"}, None),
+    ],
+)  # fmt: skip
+def test_paywall_as_a_schema_org_url(
+    extractor: ArticleExtractor, ld: dict[str, Any], paywalled: bool | None
+) -> None:
+    html = page(
+        "", f"<article><h1>Dredging</h1>{LEAD}</article>", ld={"@type": "NewsArticle", **ld}
+    )
+    assert extractor.extract(html, URL).is_paywalled is paywalled
+
+
+@pytest.mark.parametrize(
+    ("meta", "ld", "paywalled", "signal"),
+    [
+        ('<meta property="article:content_tier" content="locked">', None, True, "meta"),
+        # metered: free up to a quota, then paywalled (its pages' JSON-LD says not free)
+        ('<meta name="article:content_tier" content="metered">', None, True, "meta"),
+        ('<meta property="article:content_tier" content="Free">', None, False, "meta"),
+        ('<meta property="og:article:content_tier" content="locked">', None, True, "meta"),
+        ('<meta property="article:content_tier" content="premium">', None, None, None),
+        # JSON-LD is trusted first, as before
+        ('<meta property="article:content_tier" content="locked">', True, False, "json-ld"),
+    ],
+)
+def test_paywall_from_the_content_tier(
+    extractor: ArticleExtractor, meta: str, ld: bool | None, paywalled: bool | None, signal: str
+) -> None:
+    data = {"@type": "NewsArticle"} if ld is None else {"isAccessibleForFree": ld}
+    html = page(
+        meta, f"<article><h1>Dredging</h1>{LEAD}</article>", ld={"@type": "NewsArticle", **data}
+    )
+    a = extractor.extract(html, URL)
+    assert (a.is_paywalled, a.provenance.get("is_paywalled")) == (paywalled, signal)

@@ -433,11 +433,20 @@ def _listed(values: list[str]) -> list[str]:
     return parts if len(parts) >= 3 or re.search(r",\S|\s,", values[0]) else values
 
 
+_CONTENT_TIERS = {"free": False, "metered": True, "locked": True}
+"""``article:content_tier`` as paywalled or not. Metered content is free up to a quota, then
+behind the paywall: its pages' JSON-LD says it is not free (Reuters, The Washington Post, The New
+York Times in the corpus), as Google asks of metered pages."""
+_SCHEMA_ORG = re.compile(r"^(?:https?://schema\.org/|schema:)", re.I)
+
+
 def find_paywall(
     signals: PageSignals, article: dict[str, Any] | None
 ) -> tuple[bool | None, str | None]:
     """``True`` when JSON-LD says the article, or a part of it (``hasPart``), is not
-    ``isAccessibleForFree``; ``False`` when it says the article is free; else ``None``."""
+    ``isAccessibleForFree``; ``False`` when it says the article is free; else what
+    ``article:content_tier`` says (``locked``, ``metered``: ``True``; ``free``: ``False``);
+    else ``None``."""
     nodes = [article] if article else []
     nodes += [n for n in signals.jsonld if n is not article and "isAccessibleForFree" in n]
     for node in nodes:
@@ -448,13 +457,20 @@ def find_paywall(
         free = _free(node.get("isAccessibleForFree"))
         if free is not None:
             return not free, "json-ld"
+    if found := signals.first_meta("article:content_tier", "og:article:content_tier"):
+        tier = _CONTENT_TIERS.get(found[1].strip().lower())
+        if tier is not None:
+            return tier, "meta"
     return None, None
 
 
 def _free(value: Any) -> bool | None:
-    """JSON-LD's boolean, also when written as a string (``"False"``, ``"false"``)."""
+    """JSON-LD's boolean, also when written as a string (``"False"``, ``"false"``) or as
+    schema.org's URL for it (``"https://schema.org/False"``)."""
     if isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
+    if isinstance(value, str):
+        word = _SCHEMA_ORG.sub("", value.strip()).lower()
+        if word in ("true", "false"):
+            return word == "true"
     return None
