@@ -1199,3 +1199,20 @@ def test_paywall_from_the_content_tier(
     )
     a = extractor.extract(html, URL)
     assert (a.is_paywalled, a.provenance.get("is_paywalled")) == (paywalled, signal)
+
+
+def test_relative_urls_follow_the_base_element(extractor: ArticleExtractor) -> None:
+    # <base href> is the page's base URL for its canonical link and its images, not its address
+    head = '<base href="https://example.com/"><link rel="canonical" href="news/budget">'
+    body = '<article><h1>Budget</h1><figure><img src="img/park-987654321.jpg"></figure>'
+    a = extractor.extract(page(head, body + LEAD + "</article>"), "https://example.com/news/2024/b")
+    assert a.canonical_url == "https://example.com/news/budget"
+    assert [i["url"] for i in a.images] == ["https://example.com/img/park-987654321.jpg"]
+    # a relative base is resolved against the address; one that is no http(s) URL is ignored
+    for base, canonical in [
+        ("/other/", "https://example.com/other/news/budget"),
+        ("javascript:void(0)", "https://example.com/news/2024/news/budget"),
+    ]:
+        head = f'<base href="{base}"><link rel="canonical" href="news/budget">'
+        html = page(head, f"<article><h1>Budget</h1>{LEAD}</article>")
+        assert extractor.extract(html, "https://example.com/news/2024/b").canonical_url == canonical

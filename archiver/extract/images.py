@@ -19,7 +19,7 @@ from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
 
-from archiver.extract.markup import PageSignals, clean_text, in_chrome, text_of
+from archiver.extract.markup import PageSignals, base_url, clean_text, in_chrome, text_of
 from archiver.extract.metadata import unescape
 
 Image = dict[str, str | None]
@@ -56,7 +56,9 @@ def find_images(
     scope: HtmlElement,
     url: str,
 ) -> tuple[list[Image], str | None]:
-    """The images and the signals that gave them (``"meta,json-ld,figure"``), or ``None``."""
+    """The images and the signals that gave them (``"meta,json-ld,figure"``), or ``None``;
+    relative URLs resolved against the page's base URL (``<base href>``, else ``url``)."""
+    url = base_url(signals.root, url)
     found: dict[str, Image] = {}
     signals_used: list[str] = []
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from html import unescape as html_unescape
 from typing import Any
+from urllib.parse import urljoin
 
 import lxml.etree
 import lxml.html
@@ -114,6 +115,18 @@ def _inline_ruby(root: HtmlElement) -> None:
 
 _HINTS = "\u00ad\u200b\u2060\ufeff"
 _NO_HINTS = str.maketrans("", "", _HINTS)
+
+
+def base_url(root: HtmlElement, url: str) -> str:
+    """The URL that the page's relative links are relative to: its first ``<base href>``
+    (resolved against ``url``) when that is an http(s) URL, else ``url``."""
+    for base in root.iter("base"):
+        href = (base.get("href") or "").strip()
+        if not href:
+            continue
+        absolute = urljoin(url, href)
+        return absolute if absolute.startswith(("http://", "https://")) else url
+    return url
 
 
 def visible(text: str) -> str:

@@ -17,7 +17,14 @@ from urllib.parse import urljoin, urlsplit
 import lxml.etree
 from lxml.html import HtmlElement
 
-from archiver.extract.markup import PageSignals, clean_text, in_chrome, text_of, visible
+from archiver.extract.markup import (
+    PageSignals,
+    base_url,
+    clean_text,
+    in_chrome,
+    text_of,
+    visible,
+)
 
 Found = tuple[str | None, str | None]
 """A value and the name of the signal that gave it (``"json-ld"``, ``"meta"``, ...)."""
@@ -243,7 +250,9 @@ def _is_charset(value: str) -> bool:
 
 
 def find_canonical(root: HtmlElement, signals: PageSignals, url: str) -> Found:
-    """``<link rel=canonical>``, else ``og:url``; absolutised against ``url``."""
+    """``<link rel=canonical>``, else ``og:url``; absolutised against the page's base URL
+    (``<base href>``, else ``url``)."""
+    url = base_url(root, url)
     hrefs = [
         link.get("href")
         for link in root.iterfind(".//link")
