@@ -84,6 +84,30 @@ def test_extract_manifest(tmp_path: Path) -> None:
     assert set(lines[3]) == {"id", "error"} and "'notaurl'" in lines[3]["error"]
 
 
+def test_a_manifest_case_with_a_null_field_is_an_error_of_its_own(tmp_path: Path) -> None:
+    # null was read as the text "None": "None: no such file", the id "None", "url 'None' is
+    # not an absolute http(s) URL"
+    manifest = tmp_path / "cases.jsonl"
+    cases = [
+        {"id": "a", "path": None, "url": AP_URL},
+        {"id": None, "path": str(AP_PAGE), "url": AP_URL},
+        {"id": "c", "path": str(AP_PAGE), "url": None},
+        {"id": "d", "path": None, "url": None},
+        {"id": "ap", "path": str(AP_PAGE), "url": AP_URL},
+    ]
+    manifest.write_text("".join(json.dumps(c) + "\n" for c in cases))
+    result = run_cli("extract", "--manifest", manifest)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", None, "c", "d", "ap"]
+    nulls = ["path is", "id is", "url is", "path, url are"]
+    for number, (line, fields) in enumerate(zip(lines, nulls, strict=False), 1):
+        assert set(line) == {"id", "error"}
+        assert f"{manifest}:{number}: {fields} null" in line["error"]
+        assert "None" not in line["error"]
+    check_ap_article(lines[4])
+
+
 def test_a_manifest_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
     # Windows editors write one; it made the whole manifest "not a JSON object"
     case = {"id": "ap", "path": str(AP_PAGE), "url": AP_URL}

@@ -2,8 +2,8 @@
 
 A manifest is JSON Lines, one case a line: ``{"id": ..., "path": ..., "url": ...}``; ``path`` is
 relative to the manifest's directory (or absolute) and may end in ``.gz``. Extracting a manifest
-yields one ``(id, record)`` pair per case, where a failed case gives ``{"error": "..."}`` and the
-run goes on.
+yields one ``(id, record)`` pair per case, where a failed case (a field of it null included)
+gives ``{"error": "..."}`` and the run goes on.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from archiver.outlets import http_url_problem
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "BadCase",
     "ManifestCase",
     "article_record",
     "extract_file",
@@ -96,15 +97,36 @@ def extract_file(
     return article_record(extractor.extract(html, url or path.resolve().as_uri()))
 
 
+@attrs.define(frozen=True)
+class BadCase:
+    """A manifest line whose ``id``, ``path`` or ``url`` is null: a case that fails."""
+
+    id: str | None
+    """The case's name, None when that is what is null."""
+    error: str
+    """Which fields are null, and where."""
+
+
 def read_manifest(manifest: Path) -> list[ManifestCase]:
     """The cases of ``manifest``. Raises :class:`ConfigError` when it cannot be read or a line
-    is not a ``{"id", "path", "url"}`` object."""
+    is not a ``{"id", "path", "url"}`` object, or has a null one."""
+    cases = []
+    for case in _read_cases(manifest):
+        if isinstance(case, BadCase):
+            raise ConfigError(case.error)
+        cases.append(case)
+    return cases
+
+
+def _read_cases(manifest: Path) -> list[ManifestCase | BadCase]:
+    """The cases of ``manifest``, a line with a null field as a :class:`BadCase` (the batch
+    goes on). Raises :class:`ConfigError` as :func:`read_manifest` does."""
     try:
         lines = manifest.read_text(encoding="utf-8-sig").splitlines()  # a BOM is no JSON
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"{manifest}: cannot read the manifest ({e})") from e
     base = manifest.parent
-    cases = []
+    cases: list[ManifestCase | BadCase] = []
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -118,6 +140,11 @@ def read_manifest(manifest: Path) -> list[ManifestCase]:
         ]
         if missing:
             raise ConfigError(f"{where} (no {', '.join(missing)})")
+        if null := [k for k in ("id", "path", "url") if entry[k] is None]:  # not str(None)
+            error = f"{manifest}:{number}: {', '.join(null)} {'are' if null[1:] else 'is'} null;"
+            error += ' give each case an "id", a "path" and a "url"'
+            cases.append(BadCase(id=None if "id" in null else str(entry["id"]), error=error))
+            continue
         case = ManifestCase(
             id=str(entry["id"]), path=base / str(entry["path"]), url=str(entry["url"])
         )
@@ -127,19 +154,23 @@ def read_manifest(manifest: Path) -> list[ManifestCase]:
 
 def extract_manifest(
     manifest: Path, extractor: ArticleExtractor | None = None
-) -> Iterator[tuple[str, dict[str, Any]]]:
+) -> Iterator[tuple[str | None, dict[str, Any]]]:
     """Extract every case of ``manifest`` with one extractor, yielding ``(id, record)``; a case
-    that fails yields ``(id, {"error": message})``. The manifest is read before the first yield,
-    so an unreadable one raises at once."""
-    cases = read_manifest(manifest)
+    that fails, or has a null field, yields ``(id, {"error": message})`` (its id None when that
+    is the null one). The manifest is read before the first yield, so an unreadable one raises
+    at once."""
+    cases = _read_cases(manifest)
     extractor = extractor or ArticleExtractor()
     return _extract_cases(cases, extractor)
 
 
 def _extract_cases(
-    cases: list[ManifestCase], extractor: ArticleExtractor
-) -> Iterator[tuple[str, dict[str, Any]]]:
+    cases: list[ManifestCase | BadCase], extractor: ArticleExtractor
+) -> Iterator[tuple[str | None, dict[str, Any]]]:
     for case in cases:
+        if isinstance(case, BadCase):
+            yield case.id, {"error": case.error}
+            continue
         if problem := http_url_problem(case.url):  # as extract --url refuses it
             yield case.id, {"error": f"{case.path}: url {case.url!r} {problem}"}
             continue
