@@ -1101,6 +1101,15 @@ def test_an_agency_in_brackets_after_the_name(extractor: ArticleExtractor) -> No
     assert a.authors == ["Jane Doe", "Reuters"]
 
 
+def test_a_json_ld_person_taken_as_given_loses_its_brackets(extractor: ArticleExtractor) -> None:
+    # albayan.ae (corpus): the Person is the dateline "(أبوظبي - البيان)" (Abu Dhabi - Al
+    # Bayan), no name; a desk's name keeps its words outside the brackets
+    for name, authors in [("(Abu Dhabi - Bayan)", []), ("Gear Team (Wired)", ["Gear Team"])]:
+        ld = {"@type": "NewsArticle", "author": {"@type": "Person", "name": name}}
+        html = page("", f"<article><h1>Dredging</h1>{LEAD}</article>", ld=ld)
+        assert extractor.extract(html, URL).authors == authors
+
+
 @pytest.mark.parametrize(
     ("text", "names"),
     [

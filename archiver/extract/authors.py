@@ -24,7 +24,15 @@ from lxml.html import HtmlElement
 from archiver.extract.dates import text_date
 from archiver.extract.markup import PageSignals, class_tokens, clean_text, in_chrome, text_of
 from archiver.extract.metadata import norm, unescape
-from archiver.extract.names import BY, URL_PIECE, OutletNames, dedupe, only_roles, split_names
+from archiver.extract.names import (
+    BY,
+    URL_PIECE,
+    OutletNames,
+    dedupe,
+    only_roles,
+    split_names,
+    unbracketed,
+)
 
 _NAME_CLASS = re.compile(
     r"^(?:[a-z0-9]+[-_]+)*(?:authors?|byline|writer|reporter|vcard|fn)"
@@ -223,14 +231,15 @@ def _jsonld_names(
         if not name or "://" in name or "@" in name:
             continue
         found = split_names(name, strict=False)
+        written = unbracketed(name)  # not "(أبوظبي - البيان)", a dateline in brackets
         if (
             not found
             and OutletNames.is_person(entry)
-            and len(name.split()) <= 4
-            and any(c.isalpha() for c in name)  # not "219.79.38.192", a wiki editor's address
-            and not only_roles(name)  # not WordPress's default user "admin"
+            and len(written.split()) <= 4
+            and any(c.isalpha() for c in written)  # not "219.79.38.192", a wiki editor's address
+            and not only_roles(written)  # not WordPress's default user "admin"
         ):
-            found = [BY.sub("", name)]
+            found = [BY.sub("", written)]
             as_given.update(found)
         if OutletNames.is_organisation(entry):
             organisations.update(norm(n) for n in found)

@@ -128,6 +128,12 @@ def is_agency(text: str) -> bool:
     return text.upper() in KNOWN_AGENCIES or _AGENCY_NAME.fullmatch(text) is not None
 
 
+def unbracketed(text: str) -> str:
+    """``text`` without what it says in brackets: ``"Gear Team (Wired)"`` -> ``"Gear Team"``,
+    ``"(Abu Dhabi - Al Bayan)"`` -> ``""``."""
+    return clean_text(_BRACKETS.sub(" ", text).replace("(", " ").replace(")", " "))
+
+
 def _agency_staff(part: str) -> str:
     """``"Reuters Staff"`` -> ``"Reuters"``: an agency's staff is the agency, an author like
     any agency (another desk's staff, ``HNN Staff``, names nobody)."""
