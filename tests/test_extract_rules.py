@@ -1024,3 +1024,25 @@ def test_microdata_dates_keep_their_time_and_zone(extractor: ArticleExtractor) -
     assert a.published == "2024-03-03T10:15:00+01:00"
     assert a.modified == "2024-03-04T08:00:00+01:00"
     assert a.provenance["published"] == "microdata"
+
+
+def test_the_byline_rejects_no_names_joined_back(extractor: ArticleExtractor) -> None:
+    """The author names joined are the byline only when the page shows none: never a loser
+    to a visible byline that names them (``By Jane Doe`` and ``Jane Doe``), nor is the meta
+    tag's text that names the same people. A byline that names someone else is."""
+    html = f"""<html lang="en"><head><title>Budget</title><meta name="author" content="Jane Doe">
+    </head><body><main><article><h1>Council approves new budget for city parks</h1>
+    <div class="byline">By Jane Doe</div><div class="entry-content"><p>{LONG}</p><p>{LONG}</p>
+    </div></article></main></body></html>"""
+    a = extractor.extract(html, "https://example.com/news/2024/budget")
+    assert (a.byline, a.provenance["byline"]) == ("By Jane Doe", "author-box")
+    assert "byline.rejected" not in a.provenance
+    ld = '{"@type": "NewsArticle", "author": {"@type": "Person", "name": "Jane Doe"}}'
+    both = html.replace("</head>", f'<script type="application/ld+json">{ld}</script></head>')
+    a = extractor.extract(both, "https://example.com/news/2024/budget")
+    assert (a.byline, a.provenance["byline"]) == ("By Jane Doe", "author-box")
+    assert "byline.rejected" not in a.provenance
+    other = html.replace("<p>", "<p>By Ann Lee</p><p>", 1)
+    a = extractor.extract(other, "https://example.com/news/2024/budget")
+    assert a.byline == "By Jane Doe"
+    assert a.provenance["byline.rejected"] == "byline: By Ann Lee"

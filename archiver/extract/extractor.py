@@ -7,7 +7,7 @@ import datetime
 import functools
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import trafilatura
@@ -69,6 +69,15 @@ def _agree(a: Any, b: Any) -> bool:
     return x.startswith(y) or y.startswith(x)
 
 
+def _same_byline(a: str, b: str) -> bool:
+    """Two bylines that name the same people (``By Jane Doe`` and the meta tag's ``Jane
+    Doe``) agree."""
+    if _agree(a, b):
+        return True
+    names = authors_mod.norms(split_names(a))
+    return bool(names) and names == authors_mod.norms(split_names(b))
+
+
 class ArticleExtractor:
     """Turns a page into an :class:`Article`: trafilatura for the body text, the page's own
     structured data and markup for everything else, each field with its provenance.
@@ -117,11 +126,13 @@ class ArticleExtractor:
         last_resort = _TrafilaturaMetadata(root, url, self._date_params(), found_text=bool(doc))
         prov: dict[str, str] = {}
 
-        def pick(field: str, *found: tuple[Any, str | None]) -> Any:
-            """The first candidate with a value wins; a later one that disagrees is kept in
-            provenance as ``<field>.rejected`` (``"signal: value | ..."``), once per value.
-            A value given as a callable is a last resort: called only when nothing before it
-            has a value, never to record a loser."""
+        def pick(
+            field: str, *found: tuple[Any, str | None], agree: Callable[[Any, Any], bool] = _agree
+        ) -> Any:
+            """The first candidate with a value wins; a later one that disagrees (``agree``)
+            is kept in provenance as ``<field>.rejected`` (``"signal: value | ..."``), once per
+            value. A value given as a callable is a last resort: called only when nothing
+            before it has a value, never to record a loser."""
             chosen = None
             losers: list[Any] = []
             for value, signal in found:
@@ -134,7 +145,7 @@ class ArticleExtractor:
                 if chosen is None:
                     chosen = value
                     prov[field] = signal
-                elif not any(_agree(value, seen) for seen in (chosen, *losers)):
+                elif not any(agree(value, seen) for seen in (chosen, *losers)):
                     losers.append(value)  # the first signal that gave a losing value names it
                     lost = f"{signal}: {str(value)[:120]}"
                     key = f"{field}.rejected"
@@ -187,7 +198,9 @@ class ArticleExtractor:
             (who.byline, who.byline_signal),
             (by_line, "byline"),
             (who.declared, "meta"),
-            (", ".join(authors), prov.get("authors")),
+            # the names joined are no signal of their own: a byline only where the page has none
+            (lambda: ", ".join(authors), prov.get("authors")),
+            agree=_same_byline,
         )
         (published, pub_signal), modified_found = dates.find_dates(root, signals, node, scope)
         published = pick("published", (published, pub_signal), (last_resort.date, "htmldate"))
