@@ -1046,3 +1046,105 @@ def test_the_byline_rejects_no_names_joined_back(extractor: ArticleExtractor) ->
     a = extractor.extract(other, "https://example.com/news/2024/budget")
     assert a.byline == "By Jane Doe"
     assert a.provenance["byline.rejected"] == "byline: By Ann Lee"
+
+
+DISAGREEING = f"""<!doctype html><html lang="en"><head><title>Council approves new budget</title>
+<meta property="article:published_time" content="2024-03-04T10:00:00+01:00">
+<meta property="article:modified_time" content="2024-03-09T10:00:00+01:00">
+<meta name="author" content="John Smith">
+<meta property="og:site_name" content="Example Daily">
+<link rel="canonical" href="https://example.com/a">
+<meta property="og:url" content="https://example.com/b">
+<meta property="og:description" content="Description one here.">
+<meta name="description" content="A different description two here.">
+<meta property="article:section" content="Politics">
+<meta property="article:tag" content="Parks">
+<script type="application/ld+json">{{"@type": "NewsArticle",
+"headline": "Council approves new budget",
+"datePublished": "2024-03-05T10:00:00+01:00", "dateModified": "2024-03-06T10:00:00+01:00",
+"author": {{"@type": "Person", "name": "Jane Doe"}},
+"publisher": {{"@type": "Organization", "name": "Example News"}},
+"keywords": ["Budget"], "inLanguage": "fr", "articleSection": "City"}}</script>
+<script type="application/ld+json">{{"@type": "BreadcrumbList", "itemListElement": [
+{{"@type": "ListItem", "position": 1, "name": "Home", "item": "https://example.com/"}},
+{{"@type": "ListItem", "position": 2, "name": "Local", "item": "https://example.com/local/"}}
+]}}</script></head><body><article><h1>Council approves new budget</h1>
+<div class="byline">By Ann Lee</div><p>{LONG}</p><p>{LONG}</p></article></body></html>"""
+"""A page whose JSON-LD, meta tags and visible byline disagree on every field."""
+
+
+def test_each_field_keeps_the_signals_that_lost(extractor: ArticleExtractor) -> None:
+    """The first signal in the order of trust wins as before; every later one that gives a
+    different value is kept in ``<field>.rejected``."""
+    a = extractor.extract(DISAGREEING, "https://example.com/news/2024/budget")
+    # the winners do not change
+    assert a.published == "2024-03-05T10:00:00+01:00"
+    assert a.modified == "2024-03-06T10:00:00+01:00"
+    assert a.authors == ["Jane Doe"]
+    assert a.site_name == "Example Daily"
+    assert a.canonical_url == "https://example.com/a"
+    assert a.description == "Description one here."
+    assert a.section == ["Local"]
+    assert a.tags == ["Parks"]
+    assert a.language == "en"
+    p = a.provenance
+    assert (p["published"], p["published.rejected"]) == (
+        "json-ld",
+        "meta: 2024-03-04T10:00:00+01:00",
+    )
+    assert (p["modified"], p["modified.rejected"]) == ("json-ld", "meta: 2024-03-09T10:00:00+01:00")
+    assert (p["authors"], p["authors.rejected"]) == (
+        "json-ld",
+        "author-box: Ann Lee | meta: John Smith",
+    )
+    assert (p["site_name"], p["site_name.rejected"]) == ("meta", "json-ld: Example News")
+    assert (p["canonical_url"], p["canonical_url.rejected"]) == (
+        "meta",
+        "meta: https://example.com/b",
+    )
+    assert (p["description"], p["description.rejected"]) == (
+        "meta",
+        "meta: A different description two here.",
+    )
+    assert (p["section"], p["section.rejected"]) == ("json-ld", "meta: Politics | json-ld: City")
+    assert (p["tags"], p["tags.rejected"]) == ("meta", "json-ld: Budget")
+    assert (p["language"], p["language.rejected"]) == ("html-lang", "json-ld: fr")
+
+
+def test_signals_that_agree_are_no_losers(extractor: ArticleExtractor) -> None:
+    """The same value in other words (case, a region subtag, a date without the time, the
+    same instant in another zone, a part of a list) is no disagreement."""
+    ld = (
+        '{"@type": "NewsArticle", "headline": "Budget", "datePublished": "2024-03-05",'
+        ' "dateModified": "2024-03-06T09:00:00Z", "inLanguage": "en-GB",'
+        ' "author": [{"@type": "Person", "name": "Jane Doe"}, {"@type": "Person",'
+        ' "name": "John Roe"}], "keywords": "parks, Budget, roads",'
+        ' "publisher": {"@type": "Organization", "name": "example daily"}}'
+    )
+    html = f"""<html lang="en-US"><head><title>Budget</title>
+    <meta property="article:published_time" content="2024-03-05T10:00:00+01:00">
+    <meta property="article:modified_time" content="2024-03-06T10:00:00+01:00">
+    <meta name="author" content="JANE DOE"><meta property="og:site_name" content="Example Daily">
+    <meta property="article:tag" content="Parks"><meta property="article:tag" content="Budget">
+    <meta property="og:locale" content="en_US">
+    <script type="application/ld+json">{ld}</script></head><body><article><h1>Budget</h1>
+    <div class="byline">By Jane Doe and John Roe</div><p>{LONG}</p><p>{LONG}</p>
+    </article></body></html>"""
+    a = extractor.extract(html, "https://example.com/news/2024/budget")
+    assert a.authors == ["Jane Doe", "John Roe"]
+    assert not [k for k in a.provenance if k.endswith(".rejected")], a.provenance
+
+
+def test_a_dateline_of_another_day_is_kept_as_a_loser(extractor: ArticleExtractor) -> None:
+    html = f"""<html lang="en"><head><title>Budget</title>
+    <meta property="article:published_time" content="2024-03-05T10:00:00+01:00"></head><body>
+    <article><h1>Budget</h1><p>LONDON, March 4 (Reuters) - {LONG}</p><p>{LONG}</p>
+    </article></body></html>"""
+    a = extractor.extract(html, "https://example.com/news/2024/budget")
+    assert a.dateline is not None and a.dateline.date == "2024-03-04"
+    assert (a.published, a.provenance["published.rejected"]) == (
+        "2024-03-05T10:00:00+01:00",
+        "dateline: 2024-03-04",
+    )
+    same_day = html.replace("March 4", "March 5")
+    assert "published.rejected" not in extractor.extract(same_day, "https://x.example/a").provenance

@@ -67,6 +67,9 @@ _DATE_CLASS = re.compile(r"date|time|label|stamp", re.I)
 _PERSON_NAME = re.compile(r"^(?:[A-Z\u00c0-\u024f\u1e00-\u1eff][\w'\u2019.-]*\s+){1,3}\S+$")
 
 
+_Rivals = list[tuple[list[str], str]]
+
+
 @attrs.define(kw_only=True)
 class AuthorInfo:
     """What the page says about who wrote it."""
@@ -87,6 +90,9 @@ class AuthorInfo:
     as_given: bool = False
     """``authors`` are JSON-LD Persons' names that are no person's name ("Online News
     Editor"): a person a "By" line names comes first."""
+    rivals: _Rivals = attrs.Factory(list)
+    """The names each of JSON-LD, the byline markup and the meta tags gives, in that order
+    (the outlet and a fact-check's claimant left out): ``authors``' rivals."""
 
 
 def find_authors(
@@ -107,6 +113,14 @@ def find_authors(
     )
     jsonld, organisations, as_given = _jsonld_names(signals, article)
     markup, where = _markup_names(elements)
+    claimants = _claimants(signals)
+    meta = _split(_meta_values(signals))
+    declared = [(jsonld, "json-ld"), (markup, "author-box"), (meta, "meta")]
+    info.rivals = [
+        (names, signal)
+        for found, signal in declared
+        if (names := [n for n in dedupe(found) if norm(n) not in claimants and n not in outlet])
+    ]
     people = [n for n in markup if n not in outlet]
     if jsonld and set(jsonld) <= as_given and people and not norms(jsonld) & norms(people):
         jsonld = []  # "Online News Editor", a Person by type only: the byline names a person
@@ -122,13 +136,12 @@ def find_authors(
         ("json-ld", lambda: (jsonld, None)),
         ("author-box", lambda: (markup, None)),
         ("label", lambda: _labelled_names(scope)),
-        ("meta", lambda: (_split(_meta_values(signals)), None)),
+        ("meta", lambda: (meta, None)),
         ("signature", lambda: _signature_names(scope)),
         ("dated-line", lambda: _dated_names(scope)),
         ("trafilatura", lambda: (_fallback_names(fallback(), root), None)),
     ]
     only_outlet: tuple[list[str], str] | None = None
-    claimants = _claimants(signals)
     for signal, source in sources:
         found, as_written = source()
         found = [n for n in dedupe(found) if norm(n) not in claimants]

@@ -22,6 +22,7 @@ import re
 from collections.abc import Collection, Iterator
 from typing import Any
 
+import attrs
 import lxml.etree
 from lxml.html import HtmlElement
 
@@ -137,13 +138,23 @@ _LOOK_AHEAD = 12  # text pieces after the headline: kicker, byline, date, share 
 _SHORT_TEXT = 80  # a date line is short; a longer text is the article (or a caption)
 
 
+@attrs.define
+class FoundDates:
+    """The dates :func:`find_dates` found, and the declared ones they were chosen from."""
+
+    published: Found
+    modified: Found
+    published_declared: list[Found] = attrs.Factory(list)
+    """JSON-LD's and the meta tags' publication dates, in that order: the winner's rivals."""
+    modified_declared: list[Found] = attrs.Factory(list)
+
+
 def find_dates(
     root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None, scope: HtmlElement
-) -> tuple[Found, Found]:
-    """``((published, signal), (modified, signal))`` from JSON-LD, meta tags and ``<time>``
-    elements inside ``scope`` (the article's container)."""
-    published: Found = (None, None)
-    modified: Found = (None, None)
+) -> FoundDates:
+    """The published and modified dates (with their signals) from JSON-LD, meta tags and
+    ``<time>`` elements inside ``scope`` (the article's container), and the declared ones
+    (JSON-LD, meta) that they are compared with."""
     given = [
         *(
             (article.get(k) for k in ("datePublished", "dateCreated", "dateModified"))
@@ -153,15 +164,22 @@ def find_dates(
         *(signals.meta.get(k) for k in (*_PUBLISHED_META, *_MODIFIED_META)),
     ]
     offsets = _offsets(given)
-    if article:
-        published = _first(
-            article.get("datePublished") or article.get("dateCreated"), "json-ld", offsets
-        )
-        modified = _first(article.get("dateModified"), "json-ld", offsets)
-    if published[0] is None:
-        published = _first([signals.meta.get(k) for k in _PUBLISHED_META], "meta", offsets)
-    if modified[0] is None:
-        modified = _first([signals.meta.get(k) for k in _MODIFIED_META], "meta", offsets)
+    declared = FoundDates(
+        published=(None, None),
+        modified=(None, None),
+        published_declared=[
+            _first(article.get("datePublished") or article.get("dateCreated"), "json-ld", offsets)
+            if article
+            else (None, None),
+            _first([signals.meta.get(k) for k in _PUBLISHED_META], "meta", offsets),
+        ],
+        modified_declared=[
+            _first(article.get("dateModified"), "json-ld", offsets) if article else (None, None),
+            _first([signals.meta.get(k) for k in _MODIFIED_META], "meta", offsets),
+        ],
+    )
+    published = next((f for f in declared.published_declared if f[0]), (None, None))
+    modified = next((f for f in declared.modified_declared if f[0]), (None, None))
     if published[0] is None:
         published = _first(_microdata(root, "datePublished", "dateCreated"), "microdata", offsets)
     if modified[0] is None:
@@ -190,7 +208,26 @@ def find_dates(
     if moment and (zone := _shown_zone(scope, moment) or _local_zone(root, moment)):
         published = (_in_zone(published[0], zone, moment), published[1])
         modified = (_in_zone(modified[0], zone, moment), modified[1])
-    return published, modified
+    declared.published, declared.modified = published, modified
+    return declared
+
+
+def agree(a: str, b: str) -> bool:
+    """Two ISO 8601 values say the same, to the minute: one the start of the other
+    (``2024-03-03`` and ``2024-03-03T10:00:00+05:00``), the same instant in two zones, or the
+    same time of day where one has no zone (``13:42:06+08:00`` and ``13:42:00``)."""
+    if a.startswith(b) or b.startswith(a):
+        return True
+    x, y = _aware(a), _aware(b)
+    if x is not None and y is not None:
+        return abs(x - y) < datetime.timedelta(minutes=1)
+    return len(a) >= 16 and a[10:11] == "T" and a[:16] == b[:16]
+
+
+def _aware(value: str) -> datetime.datetime | None:
+    """``value`` as a datetime when it is a time with its zone."""
+    when = _safe(lambda: datetime.datetime.fromisoformat(value)) if "T" in value else None
+    return when if when is not None and when.utcoffset() is not None else None
 
 
 _ITEMPROP_DATES = lxml.etree.XPath(

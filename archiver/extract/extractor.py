@@ -46,6 +46,7 @@ in a chrome-like block inside the ``<article>`` is a headline, and the body keep
 zero-width non-joiner and joiner; 14: a "By ..." byline that names no person is kept raw)."""
 
 _JOINERS = frozenset("\u200c\u200d")
+_WORD = re.compile(r"\w+")
 
 
 @functools.lru_cache(maxsize=2**14)
@@ -64,9 +65,48 @@ trafilatura.utils.return_printables_and_spaces = _printable_space_or_joiner
 
 def _agree(a: Any, b: Any) -> bool:
     """Two candidate values say the same thing: equal after case and space folding, or one a
-    prefix of the other (``2024-03-03`` and ``2024-03-03T10:00:00+05:00``)."""
+    prefix of the other (``2024-03-03`` and ``2024-03-03T10:00:00+05:00``), also without
+    punctuation; of two lists (names, tags, sections), each item of one is an item of the other,
+    in as many words or more (``Jane Doe`` of ``Jane Doe, John Roe``)."""
+    if isinstance(a, list) or isinstance(b, list):
+        one, other = ([_words(i) for i in (v if isinstance(v, list) else [v])] for v in (a, b))
+        return all(any(_same_item(i, j) for j in other) for i in one) or all(
+            any(_same_item(i, j) for j in one) for i in other
+        )
     x, y = (" ".join(str(v).split()).casefold() for v in (a, b))
-    return x.startswith(y) or y.startswith(x)
+    if x.startswith(y) or y.startswith(x):
+        return True
+    # the same words, but for punctuation, quotes and a closing ellipsis ("A big shift, but"
+    # and "A big shift but", "isn't slowing down on stacking up new potential models. T\u2026")
+    x, y = metadata.loose(x), metadata.loose(y)
+    return bool(x and y) and (x.startswith(y) or y.startswith(x))
+
+
+def _words(item: Any) -> frozenset[str]:
+    return frozenset(_WORD.findall(metadata.norm(str(item))))
+
+
+def _same_item(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two items of lists name the same, one in more words than the other (``Ulrich Exner``
+    and ``Ulrich Exner Korrespondent``, ``Türkiye`` and ``Türkiye Haberleri``)."""
+    return bool(a and b) and (a <= b or b <= a)
+
+
+def _same_name(a: str, b: str) -> bool:
+    """Two names of the site agree when one holds the other (``Washington Post`` and ``The
+    Washington Post``, ``ORF.at`` and ``news.ORF.at``)."""
+    x, y = metadata.loose(a), metadata.loose(b)
+    return _agree(a, b) or (bool(x and y) and (x in y or y in x))
+
+
+def _same_url(a: str, b: str) -> bool:
+    """Two addresses agree but for ``http`` and ``https``."""
+    return _agree(*(re.sub(r"^https?://", "", u, flags=re.I) for u in (a, b)))
+
+
+def _shown(value: Any) -> str:
+    """A candidate value as ``<field>.rejected`` writes it: a list's items joined by commas."""
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _same_byline(a: str, b: str) -> bool:
@@ -126,35 +166,46 @@ class ArticleExtractor:
         last_resort = _TrafilaturaMetadata(root, url, self._date_params(), found_text=bool(doc))
         prov: dict[str, str] = {}
 
+        rejected: dict[str, list[Any]] = {}
+
+        def reject(
+            field: str,
+            chosen: Any,
+            *found: tuple[Any, str | None],
+            agree: Callable[[Any, Any], bool] = _agree,
+        ) -> None:
+            """Keep each of ``found`` that disagrees (``agree``) with ``chosen``, the field's
+            value, in provenance as ``<field>.rejected`` (``"signal: value | ..."``), once per
+            value, under the first signal that gave it. A value given as a callable is a last
+            resort, no signal of the page's own: never a loser."""
+            losers = rejected.setdefault(field, [])
+            for value, signal in found:
+                if callable(value) or not (value and signal):
+                    continue
+                if not any(agree(value, seen) for seen in (chosen, *losers)):
+                    losers.append(value)
+                    lost = f"{signal}: {_shown(value)[:120]}"
+                    key = f"{field}.rejected"
+                    prov[key] = f"{prov[key]} | {lost}" if key in prov else lost
+
         def pick(
             field: str, *found: tuple[Any, str | None], agree: Callable[[Any, Any], bool] = _agree
         ) -> Any:
-            """The first candidate with a value wins; a later one that disagrees (``agree``)
-            is kept in provenance as ``<field>.rejected`` (``"signal: value | ..."``), once per
-            value. A value given as a callable is a last resort: called only when nothing
-            before it has a value, never to record a loser."""
-            chosen = None
-            losers: list[Any] = []
-            for value, signal in found:
+            """The first candidate with a value wins; the later ones that disagree are kept
+            (:func:`reject`). A value given as a callable is a last resort: called only when
+            nothing before it has a value."""
+            for n, (value, signal) in enumerate(found):
                 if callable(value):
-                    if chosen is not None:
-                        continue
                     value = value()
-                if not (value and signal):
-                    continue
-                if chosen is None:
-                    chosen = value
+                if value and signal:
                     prov[field] = signal
-                elif not any(agree(value, seen) for seen in (chosen, *losers)):
-                    losers.append(value)  # the first signal that gave a losing value names it
-                    lost = f"{signal}: {str(value)[:120]}"
-                    key = f"{field}.rejected"
-                    prov[key] = f"{prov[key]} | {lost}" if key in prov else lost
-            return chosen
+                    reject(field, value, *found[n + 1 :], agree=agree)
+                    return value
+            return None
 
         site_name = pick(
             "site_name",
-            metadata.find_site_name(signals, node, url),
+            *metadata.site_names(signals, node, url),
             (
                 lambda: metadata.plausible_site_name(
                     last_resort.doc.sitename, headline=signals.meta.get("og:title")
@@ -162,6 +213,7 @@ class ArticleExtractor:
                 "trafilatura",
             ),
             (lambda: metadata.site_host(url), "url"),
+            agree=_same_name,
         )
         headline = title_mod.find_title(root, signals, node, site_name)
         title = pick(
@@ -188,11 +240,10 @@ class ArticleExtractor:
         authors = who.authors
         named = split_names(by_line) if by_line and (who.as_given or not authors) else []
         if named and not authors_mod.norms(named) & authors_mod.norms(authors):
-            if authors:  # "Online News Editor" (JSON-LD) against "By Cristina Alonso"
-                prov["authors.rejected"] = f"{who.signal}: {', '.join(authors)[:120]}"
-            authors, prov["authors"] = named, "byline"
+            # "Online News Editor" (JSON-LD) loses to "By Cristina Alonso"
+            authors = pick("authors", (named, "byline"), (authors, who.signal), *who.rivals)
         elif authors and who.signal:
-            prov["authors"] = who.signal
+            pick("authors", (authors, who.signal), *who.rivals)
         byline = pick(
             "byline",
             (who.byline, who.byline_signal),
@@ -202,14 +253,23 @@ class ArticleExtractor:
             (lambda: ", ".join(authors), prov.get("authors")),
             agree=_same_byline,
         )
-        (published, pub_signal), modified_found = dates.find_dates(root, signals, node, scope)
-        published = pick("published", (published, pub_signal), (last_resort.date, "htmldate"))
-        declared_language = metadata.find_language(root, signals, node)
+        found_dates = dates.find_dates(root, signals, node, scope)
+        published = pick(
+            "published",
+            found_dates.published,
+            *found_dates.published_declared,
+            (last_resort.date, "htmldate"),
+            agree=dates.agree,
+        )
+        declared_languages = metadata.declared_languages(root, signals, node)
         text = "\n\n".join(paragraphs)  # the standfirst below is the same language
         language = pick(
             "language",
-            (language_mod.correction(declared_language[0], text), "text"),
-            declared_language,
+            (
+                language_mod.correction(next(iter(declared_languages), (None, None))[0], text),
+                "text",
+            ),
+            *declared_languages,
             (lambda: language_mod.detect(text), "text"),
         )
         while (
@@ -236,6 +296,8 @@ class ArticleExtractor:
                 # An undated dateline (``WASHINGTON (AP) —``) is filed on the day of publication.
                 dateline.date = published[:10]
                 prov["dateline.date"] = "published"
+            elif published and prov["published"] != "dateline":
+                reject("published", published, (dateline.date, "dateline"), agree=dates.agree)
         tags, tags_signal = metadata.find_tags(root, signals, node)
         paywalled, paywall_signal = metadata.find_paywall(signals, node)
         if paywall_signal:  # not through pick(): False is a value here
@@ -245,29 +307,36 @@ class ArticleExtractor:
             root, signals, title, site_name, section_hint, url
         )
         if section and section_signal:
-            prov["section"] = section_signal
+            pick("section", (section, section_signal), *metadata.declared_sections(signals, node))
         body = "\n\n".join(paragraphs)
         description = pick(
             "description",
-            metadata.find_description(signals, node),
+            *metadata.declared_descriptions(signals, node),
             (lambda: last_resort.description(), "trafilatura"),
         )
         return Article(
             url=url,
             outlet=outlet,
-            canonical_url=pick("canonical_url", metadata.find_canonical(root, signals, url)),
+            canonical_url=pick(
+                "canonical_url", *metadata.canonicals(root, signals, url), agree=_same_url
+            ),
             title=visible(title) if title else title,
             body=body,
             authors=[visible(a) for a in authors],
             byline=visible(byline) if byline else byline,
             dateline=dateline,
             published=published,
-            modified=pick("modified", modified_found),
+            modified=pick(
+                "modified",
+                found_dates.modified,
+                *found_dates.modified_declared,
+                agree=dates.agree,
+            ),
             section=section,
             language=language,
             site_name=site_name,
             description=visible(description) if description else description,
-            tags=pick("tags", (tags, tags_signal)) or [],
+            tags=pick("tags", (tags, tags_signal), *metadata.declared_tags(signals, node)) or [],
             images=pick("images", (pictures, pictures_signal)) or [],
             is_paywalled=paywalled,
             page_type=body_mod.page_type(

@@ -122,16 +122,22 @@ def article_node(signals: PageSignals) -> dict[str, Any] | None:
     return None
 
 
-def find_site_name(signals: PageSignals, article: dict[str, Any] | None, url: str = "") -> Found:
-    """``og:site_name``, else the JSON-LD publisher's or website's name; a name that is the
-    site's address (``https://www.kleinezeitung.at``) gives way to a JSON-LD name that is its
-    (``Kleine Zeitung``), else becomes its host (``kleinezeitung.at``)."""
+def site_names(signals: PageSignals, article: dict[str, Any] | None, url: str = "") -> list[Found]:
+    """The site's names the page declares, in the order of trust: ``og:site_name``, else the
+    JSON-LD publisher's or website's name; a name that is the site's address
+    (``https://www.kleinezeitung.at``) gives way to a JSON-LD name that is its (``Kleine
+    Zeitung``), else becomes its host (``kleinezeitung.at``). The first is the site name, the
+    others are signals that lose to it."""
+    found: list[Found] = []
     address = None
-    if found := signals.first_meta("og:site_name", "application-name"):
-        if "://" not in found[1]:
-            declared = found[1].removeprefix("@")  # "@politifact": a handle
-            return _without_tagline(declared, site_host(url) or "") or None, "meta"
-        address = found[1]
+    if declared := signals.first_meta("og:site_name", "application-name"):
+        if "://" not in declared[1]:
+            handle = declared[1].removeprefix("@")  # "@politifact": a handle
+            found.append((_without_tagline(handle, site_host(url) or "") or None, "meta"))
+            if found[0][0] is None:
+                return found
+        else:
+            address = declared[1]
     publisher = signals.resolve(article.get("publisher")) if article else None
     names = [publisher.get("name")] if isinstance(publisher, dict) else []
     names += [
@@ -142,8 +148,8 @@ def find_site_name(signals: PageSignals, article: dict[str, Any] | None, url: st
         # with the address given, a name must be its (inquirer.com's JSON-LD publisher is
         # the Washington Post, whose article it carries)
         if name and "://" not in name and (not address or _names_host(name, host)):
-            return name, "json-ld"
-    return (host, "meta") if host else _NOTHING
+            return [*found, (name, "json-ld")]
+    return [*found, (host, "meta")] if host else found
 
 
 _COPYRIGHT = re.compile(r"^\s*(?:copyright\b|\(c\)|\u00a9)", re.I)
@@ -184,14 +190,17 @@ def _names_host(name: str, host: str) -> bool:
     return bool(key) and key in loose(host)
 
 
-def find_description(signals: PageSignals, article: dict[str, Any] | None) -> Found:
+def declared_descriptions(signals: PageSignals, article: dict[str, Any] | None) -> list[Found]:
+    """The plausible descriptions the page declares, in the order of trust (``og:description``,
+    ``description``, ``twitter:description``, JSON-LD)."""
+    found: list[Found] = []
     for key in _DESCRIPTION_META:
         if plausible_description(value := unshared(signals.meta.get(key))):
-            return value, "meta"
+            found.append((value, "meta"))
     description = unshared(unescape(article.get("description")) if article else None)
     if plausible_description(description):
-        return description, "json-ld"
-    return _NOTHING
+        found.append((description, "json-ld"))
+    return found
 
 
 def unshared(text: str | None) -> str | None:
@@ -217,10 +226,13 @@ def descriptions(signals: PageSignals, article: dict[str, Any] | None) -> list[s
     return [d for d in found if isinstance(d, str) and d]
 
 
-def find_language(root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None) -> Found:
-    """Primary subtag of ``<html lang>`` (or XHTML's ``xml:lang``), else
-    ``content-language``/``og:locale``, else the article's ``inLanguage``, else any JSON-LD
-    node's (a ``WebPage``'s)."""
+def declared_languages(
+    root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None
+) -> list[Found]:
+    """Every language the page declares (primary subtags), in the order of trust: ``<html
+    lang>`` (or XHTML's ``xml:lang``), ``content-language``, ``og:locale``, the article's
+    ``inLanguage``, any JSON-LD node's (a ``WebPage``'s). The first is the page's language, the
+    others are signals that lose to it."""
     candidates: list[tuple[str | None, str]] = [
         (
             root.get("lang")
@@ -233,11 +245,12 @@ def find_language(root: HtmlElement, signals: PageSignals, article: dict[str, An
         (unescape(article.get("inLanguage")) if article else None, "json-ld"),
         *((unescape(n.get("inLanguage")), "json-ld") for n in signals.jsonld),
     ]
+    found: list[Found] = []
     for value, signal in candidates:
         primary = re.split(r"[-_,;\s]", (value or "").strip())[0].lower()
         if re.fullmatch(r"[a-z]{2,3}", primary) and not _is_charset(value or ""):
-            return primary, signal
-    return _NOTHING
+            found.append((primary, signal))
+    return found
 
 
 def _is_charset(value: str) -> bool:
@@ -249,20 +262,21 @@ def _is_charset(value: str) -> bool:
     return True
 
 
-def find_canonical(root: HtmlElement, signals: PageSignals, url: str) -> Found:
-    """``<link rel=canonical>``, else ``og:url``; absolutised against the page's base URL
-    (``<base href>``, else ``url``)."""
+def canonicals(root: HtmlElement, signals: PageSignals, url: str) -> list[Found]:
+    """Every ``<link rel=canonical>``, then ``og:url``, absolutised against the page's base
+    URL (``<base href>``, else ``url``): the first is the canonical URL."""
     url = base_url(root, url)
     hrefs = [
         link.get("href")
         for link in root.iterfind(".//link")
         if "canonical" in (link.get("rel") or "").lower().split()
     ]
+    found: list[Found] = []
     for href in [*hrefs, signals.meta.get("og:url")]:
         absolute = urljoin(url, href.strip()) if href and href.strip() else ""
         if absolute.startswith(("http://", "https://")):
-            return absolute, "meta"
-    return _NOTHING
+            found.append((absolute, "meta"))
+    return found
 
 
 def find_section(
@@ -294,6 +308,20 @@ def find_section(
     if hint:
         return [clean_text(h) for h in hint if clean_text(h)], "hint"
     return [], None
+
+
+def declared_sections(signals: PageSignals, article: dict[str, Any] | None) -> list[FoundList]:
+    """The sections the page's tags declare: ``article:section`` and the article's JSON-LD
+    ``articleSection`` (which no section is taken from; it is only compared): the signals a
+    breadcrumb trail wins over."""
+    value = article.get("articleSection") if article else None
+    texts = [unescape(v) or "" for v in (value if isinstance(value, list) else [value])]
+    found: list[FoundList] = [
+        ([s] if (s := signals.meta.get("article:section")) else [], "meta"),
+        # a list written as one text: "Brasil,Notícias"
+        ([s for t in texts for part in t.split(",") if (s := part.strip())], "json-ld"),
+    ]
+    return [(sections, signal) for sections, signal in found if sections]
 
 
 def _crumb_name(signals: PageSignals, entry: dict[str, Any]) -> str | None:
@@ -404,16 +432,35 @@ def find_tags(root: HtmlElement, signals: PageSignals, article: dict[str, Any] |
         ("rel-tag", lambda: [text_of(a) for a in _TAG_LINKS(root) if not in_chrome(a)]),
     ]
     for signal, values in sources:
-        tags: dict[str, str] = {}
-        for value in values():
-            tag = unescape(value) if isinstance(value, str) else None
-            if tag and (facet := _FACET.fullmatch(tag)):  # "Category: News", "topic/Crime"
-                tag = facet["value"] or facet["path_value"]
-            if tag and _is_tag(tag):
-                tags.setdefault(norm(tag), tag)
-        if tags:
-            return list(tags.values()), signal
+        if tags := _tags(values()):
+            return tags, signal
     return [], None
+
+
+def declared_tags(signals: PageSignals, article: dict[str, Any] | None) -> list[FoundList]:
+    """The tags of each signal that declares them (``article:tag``, JSON-LD ``keywords``), in
+    :func:`find_tags`'s order, cleaned as that cleans them."""
+    keywords = article.get("keywords") if article else None
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    found: list[FoundList] = [
+        (_tags(_listed(signals.meta_values("article:tag"))), "meta"),
+        (_tags(keywords if isinstance(keywords, list) else []), "json-ld"),
+    ]
+    return [(tags, signal) for tags, signal in found if tags]
+
+
+def _tags(values: list[Any]) -> list[str]:
+    """The tags among ``values``: duplicates and what :func:`_is_tag` rejects dropped, a tag
+    named by its facet (``Category: News``) as its value."""
+    tags: dict[str, str] = {}
+    for value in values:
+        tag = unescape(value) if isinstance(value, str) else None
+        if tag and (facet := _FACET.fullmatch(tag)):  # "Category: News", "topic/Crime"
+            tag = facet["value"] or facet["path_value"]
+        if tag and _is_tag(tag):
+            tags.setdefault(norm(tag), tag)
+    return list(tags.values())
 
 
 def _is_tag(tag: str) -> bool:
