@@ -1148,3 +1148,80 @@ def test_a_dateline_of_another_day_is_kept_as_a_loser(extractor: ArticleExtracto
     )
     same_day = html.replace("March 4", "March 5")
     assert "published.rejected" not in extractor.extract(same_day, "https://x.example/a").provenance
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "published", "time_signal"),
+    [
+        # a day in JSON-LD, its time and zone in the meta tag
+        (
+            '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Budget",'
+            ' "datePublished": "2024-03-05"}</script>'
+            '<meta property="article:published_time" content="2024-03-05T10:00:00+01:00">',
+            "",
+            "2024-03-05T10:00:00+01:00",
+            "meta",
+        ),
+        # a time without a zone in the meta tag, its zone on the article's <time>
+        (
+            '<meta property="article:published_time" content="2024-03-05T10:00:00">',
+            '<time datetime="2024-03-05T10:00:00+09:00">March 5, 2024</time>',
+            "2024-03-05T10:00:00+09:00",
+            "time-tag",
+        ),
+        # a day in the first meta tag, the time in another
+        (
+            '<meta property="article:published_time" content="2024-03-05">'
+            '<meta name="pubdate" content="2024-03-05T10:00:00-05:00">',
+            "",
+            "2024-03-05T10:00:00-05:00",
+            "meta",
+        ),
+        # a day in the meta tag, the time without zone in microdata, the zone on the <time>
+        (
+            '<meta property="article:published_time" content="2024-03-05">',
+            '<span itemprop="datePublished" content="2024-03-05T10:00:00">5 March</span>'
+            '<time datetime="2024-03-05T10:00:00+09:00">March 5, 2024</time>',
+            "2024-03-05T10:00:00+09:00",
+            "time-tag",
+        ),
+        # another day: the first stands, never a different day
+        (
+            '<meta property="article:published_time" content="2024-03-05">',
+            '<time datetime="2024-03-04T23:00:00+01:00">March 4, 2024</time>',
+            "2024-03-05",
+            None,
+        ),
+        # another time on that day: the first stands
+        (
+            '<meta property="article:published_time" content="2024-03-05T10:00:00">',
+            '<time datetime="2024-03-05T18:30:00+01:00">March 5, 2024</time>',
+            "2024-03-05T10:00:00",
+            None,
+        ),
+    ],
+)
+def test_a_date_takes_the_time_and_zone_of_a_later_signal_that_agrees(
+    extractor: ArticleExtractor, head: str, body: str, published: str, time_signal: str | None
+) -> None:
+    """The page's most trusted date, with the time and zone of a later signal that gives the
+    same day (and time, where both give one); ``published.time`` names that signal."""
+    html = f"""<html lang="en"><head><title>Budget</title>{head}</head><body><article>
+    <h1>Budget</h1>{body}<p>{LONG}</p><p>{LONG}</p></article></body></html>"""
+    a = extractor.extract(html, "https://example.com/news/2024/budget")
+    assert a.published == published
+    assert a.provenance.get("published.time") == time_signal
+
+
+def test_a_modified_date_takes_the_zone_of_a_later_signal_that_agrees(
+    extractor: ArticleExtractor,
+) -> None:
+    ld = '{"@type": "NewsArticle", "headline": "Budget", "dateModified": "2024-03-06"}'
+    html = f"""<html lang="en"><head><title>Budget</title>
+    <script type="application/ld+json">{ld}</script>
+    <meta property="article:modified_time" content="2024-03-06T08:00:00-05:00"></head><body>
+    <article><h1>Budget</h1><p>{LONG}</p><p>{LONG}</p></article></body></html>"""
+    a = extractor.extract(html, "https://example.com/news/2024/budget")
+    assert (a.modified, a.provenance["modified"]) == ("2024-03-06T08:00:00-05:00", "json-ld")
+    assert a.provenance["modified.time"] == "meta"
+    assert "modified.rejected" not in a.provenance

@@ -5,7 +5,9 @@ Order of trust: JSON-LD ``datePublished``/``dateModified``, then the meta tags
 date then what the page shows (the date in the lines under the headline, a ``data-timestamp``
 in the article, a labelled date such as ``Datum 28.04.2023``), then htmldate (trafilatura's
 call, ``original_date=True``) and finally the dateline. The value keeps time and zone when the
-page gives them (``2023-12-10T09:12:00+00:00``), else it is the day (``2023-12-10``). Nothing
+page gives them (``2023-12-10T09:12:00+00:00``), else it is the day (``2023-12-10``); a day
+without time, or a time without zone, takes them from a later machine-readable signal that
+agrees with it (the same day, and time where both have one). Nothing
 here ever reads the clock for a value: the clock only bounds what is plausible (no dates in the
 future, none before 1990). A time in UTC is given in the zone a ``<time>`` of the article shows
 it in (``19:06 Uhr`` for ``17:06Z``), else in the zone of the page's other times around it when
@@ -17,9 +19,10 @@ from __future__ import annotations
 
 import datetime
 import email.utils
+import functools
 import logging
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
 import attrs
@@ -145,8 +148,12 @@ class FoundDates:
     published: Found
     modified: Found
     published_declared: list[Found] = attrs.Factory(list)
-    """JSON-LD's and the meta tags' publication dates, in that order: the winner's rivals."""
+    """JSON-LD's and the meta tags' publication dates, in that order, but for the winner's own
+    signal: its rivals."""
     modified_declared: list[Found] = attrs.Factory(list)
+    published_time: str | None = None
+    """The signal that gave ``published`` its time or zone, when not the one that gave it."""
+    modified_time: str | None = None
 
 
 def find_dates(
@@ -184,20 +191,33 @@ def find_dates(
         published = _first(_microdata(root, "datePublished", "dateCreated"), "microdata", offsets)
     if modified[0] is None:
         modified = _first(_microdata(root, "dateModified"), "microdata", offsets)
-    if published[0] is None or modified[0] is None:
-        times = [t for t in scope.iter("time") if t.get("datetime") and not in_chrome(t)]
-        hints = [" ".join([*class_tokens(t), t.get("itemprop") or ""]) for t in times]
-        if published[0] is None:
-            preferred = [t for t, h in zip(times, hints, strict=True) if _PUBLISHED_HINT.search(h)]
-            others = [t for t, h in zip(times, hints, strict=True) if not _MODIFIED_HINT.search(h)]
-            published = _first([t.get("datetime") for t in preferred + others], "time-tag", offsets)
-        if modified[0] is None:
-            updated = [  # "entry-date updated" is WordPress's published date, not a change
-                t
-                for t, h in zip(times, hints, strict=True)
-                if _MODIFIED_HINT.search(h) and not _PUBLISHED_HINT.search(h)
-            ]
-            modified = _first([t.get("datetime") for t in updated], "time-tag", offsets)
+    time_tags = _TimeTags(scope, offsets)
+    if published[0] is None:
+        published = time_tags.published
+    if modified[0] is None:
+        modified = time_tags.modified
+    # A later signal that agrees may give the time, then the zone, the first one lacks.
+    published, declared.published_time = _refined(
+        published,
+        lambda: (
+            declared.published_declared[0],
+            *(
+                (normalise_date(v, offsets=offsets), "meta")
+                for v in _meta(signals, _PUBLISHED_META)
+            ),
+            _first(_microdata(root, "datePublished", "dateCreated"), "microdata", offsets),
+            time_tags.published,
+        ),
+    )
+    modified, declared.modified_time = _refined(
+        modified,
+        lambda: (
+            declared.modified_declared[0],
+            *((normalise_date(v, offsets=offsets), "meta") for v in _meta(signals, _MODIFIED_META)),
+            _first(_microdata(root, "dateModified"), "microdata", offsets),
+            time_tags.modified,
+        ),
+    )
     if published[0] is None:
         published = _headline_date(root, signals, article)
     if published[0] is None:
@@ -209,6 +229,9 @@ def find_dates(
         published = (_in_zone(published[0], zone, moment), published[1])
         modified = (_in_zone(modified[0], zone, moment), modified[1])
     declared.published, declared.modified = published, modified
+    # the winner's own signal is no rival: its value may now have a time, a zone, another zone
+    declared.published_declared = [f for f in declared.published_declared if f[1] != published[1]]
+    declared.modified_declared = [f for f in declared.modified_declared if f[1] != modified[1]]
     return declared
 
 
@@ -228,6 +251,66 @@ def _aware(value: str) -> datetime.datetime | None:
     """``value`` as a datetime when it is a time with its zone."""
     when = _safe(lambda: datetime.datetime.fromisoformat(value)) if "T" in value else None
     return when if when is not None and when.utcoffset() is not None else None
+
+
+class _TimeTags:
+    """The ``datetime`` of the ``<time>`` elements in the article (outside its chrome): the
+    first marked published or not marked updated, and the first marked updated; read once,
+    when first needed."""
+
+    def __init__(self, scope: HtmlElement, offsets: Collection[str]) -> None:
+        self._scope, self._offsets = scope, offsets
+
+    @functools.cached_property
+    def _times(self) -> list[tuple[HtmlElement, str]]:
+        times = [t for t in self._scope.iter("time") if t.get("datetime") and not in_chrome(t)]
+        return [(t, " ".join([*class_tokens(t), t.get("itemprop") or ""])) for t in times]
+
+    @functools.cached_property
+    def published(self) -> Found:
+        preferred = [t for t, h in self._times if _PUBLISHED_HINT.search(h)]
+        others = [t for t, h in self._times if not _MODIFIED_HINT.search(h)]
+        return _first([t.get("datetime") for t in preferred + others], "time-tag", self._offsets)
+
+    @functools.cached_property
+    def modified(self) -> Found:
+        updated = [  # "entry-date updated" is WordPress's published date, not a change
+            t for t, h in self._times if _MODIFIED_HINT.search(h) and not _PUBLISHED_HINT.search(h)
+        ]
+        return _first([t.get("datetime") for t in updated], "time-tag", self._offsets)
+
+
+def _meta(signals: PageSignals, keys: tuple[str, ...]) -> list[str]:
+    return [v for k in keys if (v := signals.meta.get(k))]
+
+
+def _refined(found: Found, later: Callable[[], Iterable[Found]]) -> tuple[Found, str | None]:
+    """``found``, or a more precise value of a ``later`` signal (one with the time where
+    ``found`` has the day only, with the zone where it has none) that agrees with it: the same
+    day, and the same time to the minute where both have one; never a different day. With the
+    signal that gave the more precise value. ``later`` is called only when ``found`` lacks a
+    time or zone."""
+    value, signal = found
+    if value is None or _precision(value) == 2:
+        return found, None
+    source = None
+    for other, other_signal in later():
+        if (
+            other
+            and other_signal
+            and _precision(other) > _precision(value)
+            and other[:10] == value[:10]
+            and ("T" not in value or other[11:16] == value[11:16])
+        ):
+            value, source = other, other_signal
+            if _precision(value) == 2:
+                break
+    return (value, signal), source
+
+
+def _precision(value: str) -> int:
+    """0 for a day, 1 for a time without zone, 2 for a time with its zone."""
+    return 0 if "T" not in value else 2 if _OFFSET.search(value) else 1
 
 
 _ITEMPROP_DATES = lxml.etree.XPath(

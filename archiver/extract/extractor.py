@@ -261,6 +261,10 @@ class ArticleExtractor:
             (last_resort.date, "htmldate"),
             agree=dates.agree,
         )
+        if found_dates.published_time:
+            prov["published.time"] = found_dates.published_time
+        if found_dates.modified[0] and found_dates.modified_time:
+            prov["modified.time"] = found_dates.modified_time
         declared_languages = metadata.declared_languages(root, signals, node)
         text = "\n\n".join(paragraphs)  # the standfirst below is the same language
         language = pick(
