@@ -80,7 +80,10 @@ _TEXT_DATE = re.compile(
     r"|(?P<sl_a>\d{1,2})/(?P<sl_b>\d{1,2})/(?P<sl_y>(?:19|20)\d\d)"
     rf"|(?P<dm_d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?:de\s+)?(?P<dm_m>{MONTH_PATTERN}),?\s+"
     r"(?:de\s+)?(?P<dm_y>(?:19|20)\d\d)"
-    rf"|(?P<md_m>{MONTH_PATTERN})\s+(?P<md_d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<md_y>(?:19|20)\d\d))"
+    # a month's 468 names are tried only where a word of their length is followed by a
+    # number: at every other place of a page's text they cost 13 microseconds a character
+    rf"|(?=[^\W\d_]{{3,12}}\.?\s+\d)(?P<md_m>{MONTH_PATTERN})\s+(?P<md_d>\d{{1,2}})"
+    r"(?:st|nd|rd|th)?,?\s+(?P<md_y>(?:19|20)\d\d))"
     r"(?!\d)"
 )
 _DATE_LABEL = re.compile(
