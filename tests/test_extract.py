@@ -1222,6 +1222,7 @@ def test_relative_urls_follow_the_base_element(extractor: ArticleExtractor) -> N
     for base, canonical in [
         ("/other/", "https://example.com/other/news/budget"),
         ("javascript:void(0)", "https://example.com/news/2024/news/budget"),
+        ("http://[::1", "https://example.com/news/2024/news/budget"),  # malformed: ignored
     ]:
         head = f'<base href="{base}"><link rel="canonical" href="news/budget">'
         html = page(head, f"<article><h1>Budget</h1>{LEAD}</article>")
