@@ -199,6 +199,8 @@ def test_headline_repeated_with_a_programme_name_or_a_kicker() -> None:
     assert clean(lead, LONG) == [lead, LONG]
     # the headline with a separator and a line of its own after it is not
     assert clean("Footbridge to be rebuilt - Canal works", LONG) == [LONG]
+    assert clean("Canal works Footbridge to be rebuilt (Video)", LONG) == [LONG]
+    assert clean("Canal works Footbridge to be rebuilt 05.03.2024", LONG) == [LONG]
 
 
 def test_url_at_the_top_and_bylines_anywhere() -> None:

@@ -333,17 +333,21 @@ def _drop_link_list(paragraphs: list[str]) -> list[str]:
 def _kicker_and_headline(key: str, headline: str) -> bool:
     """The headline again above the text, with its kicker run into it (``Umbau des Weissen
     Hauses Trump plant ...``, ``Onlineversand aus Fernost : Wie gefährlich ...``) and nothing
-    after it but a separated tail (``... | Evening News``), or only the part of a ``Kicker:
-    Headline`` title after the kicker. A lead that opens with the headline's words and goes
-    on (``Central bank raises rates again, for the third time ...``) is the lead."""
+    after it but a separated tail (``... | Evening News``, ``... (Video)``) or a date, or only
+    the part of a ``Kicker: Headline`` title after the kicker. A lead that opens with the
+    headline's words and goes on (``Central bank raises rates again, for the third time ...``)
+    is the lead."""
     if len(headline) >= 20 and headline in key:
         after = key.partition(headline)[2].lstrip()
-        return not after or after[0] in _TAIL_SEPARATORS
+        if not after or after[0] in _TAIL_SEPARATORS:
+            return True
+        return after[0].isdigit() and len(after.split()) <= 2  # its date: "... 05.03.2024"
     return len(key) >= 20 and headline.endswith(key)
 
 
-_TAIL_SEPARATORS = "|-\u2013\u2014:/\u00b7\u2022"
-"""What stands between a headline and a tail that is no sentence: ``Headline | Site``."""
+_TAIL_SEPARATORS = "|-\u2013\u2014:/\u00b7\u2022(["
+"""What stands between a headline and a tail that is no sentence: ``Headline | Site``,
+``Headline (Video)``."""
 
 
 def _titled(key: str, headline: str) -> bool:
