@@ -350,7 +350,19 @@ class SeenMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         middleware = cls(crawler, SeenStore.from_crawler(crawler))
         crawler.signals.connect(middleware.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
+
+    def spider_opened(self, spider: Any) -> None:
+        """Give the spider this middleware's filter for the requests it returns from an
+        errback, which Scrapy hands to the engine without the spider middlewares."""
+        if hasattr(spider, "seen_filter"):
+            spider.seen_filter = self.filter_requests
+
+    def filter_requests(self, requests: Iterable[Request]) -> Iterator[Request]:
+        """``requests`` as the middleware lets a callback's through, lazily: a known article
+        skipped gives its place back before the next one is taken."""
+        yield from self._filter(None, requests)
 
     @property
     def schedule(self) -> tuple[timedelta, ...]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
@@ -142,6 +142,10 @@ class SectionSpider(scrapy.Spider):
         self.articles_requested = 0
         self._waiting: deque[tuple[str, str]] = deque()
         """Article candidates (URL, source) turned away by ``max_articles``, in order."""
+        self.seen_filter: Callable[[Iterable[scrapy.Request]], Iterator[scrapy.Request]] | None = (
+            None
+        )
+        """The seen-store middleware's filter (``archiver.seen.SeenMiddleware`` sets it)."""
         self._seen: set[str] = set()
         self._resources_seen: set[int] = set()
         """Hashes of the resource URLs requested in this crawl: a page's stylesheet, scripts and
@@ -240,7 +244,10 @@ class SectionSpider(scrapy.Spider):
         if request is None or not request.meta.get(FORBIDDEN_META_KEY):
             return failure
         self.articles_requested -= 1
-        return self._instead()
+        # an errback's requests go to the engine without the spider middlewares: through the
+        # seen-store's filter here (a known article not due is skipped, its place given back)
+        instead = self._instead()
+        return self.seen_filter(instead) if self.seen_filter is not None else instead
 
     def _instead(self) -> Iterator[scrapy.Request]:
         """Candidates the limit turned away, while there is room: a lazy generator, so that a

@@ -194,6 +194,16 @@ def test_a_dated_article_under_a_sections_or_archive_segment_is_an_article() -> 
         "https://x.org/2024/05/01/feed/",
     ):
         assert url_shape(url) == "listing", url
+    # what WordPress files by date (uploads), feeds, searches and tags by date are no articles
+    for url in (
+        "https://ex.com/wp-content/uploads/2024/05/annual-report.docx",
+        "https://ex.com/wp-content/uploads/2024/05/photo-of-the-council.avif",
+        "https://ex.com/wp-admin/2024/05/x",
+        "https://ex.com/feed/2024/05/x",
+        "https://ex.com/search/2024/05/query",
+        "https://ex.com/tag/foo/2024/05/01/x",
+    ):
+        assert url_shape(url) != "article", url
 
 
 def test_a_bare_crawl_takes_feed_and_sitemap_entries_of_any_shape_but_listings() -> None:
@@ -511,8 +521,15 @@ def test_urls_robots_txt_forbids_do_not_count_against_max_articles(tmp_path: Pat
         result = run_cli(
             "crawl", "mine", "--outlets", path, "--max-articles", "5", "--archive", archive
         )
-    assert result.returncode == 0, result.stderr
-    assert len(_RobotsFirst.fetched) == 5, _RobotsFirst.fetched
+        assert result.returncode == 0, result.stderr
+        assert sorted(_RobotsFirst.fetched) == [f"/news/story-{n}/" for n in range(5)]
+        # again: the five known articles are not due, so the places go to the sixth
+        _RobotsFirst.fetched = []
+        again = run_cli(
+            "crawl", "mine", "--outlets", path, "--max-articles", "5", "--archive", archive
+        )
+        assert again.returncode == 0, again.stderr
+        assert _RobotsFirst.fetched == ["/news/story-5/"]
 
 
 def test_broken_outlets_file_is_one_line_exit_2(tmp_path: Path) -> None:

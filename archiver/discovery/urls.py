@@ -25,7 +25,15 @@ _ITEM_PARENT = re.compile(r"^(article|articles|story|stories|post|posts|a|p)$", 
 _ITEM_ID = re.compile(r"^(?=[a-z0-9]{6,}$)(?=.*\d)[a-z0-9]+$", re.I)
 """An opaque id: six or more letters and digits, one digit at least."""
 _LONG_ID = re.compile(r"\d{5,}")
-_FILE = re.compile(r"\.(jpe?g|png|gif|webp|svg|pdf|css|js|xml|gz|json|rss|atom|zip|mp[34])$", re.I)
+_FILE = re.compile(
+    r"\.(jpe?g|png|gif|webp|avif|heic|bmp|ico|tiff?|svg|pdf|docx?|xlsx?|pptx?|odt|ods|csv|txt"
+    r"|epub|css|js|mjs|map|xml|gz|json|rss|atom|zip|rar|7z|tar|mp[34]|m4[av]|webm|mov|ogg|wav"
+    r"|woff2?|ttf|otf|eot)$",
+    re.I,
+)
+_NOT_UNDER = re.compile(r"^(wp-content|wp-admin|wp-json|wp-includes|feed|search|tag|tags)$")
+"""Segments under which a date files no article: WordPress's uploads and admin, feeds,
+searches and tags by date."""
 
 
 def without_tracking(url: str) -> str:
@@ -66,7 +74,9 @@ def url_shape(url: str) -> str:
 
     Article: a date in the path (``/2024/05/``, ``/2024/mar/``) followed by the item's slug or
     id, whatever comes before the date (``/sections/health-shots/2024/05/01/1248166474/...``,
-    ``/politics/archive/2024/05/trump-trial-verdict-jury/678256/``). Listing: the site root, a
+    ``/politics/archive/2024/05/trump-trial-verdict-jury/678256/``) but WordPress's
+    ``wp-content`` (uploads by date), feeds, searches and tags (``_NOT_UNDER``); a file
+    (``_FILE``: images, documents, media, fonts) is no page. Listing: the site root, a
     date archive (a date and nothing after it, or a category/tag/page/feed segment), a path
     through such a segment. Article again: a long numeric id, an id of letters and digits after
     an ``article``/``story``/``post`` segment (``/news/articles/cx2l0w3g4v9o``), or a last
@@ -83,6 +93,9 @@ def url_shape(url: str) -> str:
         return "unknown"
     date = _DATE_PATH.search(parts.path)
     if date:
+        before = parts.path[: date.start()].lower().split("/")
+        if any(_NOT_UNDER.match(s) for s in before):
+            return "listing"
         after = [s for s in parts.path[date.end() :].split("/") if s]
         listing = any(_LISTING_PART.match(s.lower()) for s in after)
         return "article" if after and not listing else "listing"
