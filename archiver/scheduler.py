@@ -45,10 +45,10 @@ logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 STATE_FILE = "schedule.json"
 STOPPED_EXIT = 3
-BUSY_RETRY = 30.0
-"""Seconds between tries of a due outlet that a crawl not started by the scheduler holds."""
 """Exit status of ``archiver crawl`` stopped before it finished (Ctrl-C, SIGTERM): its queue is
 kept, and the same command resumes it."""
+BUSY_RETRY = 30.0
+"""Seconds between tries of a due outlet that a crawl not started by the scheduler holds."""
 
 
 def utc_now() -> datetime:
