@@ -120,7 +120,7 @@ def test_seed_like_page_in_windows_1252(extractor: ArticleExtractor) -> None:
     assert a.outlet == "steppe"
     assert a.capture is capture
     assert a.extractor_version == EXTRACTOR_VERSION
-    assert EXTRACTOR_VERSION.startswith("archiver-extract/22 trafilatura/")
+    assert EXTRACTOR_VERSION.startswith("archiver-extract/23 trafilatura/")
     assert a.title == "Uzbekistan and Pakistan agree on rail corridor study"
     assert a.authors == ["Kamila Yusupova"]
     assert a.provenance["authors"] == "author-box"

@@ -27,7 +27,7 @@ from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"archiver-extract/22 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"archiver-extract/23 trafilatura/{trafilatura.__version__}"
 """Written into every article, so a later extractor can tell which articles to redo. The
 number goes up with each release whose rules change what the corpus pages give (2: the
 standfirst, link teasers, the dated byline, and the rules since 1; 3: the language read from
@@ -44,8 +44,14 @@ of the page's other times around it; 11: first in the zone a ``<time>`` of the a
 it in; 12: soft hyphens, zero-width spaces and word joiners out of the text; 13: an ``h1``
 in a chrome-like block inside the ``<article>`` is a headline, and the body keeps the
 zero-width non-joiner and joiner; 14: a "By ..." byline that names no person is kept raw;
+21: a short article's paragraphs (trafilatura's precision mode where its default ran the
+whole ``<article>`` together) and a lead that opens with the headline's words kept;
 22: every field's losing signals in ``<field>.rejected``, no author names joined back as a
-losing byline, a date's time and zone from a later signal that agrees)."""
+losing byline, a date's time and zone from a later signal that agrees, JSON-LD in CDATA,
+agencies in brackets and "<agency> Staff" as authors, a surname-first JSON-LD name as one
+person, ``article:content_tier`` and schema.org's Boolean URLs for the paywall, ``<base
+href>`` for the canonical and image URLs; 23: the headline repeated with a ``(Video)`` or
+date tail dropped, a malformed ``<base href>`` ignored)."""
 
 _JOINERS = frozenset("\u200c\u200d")
 _WORD = re.compile(r"\w+")
