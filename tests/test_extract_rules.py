@@ -562,6 +562,15 @@ def test_a_charset_is_not_a_language(extractor: ArticleExtractor) -> None:
     assert extractor.extract(html, "https://x.example/a").language == "zh"
 
 
+@pytest.mark.parametrize(("declared", "language"), [("iw", "he"), ("in-ID", "id"), ("jw", "jv")])
+def test_a_deprecated_language_code_is_todays(
+    extractor: ArticleExtractor, declared: str, language: str
+) -> None:
+    # ISO 639 withdrew iw, in, ji, jw and mo: one language, one code in --lang and the facets
+    html = f'<html lang="{declared}"><body><article><p>{LONG}</p></article></body></html>'
+    assert extractor.extract(html, "https://x.example/a").language == language
+
+
 @pytest.mark.parametrize(
     ("publisher", "site_name"),
     [

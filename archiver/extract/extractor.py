@@ -51,7 +51,7 @@ losing byline, a date's time and zone from a later signal that agrees, JSON-LD i
 agencies in brackets and "<agency> Staff" as authors, a surname-first JSON-LD name as one
 person, ``article:content_tier`` and schema.org's Boolean URLs for the paywall, ``<base
 href>`` for the canonical and image URLs; 23: the headline repeated with a ``(Video)`` or
-date tail dropped, a malformed ``<base href>`` ignored)."""
+date tail dropped, a malformed ``<base href>`` ignored, withdrawn language codes replaced)."""
 
 _JOINERS = frozenset("\u200c\u200d")
 _WORD = re.compile(r"\w+")

@@ -226,6 +226,11 @@ def descriptions(signals: PageSignals, article: dict[str, Any] | None) -> list[s
     return [d for d in found if isinstance(d, str) and d]
 
 
+_WITHDRAWN_CODES = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro"}
+"""ISO 639-1 codes withdrawn, and the codes that replaced them (Hebrew, Indonesian, Yiddish,
+Javanese, Moldovan as Romanian): pages and CMSs still declare them."""
+
+
 def declared_languages(
     root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None
 ) -> list[Found]:
@@ -249,7 +254,7 @@ def declared_languages(
     for value, signal in candidates:
         primary = re.split(r"[-_,;\s]", (value or "").strip())[0].lower()
         if re.fullmatch(r"[a-z]{2,3}", primary) and not _is_charset(value or ""):
-            found.append((primary, signal))
+            found.append((_WITHDRAWN_CODES.get(primary, primary), signal))
     return found
 
 
