@@ -898,6 +898,25 @@ def test_adjacent_post_links_do_not_make_an_article_a_listing(
     assert listing.page_type == "listing"
 
 
+def test_a_numbered_page_of_long_excerpts_is_a_listing(extractor: ArticleExtractor) -> None:
+    """A category page of WordPress's default 55-word excerpts: more words than an article's
+    minimum, but numbered pages of teasers and no publication date of its own."""
+    excerpt = " ".join(["The council voted on the budget for the harbour and the roads."] * 5)
+    posts = "".join(
+        f"<article><h2><a href='/2024/03/0{n}/post-{n}/'>Budget story number {n}</a></h2>"
+        f"<p>{excerpt}</p></article>"
+        for n in range(1, 7)
+    )
+    page = (
+        "<html><head><title>Politics</title><meta property='og:type' content='website'>"
+        "<link rel='next' href='https://news.example/category/politics/page/2/'></head>"
+        f"<body><h1>Category: Politics</h1>{posts}</body></html>"
+    )
+    assert extractor.extract(page, "https://news.example/category/politics/").page_type == (
+        "listing"
+    )
+
+
 def test_trafilatura_metadata_is_a_last_resort(
     extractor: ArticleExtractor, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -432,13 +432,14 @@ def page_type(
     ):
         return "listing"
     # A numbered page of teasers (a section's last page may hold a single one) is a listing
-    # even when its excerpts add up to an article-sized text. Only numbered pages count:
-    # WordPress also links the adjacent *posts* with rel=prev/next.
+    # even when its excerpts add up to an article-sized text: under 250 words, or four teasers
+    # or more on a page with no publication date of its own (WordPress's 55-word excerpts).
+    # Only numbered pages count: WordPress also links the adjacent *posts* with rel=prev/next.
     nav = root.xpath(
         "//link[@rel='next' or @rel='prev']/@href | //a[@rel='next' or @rel='prev']/@href"
     )
     paginated = any(_PAGE_NUMBER.search(str(href)) for href in [url, *nav])
-    if teasers and paginated and words < 250:
+    if teasers and paginated and (words < 250 or (len(teasers) >= 4 and not declared_date)):
         return "listing"
     # A body made of the teasers' own headlines is a list of other pages' excerpts.
     titles = {" ".join(a.text_content().split()) for a in teasers}

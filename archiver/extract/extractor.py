@@ -49,9 +49,10 @@ whole ``<article>`` together) and a lead that opens with the headline's words ke
 22: every field's losing signals in ``<field>.rejected``, no author names joined back as a
 losing byline, a date's time and zone from a later signal that agrees, JSON-LD in CDATA,
 agencies in brackets and "<agency> Staff" as authors, a surname-first JSON-LD name as one
-person, ``article:content_tier`` and schema.org's Boolean URLs for the paywall, ``<base
-href>`` for the canonical and image URLs; 23: the headline repeated with a ``(Video)`` or
-date tail dropped, a malformed ``<base href>`` ignored, withdrawn language codes replaced)."""
+person, ``article:content_tier`` and schema.org's Boolean URLs for the paywall, ``<base href>``
+for the canonical and image URLs; 23: the headline repeated with a ``(Video)`` or date tail
+dropped, a malformed ``<base href>`` ignored, withdrawn language codes replaced, a numbered
+page of four long excerpts or more and no date of its own a listing)."""
 
 _JOINERS = frozenset("\u200c\u200d")
 _WORD = re.compile(r"\w+")
