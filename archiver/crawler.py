@@ -23,6 +23,7 @@ from archiver.exceptions import REBUILD_INDEX, ArchiverError, ConfigError, WarcE
 from archiver.extensions import why_nothing_fetched
 from archiver.index import ArchiveIndex
 from archiver.index.seen import DEFAULT_REVISIT_AFTER, parse_schedule
+from archiver.index.store import disk_full
 from archiver.locks import outlet_lock, safe_name
 from archiver.outlets import (
     Outlet,
@@ -37,6 +38,22 @@ logger = logging.getLogger(__name__)
 
 _NETWORK_LOGGERS = ("scrapy.core.scraper", "scrapy.downloadermiddlewares.robotstxt")
 """Where Scrapy logs a request that failed, with the exception's traceback."""
+
+
+class DiskFullInOneLine(logging.Filter):
+    """A write that failed for a full disk (Scrapy's saved queue and spider state, on its
+    way out) is one log line: the crawl ends with the one line that says what to do."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if error is not None and disk_full(error):
+            record.msg, record.args = f"{record.getMessage()} (the disk is full)", None
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+_DISK_LOGGERS = ("scrapy.core.engine", "scrapy.utils.signal")
+"""Where Scrapy logs its own writes that failed, with the exception's traceback."""
 
 
 class NetworkErrorsInOneLine(logging.Filter):
@@ -361,6 +378,9 @@ def _crawl_locked(
     for name in _NETWORK_LOGGERS:
         if one_line not in logging.getLogger(name).filters:
             logging.getLogger(name).addFilter(one_line)
+    for name in _DISK_LOGGERS:
+        if not any(isinstance(f, DiskFullInOneLine) for f in logging.getLogger(name).filters):
+            logging.getLogger(name).addFilter(DiskFullInOneLine())
     crawler = process.create_crawler(spider_cls or SectionSpider)
     if progress is not None:
         hook = progress
@@ -402,9 +422,10 @@ def _crawl_locked(
             "taken are fetched again by a worker run once Redis is back"
         )
     if index_error := values.get("archiver/index/error"):
+        advice = "" if "disk is full" in index_error else f": {REBUILD_INDEX}"
         raise ArchiverError(
             f"crawl of {outlet.name} stopped: {index_error}; the {pages} pages archived are "
-            f"kept in the WARC files: {REBUILD_INDEX}"
+            f"kept in the WARC files{advice}"
         )
     if jobdir is not None and values.get("finish_reason") == "finished":
         shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh

@@ -16,6 +16,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from archiver import signals as archiver_signals
 from archiver.index import ArchiveIndex
+from archiver.index.store import disk_full
 from archiver.items import Article, CaptureRef, Page
 from archiver.seen import schedule_for
 
@@ -169,6 +170,11 @@ class ArchiveIndexExtension:
     def _failed(self, error: sqlite3.DatabaseError) -> None:
         """Log the index's first write error and keep it for ``run_crawl`` (one line, exit 2)."""
         message = f"cannot write the index {self.path} ({error})"
+        if disk_full(error):
+            message = (
+                f"cannot write the index {self.path}: the disk is full; free some space, then"
+                " run archiver check --repair, which indexes what the crawl archived"
+            )
         logger.error("%s", message)
         self.stats.set_value("archiver/index/error", message)
 

@@ -130,13 +130,12 @@ def crawl_without_privileges(archive: Path) -> subprocess.CompletedProcess[str]:
     return without_privileges("crawl", "demo", "--archive", archive)
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A real file system of 300 KB (tmpfs; root only), too small for a new index."""
-    mount = tmp_path / "disk"
+@contextlib.contextmanager
+def tmpfs(mount: Path, size: str) -> Iterator[Path]:
+    """A real file system of ``size`` at ``mount`` (tmpfs; root only) for the block."""
     mount.mkdir()
     made = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", str(mount)], capture_output=True
+        ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mount)], capture_output=True
     )
     if made.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
@@ -144,6 +143,26 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
         yield mount
     finally:
         subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """300 KB: too small for a new index."""
+    with tmpfs(tmp_path / "disk", "300k") as mount:
+        yield mount
+
+
+def test_a_disk_that_fills_during_the_crawl_is_one_line_without_tracebacks(
+    tmp_path: Path,
+) -> None:
+    """Scrapy's own writes (its saved queue, the spider's state) fail too once the disk is
+    full: their tracebacks were printed before the one line."""
+    with tmpfs(tmp_path / "disk", "3m") as mount:
+        (mount / "fill").write_bytes(bytes(2300 * 1024))  # about 700 KB left
+        proc = run_cli("crawl", "demo", "--archive", mount / "archive", timeout=300)
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    error = one_line_error(proc.stderr)
+    assert "disk is full" in error and "free" in error, error
 
 
 def test_a_disk_too_full_for_a_new_index_is_one_line_exit_2(small_disk: Path) -> None:
