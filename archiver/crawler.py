@@ -40,32 +40,40 @@ _NETWORK_LOGGERS = ("scrapy.core.scraper", "scrapy.downloadermiddlewares.robotst
 """Where Scrapy logs a request that failed, with the exception's traceback."""
 
 
-class DiskFullInOneLine(logging.Filter):
-    """A write that failed for a full disk (Scrapy's saved queue and spider state, on its
-    way out) is one log line: the crawl ends with the one line that says what to do."""
+class _ErrorsInOneLine(logging.Filter):
+    """A logged error whose traceback says nothing its message does not becomes one line,
+    the message and :meth:`note` of the exception."""
+
+    def note(self, error: BaseException) -> str | None:
+        """What to add to the message for ``error``, or None to leave the record as it is."""
+        raise NotImplementedError
 
     def filter(self, record: logging.LogRecord) -> bool:
         error = record.exc_info[1] if record.exc_info else None
-        if error is not None and disk_full(error):
-            record.msg, record.args = f"{record.getMessage()} (the disk is full)", None
+        if error is not None and (note := self.note(error)) is not None:
+            record.msg, record.args = f"{record.getMessage()} ({note})", None
             record.exc_info, record.exc_text = None, None
         return True
+
+
+class DiskFullInOneLine(_ErrorsInOneLine):
+    """A write that failed for a full disk (Scrapy's saved queue and spider state, on its
+    way out) is one log line: the crawl ends with the one line that says what to do."""
+
+    def note(self, error: BaseException) -> str | None:
+        return "the disk is full" if disk_full(error) else None
 
 
 _DISK_LOGGERS = ("scrapy.core.engine", "scrapy.utils.signal")
 """Where Scrapy logs its own writes that failed, with the exception's traceback."""
 
 
-class NetworkErrorsInOneLine(logging.Filter):
+class NetworkErrorsInOneLine(_ErrorsInOneLine):
     """A request that failed on the network (refused, timed out, no such host, connection
     lost) is one log line: its traceback says nothing the message does not."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        error = record.exc_info[1] if record.exc_info else None
-        if error is not None and _is_network_error(error):
-            record.msg, record.args = f"{record.getMessage()} ({type(error).__name__})", None
-            record.exc_info, record.exc_text = None, None
-        return True
+    def note(self, error: BaseException) -> str | None:
+        return type(error).__name__ if _is_network_error(error) else None
 
 
 def _is_network_error(error: BaseException) -> bool:
