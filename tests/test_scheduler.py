@@ -295,6 +295,17 @@ def test_bad_schedule_names_file_outlet_and_field(tmp_path: Path, expression: st
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
 
 
+def test_outlets_may_be_a_directory_as_for_crawl(tmp_path: Path) -> None:
+    # `--outlets DIR` (*.toml in it), as `crawl` and `outlets list` read it: its definitions are
+    # loaded (here a bad schedule in one of them, named), not refused as a directory
+    folder = tmp_path / "outlets"
+    folder.mkdir()
+    outlets_file(tmp_path, ("alpha", "61 * * * *")).rename(folder / "mine.toml")
+    result = run_cli("schedule", "--once", "--archive", tmp_path / "a", "--outlets", folder)
+    assert result.returncode == 2, result.stderr
+    assert "outlet 'alpha': schedule:" in result.stderr, result.stderr
+
+
 def test_no_scheduled_outlet_is_one_line(tmp_path: Path) -> None:
     result = run_cli("schedule", "--archive", tmp_path / "a")
     assert result.returncode == 2

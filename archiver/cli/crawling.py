@@ -333,8 +333,9 @@ def demo(archive_dir: Path, edition: int, revisit_after: str | None, verbose: in
 @click.option(
     "--outlets",
     "outlets_file",
-    type=click.Path(dir_okay=False),
-    help="TOML file of outlets; those with a `schedule` (cron expression, UTC) are crawled.",
+    type=click.Path(),
+    help="TOML file, or directory of *.toml files, of outlets; those with a `schedule` (cron"
+    " expression, UTC) are crawled.",
 )
 @click.option(
     "--outlet",
