@@ -1144,3 +1144,9 @@ def test_an_articles_text_from_another_of_its_urls_names_that_url(tmp_path: Path
         ("1", story, "Budget vote delayed"),
         ("2", amp, "Budget vote passes"),
     ]
+    # an export names the capture's URL beside the article's, for the record it cites
+    out = tmp_path / "articles.jsonl"
+    exported = run_cli("export", out, "--archive", archive)
+    assert exported.returncode == 0, exported.stderr
+    [row] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert (row["url"], row["capture_url"], row["title"]) == (story, amp, "Budget vote passes")

@@ -58,10 +58,15 @@ EXPORT_COLUMNS = (
     "images",
     "is_paywalled",
     "record_id",
+    "capture_url",
     "crawl_id",
 )
 """Columns of an exported article, in order; ``authors``, ``section``, ``tags`` are lists of
-names, ``images`` a list of ``{"url", "caption"}``, ``is_paywalled`` true, false or null."""
+names, ``images`` a list of ``{"url", "caption"}``, ``is_paywalled`` true, false or null;
+``capture_url`` the URL of the capture ``record_id`` names: ``url`` or another URL of the
+article (same canonical URL) whose text was newer."""
+_EXPORT_SQL = {"capture_url": "(select c.url from captures c where c.id = a.capture_id)"}
+"""Export columns that are no column of ``articles``: their SQL."""
 
 
 def _check_date(name: str, value: str | None) -> str | None:
@@ -482,7 +487,9 @@ def export_rows(
 ) -> Iterator[dict[str, Any]]:
     """Articles matching ``query`` (best first) or, without one, all (newest first)."""
     clauses, params = (filters or ArticleFilter()).validated(db).where(per_row=query is not None)
-    columns = ", ".join(f"a.{c}" for c in EXPORT_COLUMNS)
+    columns = ", ".join(
+        f"{_EXPORT_SQL[c]} as {c}" if c in _EXPORT_SQL else f"a.{c}" for c in EXPORT_COLUMNS
+    )
     if query is None:
         where = f" where {' and '.join(clauses)}" if clauses else ""
         sql = f"select {columns} from articles a{where} order by datetime(a.published) desc, a.id"
