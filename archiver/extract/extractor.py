@@ -311,7 +311,8 @@ class ArticleExtractor:
                 prov["dateline.date"] = "published"
             elif published and prov["published"] != "dateline":
                 reject("published", published, (dateline.date, "dateline"), agree=dates.agree)
-        tags, tags_signal = metadata.find_tags(root, signals, node)
+        declared_tags = metadata.declared_tags(signals, node)
+        tags, tags_signal = metadata.find_tags(root, signals, node, declared_tags)
         paywalled, paywall_signal = metadata.find_paywall(signals, node)
         if paywall_signal:  # not through pick(): False is a value here
             prov["is_paywalled"] = paywall_signal
@@ -349,7 +350,7 @@ class ArticleExtractor:
             language=language,
             site_name=site_name,
             description=visible(description) if description else description,
-            tags=pick("tags", (tags, tags_signal), *metadata.declared_tags(signals, node)) or [],
+            tags=pick("tags", (tags, tags_signal), *declared_tags) or [],
             images=pick("images", (pictures, pictures_signal)) or [],
             is_paywalled=paywalled,
             page_type=body_mod.page_type(

@@ -10,7 +10,7 @@ import codecs
 import html
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -422,29 +422,26 @@ def _is_headline(crumb: str, title: str) -> bool:
     return len(words) >= 4 and 2 * sum(w in title_words for w in words) >= len(words)
 
 
-def find_tags(root: HtmlElement, signals: PageSignals, article: dict[str, Any] | None) -> FoundList:
+def find_tags(
+    root: HtmlElement,
+    signals: PageSignals,
+    article: dict[str, Any] | None,
+    declared: list[FoundList] | None = None,
+) -> FoundList:
     """The article's tags: ``article:tag`` meta tags, else JSON-LD ``keywords`` (a list or a
     comma-separated string), else the text of ``rel=tag`` links outside the page chrome (a
     sidebar's tag cloud is the site's, not the article's); duplicates and what
     :func:`_is_tag` rejects dropped; a tag named by its facet (``Category: News``) gives its
-    value."""
-    keywords = article.get("keywords") if article else None
-    if isinstance(keywords, str):
-        keywords = keywords.split(",")
-    sources: list[tuple[str, Callable[[], list[Any]]]] = [
-        ("meta", lambda: _listed(signals.meta_values("article:tag"))),
-        ("json-ld", lambda: keywords if isinstance(keywords, list) else []),
-        ("rel-tag", lambda: [text_of(a) for a in _TAG_LINKS(root) if not in_chrome(a)]),
-    ]
-    for signal, values in sources:
-        if tags := _tags(values()):
-            return tags, signal
-    return [], None
+    value. ``declared``: :func:`declared_tags` of the page, when the caller has them."""
+    for tags, signal in declared if declared is not None else declared_tags(signals, article):
+        return tags, signal
+    tags = _tags([text_of(a) for a in _TAG_LINKS(root) if not in_chrome(a)])
+    return (tags, "rel-tag") if tags else ([], None)
 
 
 def declared_tags(signals: PageSignals, article: dict[str, Any] | None) -> list[FoundList]:
-    """The tags of each signal that declares them (``article:tag``, JSON-LD ``keywords``), in
-    :func:`find_tags`'s order, cleaned as that cleans them."""
+    """The tags of each signal of the page's own that declares them (``article:tag``, JSON-LD
+    ``keywords``), in :func:`find_tags`'s order, cleaned as that cleans them."""
     keywords = article.get("keywords") if article else None
     if isinstance(keywords, str):
         keywords = keywords.split(",")
