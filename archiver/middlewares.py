@@ -41,6 +41,7 @@ from archiver.warc import (
     SERVER_NOT_MODIFIED,
     Revisit,
     WarcWriter,
+    content_type,
     read_response,
 )
 
@@ -346,11 +347,8 @@ class WarcCaptureMiddleware:
             ref=ref,
             url=response.url,
             status=response.status,
-            # the record's (a 304's revisit holds the stored headers the 304 freshened), as
-            # reindex reads it back
-            content_type=next(
-                (v for k, v in reversed(headers) if k.lower() == "content-type"), None
-            ),
+            # the record's (a 304's revisit holds the stored headers the 304 freshened)
+            content_type=content_type(headers),
             captured_at=ref.date or datetime.now(UTC).isoformat(),
             role=request.meta.get(ROLE),
             validators={

@@ -33,7 +33,7 @@ from archiver.extract import ArticleExtractor
 from archiver.index import ArchiveIndex
 from archiver.index.store import remove_index_files
 from archiver.items import Article, CaptureRef, Dateline
-from archiver.warc import read_response
+from archiver.warc import content_type, read_response
 
 if TYPE_CHECKING:
     from typing import Self
@@ -93,7 +93,6 @@ class ScannedCapture:
         server-not-modified revisit holds the stored status line, freshened; its capture is the
         304 the crawl received, as the crawl indexed it."""
         headers, http = record.rec_headers, record.http_headers
-        types = [v for k, v in http.headers if k.lower() == "content-type"]
         status = int(http.get_statuscode() or 0)
         profile = headers.get_header("WARC-Profile") or ""
         if record.rec_type == "revisit" and profile.endswith("server-not-modified"):
@@ -109,9 +108,13 @@ class ScannedCapture:
             refers_to=headers.get_header("WARC-Refers-To"),
         )
         url = headers.get_header("WARC-Target-URI") or ""
-        content_type = types[-1] if types else None
         return cls(
-            ref=ref, url=url, status=status, content_type=content_type, path=path, outlet=outlet
+            ref=ref,
+            url=url,
+            status=status,
+            content_type=content_type(http.headers),
+            path=path,
+            outlet=outlet,
         )
 
     def add_to(self, index: ArchiveIndex, *, crawl_id: int | None) -> int:

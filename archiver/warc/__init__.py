@@ -13,7 +13,7 @@ bytes (warcio would %-encode non-ASCII values). No Scrapy here: the adapters cal
 
 from __future__ import annotations
 
-from archiver.warc.headers import ORIG_CL, ORIG_TE, Headers
+from archiver.warc.headers import ORIG_CL, ORIG_TE, Headers, content_type
 from archiver.warc.reader import ArchivedResponse, read_response
 from archiver.warc.writer import (
     CONFORMS_TO,
@@ -33,5 +33,6 @@ __all__ = [
     "Headers",
     "Revisit",
     "WarcWriter",
+    "content_type",
     "read_response",
 ]

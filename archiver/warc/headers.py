@@ -38,6 +38,12 @@ class WireParser(StatusAndHeadersParser):
         return line.decode("latin-1") if isinstance(line, bytes) else line
 
 
+def content_type(headers: Sequence[tuple[str, str]]) -> str | None:
+    """The Content-Type a record's ``headers`` give, the last of several (as a browser takes
+    it): what a capture row records, in a crawl as in a rebuild from the WARC files."""
+    return next((v for n, v in reversed(headers) if n.lower() == "content-type"), None)
+
+
 def framed(headers: Sequence[tuple[str, str]], size: int, add: bool) -> Headers:
     """Headers matching the stored body: no Transfer-Encoding, Content-Length == ``size``."""
     out: Headers = []
