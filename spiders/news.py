@@ -227,7 +227,7 @@ class SectionSpider(scrapy.Spider):
             self.crawler.stats.inc_value("archiver/discovery/duplicates")
             return None
         if self.max_articles and self.articles_requested >= self.max_articles:
-            self._leaves_listings_unread("max_articles")
+            note_partial(self.crawler.stats, "max_articles")
             if len(self._waiting) < WAITING_MAX:  # for the place of one never fetched
                 self._waiting.append((url, source))
             return None
@@ -300,19 +300,14 @@ class SectionSpider(scrapy.Spider):
             return True
         return False
 
-    def _leaves_listings_unread(self, why: str) -> None:
-        """Note that this crawl has not read every article its listings name, so the next
-        crawl must not stop paginating at a page of articles it knows (see ``PARTIAL_STAT``)."""
-        if self.partial is None:
-            self.partial = why
-        note_partial(self.crawler.stats, self.partial)
-
     async def start(self) -> AsyncIterator[Any]:
         outlet = self.outlet
+        # a crawl that leaves listings unread says so (the first reason noted stays): the next
+        # crawl must not stop paginating at a page of articles it knows
+        if self.partial is not None:
+            note_partial(self.crawler.stats, self.partial)
         if "sections" not in self.sources:
-            self._leaves_listings_unread("sources")
-        elif self.partial is not None:
-            self._leaves_listings_unread(self.partial)
+            note_partial(self.crawler.stats, "sources")
         if "sections" in self.sources or "autodiscovery" in self.sources:
             for url in outlet.sections:
                 yield self._listing(url, self.parse_listing, page=1)
