@@ -382,13 +382,14 @@ def _crawl_locked(
     if resumed:
         logger.warning("resuming the interrupted crawl of %s from %s", outlet.name, jobdir)
     process = CrawlerProcess(settings)
-    one_line = NetworkErrorsInOneLine()
-    for name in _NETWORK_LOGGERS:
-        if one_line not in logging.getLogger(name).filters:
-            logging.getLogger(name).addFilter(one_line)
-    for name in _DISK_LOGGERS:
-        if not any(isinstance(f, DiskFullInOneLine) for f in logging.getLogger(name).filters):
-            logging.getLogger(name).addFilter(DiskFullInOneLine())
+    for names, kind in (
+        (_NETWORK_LOGGERS, NetworkErrorsInOneLine),
+        (_DISK_LOGGERS, DiskFullInOneLine),
+    ):
+        for name in names:  # once per process, whatever the number of crawls
+            log = logging.getLogger(name)
+            if not any(isinstance(f, kind) for f in log.filters):
+                log.addFilter(kind())
     crawler = process.create_crawler(spider_cls or SectionSpider)
     if progress is not None:
         hook = progress
