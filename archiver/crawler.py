@@ -157,6 +157,7 @@ _NUMBER_SETTINGS: dict[str, tuple[type, float, float | None, str, str]] = {
     "ARCHIVER_INDEX_BATCH_SIZE": (int, 1, None, "a row count", "1 or more"),
     "ARCHIVER_INDEX_FLUSH_SECONDS": (float, 0.001, None, "a time", "seconds above 0"),
     "ARCHIVER_RETRY_AFTER_MAX": (float, 0, None, "a time", "seconds, 0 or more"),
+    "ARCHIVER_GIVEN_UP_CRAWLS": (int, 1, None, "a crawl count", "1 or more"),
     "ARCHIVER_MAX_ARTICLES": (int, 0, None, "a count", "0 (the outlet's) or more"),
     "ARCHIVER_PAGE_RESOURCES_MAX": (int, 0, None, "a count", "0 (no limit) or more"),
     "ARCHIVER_EXTRACT_WORKERS": (int, -1, None, "a worker count", "-1 (a core each), 0 or more"),

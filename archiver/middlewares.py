@@ -35,7 +35,14 @@ from archiver import __version__, wire
 from archiver import signals as archiver_signals
 from archiver.exceptions import WarcError
 from archiver.items import Article, CaptureRef
-from archiver.seen import RECHECK, ROLE, SeenStore, note_partial, payload_digest
+from archiver.seen import (
+    RECHECK,
+    ROLE,
+    GivenUpArticles,
+    SeenStore,
+    note_partial,
+    payload_digest,
+)
 from archiver.warc import (
     IDENTICAL_PAYLOAD,
     SERVER_NOT_MODIFIED,
@@ -548,6 +555,10 @@ def retry_after_seconds(value: bytes | str | None, *, now: datetime | None = Non
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+_GIVEN_UP = "archiver_given_up_now"
+"""``request.meta`` key :class:`RetryAfterMiddleware` sets on a request it gives up on."""
+
+
 class RetryAfterMiddleware(RetryMiddleware):
     """Scrapy's retry, plus ``Retry-After`` on 429 and 503: no request goes to the host until
     the time the server asks for has passed, the retry included.
@@ -593,12 +604,14 @@ class RetryAfterMiddleware(RetryMiddleware):
         self, request: Request, response: Response
     ) -> Request | Response:
         if REUSED_FLAG in response.flags:
-            return response  # retried, and waited for, when it was downloaded
+            # retried, and waited for, when it was downloaded
+            return self._answered(request, response)
         if truncation(response):
             retry = None
             if "dataloss" in response.flags and not request.meta.get("dont_retry", False):
                 retry = self._retry(request, "data loss")
             if retry is None:
+                self._answered(request, response)  # cut at DOWNLOAD_MAXSIZE: it would be again
                 raise IgnoreRequest(f"{request.url}: truncated response (archived, not parsed)")
             return retry
         if (wait := self._wait(request, response)) is not None:
@@ -617,7 +630,7 @@ class RetryAfterMiddleware(RetryMiddleware):
                 return response
             if stats:
                 stats.inc_value("archiver/retry_after/honoured")  # paused in _downloaded
-        return super().process_response(request, response)
+        return self._answered(request, super().process_response(request, response))
 
     def _retry(self, request: Request, reason: str | Exception | type[Exception]) -> Request | None:
         retry = super()._retry(request, reason)
@@ -626,10 +639,26 @@ class RetryAfterMiddleware(RetryMiddleware):
         return retry
 
     def _given_up(self, request: Request) -> None:
-        """A listing page or an article given up on leaves the backlog unread: the next crawl
-        must read every listing page again to find it (``archiver.seen.PARTIAL_STAT``)."""
-        if request.meta.get(ROLE) in ("listing", "article"):
+        """A listing page given up on leaves the backlog unread: the next crawl must read every
+        listing page again (``archiver.seen.PARTIAL_STAT``). An article given up on is left to
+        the next crawls by name (:class:`archiver.seen.GivenUpArticles`)."""
+        request.meta[_GIVEN_UP] = True
+        role = request.meta.get(ROLE)
+        if role == "listing":
             note_partial(self.crawler.stats, "given up")
+        elif role == "article":
+            GivenUpArticles.from_crawler(self.crawler).failed(request)
+
+    def _answered(self, request: Request, result: Request | Response) -> Request | Response:
+        """``result`` of ``request``: an article's answer that was not given up on takes it off
+        the list of articles given up on."""
+        if (
+            isinstance(result, Response)
+            and request.meta.get(ROLE) == "article"
+            and not request.meta.get(_GIVEN_UP)
+        ):
+            GivenUpArticles.from_crawler(self.crawler).answered(request)
+        return result
 
     def _pause_slot(self, request: Request, wait: float) -> None:
         engine = self.crawler.engine

@@ -18,6 +18,7 @@ next-page request); :class:`SeenStore` reads the index for it and for the WARC c
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import uuid
@@ -57,12 +58,14 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_REVISIT_AFTER",
+    "GIVEN_UP_STAT",
     "PAGINATION",
     "PARTIAL_STAT",
     "QUEUED_BY",
     "RECHECK",
     "ROLE",
     "CrawlDupeFilter",
+    "GivenUpArticles",
     "ResumingScheduler",
     "SeenMiddleware",
     "SeenStore",
@@ -90,6 +93,13 @@ PARTIAL_STAT = "archiver/listings/partial"
 """Crawl stat set when a crawl leaves listings, or articles they name, unread (why:
 ``max_articles``, ``sources``, ``one page``, ``given up``): the next crawl then reads every
 listing page again."""
+
+
+GIVEN_UP_STAT = "archiver/given_up/articles"
+"""Crawl stat: the articles never fetched that the crawl leaves to the next ones, ``{url: number
+of crawls that gave up on it}`` (see :class:`GivenUpArticles`)."""
+GIVEN_UP_KEY = "archiver_given_up"
+"""``request.meta`` key: on a request for an article an earlier crawl gave up on, its URL's key."""
 
 
 def note_partial(stats: Any, why: str) -> None:
@@ -246,6 +256,30 @@ class SeenStore:
         ).fetchone()
         return row is not None and row[0] == "finished" and row[1] is None
 
+    def given_up_before(self, outlet: str, current: int | None) -> dict[str, int]:
+        """The articles the latest crawl of ``outlet`` before crawl ``current`` that kept the
+        list (``GIVEN_UP_STAT``) left to the next crawls, with the number of crawls that gave
+        up on each. A crawl killed before it closed left no list: the one before it counts."""
+        index = self._open()
+        if index is None:
+            return {}
+        path = f'$."{GIVEN_UP_STAT}"'
+        row = index.db.execute(
+            "select json_extract(stats, :path) from crawls where outlet = :outlet"
+            " and id < :current and json_valid(stats) and json_type(stats, :path) = 'object'"
+            " order by id desc limit 1",
+            {"path": path, "outlet": outlet, "current": current if current is not None else 2**62},
+        ).fetchone()
+        try:
+            found = json.loads(row[0]) if row and row[0] else {}
+        except ValueError:
+            return {}
+        return {
+            str(url): int(n)
+            for url, n in found.items()
+            if isinstance(url, str) and isinstance(n, int) and n > 0
+        }
+
     def remember(
         self, digest: str | None, *, url: str, date: str, record_id: str, warc_file: str
     ) -> None:
@@ -279,6 +313,108 @@ def conditional_headers(entry: dict[str, Any]) -> dict[str, str]:
     elif not headers and (when := parse_time(entry.get("captured_at"))):
         headers["If-Modified-Since"] = format_datetime(when, usegmt=True)
     return headers
+
+
+class GivenUpArticles:
+    """Articles a crawl gave up on after their retries (a 5xx, 429 or timeout each time), kept
+    in the crawl's stats (``GIVEN_UP_STAT``) and asked for again by the outlet's next crawls,
+    so that those need not read every listing page again to find them: pagination may stop at
+    a page of known articles (one broken article page had made every crawl walk the whole
+    backlog). An article given up on by ``ARCHIVER_GIVEN_UP_CRAWLS`` crawls is no longer
+    carried over, and the crawl says so: a listing page that names it still leads to it.
+
+    The list starts as the previous crawl's, so a crawl stopped before it asked for them
+    leaves them to the next one; an article fetched (whatever its answer: a 404 is an answer)
+    leaves it. A revision check of a known article is not carried: its schedule brings it back.
+    """
+
+    def __init__(self, crawler: Crawler, store: SeenStore) -> None:
+        self.crawler = crawler
+        self.store = store
+        self.limit = crawler.settings.getint("ARCHIVER_GIVEN_UP_CRAWLS", 3)
+        self._carried: dict[str, tuple[str, int]] | None = None
+        """The previous crawls' list by URL key: ``(url, crawls that gave up on it)``."""
+        self._current: dict[str, tuple[str, int]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> GivenUpArticles:
+        """The crawl's one list (shared by the retry and seen-store middlewares)."""
+        found = getattr(crawler, "_archiver_given_up", None)
+        if found is None:
+            found = cls(crawler, SeenStore.from_crawler(crawler))
+            crawler._archiver_given_up = found  # type: ignore[attr-defined]
+            crawler.signals.connect(found.load, signal=signals.spider_opened, weak=False)
+        return found
+
+    def load(self) -> None:
+        """Read the previous crawls' list (once the index extension has opened this crawl)."""
+        if self._carried is not None:
+            return
+        stats = self.crawler.stats
+        outlet = getattr(getattr(self.crawler.spider, "outlet", None), "name", None)
+        current = stats.get_value("archiver/crawl_id") if stats else None
+        found: dict[str, int] = {}
+        if outlet and self.crawler.settings.getbool("ARCHIVER_INCREMENTAL", True):
+            try:
+                found = self.store.given_up_before(str(outlet), current)
+            except sqlite3.DatabaseError as e:  # the crawl's index writes report it
+                logger.warning("cannot read the articles earlier crawls gave up on: %s", e)
+        self._carried = {}
+        for url, n in found.items():
+            if (key := normalize_url(url)) is not None:
+                self._carried[key] = (url, n)
+        self._current = dict(self._carried)
+        self._publish()
+
+    def _publish(self) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.set_value(GIVEN_UP_STAT, dict(self._current.values()))
+
+    def carried(self) -> list[tuple[str, str]]:
+        """``(key, url)`` of each article earlier crawls gave up on that this crawl has not
+        asked for yet."""
+        self.load()
+        assert self._carried is not None
+        return [
+            (key, url)
+            for key, (url, n) in self._carried.items()
+            if self._current.get(key) == (url, n)
+        ]
+
+    def _key(self, request: Request) -> str | None:
+        return request.meta.get(GIVEN_UP_KEY) or normalize_url(request.url)
+
+    def failed(self, request: Request) -> None:
+        """``request``, an article's, was given up on after its retries."""
+        if RECHECK in request.meta or (key := self._key(request)) is None:
+            return
+        self.load()
+        assert self._carried is not None
+        url, before = self._carried.get(key, (request.url, 0))
+        if before + 1 >= self.limit:
+            self._current.pop(key, None)
+            logger.warning(
+                "%s given up by %d crawls: no longer asked for (a listing page that names it"
+                " still leads to it; or crawl its URL when it works again)",
+                url,
+                before + 1,
+            )
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("archiver/given_up/dropped")
+        else:
+            self._current[key] = (url, before + 1)
+        self._publish()
+
+    def answered(self, request: Request) -> None:
+        """``request``, an article's, got an answer: it is no longer carried over."""
+        if self._current and (key := self._key(request)) in self._current:
+            del self._current[key]
+            self._publish()
+
+    def dismiss(self, key: str) -> None:
+        """Carry the article of ``key`` no longer (it is known and not due)."""
+        if self._current.pop(key, None) is not None:
+            self._publish()
 
 
 class CrawlDupeFilter(RFPDupeFilter):
@@ -461,12 +597,34 @@ class SeenMiddleware:
             return
         self._due_scheduled = True
         engine = self.crawler.engine
-        due = list(self._due_requests())
+        due = [*self._given_up_requests(), *self._due_requests()]
         if engine is None or not due:
             return
         for request in due:
             engine.crawl(request)
         raise DontCloseSpider
+
+    def _given_up_requests(self) -> Iterator[Request]:
+        """A request for each article earlier crawls gave up on (:class:`GivenUpArticles`)
+        that this crawl has not asked for: never fetched, they come before the checks."""
+        spider = self.crawler.spider
+        make = getattr(spider, "article_request", None)
+        if not self.enabled or make is None:
+            return
+        given_up = GivenUpArticles.from_crawler(self.crawler)
+        asked = 0
+        for key, url in given_up.carried():
+            request = make(url, "given-up")
+            if request is None:
+                continue  # over the article limit, or no longer one of the outlet's articles
+            request.meta[GIVEN_UP_KEY] = key
+            if (request := self._article_request(request)) is None:
+                given_up.dismiss(key)  # archived since, and not due
+                continue
+            asked += 1
+            yield request
+        if asked:
+            logger.info("%s articles earlier crawls gave up on, asked for again", asked)
 
     def _due_requests(self) -> Iterator[Request]:
         spider = self.crawler.spider

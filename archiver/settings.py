@@ -38,6 +38,9 @@ RETRY_TIMES = 2
 # 429 is retried; Retry-After is honoured by archiver.middlewares.RetryAfterMiddleware.
 ARCHIVER_RETRY_AFTER_MAX = 300.0
 """Longest Retry-After (seconds) the crawl waits for; a longer one gives the request up."""
+ARCHIVER_GIVEN_UP_CRAWLS = 3
+"""Crawls of an outlet that ask again for an article never fetched (given up on after its
+retries) before it is no longer carried over (``archiver.seen.GivenUpArticles``)."""
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False

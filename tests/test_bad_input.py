@@ -660,6 +660,7 @@ def test_an_unreachable_site_is_an_error_without_tracebacks(tmp_path: Path) -> N
                 ("ARCHIVER_INDEX_BATCH_SIZE", "0"),
                 ("ARCHIVER_INDEX_FLUSH_SECONDS", "-1"),
                 ("ARCHIVER_RETRY_AFTER_MAX", "abc"),
+                ("ARCHIVER_GIVEN_UP_CRAWLS", "0"),
                 ("ARCHIVER_HOST_MAP", "notjson"),
                 ("ARCHIVER_HOST_MAP", '{"example.org": "127.0.0.1:99999"}'),
                 ("ARCHIVER_DEMO_EDITION", "3"),

@@ -35,7 +35,7 @@ from archiver.index.seen import (
     payload_digest,
 )
 from archiver.items import Article, CaptureRef
-from archiver.seen import RECHECK, SeenMiddleware, SeenStore, schedule_for
+from archiver.seen import RECHECK, GivenUpArticles, SeenMiddleware, SeenStore, schedule_for
 from archiver.warc import IDENTICAL_PAYLOAD, Revisit, WarcWriter
 from tests.bigsite import BigSite
 from tests.conftest import SHARED, run_cli, run_crawl_process
@@ -610,8 +610,8 @@ class _FailingStory(BigSite):
 
 
 def test_an_article_given_up_on_is_fetched_by_the_next_crawl(tmp_path: Path) -> None:
-    """A crawl that gave up on an article (or a listing page) after its retries left the
-    backlog unread: the next crawl reads every listing page again and fetches it."""
+    """A crawl that gave up on an article after its retries leaves it to the next crawl,
+    which fetches it."""
     with _FailingStory(40) as site:
         archive, outlets = tmp_path / "archive", outlet_file(tmp_path, site)
         no_retries = {"RETRY_TIMES": 0}
@@ -624,6 +624,71 @@ def test_an_article_given_up_on_is_fetched_by_the_next_crawl(tmp_path: Path) -> 
         assert second.returncode == 0, second.stderr[-2000:]
         assert set(site.snapshot() - before) == {"/news/story-5/"}
     assert "/news/story-5/" in {u.removeprefix(site.url) for u in article_urls(archive)}
+
+
+def test_the_articles_given_up_on_are_those_of_the_last_crawl_that_kept_the_list(
+    tmp_path: Path,
+) -> None:
+    index = ArchiveIndex(tmp_path / "index.db")
+    store = SeenStore(tmp_path / "index.db")
+    stat = "archiver/given_up/articles"
+    try:
+        assert store.given_up_before("demo", None) == {}
+        first = index.start_crawl("demo")
+        index.finish_crawl(first, outcome="finished", stats={stat: {f"{HOST}/a/": 1}})
+        index.finish_crawl(index.start_crawl("other"), outcome="finished", stats={stat: {}})
+        killed = index.start_crawl("demo")  # never closed: no stats, the list before counts
+        assert store.given_up_before("demo", None) == {f"{HOST}/a/": 1}
+        assert store.given_up_before("demo", first) == {}
+        index.finish_crawl(killed, outcome="shutdown", stats={stat: {f"{HOST}/a/": 2, "b": "x"}})
+        assert store.given_up_before("demo", None) == {f"{HOST}/a/": 2}
+        index.finish_crawl(index.start_crawl("demo"), outcome="finished", stats={stat: {}})
+        assert store.given_up_before("demo", None) == {}
+    finally:
+        store.close()
+        index.close()
+
+
+def test_a_revision_check_given_up_on_is_not_carried_and_an_answer_ends_the_carrying(
+    tmp_path: Path,
+) -> None:
+    crawler = get_crawler(settings_dict={"ARCHIVER_ARCHIVE_DIR": str(tmp_path)})
+    crawler.spider = SimpleNamespace(outlet=SimpleNamespace(name="demo"))
+    given_up = GivenUpArticles.from_crawler(crawler)
+    assert GivenUpArticles.from_crawler(crawler) is given_up
+    article = {"archiver_role": "article"}
+    given_up.failed(Request(f"{HOST}/new/", meta=article))
+    given_up.failed(Request(f"{HOST}/known/", meta={**article, RECHECK: {"checks": 1}}))
+    given_up.failed(Request(f"{HOST}/answered/?utm_source=x", meta=article))
+    given_up.answered(Request(f"{HOST}/answered/", meta=article))
+    assert crawler.stats.get_value("archiver/given_up/articles") == {f"{HOST}/new/": 1}
+
+
+def test_an_article_that_keeps_failing_is_retried_without_walking_every_listing(
+    tmp_path: Path,
+) -> None:
+    """An article given up on is remembered and asked for again by the next crawls, so that
+    they need not read every listing page to find it: one broken article page must not make
+    every crawl of the outlet walk its whole backlog. After ``ARCHIVER_GIVEN_UP_CRAWLS``
+    crawls that gave up on it, it is no longer carried (a listing that names it still does)."""
+    with _FailingStory(40) as site:  # story 5 is on listing page 2
+        archive, outlets = tmp_path / "archive", outlet_file(tmp_path, site)
+        settings = {"RETRY_TIMES": 0, "ARCHIVER_GIVEN_UP_CRAWLS": 2}
+        page2 = "/news/page/2/"
+        runs, logs = [], []
+        for _ in range(3):
+            before, requests = site.snapshot(), site.all_requests()
+            run = run_crawl_process("bigsite", archive, outlets=outlets, overrides=settings)
+            assert run.returncode == 0, run.stderr[-2000:]
+            runs.append((site.snapshot() - before, site.all_requests()[page2] - requests[page2]))
+            logs.append(run.stderr)
+        # the first crawl walks both listing pages and gives up on story 5; the second stops
+        # at page 1 (all known) and asks for story 5 again from what the first gave up on;
+        # it gives up a second time, says so, and the third crawl no longer carries it
+        assert runs[0][1] == 1 and runs[0][0]["/news/story-5/"] == 1
+        assert runs[1] == ({"/news/story-5/": 1}, 0), runs[1]
+        assert runs[2] == ({}, 0), runs[2]
+        assert f"{site.url}/news/story-5/ given up by 2 crawls" in logs[1], logs[1][-2000:]
 
 
 @pytest.mark.slow
