@@ -112,8 +112,8 @@ def _print_summary(summary: CrawlSummary) -> None:
     if summary.given_up or summary.truncated:
         click.echo(
             f"Not archived whole: {summary.given_up} URLs given up after their retries or a "
-            f"Retry-After too long, {summary.truncated} responses archived cut short "
-            "(WARC-Truncated)"
+            f"Retry-After too long (the next crawls ask for the articles among them again), "
+            f"{summary.truncated} responses archived cut short (WARC-Truncated)"
         )
     if summary.robots_forbidden:
         n = summary.robots_forbidden
