@@ -112,6 +112,14 @@ def test_ap_dateline_without_json_ld(extractor: ArticleExtractor) -> None:
     assert "Great reporting" not in a.body  # comments are off by default
 
 
+def test_a_page_dated_only_by_the_sidebar_is_no_article(extractor: ArticleExtractor) -> None:
+    """The demo's about page has no date of its own; htmldate took the first <time> of the
+    sidebar's latest posts, and the page was classified an article dated that day."""
+    page = DemoSite().render("GET", "/about-us/", "demo-insight.test", {})
+    about = extractor.extract(page.body, "http://demo-insight.test/about-us/")
+    assert (about.page_type, about.published) == ("other", None)
+
+
 def test_seed_like_page_in_windows_1252(extractor: ArticleExtractor) -> None:
     url = "https://steppe-courier.example/uzbekistan-pakistan-rail-study/"
     capture = CaptureRef(record_id="<urn:uuid:1>", warc_file="a.warc.gz", offset=10, length=20)
@@ -120,7 +128,7 @@ def test_seed_like_page_in_windows_1252(extractor: ArticleExtractor) -> None:
     assert a.outlet == "steppe"
     assert a.capture is capture
     assert a.extractor_version == EXTRACTOR_VERSION
-    assert EXTRACTOR_VERSION.startswith("archiver-extract/23 trafilatura/")
+    assert EXTRACTOR_VERSION.startswith("archiver-extract/24 trafilatura/")
     assert a.title == "Uzbekistan and Pakistan agree on rail corridor study"
     assert a.authors == ["Kamila Yusupova"]
     assert a.provenance["authors"] == "author-box"

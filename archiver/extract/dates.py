@@ -514,6 +514,41 @@ def is_date_line(text: str) -> bool:
     )
 
 
+def only_in_chrome(root: HtmlElement, scope: HtmlElement, url: str, day: str) -> bool:
+    """Whether the page gives the date ``day`` (``YYYY-MM-DD``) only in its chrome (sidebars,
+    related links, widgets: :func:`in_chrome`), outside the article (``scope``): not in
+    ``url``, the head, or any other element's text or attributes. Such a date is another page's
+    (the sidebar's latest posts), not this one's. ``False`` where the page gives it nowhere."""
+    year, month, date = day.split("-")
+    if any(form in url for form in (day, f"{year}/{month}/{date}", f"{year}{month}{date}")):
+        return False
+    head, body = root.find("head"), root.find("body")
+    if head is not None and any(day in value for value in head.xpath(".//@* | .//text()")):
+        return False
+    if body is None:
+        return False
+    number = str(int(date))  # every form of the date writes the day's number
+
+    def gives(text: str | None) -> bool:
+        return text is not None and number in text and mentions_day(text, day)
+
+    in_chrome_only = False
+    for element in body.iter():
+        if not isinstance(element.tag, str):
+            continue
+        holders = []
+        if any(day in value for value in element.attrib.values()) or gives(element.text):
+            holders.append(element)
+        if gives(element.tail) and (parent := element.getparent()) is not None:
+            holders.append(parent)
+        for holder in holders:
+            inside = scope is not body and any(a is scope for a in holder.iterancestors())
+            if inside or holder is scope or not in_chrome(holder):
+                return False
+            in_chrome_only = True
+    return in_chrome_only
+
+
 def mentions_day(text: str, day: str) -> bool:
     """Whether ``text`` writes the date ``day`` (``YYYY-MM-DD``) in any of the forms
     :func:`text_date` reads."""

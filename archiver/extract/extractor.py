@@ -27,7 +27,7 @@ from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"archiver-extract/23 trafilatura/{trafilatura.__version__}"
+EXTRACTOR_VERSION = f"archiver-extract/24 trafilatura/{trafilatura.__version__}"
 """Written into every article, so a later extractor can tell which articles to redo. The
 number goes up with each release whose rules change what the corpus pages give (2: the
 standfirst, link teasers, the dated byline, and the rules since 1; 3: the language read from
@@ -52,7 +52,8 @@ agencies in brackets and "<agency> Staff" as authors, a surname-first JSON-LD na
 person, ``article:content_tier`` and schema.org's Boolean URLs for the paywall, ``<base href>``
 for the canonical and image URLs; 23: the headline repeated with a ``(Video)`` or date tail
 dropped, a malformed ``<base href>`` ignored, withdrawn language codes replaced, a numbered
-page of four long excerpts or more and no date of its own a listing)."""
+page of four long excerpts or more and no date of its own a listing; 24: no htmldate date
+the page gives only in its sidebars and other chrome)."""
 
 _JOINERS = frozenset("\u200c\u200d")
 _WORD = re.compile(r"\w+")
@@ -267,7 +268,7 @@ class ArticleExtractor:
             "published",
             found_dates.published,
             *found_dates.published_declared,
-            (last_resort.date, "htmldate"),
+            (lambda: last_resort.date(scope), "htmldate"),
             agree=dates.agree,
         )
         if found_dates.published_time:
@@ -425,13 +426,18 @@ class _TrafilaturaMetadata:
         found = metadata.unshared(self.doc.description)
         return found if metadata.plausible_description(found) else None
 
-    def date(self) -> str | None:
-        """The date htmldate finds (``original_date=True``), normalised; not 1 January unless
+    def date(self, scope: HtmlElement) -> str | None:
+        """The date htmldate finds (``original_date=True``), normalised; not one the page gives
+        only in its sidebars and other chrome outside the article ``scope`` (the first
+        ``<time>`` of the latest posts beside a page of its own: an about page was an
+        article dated that day); not 1 January unless
         the page states that day (in its URL, ``/2024/01/01/``, or its text): 1 January is how
         htmldate's last resorts give a year alone (the footer's ``© 2024``, a lone ``2024``),
         and a year is not the day the article appeared. (Of the corpus's 320 dated pages one got
         such a date from htmldate, and it was wrong.)"""
         found = dates.normalise_date(self.doc.date) if self.doc.date else None
+        if found and dates.only_in_chrome(self._root, scope, self._url, found[:10]):
+            return None
         if not found or found[4:10] != "-01-01":
             return found
         year = found[:4]
