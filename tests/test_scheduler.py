@@ -325,6 +325,29 @@ def test_a_damaged_schedule_state_is_one_line(tmp_path: Path, stamp: object) -> 
         ScheduleState(path)
 
 
+def test_an_interrupted_scrapy_crawl_exits_3_too(tmp_path: Path) -> None:
+    """`scrapy crawl news` stopped by SIGTERM exited 0, as if it had finished."""
+    archive = tmp_path / "archive"
+    proc = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
+            *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING"),
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not list((archive / "warc").glob("*.open")):
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 3, out + err
+    assert "stopped before it finished" in err.strip().splitlines()[-1], err[-2000:]
+
+
 def test_an_interrupted_crawl_says_so_and_exits_3(tmp_path: Path) -> None:
     """Ctrl-C ended `archiver crawl` with its summary and exit 0: a cron job or script took the
     half-done crawl for a finished one."""

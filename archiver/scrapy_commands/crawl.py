@@ -4,6 +4,7 @@ Scrapy's own command lets an error raised while the crawl is set up (an unknown 
 ``ARCHIVER_*`` setting) reach asyncio, which prints it with a 30-line traceback as "Task
 exception was never retrieved", and exits 1. Here an :class:`ArchiverError` is one line on
 stderr and exit status 2, as ``archiver crawl`` gives it; other errors keep Scrapy's handling.
+A crawl stopped by Ctrl-C or SIGTERM exits 3 (Scrapy's exits 0), as ``archiver crawl`` does.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from twisted.internet.defer import Deferred
 from archiver.crawler import check_archive_dir, check_settings, recover, resolve_outlet
 from archiver.exceptions import ArchiverError
 from archiver.locks import outlet_lock
+from archiver.scheduler import STOPPED_EXIT
 from spiders.news import SectionSpider
 
 if TYPE_CHECKING:
@@ -46,7 +48,7 @@ class Command(crawl.Command):
                     warc_dir = check_archive_dir(archive_dir)
                     held.enter_context(outlet_lock(archive_dir, outlet))
                     recover(Path(archive_dir), warc_dir, outlet)
-                self._run(args, opts)
+                self._run(args, opts, outlet)
         except ArchiverError as e:
             print(f"Error: {e}", file=sys.stderr)
             self.exitcode = 2
@@ -62,7 +64,7 @@ class Command(crawl.Command):
             return ""
         return resolve_outlet(str(name), args.get("outlets_file"))[0].name
 
-    def _run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def _run(self, args: list[str], opts: argparse.Namespace, outlet: str) -> None:
         assert self.crawler_process
         errors: list[ArchiverError] = []
 
@@ -80,7 +82,8 @@ class Command(crawl.Command):
                 traceback.print_exception(error)
                 self.crawler_process.bootstrap_failed = True  # type: ignore[union-attr]
 
-        crawling = self.crawler_process.crawl(self._create_crawler(args[0]), **opts.spargs)
+        crawler = self._create_crawler(args[0])
+        crawling = self.crawler_process.crawl(crawler, **opts.spargs)
         if isinstance(crawling, asyncio.Future):
             crawling.add_done_callback(done)
         elif isinstance(crawling, Deferred):
@@ -91,3 +94,11 @@ class Command(crawl.Command):
             self.exitcode = 2
         elif self.crawler_process.bootstrap_failed:
             self.exitcode = 1
+        elif crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown":
+            # as `archiver crawl` says it: a script or cron job must not take it for finished
+            print(
+                f"crawl of {outlet or args[0]} stopped before it finished"
+                " (Ctrl-C or SIGTERM): run the same command again to resume it",
+                file=sys.stderr,
+            )
+            self.exitcode = STOPPED_EXIT
