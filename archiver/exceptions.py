@@ -14,11 +14,16 @@ REBUILD_INDEX = (
 
 def index_problem(error: Exception) -> str:
     """What to tell a user about an SQLite error ``error`` of the index: a file this process
-    may not write (``chattr +i``, another user's) is no damaged index."""
+    may not write (``chattr +i``, another user's), or a full disk, is no damaged index."""
     if str(getattr(error, "sqlite_errorname", "")).startswith("SQLITE_READONLY"):
         return (
             f"the index cannot be written ({error}): make the index file, its -wal and -shm "
             "files and its directory writable for this user (chmod u+w, chattr -i)"
+        )
+    if getattr(error, "sqlite_errorname", "") == "SQLITE_FULL":  # no damage: nothing to rebuild
+        return (
+            f"the index cannot be written ({error}): the disk is full; free some space on it"
+            " and run again"
         )
     return f"the index cannot be read ({error}); {REBUILD_INDEX}"
 
