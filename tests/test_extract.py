@@ -1254,3 +1254,27 @@ def test_relative_urls_follow_the_base_element(extractor: ArticleExtractor) -> N
         head = f'<base href="{base}"><link rel="canonical" href="news/budget">'
         html = page(head, f"<article><h1>Budget</h1>{LEAD}</article>")
         assert extractor.extract(html, "https://example.com/news/2024/b").canonical_url == canonical
+
+
+@pytest.mark.parametrize(
+    ("person", "shown", "name"),
+    [
+        # a Person named by its parts only: given name, then family name
+        ({"givenName": "Jane", "familyName": "Doe"}, "", "Jane Doe"),
+        ({"givenName": "Jane", "additionalName": "Anne", "familyName": "Doe"}, "", "Jane Anne Doe"),
+        ({"familyName": "Doe"}, "", "Doe"),
+        # the name wins over its parts
+        ({"name": "Jane Roe", "givenName": "Jane", "familyName": "Doe"}, "", "Jane Roe"),
+        # family name first only where the page writes it so (Hungarian, Japanese) ...
+        ({"givenName": "Péter", "familyName": "Nagy"}, "Nagy Péter", "Nagy Péter"),
+        ({"givenName": "太郎", "familyName": "山田"}, "山田太郎", "山田太郎"),
+        # ... and not both ways
+        ({"givenName": "Jane", "familyName": "Doe"}, "Doe Jane and Jane Doe", "Jane Doe"),
+    ],
+)
+def test_a_json_ld_person_named_by_its_parts(
+    extractor: ArticleExtractor, person: dict[str, str], shown: str, name: str
+) -> None:
+    ld = {"@type": "NewsArticle", "author": {"@type": "Person", **person}}
+    body = f"<article><h1>Dredging</h1><p>{shown}</p>{LEAD}</article>"
+    assert extractor.extract(page("", body, ld=ld), URL).authors == [name]

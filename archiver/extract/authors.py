@@ -13,7 +13,9 @@ structured data often carries the first author only.
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Any
 
@@ -239,8 +241,9 @@ def _jsonld_names(
     names: list[str] = []
     organisations: set[str] = set()
     as_given: set[str] = set()
+    page_text = functools.cache(lambda: _page_text(signals.root))
     for entry in signals.entries(value):
-        name = _name_of(entry)
+        name = _name_of(entry, page_text)
         if not name or "://" in name or "@" in name:
             continue
         found = split_names(name, strict=False)
@@ -265,18 +268,49 @@ def _claimants(signals: PageSignals) -> set[str]:
     ``author``), in comparison form, whole and split into names: fact-check pages show them in
     an author box above the verdict, but they did not write the page."""
     found: set[str] = set()
+    page_text = functools.cache(lambda: _page_text(signals.root))
     for review in signals.nodes_of_type("ClaimReview"):
         for item in signals.entries(review.get("itemReviewed")):
             value = item.get("author") if isinstance(item, dict) else None
             for entry in signals.entries(value):
-                if name := _name_of(entry):
+                if name := _name_of(entry, page_text):
                     found |= {norm(name), *norms(split_names(name, strict=False))}
     return found
 
 
-def _name_of(entry: Any) -> str | None:
-    """A JSON-LD author's name: its ``name``, or the entry itself when it is text."""
-    return unescape(entry.get("name")) if isinstance(entry, dict) else unescape(entry)
+def _name_of(entry: Any, page_text: Callable[[], str]) -> str | None:
+    """A JSON-LD author's name: its ``name``, or the entry itself when it is text, or its
+    parts (:func:`_name_of_parts`) when it gives no ``name``."""
+    if not isinstance(entry, dict):
+        return unescape(entry)
+    return unescape(entry.get("name")) or _name_of_parts(entry, page_text)
+
+
+def _name_of_parts(entry: dict[str, Any], page_text: Callable[[], str]) -> str | None:
+    """A Person named by its ``givenName``, ``additionalName`` and ``familyName`` only: given
+    names first (``Jane Anne Doe``), the family name first only where the page's text writes
+    it so and never the other way (``Nagy Péter``; ``山田太郎``, without a space in the scripts
+    written without them): the order names are written in is the language's and the
+    person's, which the parts do not say."""
+    given = [p for k in ("givenName", "additionalName") if (p := unescape(entry.get(k)))]
+    family = unescape(entry.get("familyName"))
+    if not (given and family):
+        return family or " ".join(given) or None
+    text = page_text()
+    for sep in (" ", "") if _wide(family + "".join(given)) else (" ",):
+        if sep.join([family, *given]) in text and sep.join([*given, family]) not in text:
+            return sep.join([family, *given])
+    return " ".join([*given, family])
+
+
+def _wide(text: str) -> bool:
+    """Text in a script of wide characters (Chinese, Japanese, Korean): names run together."""
+    return any(unicodedata.east_asian_width(c) in "WF" for c in text)
+
+
+def _page_text(root: HtmlElement) -> str:
+    """The text a reader sees, scripts and styles left out, its white space collapsed."""
+    return clean_text(" ".join(root.xpath("//body//text()[not(ancestor::script|ancestor::style)]")))
 
 
 def _meta_values(signals: PageSignals) -> list[str]:
