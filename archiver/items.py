@@ -102,8 +102,9 @@ class Article:
     """The article's images, lead image first: ``{"url": absolute URL, "caption": text or
     None}`` from ``og:image``, JSON-LD ``image`` and the ``<figure>``s of the article."""
     is_paywalled: bool | None = None
-    """JSON-LD ``isAccessibleForFree`` (of the article or of one of its ``hasPart``) inverted:
-    ``True`` behind a paywall, ``False`` free, ``None`` when the page does not say."""
+    """JSON-LD's or microdata's ``isAccessibleForFree`` (of the article or of one of its
+    ``hasPart``) inverted, else ``article:content_tier``: ``True`` behind a paywall, ``False``
+    free, ``None`` when the page does not say."""
     page_type: str = "article"
     """``article``, ``listing`` or ``other``; only articles are indexed."""
     provenance: dict[str, str] = attrs.Factory(dict)

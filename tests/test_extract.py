@@ -1278,3 +1278,36 @@ def test_a_json_ld_person_named_by_its_parts(
     ld = {"@type": "NewsArticle", "author": {"@type": "Person", **person}}
     body = f"<article><h1>Dredging</h1><p>{shown}</p>{LEAD}</article>"
     assert extractor.extract(page("", body, ld=ld), URL).authors == [name]
+
+
+_NEWS_ITEM = 'itemscope itemtype="http://schema.org/NewsArticle"'
+_FREE_PROP = '<meta itemprop="isAccessibleForFree" content="{}">'
+_PART = '<div itemprop="hasPart" itemscope itemtype="http://schema.org/WebPageElement">{}</div>'
+
+
+@pytest.mark.parametrize(
+    ("inside", "meta", "paywalled", "signal"),
+    [
+        # microdata says what JSON-LD says (NYT: the article and its metered part not free)
+        (_FREE_PROP.format("False") + _PART.format(_FREE_PROP.format("False")), "", True,
+         "microdata"),
+        (_FREE_PROP.format("true"), "", False, "microdata"),
+        ('<link itemprop="isAccessibleForFree" href="https://schema.org/False">', "", True,
+         "microdata"),
+        # free as a whole, but a part of it is not
+        (_FREE_PROP.format("True") + _PART.format(_FREE_PROP.format("False")), "", True,
+         "microdata"),
+        # before the content tier, as JSON-LD
+        (_FREE_PROP.format("true"), '<meta property="article:content_tier" content="locked">',
+         False, "microdata"),
+        # not of an item, or of a teaser in the sidebar: no say
+        ("", "", None, None),
+    ],
+)  # fmt: skip
+def test_paywall_from_microdata(
+    extractor: ArticleExtractor, inside: str, meta: str, paywalled: bool | None, signal: str
+) -> None:
+    teaser = f'<aside><div {_NEWS_ITEM}>{_FREE_PROP.format("False")}<a href="/x">More</a></div>'
+    body = f"<article {_NEWS_ITEM}>{inside}<h1>Dredging</h1>{LEAD}</article>{teaser}</aside>"
+    a = extractor.extract(page(meta, body + _FREE_PROP.format("False")), URL)
+    assert (a.is_paywalled, a.provenance.get("is_paywalled")) == (paywalled, signal)

@@ -502,9 +502,9 @@ def find_paywall(
     signals: PageSignals, article: dict[str, Any] | None
 ) -> tuple[bool | None, str | None]:
     """``True`` when JSON-LD says the article, or a part of it (``hasPart``), is not
-    ``isAccessibleForFree``; ``False`` when it says the article is free; else what
-    ``article:content_tier`` says (``locked``, ``metered``: ``True``; ``free``: ``False``);
-    else ``None``."""
+    ``isAccessibleForFree``; ``False`` when it says the article is free; else what microdata
+    says of it (:func:`_microdata_paywall`); else what ``article:content_tier`` says
+    (``locked``, ``metered``: ``True``; ``free``: ``False``); else ``None``."""
     nodes = [article] if article else []
     nodes += [n for n in signals.jsonld if n is not article and "isAccessibleForFree" in n]
     for node in nodes:
@@ -515,11 +515,46 @@ def find_paywall(
         free = _free(node.get("isAccessibleForFree"))
         if free is not None:
             return not free, "json-ld"
+    if (paywalled := _microdata_paywall(signals.root)) is not None:
+        return paywalled, "microdata"
     if found := signals.first_meta("article:content_tier", "og:article:content_tier"):
         tier = _CONTENT_TIERS.get(found[1].strip().lower())
         if tier is not None:
             return tier, "meta"
     return None, None
+
+
+_FREE_PROP = lxml.etree.XPath("//*[contains(@itemprop, 'isAccessibleForFree')]")
+_ARTICLE_TYPES = re.compile(r"(?:Article|BlogPosting|Report|WebPage)$")
+"""The microdata items whose ``isAccessibleForFree`` is the article's: those
+:func:`article_node` takes in JSON-LD."""
+
+
+def _microdata_paywall(root: HtmlElement) -> bool | None:
+    """What microdata's ``isAccessibleForFree`` says, read as JSON-LD's (:func:`find_paywall`):
+    of an article item (``itemscope itemtype="http://schema.org/NewsArticle"``) or of a part of
+    one (``itemprop="hasPart"``, whose ``False`` alone counts), outside the page's chrome (a
+    teaser's). The value is a ``<meta>``'s ``content``, a ``<link>``'s ``href``, else the
+    element's text."""
+    whole: bool | None = None
+    for el in _FREE_PROP(root):
+        if "isAccessibleForFree" not in (el.get("itemprop") or "").split() or in_chrome(el):
+            continue
+        item = next((a for a in el.iterancestors() if a.get("itemscope") is not None), None)
+        if item is None:
+            continue
+        free = _free(el.get("content") or el.get("href") or text_of(el))
+        if "hasPart" in (item.get("itemprop") or "").split():
+            owner = next((a for a in item.iterancestors() if a.get("itemscope") is not None), None)
+            if free is False and owner is not None and _article_item(owner):
+                return True  # a part of the article is not free
+        elif free is not None and whole is None and _article_item(item):
+            whole = not free
+    return whole
+
+
+def _article_item(item: HtmlElement) -> bool:
+    return any(_ARTICLE_TYPES.search(t) for t in (item.get("itemtype") or "").split())
 
 
 def _free(value: Any) -> bool | None:
