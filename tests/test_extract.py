@@ -1311,3 +1311,24 @@ def test_paywall_from_microdata(
     body = f"<article {_NEWS_ITEM}>{inside}<h1>Dredging</h1>{LEAD}</article>{teaser}</aside>"
     a = extractor.extract(page(meta, body + _FREE_PROP.format("False")), URL)
     assert (a.is_paywalled, a.provenance.get("is_paywalled")) == (paywalled, signal)
+
+
+def test_an_author_written_with_and_without_accents_is_one(extractor: ArticleExtractor) -> None:
+    def authors(ld_names: list[str], byline: str = "") -> Article:
+        ld = {"@type": "NewsArticle", "author": [{"@type": "Person", "name": n} for n in ld_names]}
+        body = f'<article><h1>Dredging</h1><div class="byline">{byline}</div>{LEAD}</article>'
+        return extractor.extract(page("", body, ld=ld), URL)
+
+    # one signal giving both: one author, the spelling with the accents kept
+    assert authors(["Lucia Perez", "Lucía Pérez"]).authors == ["Lucía Pérez"]
+    # two signals: the byline's list holds the JSON-LD author and more ...
+    assert authors(["Lucía Pérez"], "By Lucia Perez and John Roe").authors == [
+        "Lucía Pérez",
+        "John Roe",
+    ]
+    # ... or each names the one author, a spelling of the other's, which does not lose
+    a = authors(["Lucia Perez"], "By Lucía Pérez")
+    assert (a.authors, a.provenance["authors"]) == (["Lucía Pérez"], "json-ld")
+    assert "authors.rejected" not in a.provenance
+    # other names stay apart
+    assert authors(["Lucía Pérez", "Lucia Peres"]).authors == ["Lucía Pérez", "Lucia Peres"]

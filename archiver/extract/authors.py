@@ -25,12 +25,13 @@ from lxml.html import HtmlElement
 
 from archiver.extract.dates import text_date
 from archiver.extract.markup import PageSignals, class_tokens, clean_text, in_chrome, text_of
-from archiver.extract.metadata import norm, unescape
+from archiver.extract.metadata import unescape
 from archiver.extract.names import (
     BY,
     URL_PIECE,
     OutletNames,
     dedupe,
+    name_key,
     only_roles,
     split_names,
     unbracketed,
@@ -121,8 +122,9 @@ def find_authors(
     info.rivals = [
         (names, signal)
         for found, signal in declared
-        if (names := [n for n in dedupe(found) if norm(n) not in claimants and n not in outlet])
+        if (names := [n for n in dedupe(found) if name_key(n) not in claimants and n not in outlet])
     ]
+    spellings = [n for names, _ in info.rivals for n in names]  # "Lucía Pérez" of "Lucia Perez"
     people = [n for n in markup if n not in outlet]
     if jsonld and set(jsonld) <= as_given and people and not norms(jsonld) & norms(people):
         jsonld = []  # "Online News Editor", a Person by type only: the byline names a person
@@ -146,10 +148,10 @@ def find_authors(
     only_outlet: tuple[list[str], str] | None = None
     for signal, source in sources:
         found, as_written = source()
-        found = [n for n in dedupe(found) if norm(n) not in claimants]
+        found = [n for n in dedupe(found) if name_key(n) not in claimants]
         names = [n for n in found if n not in outlet]
-        if any(norm(n) not in organisations for n in names):
-            info.authors, info.signal = names, signal
+        if any(name_key(n) not in organisations for n in names):
+            info.authors, info.signal = dedupe(names, spellings), signal
             info.as_given = signal == "json-ld" and set(names) <= as_given
             if signal == "meta":  # the most trusted tag's text
                 info.declared = next(iter(_meta_values(signals)), None)
@@ -165,8 +167,8 @@ def find_authors(
 
 
 def norms(names: list[str]) -> set[str]:
-    """The names' comparison forms (:func:`~archiver.extract.metadata.norm`)."""
-    return {norm(n) for n in names}
+    """The names' comparison forms (:func:`~archiver.extract.names.name_key`)."""
+    return {name_key(n) for n in names}
 
 
 def _with_byline(info: AuthorInfo, elements: list[HtmlElement]) -> AuthorInfo:
@@ -174,11 +176,11 @@ def _with_byline(info: AuthorInfo, elements: list[HtmlElement]) -> AuthorInfo:
     with no author, a byline-classed "By ..." line."""
     spans = [(e, t) for e in elements if len(t := _spaced_text(e).rstrip(" |-\u2013\u2014")) <= 150]
     if info.authors:
-        first = norm(info.authors[0])
+        first = name_key(info.authors[0])
         bylines = [
             text
             for e, text in spans
-            if first in norm(text) and (BY.match(text) or _byline_classed(e))
+            if first in name_key(text) and (BY.match(text) or _byline_classed(e))
         ]
         info.byline = min(bylines, key=lambda t: (not BY.match(t), len(t)), default=None)
     else:  # no person named ("By Sports Writer"): the raw byline is still the page's
@@ -258,7 +260,7 @@ def _jsonld_names(
             found = [BY.sub("", written)]
             as_given.update(found)
         if OutletNames.is_organisation(entry):
-            organisations.update(norm(n) for n in found)
+            organisations.update(name_key(n) for n in found)
         names.extend(found)
     return names, organisations, as_given
 
@@ -274,7 +276,7 @@ def _claimants(signals: PageSignals) -> set[str]:
             value = item.get("author") if isinstance(item, dict) else None
             for entry in signals.entries(value):
                 if name := _name_of(entry, page_text):
-                    found |= {norm(name), *norms(split_names(name, strict=False))}
+                    found |= {name_key(name), *norms(split_names(name, strict=False))}
     return found
 
 

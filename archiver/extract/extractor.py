@@ -22,7 +22,7 @@ from archiver.extract import dates, images, metadata
 from archiver.extract import language as language_mod
 from archiver.extract import title as title_mod
 from archiver.extract.markup import PageSignals, in_chrome, parse_html, visible
-from archiver.extract.names import OutletNames, split_names
+from archiver.extract.names import OutletNames, name_key, split_names
 from archiver.items import Article, CaptureRef
 
 logger = logging.getLogger(__name__)
@@ -117,6 +117,12 @@ def _same_url(a: str, b: str) -> bool:
 def _shown(value: Any) -> str:
     """A candidate value as ``<field>.rejected`` writes it: a list's items joined by commas."""
     return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _same_authors(a: list[str], b: list[str]) -> bool:
+    """Two lists of names agree (:func:`_agree`) also when one writes a name without its
+    diacritics (``Lucia Perez``, ``Lucía Pérez``: :func:`~archiver.extract.names.name_key`)."""
+    return _agree([name_key(n) for n in a], [name_key(n) for n in b])
 
 
 def _same_byline(a: str, b: str) -> bool:
@@ -251,9 +257,15 @@ class ArticleExtractor:
         named = split_names(by_line) if by_line and (who.as_given or not authors) else []
         if named and not authors_mod.norms(named) & authors_mod.norms(authors):
             # "Online News Editor" (JSON-LD) loses to "By Cristina Alonso"
-            authors = pick("authors", (named, "byline"), (authors, who.signal), *who.rivals)
+            authors = pick(
+                "authors",
+                (named, "byline"),
+                (authors, who.signal),
+                *who.rivals,
+                agree=_same_authors,
+            )
         elif authors and who.signal:
-            pick("authors", (authors, who.signal), *who.rivals)
+            pick("authors", (authors, who.signal), *who.rivals, agree=_same_authors)
         byline = pick(
             "byline",
             (who.byline, who.byline_signal),

@@ -11,6 +11,7 @@ author counts only when no person is named anywhere.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
@@ -257,14 +258,34 @@ def only_roles(text: str) -> bool:
     return bool(words) and all(w.lower().strip(".") in _ROLE_WORDS for w in words)
 
 
-def dedupe(names: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
+def name_key(name: str) -> str:
+    """Comparison form of a name: :func:`~archiver.extract.metadata.norm` without diacritics
+    (``Lucía Pérez`` and ``Lucia Perez`` are one)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", norm(name)) if not _mark(c))
+
+
+def _mark(char: str) -> bool:
+    return unicodedata.combining(char) != 0
+
+
+def _marks(name: str) -> int:
+    return sum(map(_mark, unicodedata.normalize("NFKD", name)))
+
+
+def dedupe(names: Iterable[str], spellings: Iterable[str] = ()) -> list[str]:
+    """``names`` in order, each once (:func:`name_key`), spelt as the first with the most
+    diacritics among them and ``spellings`` write it (``Lucía Pérez`` over ``Lucia Perez``):
+    a page or a CMS drops accents more often than it makes them up."""
+    kept: dict[str, str] = {}
     for name in names:
-        if (key := norm(name)) not in seen:
-            seen.add(key)
-            out.append(name)
-    return out
+        key = name_key(name)
+        if key not in kept or _marks(name) > _marks(kept[key]):
+            kept[key] = name
+    for name in spellings:
+        key = name_key(name)
+        if key in kept and _marks(name) > _marks(kept[key]):
+            kept[key] = name
+    return list(kept.values())
 
 
 class OutletNames:
