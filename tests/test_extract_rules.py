@@ -571,6 +571,40 @@ def test_a_deprecated_language_code_is_todays(
     assert extractor.extract(html, "https://x.example/a").language == language
 
 
+_NORWEGIAN = " ".join(
+    ["Regjeringen la fram statsbudsjettet på mandag. Finansministeren sier budsjettet skal"]
+    + ["bidra til lavere prisvekst og trygge arbeidsplasser i hele landet."] * 4
+)
+
+
+@pytest.mark.parametrize(
+    ("html_lang", "locale", "text", "language", "rejected"),
+    [
+        # Norwegian Bokmål is Norwegian: nb and no agree, the page's first declaration stays
+        ("nb", "no_NO", LONG, "nb", None),
+        ("no", "nb_NO", LONG, "no", None),
+        # Nynorsk is another written Norwegian
+        ("nb", "nn_NO", LONG, "nb", "meta: nn"),
+        # Norwegian text the page declares English: in the code the page gives it (the
+        # identifier's is no)
+        ("en", "nb_NO", _NORWEGIAN, "nb", "html-lang: en"),
+    ],
+)
+def test_norwegian_bokmal_and_norwegian_are_one_language(
+    extractor: ArticleExtractor,
+    html_lang: str,
+    locale: str,
+    text: str,
+    language: str,
+    rejected: str | None,
+) -> None:
+    head = f'<meta property="og:locale" content="{locale}">'
+    body = f"<article><p>{text}</p></article>"
+    html = f'<html lang="{html_lang}"><head>{head}</head><body>{body}</body></html>'
+    a = extractor.extract(html, "https://x.example/a")
+    assert (a.language, a.provenance.get("language.rejected")) == (language, rejected)
+
+
 @pytest.mark.parametrize(
     ("publisher", "site_name"),
     [

@@ -125,6 +125,12 @@ def _same_authors(a: list[str], b: list[str]) -> bool:
     return _agree([name_key(n) for n in a], [name_key(n) for n in b])
 
 
+def _same_language(a: str, b: str) -> bool:
+    """Two language codes agree (:func:`_agree`) also when they name one language in two
+    codes (``nb`` and ``no``: :func:`~archiver.extract.language.same_language`)."""
+    return _agree(a, b) or language_mod.same_language(a, b)
+
+
 def _same_byline(a: str, b: str) -> bool:
     """Two bylines that name the same people (``By Jane Doe`` and the meta tag's ``Jane
     Doe``) agree."""
@@ -289,14 +295,13 @@ class ArticleExtractor:
             prov["modified.time"] = found_dates.modified_time
         declared_languages = metadata.declared_languages(root, signals, node)
         text = "\n\n".join(paragraphs)  # the standfirst below is the same language
+        corrected = language_mod.correction(next(iter(declared_languages), (None, None))[0], text)
         language = pick(
             "language",
-            (
-                language_mod.correction(next(iter(declared_languages), (None, None))[0], text),
-                "text",
-            ),
+            (language_mod.as_declared(corrected, [c for c, _ in declared_languages]), "text"),
             *declared_languages,
             (lambda: language_mod.detect(text), "text"),
+            agree=_same_language,
         )
         while (
             len(paragraphs) > 1

@@ -42,6 +42,12 @@ _ENGLISH = word_set(
     " will not but his her their which were been would who on"
 )
 _WORD = re.compile(r"[^\W\d_]+")
+_ONE_LANGUAGE = {"nb": "no"}
+"""Codes of one language, as compared, and the code each is compared as: Norwegian Bokmål
+(``nb``) is the Norwegian that pages declaring ``no`` write (the identifier names it ``no``).
+Nynorsk (``nn``), another written Norwegian, stays apart. A page keeps the code it declares:
+no code is rewritten (as the withdrawn codes are, in
+:data:`~archiver.extract.metadata._WITHDRAWN_CODES`), they only agree."""
 
 
 @functools.cache
@@ -84,3 +90,15 @@ def correction(declared: str | None, text: str) -> str | None:
         return None
     found = _detect_sample(sample)
     return found if found != declared else None
+
+
+def same_language(a: str, b: str) -> bool:
+    """Two primary language codes name one language (``nb`` and ``no``)."""
+    return _ONE_LANGUAGE.get(a, a) == _ONE_LANGUAGE.get(b, b)
+
+
+def as_declared(code: str | None, declared: list[str | None]) -> str | None:
+    """``code`` as the page writes it: the first of its ``declared`` codes that names the same
+    language (its ``nb`` for the identifier's ``no``), else ``code``."""
+    found = (d for d in declared if d and code and same_language(d, code))
+    return next(found, code)
