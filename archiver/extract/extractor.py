@@ -53,7 +53,9 @@ person, ``article:content_tier`` and schema.org's Boolean URLs for the paywall, 
 for the canonical and image URLs; 23: the headline repeated with a ``(Video)`` or date tail
 dropped, a malformed ``<base href>`` ignored, withdrawn language codes replaced, a numbered
 page of four long excerpts or more and no date of its own a listing; 24: no htmldate date
-the page gives only in its sidebars and other chrome)."""
+the page gives only in its sidebars and other chrome, a JSON-LD Person named by its given and
+family names, microdata's ``isAccessibleForFree`` for the paywall, an author written with and
+without diacritics one author, ``nb`` and ``no`` one language)."""
 
 _JOINERS = frozenset("\u200c\u200d")
 _WORD = re.compile(r"\w+")
