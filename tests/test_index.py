@@ -730,6 +730,20 @@ def test_name_filters_ignore_the_case_of_letters_past_ascii(
     assert urls == [f"http://demo-insight.test/article-{n}/" for n in found]
 
 
+def test_norwegian_takes_in_bokmal_and_nynorsk(index: ArchiveIndex) -> None:
+    """Pages declare Norwegian as ``no``, ``nb`` (Bokmål) or ``nn`` (Nynorsk), and the index
+    keeps the code a page declares: ``--lang no`` found only the pages that wrote ``no``."""
+    crawl = index.start_crawl("demo")
+    for n, code in enumerate(("no", "nb", "nn", "da"), 1):
+        add(index, n, crawl, title=f"Nyheter {code}", body="nyheter", language=code)
+
+    def titles(lang: str) -> list[str]:
+        return sorted(h["title"] for h in index.search("nyheter", filters=ArticleFilter(lang=lang)))
+
+    assert titles("NO") == ["Nyheter nb", "Nyheter nn", "Nyheter no"]
+    assert titles("nb") == ["Nyheter nb"]  # a narrower code: its own pages only
+
+
 def test_a_language_with_a_region_is_refused_with_the_code_to_give(index: ArchiveIndex) -> None:
     """The index records a language's primary subtag (``pt``): ``--lang pt-BR`` matched
     nothing, with no word why, while the message for a bad code offered ``pt-BR`` as an

@@ -33,6 +33,10 @@ _LINKS = (
 """Each link filter: the ``ArticleFilter`` field, its link table and name column."""
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+_MACROLANGUAGES = {"no": ("no", "nb", "nn")}
+"""A code that pages use for a language and for the narrower ones it takes in (ISO 639-3's
+macrolanguages), where the index keeps the code each page declares: ``--lang no`` is
+Norwegian, Bokmål (``nb``) and Nynorsk (``nn``) too."""
 
 EXPORT_COLUMNS = (
     "id",
@@ -204,8 +208,9 @@ class ArticleFilter:
             clauses.append("substr(a.published, 1, 10) <= ?")
             params.append(self.until)
         if self.lang is not None:
-            clauses.append("lower(a.language) = lower(?)")
-            params.append(self.lang)
+            codes = _MACROLANGUAGES.get(self.lang.lower(), (self.lang.lower(),))
+            clauses.append(f"lower(a.language) in ({', '.join('?' * len(codes))})")
+            params.extend(codes)
         return clauses, params
 
 
