@@ -183,6 +183,7 @@ class SectionSpider(scrapy.Spider):
         for key, value in self.outlet.scrapy_settings().items():
             settings.set(key, value, priority="spider")
         self.host_map = dict(self.outlet.host_map)
+        crawler.signals.connect(self._not_an_article, signal=signals.item_dropped)
         if self.outlet.demo and not self._demo_routed(settings.getdict("ARCHIVER_HOST_MAP")):
             self._start_demo_server(crawler)
 
@@ -248,6 +249,22 @@ class SectionSpider(scrapy.Spider):
         # seen-store's filter here (a known article not due is skipped, its place given back)
         instead = self._instead()
         return self.seen_filter(instead) if self.seen_filter is not None else instead
+
+    def _not_an_article(self, item: Any, exception: BaseException) -> None:
+        """A fetched page the extractor found to be no article (a listing, an about page in the
+        sitemap) gives its place under ``max_articles`` to the next candidate the limit turned
+        away: the limit is a number of articles."""
+        if not (self.max_articles and isinstance(item, Page)):
+            return
+        if getattr(exception, "page_type", None) not in ("listing", "other"):
+            return  # an extraction that failed may have been an article: its place is spent
+        self.articles_requested -= 1
+        self.crawler.stats.inc_value("archiver/discovery/not_articles")
+        engine = self.crawler.engine
+        instead = self._instead()
+        for request in self.seen_filter(instead) if self.seen_filter is not None else instead:
+            if engine is not None:
+                engine.crawl(request)
 
     def _instead(self) -> Iterator[scrapy.Request]:
         """Candidates the limit turned away, while there is room: a lazy generator, so that a

@@ -499,7 +499,10 @@ class _RobotsFirst(ReplyHandler):
             self.send(200, body.encode(), "application/xml")
         elif self.path.startswith("/news/story-"):
             self.fetched.append(self.path)
-            text = "<p>The council met on Tuesday to agree the budget for the year.</p>" * 6
+            text = "".join(
+                f"<p>The council met on day {k} to agree budget line {k} of {self.path}.</p>"
+                for k in range(20)
+            )
             page = f"<html><head><title>Story</title></head><body><article><h1>Story</h1>{text}"
             self.send(200, (page + "</article></body></html>").encode())
         else:
@@ -530,6 +533,59 @@ def test_urls_robots_txt_forbids_do_not_count_against_max_articles(tmp_path: Pat
         )
         assert again.returncode == 0, again.stderr
         assert _RobotsFirst.fetched == ["/news/story-5/"]
+
+
+class _PagesFirst(ReplyHandler):
+    """A sitemap whose first three entries are pages of the site that are no articles (about,
+    contact, a list of links), then five articles."""
+
+    fetched: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        host = f"http://{self.headers['Host']}"
+        if self.path == "/robots.txt":
+            self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
+        elif self.path == "/sitemap.xml":
+            urls = [f"/page/{name}/" for name in ("about", "contact", "links")]
+            urls += [f"/news/story-{n}/" for n in range(5)]
+            locs = "".join(f"<url><loc>{host}{u}</loc></url>" for u in urls)
+            body = f'<?xml version="1.0"?><urlset xmlns="{SITEMAP_NS}">{locs}</urlset>'
+            self.send(200, body.encode(), "application/xml")
+        elif self.path.startswith("/page/"):
+            self.fetched.append(self.path)
+            self.send(200, b"<html><head><title>About</title></head><body><p>Hi.</p></body></html>")
+        elif self.path.startswith("/news/story-"):
+            self.fetched.append(self.path)
+            text = "".join(
+                f"<p>The council met on day {k} to agree budget line {k} of {self.path}.</p>"
+                for k in range(20)
+            )
+            page = f"<html><head><title>Story</title></head><body><article><h1>Story</h1>{text}"
+            self.send(200, (page + "</article></body></html>").encode())
+        else:
+            self.send(404, b"not found", "text/plain")
+
+
+def test_pages_that_are_no_articles_do_not_count_against_max_articles(tmp_path: Path) -> None:
+    """--max-articles 3 is three articles: a page the extractor finds to be no article (an
+    about page in the sitemap) gives its place to the next candidate (before: the three pages
+    spent the limit, and the crawl archived no article)."""
+    _PagesFirst.fetched = []
+    with serving(_PagesFirst) as address:
+        path = tmp_path / "outlets.toml"
+        path.write_text(
+            f'[mine]\nallowed_domains = ["127.0.0.1"]\nsitemaps = ["http://{address}/sitemap.xml"]'
+            '\narticle_pattern = "/(news|page)/"\n'
+        )
+        archive = tmp_path / "archive"
+        result = run_cli(
+            "crawl", "mine", "--outlets", path, "--max-articles", "3", "--archive", archive
+        )
+        assert result.returncode == 0, result.stderr
+    stories = [u for u in _PagesFirst.fetched if u.startswith("/news/")]
+    assert len(stories) == 3, _PagesFirst.fetched
+    with contextlib.closing(sqlite3.connect(archive / "index.db")) as db:
+        assert db.execute("select count(*) from articles").fetchone()[0] == 3
 
 
 def test_broken_outlets_file_is_one_line_exit_2(tmp_path: Path) -> None:
