@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from typing import Self
 
     from scrapy.crawler import Crawler
-    from twisted.internet.base import ReactorBase
+    from twisted.internet.base import DelayedCall, ReactorBase
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,8 @@ class ArchiveIndexExtension:
     """Records the crawl run, each capture and each article in ``<archive>/index.db``.
 
     Rows are written in batches, one transaction each: every ``ARCHIVER_INDEX_BATCH_SIZE``
-    rows, at the first row after ``ARCHIVER_INDEX_FLUSH_SECONDS``, and when the crawl ends.
+    rows, and no row waits longer than ``ARCHIVER_INDEX_FLUSH_SECONDS`` (a timer, so the rows
+    of the pages archived do not wait for a download that hangs), and when the crawl ends.
     A row still buffered when the process dies is in the WARC files (``archiver reindex``).
     """
 
@@ -73,6 +74,8 @@ class ArchiveIndexExtension:
         self.schedule: tuple[timedelta, ...] = ()
         self.pending: list[tuple[str, dict[str, Any]]] = []
         self.last_flush = time.monotonic()
+        """When the batch's oldest row came (or the last batch was written)."""
+        self._timer: DelayedCall | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
@@ -144,9 +147,11 @@ class ArchiveIndexExtension:
     def _add(self, kind: str, row: dict[str, Any]) -> None:
         if self.index is None:
             return  # the crawl is over (a write finishing as the reactor stops): in the WARC
+        if not self.pending:
+            self.last_flush = time.monotonic()  # the batch's oldest row: the timer counts from it
+            self._arm(self.flush_seconds)
         self.pending.append((kind, row))
-        due = time.monotonic() - self.last_flush >= self.flush_seconds
-        if len(self.pending) >= self.batch_size or due:
+        if len(self.pending) >= self.batch_size or self._due():
             self.flush()
 
     def flush(self) -> None:
@@ -194,6 +199,24 @@ class ArchiveIndexExtension:
         self.stats.inc_value("archiver/index/batches")
         self.crawler.signals.send_catch_log(archiver_signals.index_flushed)
 
+    def _flush_due(self) -> None:
+        """The timer: write the batch once its oldest row has waited the flush time."""
+        if self.index is None or not self.pending:
+            return
+        if (wait := self.flush_seconds - (time.monotonic() - self.last_flush)) > 0:
+            self._arm(wait)  # a batch written meanwhile: this is a newer row's
+        else:
+            self.flush()
+
+    def _arm(self, delay: float) -> None:
+        if self._timer is None or not self._timer.active():
+            from twisted.internet import reactor
+
+            self._timer = cast("ReactorBase", reactor).callLater(delay, self._flush_due)
+
+    def _due(self) -> bool:
+        return time.monotonic() - self.last_flush >= self.flush_seconds
+
     def spider_idle(self) -> None:
         """Nothing to download: write what is buffered (a distributed worker may wait here for
         a long time, and its acknowledgements wait for the rows)."""
@@ -205,6 +228,8 @@ class ArchiveIndexExtension:
             self.crawler.signals.send_catch_log(archiver_signals.index_flushed)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self._timer is not None and self._timer.active():
+            self._timer.cancel()
         if self.index is None or self.crawl_id is None:
             return
         if self.pending:

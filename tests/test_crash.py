@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -123,3 +124,52 @@ def test_sigkill_at_five_moments_loses_nothing(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     print(f"verifier: {time.monotonic() - started:.0f} s; {proc.stdout.strip().splitlines()[-1]}")
+
+
+class _HangingStory(BigSite):
+    """A BigSite whose story 1 answers only once ``release`` is set (or after 60 s)."""
+
+    def __init__(self, articles: int) -> None:
+        super().__init__(articles)
+        self.release = threading.Event()
+
+    def page(self, path: str) -> tuple[bytes, int]:
+        if path == "/news/story-1/":
+            self.release.wait(60)
+        return super().page(path)
+
+
+def test_rows_wait_no_longer_than_the_flush_time_while_a_download_hangs(tmp_path: Path) -> None:
+    """``ARCHIVER_INDEX_FLUSH_SECONDS`` is the longest a row waits in the batch: the batch was
+    written only when a later row came, or the crawl went idle, so the articles already
+    archived stayed out of the index (and a distributed worker's requests unacknowledged)
+    for as long as one download hung."""
+    with _HangingStory(3) as site:
+        archive = tmp_path / "archive"
+        proc = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=bigsite"),
+                *("-a", f"outlets_file={outlet_file(tmp_path, site)}"),
+                *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING"),
+                *("-s", "ARCHIVER_INDEX_FLUSH_SECONDS=3"),
+            ],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        try:
+            deadline, found = time.monotonic() + 25, set()
+            while time.monotonic() < deadline and len(found) < 2 and proc.poll() is None:
+                found = {urlsplit(u).path for u in indexed_urls(archive)}
+                time.sleep(0.2)
+            site.release.set()
+            out, err = proc.communicate(timeout=120)
+        finally:
+            site.release.set()
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 0, err.decode()[-2000:]
+    assert found == {"/news/story-3/", "/news/story-2/"}, found
+    assert {urlsplit(u).path for u in indexed_urls(archive)} == {
+        f"/news/story-{n}/" for n in (1, 2, 3)
+    }
