@@ -250,12 +250,14 @@ class SectionSpider(scrapy.Spider):
         instead = self._instead()
         return self.seen_filter(instead) if self.seen_filter is not None else instead
 
-    def _not_an_article(self, item: Any, exception: BaseException) -> None:
-        """A fetched page the extractor found to be no article (a listing, an about page in the
-        sitemap) gives its place under ``max_articles`` to the next candidate the limit turned
-        away: the limit is a number of articles."""
+    def _not_an_article(self, item: Any, response: Response, exception: BaseException) -> None:
+        """A fetched article candidate the extractor found to be no article (a listing, an
+        about page in the sitemap) gives its place under ``max_articles`` to the next
+        candidate the limit turned away: the limit is a number of articles."""
         if not (self.max_articles and isinstance(item, Page)):
             return
+        if response is None or response.meta.get(ROLE) != "article":
+            return  # the page a crawl by URL starts from: it took no place
         if getattr(exception, "page_type", None) not in ("listing", "other"):
             return  # an extraction that failed may have been an article: its place is spent
         self.articles_requested -= 1
@@ -349,9 +351,13 @@ class SectionSpider(scrapy.Spider):
 
     # -- callbacks --------------------------------------------------------------------------
 
-    def parse_listing(self, response: Response, page: int) -> Iterator[scrapy.Request]:
+    def parse_listing(self, response: Response, page: int) -> Iterator[Page | scrapy.Request]:
         if not isinstance(response, TextResponse):
             return
+        if page == 1 and (self.bare or self.partial == "one page"):
+            # the page a crawl by URL starts from may be an article (the user named it): the
+            # extractor tells (a listing is dropped there), besides reading it for links
+            yield self._page(response)
         yield from self._resources(response)
         if page == 1 and "autodiscovery" in self.sources and self.outlet.discover:
             yield from self._discovered_feeds(response)
@@ -429,7 +435,11 @@ class SectionSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             self.crawler.stats.inc_value("archiver/non_html")
             return
-        yield Page(
+        yield self._page(response)
+        yield from self._resources(response)
+
+    def _page(self, response: TextResponse) -> Page:
+        return Page(
             url=response.url,
             outlet=self.outlet.name,
             html=response.body,
@@ -438,7 +448,6 @@ class SectionSpider(scrapy.Spider):
             encoding=http_content_type_encoding(header_value(response, "Content-Type")),
             capture=response.meta.get(CAPTURE_META_KEY),
         )
-        yield from self._resources(response)
 
     def parse_resource(self, response: Response) -> Iterator[scrapy.Request]:
         """What a stylesheet loads (fonts, images, imports) or a frame (a page of its own), to

@@ -419,6 +419,20 @@ def test_bare_url_crawl_indexes_articles_and_no_listing(
     assert indexed(db2) == expected
 
 
+def test_a_crawl_from_an_articles_url_indexes_that_article(
+    tmp_path: Path, demo_server: DemoServer
+) -> None:
+    """`archiver crawl URL` with an article's URL archived the page, read it for links, and
+    never extracted it: the article the user named was the one missing from the index."""
+    slug = "kazakhstan-adopts-first-human-rights-action-plan"
+    for name, start in (("bare", demo_server.url), ("defined", f"{BASE}/")):
+        _, db = crawl(tmp_path / name, f"{start}{slug}/")
+        assert f"{start}{slug}/" in indexed(db), name
+    # a section page crawled from its URL is still no article
+    _, db = crawl(tmp_path / "section", f"{demo_server.url}category/world/asia/")
+    assert f"{demo_server.url}category/world/asia/" not in indexed(db)
+
+
 def test_url_of_a_defined_outlet_uses_its_definition_from_that_page(tmp_path: Path) -> None:
     section = "/category/world/asia/"
     _, db = crawl(tmp_path, BASE + section)
