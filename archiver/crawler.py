@@ -342,6 +342,73 @@ def recover(archive_dir: Path, warc_dir: Path, outlet: str) -> None:
         logger.warning("marked %d crawl(s) of %s that never finished as interrupted", n, outlet)
 
 
+def open_jobdir(
+    settings: BaseSettings, archive_dir: str | Path, outlet: str
+) -> tuple[Path | None, bool]:
+    """Set ``JOBDIR`` to ``ARCHIVE/jobs/OUTLET`` (``ARCHIVER_RESUME``, unless one is given) so
+    that an interrupted crawl resumes; the directory, and whether this run resumes a saved
+    queue. A queue a crashed crawl left is discarded."""
+    jobdir = None
+    if settings.getbool("ARCHIVER_RESUME", True) and not settings.get("JOBDIR"):
+        jobdir = Path(archive_dir) / "jobs" / safe_name(outlet)
+        settings.set("JOBDIR", str(jobdir), priority="cmdline")
+    queue = jobdir / "requests.queue" if jobdir is not None else None
+    if jobdir and queue and queue.is_dir() and not (queue / "active.json").exists():
+        # Scrapy writes active.json when it closes the queue: without it the crawl died (a
+        # crash, SIGKILL) and the queue's on-disk pointers are stale, so popping it would
+        # replay old requests and lose new ones. Start afresh: the index knows what it holds.
+        logger.warning(
+            "the last crawl of %s did not shut down cleanly; its saved queue in %s cannot be "
+            "trusted and is discarded (articles already indexed are not fetched again)",
+            outlet,
+            jobdir,
+        )
+        shutil.rmtree(jobdir, ignore_errors=True)
+    resumed = queue is not None and (queue / "active.json").exists()
+    if resumed:
+        logger.warning("resuming the interrupted crawl of %s from %s", outlet, jobdir)
+    return jobdir, resumed
+
+
+def check_outcome(
+    values: Mapping[str, Any], outlet: str, jobdir: Path | None, *, worker: bool = False
+) -> None:
+    """After a crawl of ``outlet`` with stats ``values``: an :class:`ArchiverError` for a crawl
+    that stopped on an error (WARC, Redis, index) or fetched nothing (``worker``: a distributed
+    worker's crawl, which may have nothing to do); a finished crawl's saved queue removed."""
+    pages = values.get("archiver/pages", 0)
+    if warc_error := values.get("archiver/warc/error"):
+        raise WarcError(
+            f"crawl of {outlet} stopped: {warc_error} (the {pages} pages archived "
+            "before are kept in closed WARC files)"
+        )
+    if redis_error := values.get("archiver/redis/error"):
+        raise ArchiverError(
+            f"worker of the crawl of {outlet} lost its connection to Redis ({redis_error}) "
+            f"and stopped; the {pages} pages it archived are kept, and the requests it had "
+            "taken are fetched again by a worker run once Redis is back"
+        )
+    if index_error := values.get("archiver/index/error"):
+        advice = "" if "disk is full" in index_error else f": {REBUILD_INDEX}"
+        raise ArchiverError(
+            f"crawl of {outlet} stopped: {index_error}; the {pages} pages archived are "
+            f"kept in the WARC files{advice}"
+        )
+    if jobdir is not None and values.get("finish_reason") == "finished":
+        shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh
+        with contextlib.suppress(OSError):
+            jobdir.parent.rmdir()  # <archive>/jobs, when no other outlet has a job there
+    if why := why_nothing_fetched(values):
+        raise ArchiverError(f"crawl of {outlet} fetched nothing: {why}")
+    idle = not values.get("downloader/request_count") and not worker
+    if idle and values.get("finish_reason") == "finished":
+        raise ArchiverError(
+            f"crawl of {outlet} fetched nothing: its discovery sources found no URL to "
+            "start from (for a site no definition covers, feeds come from its page and sitemaps "
+            "from its robots.txt: add autodiscovery and robots to --sources, or sections)"
+        )
+
+
 def _crawl_locked(
     outlet: Outlet,
     warc_dir: Path,
@@ -363,25 +430,7 @@ def _crawl_locked(
         # created or migrated here, before the crawl: a disk too full for it, or any other
         # reason it cannot be opened, is one line, not errors in a crawl that goes on
         ArchiveIndex(Path(archive_dir) / "index.db", crawl=True).close()
-    jobdir = None
-    if settings.getbool("ARCHIVER_RESUME", True) and not settings.get("JOBDIR"):
-        jobdir = Path(archive_dir) / "jobs" / safe_name(outlet.name)
-        settings.set("JOBDIR", str(jobdir), priority="cmdline")
-    queue = jobdir / "requests.queue" if jobdir is not None else None
-    if jobdir and queue and queue.is_dir() and not (queue / "active.json").exists():
-        # Scrapy writes active.json when it closes the queue: without it the crawl died (a
-        # crash, SIGKILL) and the queue's on-disk pointers are stale, so popping it would
-        # replay old requests and lose new ones. Start afresh: the index knows what it holds.
-        logger.warning(
-            "the last crawl of %s did not shut down cleanly; its saved queue in %s cannot be "
-            "trusted and is discarded (articles already indexed are not fetched again)",
-            outlet.name,
-            jobdir,
-        )
-        shutil.rmtree(jobdir, ignore_errors=True)
-    resumed = queue is not None and (queue / "active.json").exists()
-    if resumed:
-        logger.warning("resuming the interrupted crawl of %s from %s", outlet.name, jobdir)
+    jobdir, resumed = open_jobdir(settings, archive_dir, outlet.name)
     process = CrawlerProcess(settings)
     for names, kind in (
         (_NETWORK_LOGGERS, NetworkErrorsInOneLine),
@@ -419,37 +468,7 @@ def _crawl_locked(
             raise error
         raise ArchiverError(f"crawl of {outlet.name} failed: {error!r}")
     values = crawler.stats.get_stats() if crawler.stats else {}
-    pages = values.get("archiver/pages", 0)
-    if warc_error := values.get("archiver/warc/error"):
-        raise WarcError(
-            f"crawl of {outlet.name} stopped: {warc_error} (the {pages} pages archived "
-            "before are kept in closed WARC files)"
-        )
-    if redis_error := values.get("archiver/redis/error"):
-        raise ArchiverError(
-            f"worker of the crawl of {outlet.name} lost its connection to Redis ({redis_error}) "
-            f"and stopped; the {pages} pages it archived are kept, and the requests it had "
-            "taken are fetched again by a worker run once Redis is back"
-        )
-    if index_error := values.get("archiver/index/error"):
-        advice = "" if "disk is full" in index_error else f": {REBUILD_INDEX}"
-        raise ArchiverError(
-            f"crawl of {outlet.name} stopped: {index_error}; the {pages} pages archived are "
-            f"kept in the WARC files{advice}"
-        )
-    if jobdir is not None and values.get("finish_reason") == "finished":
-        shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh
-        with contextlib.suppress(OSError):
-            jobdir.parent.rmdir()  # <archive>/jobs, when no other outlet has a job there
-    if why := why_nothing_fetched(values):
-        raise ArchiverError(f"crawl of {outlet.name} fetched nothing: {why}")
-    idle = not values.get("downloader/request_count") and spider_cls is None  # not a worker
-    if idle and values.get("finish_reason") == "finished":
-        raise ArchiverError(
-            f"crawl of {outlet.name} fetched nothing: its discovery sources found no URL to "
-            "start from (for a site no definition covers, feeds come from its page and sitemaps "
-            "from its robots.txt: add autodiscovery and robots to --sources, or sections)"
-        )
+    check_outcome(values, outlet.name, jobdir, worker=spider_cls is not None)
     seen = {k: int(values.get(f"archiver/seen/{k}", 0)) for k in ("new", "skipped", "rechecked")}
     seen["revisits"] = sum(int(v) for k, v in values.items() if k.startswith("archiver/revisits/"))
     return CrawlSummary(

@@ -619,6 +619,26 @@ def test_bad_input(case: Case, demo_archive: Path, tmp_path: Path) -> None:
         assert not Path(case.absent.format(tmp=work)).exists()
 
 
+def test_scrapy_crawl_of_an_unreachable_site_is_the_same_error(tmp_path: Path) -> None:
+    """`scrapy crawl news -a url=...` fetched nothing and exited 0, where `archiver crawl`
+    says so in one line and exits 2."""
+    archive = tmp_path / "archive"
+    proc = subprocess.run(
+        [
+            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "url=http://127.0.0.1:1/"),
+            *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=CRITICAL"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+    )
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: crawl of 127.0.0.1 fetched nothing: "), last
+    assert not (archive / "jobs").exists()
+
+
 def test_an_unreachable_site_is_an_error_without_tracebacks(tmp_path: Path) -> None:
     # nothing listens on port 1. Before: Scrapy's tracebacks for every failed request, then
     # "finished" with exit 0, and a job directory that made the next crawl "resume"

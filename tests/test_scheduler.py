@@ -346,6 +346,21 @@ def test_an_interrupted_scrapy_crawl_exits_3_too(tmp_path: Path) -> None:
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 3, out + err
     assert "stopped before it finished" in err.strip().splitlines()[-1], err[-2000:]
+    # and the same command resumes it, as the message says (its queue was never kept)
+    assert (archive / "jobs" / "demo" / "requests.queue" / "active.json").exists()
+    again = subprocess.run(
+        [
+            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
+            *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "resuming the interrupted crawl of demo" in again.stderr
+    assert not (archive / "jobs").exists()
 
 
 def test_an_interrupted_crawl_says_so_and_exits_3(tmp_path: Path) -> None:

@@ -4,7 +4,9 @@ Scrapy's own command lets an error raised while the crawl is set up (an unknown 
 ``ARCHIVER_*`` setting) reach asyncio, which prints it with a 30-line traceback as "Task
 exception was never retrieved", and exits 1. Here an :class:`ArchiverError` is one line on
 stderr and exit status 2, as ``archiver crawl`` gives it; other errors keep Scrapy's handling.
-A crawl stopped by Ctrl-C or SIGTERM exits 3 (Scrapy's exits 0), as ``archiver crawl`` does.
+It keeps its queue in ``ARCHIVE/jobs/OUTLET`` and resumes it, says that a crawl which fetched
+nothing or stopped on an error did (exit 2), and that one stopped by Ctrl-C or SIGTERM did
+(exit 3; Scrapy's exits 0), as ``archiver crawl`` does.
 """
 
 from __future__ import annotations
@@ -19,7 +21,14 @@ from typing import TYPE_CHECKING
 from scrapy.commands import crawl
 from twisted.internet.defer import Deferred
 
-from archiver.crawler import check_archive_dir, check_settings, recover, resolve_outlet
+from archiver.crawler import (
+    check_archive_dir,
+    check_outcome,
+    check_settings,
+    open_jobdir,
+    recover,
+    resolve_outlet,
+)
 from archiver.exceptions import ArchiverError
 from archiver.locks import outlet_lock
 from archiver.scheduler import STOPPED_EXIT
@@ -28,6 +37,7 @@ from spiders.news import SectionSpider
 if TYPE_CHECKING:
     import argparse
 
+    from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
     from twisted.python.failure import Failure
 
@@ -42,16 +52,28 @@ class Command(crawl.Command):
         try:
             check_settings(settings)
             with contextlib.ExitStack() as held:
+                jobdir = None
                 if outlet := self._outlet(args[0], opts, settings):
                     # one crawl per outlet and archive, as `archiver crawl` (run_crawl) holds
                     archive_dir = settings.get("ARCHIVER_ARCHIVE_DIR") or "archive"
                     warc_dir = check_archive_dir(archive_dir)
                     held.enter_context(outlet_lock(archive_dir, outlet))
                     recover(Path(archive_dir), warc_dir, outlet)
-                self._run(args, opts, outlet)
+                    jobdir, _ = open_jobdir(settings, archive_dir, outlet)  # it resumes too
+                self._run(args, opts, outlet, jobdir)
         except ArchiverError as e:
             print(f"Error: {e}", file=sys.stderr)
             self.exitcode = 2
+
+    @staticmethod
+    def _outcome(crawler: Crawler, outlet: str, jobdir: Path | None) -> ArchiverError | None:
+        """What `archiver crawl` would say of the crawl's end (an error, fetched nothing)."""
+        values = crawler.stats.get_stats() if crawler.stats else {}
+        try:
+            check_outcome(values, outlet, jobdir)
+        except ArchiverError as e:
+            return e
+        return None
 
     def _outlet(self, spider: str, opts: argparse.Namespace, settings: BaseSettings) -> str:
         """The name of the outlet the project's spider is to crawl ('' for another spider, or
@@ -64,7 +86,9 @@ class Command(crawl.Command):
             return ""
         return resolve_outlet(str(name), args.get("outlets_file"))[0].name
 
-    def _run(self, args: list[str], opts: argparse.Namespace, outlet: str) -> None:
+    def _run(
+        self, args: list[str], opts: argparse.Namespace, outlet: str, jobdir: Path | None
+    ) -> None:
         assert self.crawler_process
         errors: list[ArchiverError] = []
 
@@ -94,6 +118,9 @@ class Command(crawl.Command):
             self.exitcode = 2
         elif self.crawler_process.bootstrap_failed:
             self.exitcode = 1
+        elif outlet and (problem := self._outcome(crawler, outlet, jobdir)):
+            print(f"Error: {problem}", file=sys.stderr)
+            self.exitcode = 2
         elif crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown":
             # as `archiver crawl` says it: a script or cron job must not take it for finished
             print(
