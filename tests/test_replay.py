@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 import http.client
 import json
@@ -23,7 +24,7 @@ import brotli
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from archiver.replay.cdxj import cdxj_path
+from archiver.replay.cdxj import cdxj_path, source_path
 from archiver.replay.server import timestamp14
 from archiver.replay.tools import ReplayTools
 from archiver.warc import WarcWriter, read_response
@@ -69,17 +70,17 @@ def replay_archive(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory)
     return archive
 
 
-@pytest.fixture(scope="module")
-def replay(replay_archive: Path) -> Iterator[tuple[int, list[str]]]:
-    """`archiver replay URL` running; yields its port and every line it printed so far."""
+@contextlib.contextmanager
+def running_replay(archive: Path, *urls: str) -> Iterator[tuple[int, list[str]]]:
+    """`archiver replay --archive ARCHIVE URLS` running; yields its port and every line it
+    printed so far (stdout and stderr)."""
     if not TOOLS.installed():
         pytest.fail(MISSING)
     port = free_port()
-    first = article_captures(replay_archive)[0]["url"]
     proc = subprocess.Popen(
         [
-            *(sys.executable, "-m", "archiver", "replay", "--archive", str(replay_archive)),
-            *("--port", str(port), first),
+            *(sys.executable, "-m", "archiver", "replay", "--archive", str(archive)),
+            *("--port", str(port), *urls),
         ],
         cwd=REPO,
         stdout=subprocess.PIPE,
@@ -92,7 +93,10 @@ def replay(replay_archive: Path) -> Iterator[tuple[int, list[str]]]:
     reader.start()
     try:
         deadline = time.monotonic() + 90
-        while not any(line.startswith("http://") for line in lines):
+        while not (
+            any(line.startswith("pywb replays ") for line in lines)
+            and sum(line.startswith("http://") for line in lines) >= len(urls)
+        ):
             if proc.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"archiver replay did not start: {''.join(lines)[-2000:]}")
             time.sleep(0.1)
@@ -107,6 +111,13 @@ def replay(replay_archive: Path) -> Iterator[tuple[int, list[str]]]:
         reader.join(5)
         if proc.stdout:
             proc.stdout.close()
+
+
+@pytest.fixture(scope="module")
+def replay(replay_archive: Path) -> Iterator[tuple[int, list[str]]]:
+    """`archiver replay URL` running; yields its port and every line it printed so far."""
+    with running_replay(replay_archive, article_captures(replay_archive)[0]["url"]) as running:
+        yield running
 
 
 def test_replay_prints_collection_and_capture_urls(
@@ -366,7 +377,9 @@ def test_crawl_keeps_cdxj_beside_rotated_files(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     warcs = sorted((archive / "warc").glob("*.warc.gz"))
     assert len(warcs) >= 2
-    assert sorted((archive / "cdxj").iterdir()) == [cdxj_path(w) for w in warcs]
+    indexes = [cdxj_path(w) for w in warcs]
+    built_from = [source_path(i) for i in indexes]  # each WARC file's size and mtime
+    assert sorted((archive / "cdxj").iterdir()) == sorted(indexes + built_from)
     assert all(p.name.endswith(".warc.gz") for p in (archive / "warc").iterdir())
     for warc in warcs:
         with warc.open("rb") as fh:
@@ -396,3 +409,36 @@ def test_replay_bad_input_is_one_line_error(demo_archive: Path, tmp_path: Path) 
             assert result.returncode == 2, (args, result.stderr)
             assert message in result.stderr
             assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_warc_file_put_back_with_its_old_mtime_is_indexed_again(
+    demo_archive: Path, tmp_path: Path
+) -> None:
+    """A WARC file cut short, replayed (indexed as it was), then put back whole with its old
+    mtime (``cp -p``): the index built from the cut file is stale, though newer than the file.
+    Replaying the cut file says so in one line."""
+    archive = tmp_path / "archive"
+    shutil.copytree(demo_archive, archive)
+    rows = [
+        r
+        for r in article_captures(archive)
+        if r["warc_file"] == article_captures(archive)[-1]["warc_file"]
+    ]
+    row = sorted(rows, key=lambda r: r["warc_offset"])[len(rows) // 2]
+    warc = archive / "warc" / row["warc_file"]
+    backup = tmp_path / "backup.warc.gz"
+    shutil.copy2(warc, backup)
+    with warc.open("r+b") as fh:  # cut in the middle of the record
+        fh.truncate(row["warc_offset"] + row["warc_length"] // 2)
+    with running_replay(archive) as (port, lines):
+        pass
+    warned = [line for line in lines if warc.name in line and "archiver check" in line]
+    assert len(warned) == 1, lines
+    shutil.copy2(backup, warc)  # its old mtime: older than the index built from the cut file
+    archived = read_response(warc, row["warc_offset"])
+    with running_replay(archive) as (port, lines):
+        status, _, body = get(
+            port, replay_path(timestamp14(row["captured_at"]), row["url"]), "gzip"
+        )
+        assert (status, body) == (200, archived.entity), body[:300]
+    assert not any("archiver check" in line for line in lines), lines

@@ -48,6 +48,7 @@ def replay(
         urls=list(urls),
         install_tools=install_tools,
         announce=lambda line: click.echo(line),
+        warn=lambda line: click.echo(f"warning: {line}", err=True),
     )
 
 

@@ -3,22 +3,29 @@
 ``archive/warc/NAME.warc.gz`` gets ``archive/cdxj/NAME.warc.gz.cdxj`` (sorted, ``filename``
 relative to ``archive/warc``), which pywb reads as the collection's index: pywb's own layout
 of ``archive/`` and ``indexes/`` side by side, and ``archive/warc`` keeps only WARC files.
-:func:`update_cdxj` brings the indexes up to date: a file without an index, or changed since
-its index was written, is indexed again; the file being written (``NAME.warc.gz.open``) is
-indexed under that name and, once the writer rotates and renames it, under its final name,
-the stale index going.
+Beside each index, ``NAME.warc.gz.cdxj.json`` records what it was built from: the WARC file's
+size and mtime, and the damage ``archiver check`` would report in it (a truncated file, which
+cdxj-indexer reads only in part without failing).
+
+:func:`update_cdxj` brings the indexes up to date: a file without an index, or whose size or
+mtime differ from those its index was built from (a file put back with ``cp -p`` may be older
+than its index), or an index without that record (written by an older version), is indexed
+again; the file being written (``NAME.warc.gz.open``) is indexed under that name and, once the
+writer rotates and renames it, under its final name, the stale index going.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
+from typing import Any
 
 import attrs
 
 from archiver.exceptions import ArchiverError, WarcError
-from archiver.reindex import warc_files
+from archiver.reindex import scan_warc, warc_files
 from archiver.replay.tools import ReplayTools
 
 logger = logging.getLogger(__name__)
@@ -38,6 +45,19 @@ class CdxjUpdate:
     """Index files of WARC files that are gone (renamed ``.open`` files)."""
     current: int = 0
     """Index files that were already up to date."""
+    damaged: dict[Path, str] = attrs.field(factory=dict)
+    """WARC files found truncated or corrupt when indexed (their indexes cover only what
+    cdxj-indexer could read), each with what is wrong; those indexed earlier too."""
+
+    def warnings(self, *, new_only: bool = False) -> list[str]:
+        """One line per damaged WARC file (``new_only``: those indexed this time)."""
+        new = {p.name.removesuffix(SUFFIX) for p in self.indexed}
+        return [
+            f"{warc} is damaged, replay serves only what cdxj-indexer could read of it: "
+            f"run archiver check ({problem})"
+            for warc, problem in self.damaged.items()
+            if not new_only or warc.name in new
+        ]
 
 
 def cdxj_dir(warc_dir: Path) -> Path:
@@ -50,11 +70,66 @@ def cdxj_path(warc: Path) -> Path:
     return cdxj_dir(warc.parent) / (warc.name + SUFFIX)
 
 
-def _stale(warc: Path, index: Path) -> bool:
+def source_path(index: Path) -> Path:
+    """The record of what ``index`` was built from (``NAME.warc.gz.cdxj.json``)."""
+    return index.with_name(index.name + ".json")
+
+
+def _source(warc: Path) -> dict[str, int]:
+    stat = warc.stat()
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _built_from(index: Path) -> dict[str, Any] | None:
+    """The record beside ``index``; ``None`` if it or the index is missing or unreadable."""
     try:
-        return index.stat().st_mtime_ns < warc.stat().st_mtime_ns
+        record = json.loads(source_path(index).read_text())
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) and index.is_file() else None
+
+
+def _stale(warc: Path, index: Path) -> bool:
+    """Whether ``index`` was not built from ``warc`` as it is now (its size and mtime)."""
+    record = _built_from(index)
+    try:
+        now = _source(warc)
     except FileNotFoundError:
         return True
+    return record is None or any(record.get(k) != v for k, v in now.items())
+
+
+def _last_offset(index: Path) -> int:
+    """Where the last record ``index`` holds starts in its WARC file (0 if it holds none)."""
+    offsets = [0]
+    with index.open(encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            try:
+                offsets.append(int(json.loads(line.split(" ", 2)[2])["offset"]))
+            except (IndexError, ValueError, KeyError, TypeError):
+                continue
+    return max(offsets)
+
+
+def _damage(warc: Path, index: Path) -> str | None:
+    """What ``archiver check`` reports of a finished WARC file cut short or corrupt after the
+    last record its index holds, if anything: cdxj-indexer indexes what it can read of such a
+    file, the part-record at the cut included, and exits 0. Only that tail is read again."""
+    if warc.name.endswith(".open"):  # being written: a record may be half there
+        return None
+    try:
+        for _ in scan_warc(warc, _last_offset(index)):
+            pass
+    except WarcError as e:
+        return str(e).removeprefix(f"{warc}: ")
+    return None
+
+
+def _write_source(index: Path, source: dict[str, int], damage: str | None) -> None:
+    path = source_path(index)
+    tmp = path.with_name(f".{path.name}.part")
+    tmp.write_text(json.dumps({**source, "damage": damage}) + "\n")
+    os.replace(tmp, path)
 
 
 def update_cdxj(warc_dir: str | Path, tools: ReplayTools) -> CdxjUpdate:
@@ -67,19 +142,28 @@ def update_cdxj(warc_dir: str | Path, tools: ReplayTools) -> CdxjUpdate:
     for index in sorted(cdxj_dir(warc_dir).glob(f"*{SUFFIX}")):
         if index.name.removesuffix(SUFFIX) not in names:
             index.unlink(missing_ok=True)
+            source_path(index).unlink(missing_ok=True)
             update.removed.append(index)
     for warc in files:
         index = cdxj_path(warc)
         if not _stale(warc, index):
             update.current += 1
+            if (damage := (_built_from(index) or {}).get("damage")) is not None:
+                update.damaged[warc] = str(damage)
             continue
         tmp = index.with_name(f".{index.name}.part")
         try:
+            source = _source(warc)  # before reading it: a file changed meanwhile is stale
             tools.run(
                 "cdxj-indexer",
                 *("--sort", "--dir-root", str(warc_dir), "-o", str(tmp), str(warc)),
             )
             os.replace(tmp, index)
+            damage = _damage(warc, index)
+            _write_source(index, source, damage)
+        except FileNotFoundError:  # renamed from .open meanwhile: indexed next time
+            tmp.unlink(missing_ok=True)
+            continue
         except ArchiverError as e:
             tmp.unlink(missing_ok=True)
             if warc.name.endswith(".open"):  # being written: a record may be half there
@@ -90,4 +174,6 @@ def update_cdxj(warc_dir: str | Path, tools: ReplayTools) -> CdxjUpdate:
                 "archiver reindex or move it out of the directory"
             ) from e
         update.indexed.append(index)
+        if damage is not None:
+            update.damaged[warc] = damage
     return update

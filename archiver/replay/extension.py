@@ -68,6 +68,8 @@ class CdxjExtension:
             except ArchiverError as e:
                 logger.warning("CDXJ index not updated: %s", e)
                 return
+        for line in update.warnings(new_only=True):
+            logger.warning("%s", line)
         if self.stats is not None and update.indexed:
             self.stats.inc_value("archiver/cdxj/files_indexed", len(update.indexed))
 

@@ -133,11 +133,12 @@ def serve(
     urls: list[str] | None = None,
     install_tools: bool = False,
     announce: Callable[[str], None] = print,
+    warn: Callable[[str], None] = logger.warning,
 ) -> None:
     """Run pywb over the archive until interrupted (Ctrl-C or SIGTERM).
 
     ``announce`` gets the collection URL, then the replay URL of each of ``urls``, once pywb
-    answers.
+    answers; ``warn`` a line per damaged WARC file (at the start, then as files are indexed).
     """
     archive = Archive(archive_dir)
     if not archive.warc_dir.is_dir():
@@ -151,7 +152,8 @@ def serve(
     base = collection_url(host, port)
     captures = capture_urls(archive, urls or [], base)  # unknown URL: fail before starting
     tools = ReplayTools().ensure(install=install_tools)
-    update_cdxj(archive.warc_dir, tools)
+    for line in update_cdxj(archive.warc_dir, tools).warnings():
+        warn(line)
     cwd = write_config(archive.warc_dir)
     with _sigterm_exits():
         proc = subprocess.Popen(
@@ -168,9 +170,12 @@ def serve(
             while proc.poll() is None:
                 time.sleep(REFRESH_SECONDS)
                 try:
-                    update_cdxj(archive.warc_dir, tools)
+                    update = update_cdxj(archive.warc_dir, tools)
                 except ArchiverError as e:  # keep serving what is indexed
-                    logger.warning("CDXJ update failed: %s", e)
+                    warn(f"CDXJ update failed: {e}")
+                else:
+                    for line in update.warnings(new_only=True):
+                        warn(line)
             raise ArchiverError(f"pywb exited with status {proc.returncode}")
         except KeyboardInterrupt:
             pass
