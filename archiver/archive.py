@@ -199,6 +199,29 @@ class Archive:
             )
         return rest[:length]
 
+    def outside_warc_files(self) -> list[Path]:
+        """The WARC files outside ``warc/`` that captures point into, those that exist: a
+        WACZ's unpacked in ``imported/``, foreign ones by absolute path (``reextract``)."""
+        if not self.index_path.is_file():
+            return []
+        index = self.open_index()
+        try:
+            rows = index.db.execute(
+                "select distinct warc_file from captures"
+                " where warc_file like '/%' or warc_file like '../%'"
+            ).fetchall()
+        finally:
+            index.close()
+        found = set()
+        for (name,) in rows:
+            try:
+                path = capture_path(self.warc_dir, {"warc_file": name, "warc_offset": 0})
+            except WarcError:  # a damaged row: archiver check reports it
+                continue
+            if path.is_file():
+                found.add(path)
+        return sorted(found)
+
     def warc_files(self) -> list[Path]:
         """Finished WARC files, oldest first."""
         if not self.warc_dir.is_dir():

@@ -442,3 +442,48 @@ def test_warc_file_put_back_with_its_old_mtime_is_indexed_again(
         )
         assert (status, body) == (200, archived.entity), body[:300]
     assert not any("archiver check" in line for line in lines), lines
+
+
+def test_captures_outside_the_warc_directory_replay(demo_archive: Path, tmp_path: Path) -> None:
+    """What ``archiver show`` reads, replay serves: a newer capture in a foreign WARC file
+    (indexed by absolute path by ``reextract FILE --outlet``) and an archive built only by
+    importing a WACZ (its files in ``imported/``, no ``warc/``)."""
+    archive = tmp_path / "archive"
+    shutil.copytree(demo_archive, archive)
+    row = article_captures(archive)[0]
+    body = b"<html><head><title>Later</title></head><body><p>A later version.</p></body></html>"
+    writer = WarcWriter(
+        tmp_path / "elsewhere", prefix="foreign", clock=lambda: datetime(2999, 1, 1, tzinfo=UTC)
+    )
+    writer.write_exchange(
+        url=row["url"],
+        method="GET",
+        request_headers=[("Host", urllib.parse.urlsplit(row["url"]).netloc)],
+        request_body=b"",
+        status=200,
+        reason="OK",
+        protocol="HTTP/1.1",
+        response_headers=[("Content-Type", "text/html; charset=utf-8")],
+        body=body,
+        ip_address="127.0.0.1",
+    )
+    (foreign,) = map(Path, writer.close())
+    result = run_cli("reextract", "--archive", archive, foreign, "--outlet", "demo")
+    assert result.returncode == 0, result.stderr
+    with running_replay(archive, row["url"]) as (port, lines):
+        base = f"http://127.0.0.1:{port}/archive/"
+        assert f"{base}29990101000000/{row['url']}\n" in lines, lines
+        status, _, got = get(port, replay_path("29990101000000", row["url"]), "identity")
+        assert (status, got) == (200, body)
+
+    wacz = tmp_path / "demo.wacz"
+    assert run_cli("export-wacz", "--archive", demo_archive, wacz).returncode == 0
+    imported = tmp_path / "imported-only"
+    assert run_cli("reextract", "--archive", imported, wacz).returncode == 0
+    assert not (imported / "warc").exists()
+    with running_replay(imported, row["url"]) as (port, lines):
+        ts = timestamp14(row["captured_at"])
+        assert f"http://127.0.0.1:{port}/archive/{ts}/{row['url']}\n" in lines, lines
+        status, _, got = get(port, replay_path(ts, row["url"]), "identity")
+        archived = read_response(demo_archive / "warc" / row["warc_file"], row["warc_offset"])
+        assert (status, got) == (200, archived.payload)

@@ -19,11 +19,13 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from archiver.archive import IMPORTED
 from archiver.exceptions import ArchiverError, WarcError
 from archiver.reindex import scan_warc, warc_files
 from archiver.replay.tools import ReplayTools
@@ -45,18 +47,19 @@ class CdxjUpdate:
     """Index files of WARC files that are gone (renamed ``.open`` files)."""
     current: int = 0
     """Index files that were already up to date."""
+    new: list[Path] = attrs.field(factory=list)
+    """The WARC files of ``indexed``."""
     damaged: dict[Path, str] = attrs.field(factory=dict)
     """WARC files found truncated or corrupt when indexed (their indexes cover only what
     cdxj-indexer could read), each with what is wrong; those indexed earlier too."""
 
     def warnings(self, *, new_only: bool = False) -> list[str]:
         """One line per damaged WARC file (``new_only``: those indexed this time)."""
-        new = {p.name.removesuffix(SUFFIX) for p in self.indexed}
         return [
             f"{warc} is damaged, replay serves only what cdxj-indexer could read of it: "
             f"run archiver check ({problem})"
             for warc, problem in self.damaged.items()
-            if not new_only or warc.name in new
+            if not new_only or warc in self.new
         ]
 
 
@@ -132,20 +135,51 @@ def _write_source(index: Path, source: dict[str, int], damage: str | None) -> No
     os.replace(tmp, path)
 
 
-def update_cdxj(warc_dir: str | Path, tools: ReplayTools) -> CdxjUpdate:
-    """Index every WARC file of ``warc_dir`` lacking a current CDXJ index; drop orphans."""
+def other_index_path(warc_dir: Path, warc: Path) -> Path:
+    """The index file of a WARC file outside ``warc_dir``, in the same directory as the
+    others: named by its path from the archive (``imported/<wacz>/<file>``) or its absolute
+    path, ``/`` written ``%2F`` (which no index of a file in ``warc_dir`` has in its name)."""
+    warc = warc.resolve()
+    archive = warc_dir.parent.resolve()
+    name = str(warc.relative_to(archive)) if warc.is_relative_to(archive / IMPORTED) else str(warc)
+    return cdxj_dir(warc_dir) / (name.replace("%", "%25").replace("/", "%2F") + SUFFIX)
+
+
+def index_roots(warc_dir: Path) -> list[Path]:
+    """The directories the ``filename`` of every index entry is relative to, as pywb's
+    ``archive_paths`` tries them: ``warc_dir``, the archive's ``imported/``, ``/``."""
+    return [warc_dir, warc_dir.parent / IMPORTED, Path("/")]
+
+
+def _root(warc_dir: Path, warc: Path) -> Path:
+    imported = (warc_dir.parent / IMPORTED).resolve()
+    return imported if warc.resolve().is_relative_to(imported) else Path("/")
+
+
+def update_cdxj(
+    warc_dir: str | Path, tools: ReplayTools, *, others: Sequence[Path] | None = None
+) -> CdxjUpdate:
+    """Index every WARC file of ``warc_dir`` lacking a current CDXJ index; drop orphans.
+
+    With ``others`` (WARC files outside ``warc_dir``: a WACZ's unpacked in the archive's
+    ``imported/``, foreign ones by path), those too, in the same directory, and ``warc_dir``
+    may be missing or empty; without, the indexes of such files are left as they are.
+    """
     warc_dir = Path(warc_dir)
-    files = warc_files(warc_dir)
+    some = others is None or any(warc_dir.glob("*.warc*"))
+    files = warc_files(warc_dir) if some else []
+    jobs = [(warc, cdxj_path(warc), warc_dir) for warc in files]
+    jobs += [(w, other_index_path(warc_dir, w), _root(warc_dir, w)) for w in others or ()]
     update = CdxjUpdate()
-    names = {p.name for p in files}
-    cdxj_dir(warc_dir).mkdir(exist_ok=True)
+    wanted = {index for _, index, _ in jobs}
+    cdxj_dir(warc_dir).mkdir(parents=True, exist_ok=True)
     for index in sorted(cdxj_dir(warc_dir).glob(f"*{SUFFIX}")):
-        if index.name.removesuffix(SUFFIX) not in names:
+        other = "%2F" in index.name
+        if index not in wanted and (others is not None or not other):
             index.unlink(missing_ok=True)
             source_path(index).unlink(missing_ok=True)
             update.removed.append(index)
-    for warc in files:
-        index = cdxj_path(warc)
+    for warc, index, root in jobs:
         if not _stale(warc, index):
             update.current += 1
             if (damage := (_built_from(index) or {}).get("damage")) is not None:
@@ -156,7 +190,7 @@ def update_cdxj(warc_dir: str | Path, tools: ReplayTools) -> CdxjUpdate:
             source = _source(warc)  # before reading it: a file changed meanwhile is stale
             tools.run(
                 "cdxj-indexer",
-                *("--sort", "--dir-root", str(warc_dir), "-o", str(tmp), str(warc)),
+                *("--sort", "--dir-root", str(root), "-o", str(tmp), str(warc.resolve())),
             )
             os.replace(tmp, index)
             damage = _damage(warc, index)
@@ -174,6 +208,7 @@ def update_cdxj(warc_dir: str | Path, tools: ReplayTools) -> CdxjUpdate:
                 "archiver reindex or move it out of the directory"
             ) from e
         update.indexed.append(index)
+        update.new.append(warc)
         if damage is not None:
             update.damaged[warc] = damage
     return update

@@ -3,10 +3,12 @@
 pywb runs from the tools' own environment (:mod:`~archiver.replay.tools`) with a generated
 ``config.yaml`` in a working directory under the cache: one collection, ``archive``, whose
 index is the directory of per-file CDXJ indexes (``archive/cdxj``) and whose WARC files are
-read where they lie (``archive/warc``). pywb lists that directory on every lookup, so
-:func:`serve` only has to keep the CDXJ files current (every ``REFRESH_SECONDS``, with
-:func:`~archiver.replay.cdxj.update_cdxj`) for captures of a crawl still running, or of a
-later one, to replay.
+read where they lie: ``archive/warc``, and the files outside it that the archive's index
+points into (a WACZ's unpacked in ``archive/imported/``, foreign ones by absolute path, both
+indexed by ``archiver reextract``), so that what ``archiver show`` reads, replay serves.
+pywb lists that directory on every lookup, so :func:`serve` only has to keep the CDXJ files
+current (every ``REFRESH_SECONDS``, with :func:`~archiver.replay.cdxj.update_cdxj`) for
+captures of a crawl still running, or of a later one, to replay.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from types import FrameType
 
 from archiver.archive import Archive
 from archiver.exceptions import ArchiverError, ConfigError, NotFoundError
-from archiver.replay.cdxj import cdxj_dir, update_cdxj
+from archiver.replay.cdxj import cdxj_dir, index_roots, update_cdxj
 from archiver.replay.tools import ReplayTools, default_location
 
 logger = logging.getLogger(__name__)
@@ -69,9 +71,10 @@ def write_config(warc_dir: Path) -> Path:
     where = workdir(warc_dir)
     where.mkdir(parents=True, exist_ok=True)
     indexes = str(cdxj_dir(warc_dir).resolve()) + "/"
-    root = str(warc_dir.resolve()) + "/"
+    # tried in turn for each index entry's filename, relative to one of them
+    roots = [str(p.resolve()).rstrip("/") + "/" for p in index_roots(warc_dir)]
     config = {
-        "collections": {COLLECTION: {"index_paths": indexes, "archive_paths": root}},
+        "collections": {COLLECTION: {"index_paths": indexes, "archive_paths": roots}},
         "enable_memento": True,
         # frameless: the replay URL of a capture is the page itself (with pywb's banner), so
         # it can be opened, linked and inspected like any page
@@ -141,7 +144,8 @@ def serve(
     answers; ``warn`` a line per damaged WARC file (at the start, then as files are indexed).
     """
     archive = Archive(archive_dir)
-    if not archive.warc_dir.is_dir():
+    others = archive.outside_warc_files()
+    if not archive.warc_dir.is_dir() and not others:
         raise NotFoundError(
             f"no WARC files in {archive.warc_dir}: run a crawl first (archiver crawl OUTLET) "
             "or pass --archive DIR pointing at an existing archive"
@@ -152,7 +156,7 @@ def serve(
     base = collection_url(host, port)
     captures = capture_urls(archive, urls or [], base)  # unknown URL: fail before starting
     tools = ReplayTools().ensure(install=install_tools)
-    for line in update_cdxj(archive.warc_dir, tools).warnings():
+    for line in update_cdxj(archive.warc_dir, tools, others=others).warnings():
         warn(line)
     cwd = write_config(archive.warc_dir)
     with _sigterm_exits():
@@ -164,13 +168,17 @@ def serve(
         try:
             local = collection_url("127.0.0.1" if host in ("0.0.0.0", "::") else host, port)
             _wait_until_up(proc, local)
-            announce(f"pywb replays {archive.warc_dir} at {base} (Ctrl-C stops it)")
+            where = f"{archive.warc_dir}" + (
+                f" and {len(others)} WARC files outside it that its index names" if others else ""
+            )
+            announce(f"pywb replays {where} at {base} (Ctrl-C stops it)")
             for url in captures:
                 announce(url)
             while proc.poll() is None:
                 time.sleep(REFRESH_SECONDS)
                 try:
-                    update = update_cdxj(archive.warc_dir, tools)
+                    others = archive.outside_warc_files()  # reextract may add some
+                    update = update_cdxj(archive.warc_dir, tools, others=others)
                 except ArchiverError as e:  # keep serving what is indexed
                     warn(f"CDXJ update failed: {e}")
                 else:
