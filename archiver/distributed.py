@@ -4,7 +4,9 @@
 to Redis and pushes its start requests (sections, feeds, sitemaps, robots.txt) into the shared
 queue. ``archiver worker --redis URL`` runs a worker anywhere: the same spider, with
 scrapy-redis's scheduler (a priority queue in Redis) and duplicate filter (a set of request
-fingerprints in Redis) shared by every worker, so each URL is requested once across all of them.
+fingerprints in Redis) shared by every worker, so each URL is requested once across all of them;
+an article request's fingerprint is that of its normalised URL (:func:`dedupe_fingerprint`), so
+that two spellings of an article (``/A/``, ``/A/?ref=home``) are one request, as on one machine.
 Each worker writes its own WARC files (``<prefix>-<timestamp>-<serial>-<worker>.warc.gz``) and its
 own index shard (``<its archive>/index.db``); ``archiver index merge`` makes one index of them.
 
@@ -63,7 +65,8 @@ from archiver import signals as archiver_signals
 from archiver.exceptions import ArchiverError, ConfigError
 from archiver.locks import CrawlLockedError, outlet_lock
 from archiver.outlets import Outlet
-from spiders.news import SectionSpider
+from archiver.seen import ROLE
+from spiders.news import SectionSpider, article_key
 
 if TYPE_CHECKING:
     from typing import Self
@@ -364,10 +367,21 @@ def seed(
     pipe.execute()
     pushed = 0
     for request in _start_requests(spider):
-        if not dupefilter.request_seen(request):
+        if server.sadd(keys.dupefilter, dedupe_fingerprint(dupefilter, request)):
             queue.push(request)
             pushed += 1
     return SeedSummary(outlet=outlet.name, redis_url=redis_url, requests=pushed)
+
+
+def dedupe_fingerprint(dupefilter: RFPDupeFilter, request: Request) -> str:
+    """The fingerprint under which ``request`` is requested once across all workers. An
+    article's is that of its key (:func:`spiders.news.article_key`, the seen-store's normalised
+    URL), as a crawl on one machine requests it once: ``/A/`` and ``/A/?ref=home`` found by two
+    workers are one request. A redirect keeps its URL's own fingerprint: its target often shares
+    the key of the request it came from (``http://`` to ``https://``, ``?ref=home`` dropped)."""
+    if request.meta.get(ROLE) == "article" and not request.meta.get("redirect_urls"):
+        request = request.replace(url=f"http://{article_key(request.url)}")
+    return str(dupefilter.request_fingerprint(request))
 
 
 def _seed_spider(job: Job) -> SectionSpider:
@@ -674,7 +688,7 @@ class DistributedScheduler(Scheduler):
             if request.dont_filter:
                 self.queue.push(request)
             else:
-                fingerprint = self.df.request_fingerprint(request)
+                fingerprint = dedupe_fingerprint(self.df, request)
                 data = self.queue._encode_request(request)
                 keys, args = [self.df.key, self.queue.key], [fingerprint, -request.priority, data]
                 if not self._queue_unseen(keys=keys, args=args):

@@ -12,9 +12,12 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -22,6 +25,9 @@ from tests.bigsite import BigSite
 from tests.conftest import REPO, CliResult, run_cli
 from tests.test_crash import outlet_file
 from tests.test_verify_archive import VERIFIER
+
+if TYPE_CHECKING:
+    from archiver.distributed import DistributedScheduler
 
 ARTICLES = 500
 SMALL = 240
@@ -270,6 +276,44 @@ def test_stopped_worker_puts_its_requests_back(tmp_path: Path, redis_url: str) -
     assert rows(archive / "index.db", "select count(distinct url) from articles")[0][0] == SMALL
 
 
+def scheduler(redis_url: str, worker: str) -> DistributedScheduler:
+    """The scheduler of a worker of outlet ``x``, opened, without a crawl."""
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from archiver.distributed import DistributedScheduler, worker_settings
+
+    settings = {**worker_settings(redis_url, "x", worker), "ARCHIVER_OUTLET": "x"}
+    crawler = get_crawler(Spider, settings)
+    crawler.spider = spider = Spider.from_crawler(crawler, name="x")
+    made = DistributedScheduler.from_crawler(crawler)
+    made.open(spider)
+    return made
+
+
+def test_an_article_is_queued_once_under_any_spelling(redis_url: str) -> None:
+    """The shared seen-set takes an article request under the key a crawl on one machine
+    does (the seen-store's normalised URL); other requests, and an article's redirect (to
+    https, or without its ``ref``), under the URL as written."""
+    from scrapy import Request
+
+    one, two = scheduler(redis_url, "w1"), scheduler(redis_url, "w2")
+
+    def article(url: str, **meta: object) -> Request:
+        return Request(url, meta={"archiver_role": "article", **meta})
+
+    assert one.enqueue_request(article("http://x.test/A/"))
+    for spelling in ("http://x.test/A/?ref=home", "https://X.test/A", "http://x.test:80/A/"):
+        assert not two.enqueue_request(article(spelling)), spelling
+    assert one.enqueue_request(article("http://x.test/B/?xtor=RSS-1"))
+    assert not two.enqueue_request(article("http://x.test:80/B/"))
+    redirected = article("https://x.test/A/", redirect_urls=["http://x.test/A/"])
+    assert two.enqueue_request(redirected)
+    assert one.enqueue_request(Request("http://x.test/A/?page=2"))  # a listing: as written
+    assert two.enqueue_request(Request("http://x.test/A/?page=2&ref=home"))
+    assert len(one.queue) == 5
+
+
 def test_a_worker_killed_while_queueing_a_link_does_not_lose_it(
     redis_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -278,20 +322,9 @@ def test_a_worker_killed_while_queueing_a_link_does_not_lose_it(
     the listing it came from is fetched again by another worker, but its link is then dropped
     as seen (a fresh-clone CI run lost one article of 240 in test_killed_worker that way)."""
     import redis
-    from scrapy import Request, Spider
-    from scrapy.utils.test import get_crawler
+    from scrapy import Request
 
-    from archiver.distributed import DistributedScheduler, worker_settings
-
-    def scheduler(worker: str) -> DistributedScheduler:
-        settings = {**worker_settings(redis_url, "x", worker), "ARCHIVER_OUTLET": "x"}
-        crawler = get_crawler(Spider, settings)
-        crawler.spider = spider = Spider.from_crawler(crawler, name="x")
-        made = DistributedScheduler.from_crawler(crawler)
-        made.open(spider)
-        return made
-
-    killed, alive = scheduler("w1"), scheduler("w2")
+    killed, alive = scheduler(redis_url, "w1"), scheduler(redis_url, "w2")
     assert killed.enqueue_request(Request("http://x.test/1"))
     commands: list[str] = []
     send = redis.Redis.execute_command
@@ -442,3 +475,78 @@ def test_two_workers_started_together_with_one_id_do_not_both_run(
     assert sorted(p.returncode for p in procs) in ([0, 0], [0, 2]), outputs
     assert "worker same sent a heartbeat 0 s ago: waiting for it to expire" in outputs
     assert max(served.values()) == 1, outputs
+
+
+class TwoListings(BigSite):
+    """Two section pages, ``/a/`` and ``/b/``, linking the same three stories under different
+    spellings (a tracking ``ref``, an ``xtor`` of a feed, no trailing slash). Each listing is
+    held until the other has been asked for, so that two workers read one each."""
+
+    SPELLINGS: ClassVar[dict[str, tuple[str, ...]]] = {
+        "/a/": ("/news/story-1/", "/news/story-2/", "/news/story-3/"),
+        "/b/": ("/news/story-1/?ref=home", "/news/story-2/?xtor=RSS-1", "/news/story-3"),
+    }
+
+    def __init__(self) -> None:
+        super().__init__(3)
+        self.asked = {path: threading.Event() for path in self.SPELLINGS}
+
+    def page(self, path: str) -> tuple[bytes, int]:
+        if path in self.SPELLINGS:
+            self.asked[path].set()
+            other = next(p for p in self.SPELLINGS if p != path)
+            self.asked[other].wait(60)
+            links = "".join(f"<a class='story' href='{u}'>Story</a>" for u in self.SPELLINGS[path])
+            return f"<!doctype html><html><body>{links}</body></html>".encode(), 200
+        return super().page(urlsplit(path).path.rstrip("/") + "/")
+
+
+_RUN_WORKER = """
+import sys
+from archiver.distributed import run_worker
+overrides = {"ARCHIVER_REDIS_IDLE_TIMEOUT": 0, "ARCHIVER_REDIS_WORKER_TIMEOUT": 4,
+             "CONCURRENT_REQUESTS": 1, "LOG_LEVEL": "WARNING"}
+run_worker(sys.argv[1], archive_dir=sys.argv[2], worker_id=sys.argv[3], overrides=overrides)
+"""
+
+
+@pytest.mark.timeout(300)
+def test_two_spellings_of_an_article_found_by_two_workers_are_fetched_once(
+    tmp_path: Path, redis_url: str
+) -> None:
+    """Workers share the key a crawl on one machine requests an article under (the
+    seen-store's normalised URL), not only scrapy-redis's fingerprint of the URL as written:
+    ``/A/`` and ``/A/?ref=home`` found by two workers were both fetched, and the merged index
+    held both as two articles."""
+    shards = [tmp_path / "w1", tmp_path / "w2"]
+    logs = [tmp_path / "w1.log", tmp_path / "w2.log"]
+    with TwoListings() as site:
+        outlets = tmp_path / "two.toml"
+        outlets.write_text(
+            '[bigsite]\nallowed_domains = ["127.0.0.1"]\ndiscover = false\n'
+            f'sections = ["{site.url}/a/", "{site.url}/b/"]\n'
+            'article_links = "a.story::attr(href)"\n'
+        )
+        seeded = run_cli("crawl", "bigsite", "--redis", redis_url, "--outlets", outlets)
+        assert seeded.returncode == 0 and "2 start requests queued" in seeded.stdout, seeded
+        # one request at a time: the first worker holds one listing while the second reads
+        # the other
+        with logs[0].open("ab") as out:
+            first = subprocess.Popen(
+                [sys.executable, "-c", _RUN_WORKER, redis_url, str(shards[0]), "w1"],
+                cwd=REPO,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        assert any(e.wait(60) for e in site.asked.values()), logs[0].read_text()[-3000:]
+        second = worker(redis_url, shards[1], "w2", logs[1])
+        finish(first, logs[0])
+        finish(second, logs[1])
+        assert all(e.is_set() for e in site.asked.values())
+        served = site.snapshot()
+    assert served == {f"/news/story-{n}/": 1 for n in (1, 2, 3)}, served
+    out = tmp_path / "merged.db"
+    merged = run_cli("index", "merge", *(a / "index.db" for a in shards), "--out", out)
+    assert merged.returncode == 0, merged.stderr
+    assert rows(out, "select count(*) from articles")[0][0] == 3
