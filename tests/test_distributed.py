@@ -92,14 +92,14 @@ def worker(
         )
 
 
-def finish(proc: subprocess.Popen[bytes], log: Path, timeout: float = 150) -> None:
+def finish(proc: subprocess.Popen[bytes], log: Path, timeout: float = 150, code: int = 0) -> None:
     try:
         proc.wait(timeout)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         pytest.fail(f"worker did not finish:\n{log.read_text()[-3000:]}")
-    assert proc.returncode == 0, log.read_text()[-3000:]
+    assert proc.returncode == code, log.read_text()[-3000:]
 
 
 def rows(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -261,7 +261,12 @@ def test_stopped_worker_puts_its_requests_back(tmp_path: Path, redis_url: str) -
             assert time.monotonic() < deadline, "the crawl stalled"
             time.sleep(0.01)
         os.kill(proc.pid, signal.SIGINT)  # Ctrl-C: Scrapy's graceful shutdown
-        finish(proc, logs[0], timeout=60)
+        # stopped, not finished: exit 3 and one line saying so, as `archiver crawl` (it had
+        # exited 0 as a finished worker does)
+        finish(proc, logs[0], timeout=60, code=3)
+        last = logs[0].read_text().strip().splitlines()[-1]
+        assert last.startswith("worker w1 of the crawl of bigsite stopped before"), last
+        assert "--worker-id w1" in last and "shared queue" in last, last
         assert server.hlen("archiver:bigsite:inflight:w1") == 0
         assert server.zscore("archiver:bigsite:workers", "w1") is None
         assert server.zcard("archiver:bigsite:requests") > 0

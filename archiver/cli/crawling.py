@@ -66,16 +66,27 @@ def _crawl_with_progress(outlet: str, archive_dir: Path, **kwargs: Any) -> Crawl
     return summary
 
 
-def _stopped(summary: CrawlSummary) -> None:
+def _stopped(summary: CrawlSummary, *, worker: str | None = None) -> None:
     """After the summary: a crawl stopped before it finished says so and exits
-    :data:`STOPPED_EXIT`, so that a script or cron job does not take it for a finished one."""
-    if summary.finish_reason == "shutdown":
-        click.echo(
+    :data:`STOPPED_EXIT`, so that a script or cron job does not take it for a finished one.
+    ``worker``: the id of a distributed crawl's worker, whose unfinished requests went back to
+    the shared queue."""
+    if summary.finish_reason != "shutdown":
+        return
+    if worker is None:
+        message = (
             f"crawl of {summary.outlet} stopped before it finished (Ctrl-C or SIGTERM): run the "
-            "same command again to resume it",
-            err=True,
+            "same command again to resume it"
         )
-        raise SystemExit(STOPPED_EXIT)
+    else:
+        message = (
+            f"worker {worker} of the crawl of {summary.outlet} stopped before the crawl "
+            "finished (Ctrl-C or SIGTERM): its unfinished requests are back in the shared queue "
+            f"for the other workers; start it again with --worker-id {worker} and the same "
+            "--archive to go on"
+        )
+    click.echo(message, err=True)
+    raise SystemExit(STOPPED_EXIT)
 
 
 def _print_summary(summary: CrawlSummary) -> None:
@@ -270,7 +281,7 @@ def worker(
     """Crawl the outlet seeded in Redis (OUTLET: needed only when several are seeded) together
     with the other workers, until its shared queue is empty; the WARC files and the index shard
     go to --archive. Merge the shards with `archiver index merge`."""
-    from archiver.distributed import run_worker
+    from archiver.distributed import default_worker_id, run_worker
 
     if worker_id is not None and not worker_id.strip():
         raise CliError(
@@ -291,6 +302,7 @@ def worker(
         overrides=overrides,
     )
     _print_summary(summary)
+    _stopped(summary, worker=worker_id or default_worker_id())
 
 
 @click.command()
