@@ -192,3 +192,21 @@ def test_a_shard_found_damaged_while_merging_leaves_no_new_out(tmp_path: Path) -
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert "w1.db" in result.stderr  # which of the shards
     assert not out.exists()
+
+
+def test_an_out_that_is_a_hard_link_of_a_shard_is_refused(tmp_path: Path) -> None:
+    """``--out`` a hard link of a shard is that shard, as the same path or a symlink is: refused
+    before anything is written (the merge wrote into the shard, then blamed it: "cannot be read
+    (disk I/O error)")."""
+    a, b = tmp_path / "w1.db", tmp_path / "w2.db"
+    shard(a, "w1", ["http://x.test/1/"], title="A", captured="2024-01-01T00:00:00Z", indexed="1")
+    shard(b, "w2", ["http://x.test/2/"], title="B", captured="2024-01-01T00:00:00Z", indexed="1")
+    out = tmp_path / "merged.db"
+    out.hardlink_to(b)
+    before = b.read_bytes()
+    result = run_cli("index", "merge", a, b, "--out", out)
+    assert result.returncode == 2, result.stdout
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "w2.db is the --out index itself" in lines[0], result.stderr
+    assert b.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["merged.db", "w1.db", "w2.db"]

@@ -20,6 +20,7 @@ Capture, article and crawl ids are translated to the merged index's own.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -70,6 +71,16 @@ def _stored_version(path: Path) -> int:
         ) from e
 
 
+def _same_file(path: Path, out: Path) -> bool:
+    """Whether ``out`` is the file ``path``: the same path, a symlink or a hard link of it."""
+    if path.resolve() == out.resolve():
+        return True
+    try:
+        return out.exists() and os.path.samefile(path, out)
+    except OSError:  # unreadable: the checks that follow say what is wrong
+        return False
+
+
 def merge(shards: Iterable[str | Path], out: str | Path) -> MergeSummary:
     """Merge the index files ``shards`` into ``out`` (created when missing)."""
     out = Path(out)
@@ -79,7 +90,7 @@ def merge(shards: Iterable[str | Path], out: str | Path) -> MergeSummary:
     for path in paths:
         if not path.is_file():
             raise NotFoundError(f"no index shard at {path}; pass the index.db of a worker")
-        if path.resolve() == out.resolve():
+        if _same_file(path, out):
             raise ConfigError(f"{path} is the --out index itself; merge into another file")
         if _stored_version(path) == 0:  # read-only: opening would write a schema into it
             raise ConfigError(f"{path} holds no archiver index; pass the index.db of a worker")
