@@ -40,6 +40,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 import socket
 import threading
 import time
@@ -214,6 +215,22 @@ def _text(value: Any) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
+def masked_url(url: str) -> str:
+    """``url`` fit for a message: its password (``redis://USER:PASSWORD@HOST``, or a
+    ``password`` parameter) written ``***``."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url
+    end = min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))
+    userinfo, at, host = rest[:end].rpartition("@")
+    if at and ":" in userinfo:
+        rest = f"{userinfo.partition(':')[0]}:***@{host}{rest[end:]}"
+    return f"{scheme}://" + _PASSWORD_PARAMETER.sub(r"\1***", rest)
+
+
+_PASSWORD_PARAMETER = re.compile(r"([?&]password=)[^&#]*", re.IGNORECASE)
+
+
 def connect(url: str) -> redis.Redis:
     """A client of the Redis at ``url`` (``redis://HOST:PORT/DB``), checked with a ping."""
     try:
@@ -222,17 +239,20 @@ def connect(url: str) -> redis.Redis:
     except ValueError:  # "redis://[::1/0"
         scheme = db = ""
     if scheme not in ("redis", "rediss", "unix"):
-        raise ConfigError(f"--redis {url!r} is not a Redis URL; write it as redis://HOST:PORT/DB")
+        raise ConfigError(
+            f"--redis {masked_url(url)!r} is not a Redis URL; write it as redis://HOST:PORT/DB"
+        )
     if scheme != "unix" and db and not db.isdigit():  # redis-py would take database 0
         raise ConfigError(
-            f"--redis {url!r}: the database {db!r} is not a number; write redis://HOST:PORT/DB"
+            f"--redis {masked_url(url)!r}: the database {db!r} is not a number; write "
+            "redis://HOST:PORT/DB"
         )
     try:
         server = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=30)
         server.ping()
     except (redis.RedisError, ValueError) as e:
         raise ConfigError(
-            f"cannot reach Redis at {url}: {e}; start redis-server there or fix --redis"
+            f"cannot reach Redis at {masked_url(url)}: {e}; start redis-server there or fix --redis"
         ) from None
     return server
 
@@ -344,7 +364,8 @@ def seed(
     busy = _stats(server, keys)
     if busy["queued"] or busy["inflight"]:
         raise ArchiverError(
-            f"a distributed crawl of {outlet.name} is under way in {redis_url} ({busy['queued']} "
+            f"a distributed crawl of {outlet.name} is under way in {masked_url(redis_url)} "
+            f"({busy['queued']} "
             f"requests queued, {busy['inflight']} in flight at {busy['workers']} workers); let "
             "its workers finish before seeding it again"
         )
@@ -406,26 +427,27 @@ def _start_requests(spider: SectionSpider) -> list[Request]:
 def load_job(server: redis.Redis, redis_url: str, outlet: str | None) -> Job:
     """The job the worker is to crawl: ``outlet``'s, or the only one seeded, or the only one
     under way (a finished crawl's job stays in Redis)."""
+    shown = masked_url(redis_url)
     if outlet is None:
         seeded = sorted(_text(name) for name in server.smembers(JOBS))
         if not seeded:
             raise ConfigError(
-                f"no crawl is seeded in {redis_url}; seed one first: "
-                f"archiver crawl OUTLET --redis {redis_url}"
+                f"no crawl is seeded in {shown}; seed one first: "
+                f"archiver crawl OUTLET --redis {shown}"
             )
         if len(seeded) > 1:  # the crawls under way (queued or in flight), if one is
             seeded = [o for o in seeded if any(_stats(server, Keys(o)).values())] or seeded
         if len(seeded) > 1:
             raise ConfigError(
-                f"{len(seeded)} crawls are seeded in {redis_url} ({', '.join(seeded)}); "
+                f"{len(seeded)} crawls are seeded in {shown} ({', '.join(seeded)}); "
                 "name the outlet: archiver worker OUTLET --redis URL"
             )
         outlet = seeded[0]
     text = server.get(Keys(outlet).job)
     if text is None:
         raise ConfigError(
-            f"no crawl of {outlet} is seeded in {redis_url}; seed it first: "
-            f"archiver crawl {outlet} --redis {redis_url}"
+            f"no crawl of {outlet} is seeded in {shown}; seed it first: "
+            f"archiver crawl {outlet} --redis {shown}"
         )
     return Job.from_json(text)
 

@@ -41,15 +41,15 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def redis_server(data: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def redis_server(data: Path, *extra: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """A redis-server of its own on a free port of 127.0.0.1 (installed by `make sysdeps`),
-    keeping nothing on disk: its URL and process."""
+    keeping nothing on disk, with arguments ``extra``: its URL and process."""
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed: run `make sysdeps` (Debian: redis-server)")
     port = free_port()
     data.mkdir()
-    args = ["--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"]
+    args = ["--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no", *extra]
     proc = subprocess.Popen(
         [binary, *args, "--dir", str(data)],
         stdout=subprocess.DEVNULL,
@@ -555,3 +555,33 @@ def test_two_spellings_of_an_article_found_by_two_workers_are_fetched_once(
     merged = run_cli("index", "merge", *(a / "index.db" for a in shards), "--out", out)
     assert merged.returncode == 0, merged.stderr
     assert rows(out, "select count(*) from articles")[0][0] == 3
+
+
+@pytest.mark.timeout(200)
+def test_a_redis_password_is_never_printed(tmp_path: Path) -> None:
+    """A Redis URL with a password is echoed with the password masked (seeding printed it:
+    "seeded the crawl of one in redis://:PASSWORD@...")."""
+    outlets = tmp_path / "one.toml"
+    outlets.write_text(
+        '[one]\nallowed_domains = ["127.0.0.1"]\nsections = ["http://127.0.0.1:9/a/"]\n'
+    )
+    with redis_server(tmp_path / "redis", "--requirepass", "s3cret") as (url, _proc):
+        secret = url.replace("redis://", "redis://:s3cret@")
+        masked = url.replace("redis://", "redis://:***@")
+        seeded = run_cli("crawl", "one", "--redis", secret, "--outlets", outlets)
+        assert seeded.returncode == 0, seeded.stderr
+        assert f"in {masked}:" in seeded.stdout and f"--redis {masked} " in seeded.stdout
+        again = run_cli("crawl", "one", "--redis", secret, "--outlets", outlets)
+        one_error_line(again, f"under way in {masked} ")
+        wrong = run_cli("worker", "--redis", url.replace("redis://", "redis://:n0tit@"))
+        one_error_line(wrong, f"cannot reach Redis at {url.replace('redis://', 'redis://:***@')}")
+        unseeded = secret.replace("/0", "/1")
+        one_error_line(run_cli("worker", "--redis", unseeded), f"seeded in {masked[:-1]}1;")
+        worker = run_cli(
+            *("worker", "--redis", secret, "--archive", tmp_path / "w1", "-vv"),
+            *("--idle-timeout", "0", "--no-resources"),
+        )
+        assert "Traceback" not in worker.stderr, worker.stderr[-3000:]
+        for result in (seeded, again, wrong, worker):
+            assert "s3cret" not in result.stdout + result.stderr
+            assert "n0tit" not in result.stdout + result.stderr

@@ -203,7 +203,7 @@ def crawl(
     if sources is not None and not sources.strip():
         raise CliError("--sources is empty: give a list like feeds,sitemaps, or leave it out")
     if redis_url is not None:
-        from archiver.distributed import seed
+        from archiver.distributed import masked_url, seed
 
         seeded = seed(
             redis_url,
@@ -213,10 +213,10 @@ def crawl(
             sources=sources,
             since=since,
         )
+        shown = masked_url(seeded.redis_url)
         click.echo(
-            f"seeded the crawl of {seeded.outlet} in {seeded.redis_url}: "
-            f"{seeded.requests} start requests queued; run workers with: "
-            f"archiver worker --redis {seeded.redis_url} --archive DIR"
+            f"seeded the crawl of {seeded.outlet} in {shown}: {seeded.requests} start requests "
+            f"queued; run workers with: archiver worker --redis {shown} --archive DIR"
         )
         return
     overrides = _setup_logging(verbose)
