@@ -502,14 +502,15 @@ class WorkerTracker:
 
     def fail(self, error: redis.RedisError) -> None:
         """Redis failed a command this worker's requests depend on (a queued link, an
-        acknowledgement): stop, acknowledging nothing more. What it had taken stays in its
-        in-flight hash and is fetched again once Redis is back (at least once)."""
+        acknowledgement, a heartbeat): stop, acknowledging nothing more. What it had taken stays
+        in its in-flight hash and is fetched again once Redis is back (at least once)."""
         if self.lost is not None:
             return
         self.lost = f"{type(error).__name__}: {error}"
         self.pending_acks = []
         self.crawler.stats.set_value("archiver/redis/error", self.lost)
-        logger.error("Redis: %s; this worker stops", self.lost)
+        # info: the crawl's one error line (archiver.crawler) names the error
+        logger.info("Redis: %s; this worker stops", self.lost)
         engine = self.crawler.engine
         if engine is not None:
             deferred_from_coro(engine.close_spider_async(reason="redis_error"))
@@ -596,7 +597,8 @@ class WorkerTracker:
             self.beat()
             self.reap()
         except redis.RedisError as e:
-            logger.error("Redis: %s", e)
+            # a worker without heartbeats is soon taken for dead and its requests fetched again
+            self.fail(e)
 
     def poke(self) -> None:
         """Ask the engine for the next request when the shared queue has some: another worker
