@@ -163,7 +163,7 @@ def test_rows_wait_no_longer_than_the_flush_time_while_a_download_hangs(tmp_path
                 found = {urlsplit(u).path for u in indexed_urls(archive)}
                 time.sleep(0.2)
             site.release.set()
-            out, err = proc.communicate(timeout=120)
+            _, err = proc.communicate(timeout=120)
         finally:
             site.release.set()
             if proc.poll() is None:

@@ -92,7 +92,12 @@ def test_sitemap_index_gzip_child_and_news_sitemap() -> None:
 
 
 @pytest.mark.parametrize(
-    "before", [b"", b"\n", b"\r\n\n  \t", b"\xef\xbb\xbf", b"\xef\xbb\xbf\n", b"\n\xef\xbb\xbf"]
+    "before",
+    [
+        *(b"", b"\n", b"\r\n\n  \t", b"\xef\xbb\xbf", b"\xef\xbb\xbf\n", b"\n\xef\xbb\xbf"),
+        # a PHP notice the server printed first
+        b"<br />\n<b>Warning</b>: Undefined index: lang in /var/www/sitemap.php on line 3<br />\n",
+    ],
 )
 def test_blank_lines_before_the_xml_declaration_keep_a_sitemaps_ampersands(before: bytes) -> None:
     """A sitemap with blank lines before ``<?xml ...?>`` (WordPress with a theme or plugin
@@ -235,7 +240,13 @@ def test_a_bare_crawl_takes_feed_and_sitemap_entries_of_any_shape_but_listings()
         f"{root}/news/world-7"
     ]
     page = f'<html><body><main><a href="{root}/news/world-8">x</a></main></body></html>'
-    assert list(spider.parse_listing(response("/", page), page=1)) == []
+    out = list(spider.parse_listing(response("/", page), page=1))
+    assert [type(o).__name__ for o in out] == ["Page"]  # the start page, for the extractor
+
+
+def is_page(item: object) -> bool:
+    """The page a crawl by URL starts from, handed to the extractor (not a request)."""
+    return type(item).__name__ == "Page"
 
 
 def test_urls_the_seen_store_takes_for_one_article_are_requested_once() -> None:
@@ -271,11 +282,15 @@ def test_urls_the_seen_store_takes_for_one_article_are_requested_once() -> None:
         story % "third" + "?ref=rss",
         story % "fourth" + "?mkt_tok=abc&_ga=1.2&igshid=x",
     ]
-    assert list(spider.parse_listing(response("/news/", page), page=1)) == []
+    requests = [o for o in spider.parse_listing(response("/news/", page), page=1) if not is_page(o)]
+    assert requests == []
     assert crawler.stats.get_value("archiver/discovery/duplicates") == 4
     # and the other way round: the listing's spelling first, the feed's not again
     spider = SectionSpider.from_crawler(get_crawler(SectionSpider), url=f"{root}/news/")
-    assert len(list(spider.parse_listing(response("/news/", page), page=1))) == 4
+    assert (
+        len([o for o in spider.parse_listing(response("/news/", page), page=1) if not is_page(o)])
+        == 4
+    )
     assert list(spider.parse_feed(response("/feed/", feed))) == []
 
 

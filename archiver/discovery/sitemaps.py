@@ -98,16 +98,23 @@ def parse_sitemap(body: bytes, url: str = "") -> Sitemap:
 
 _LEADING = re.compile(rb"(?:\s|\xef\xbb\xbf)+")
 """Blank lines, spaces and UTF-8 byte order marks before a document's first markup."""
+_JUNK_MAX = 4096
+"""Bytes of other output (a PHP notice or warning) looked past for the XML declaration."""
 
 
 def _from_the_start(body: bytes) -> bytes:
-    """``body`` from its first markup, a UTF-8 byte order mark kept in front of it.
+    """``body`` from its first markup (its XML declaration, after up to ``_JUNK_MAX`` bytes of
+    anything else), a UTF-8 byte order mark kept in front of it.
 
     WordPress with a theme or plugin that prints blank lines (Yoast's sitemaps, among others)
     serves them before ``<?xml ...?>``: lxml then reports "XML declaration allowed only at the
     start", and in recover mode drops every entity reference after it, so a ``loc`` of
     ``story?id=5&amp;cat=2`` came out ``story?id=5cat=2``.
     """
+    declaration = body.find(b"<?xml", 0, _JUNK_MAX)
+    if declaration > 0:  # output the server printed first (a PHP notice): not the document
+        bom = b"\xef\xbb\xbf" if b"\xef\xbb\xbf" in body[:declaration] else b""
+        return bom + body[declaration:]
     lead = _LEADING.match(body)
     if lead is None:
         return body
