@@ -585,6 +585,9 @@ class RetryAfterMiddleware(RetryMiddleware):
     def from_crawler(cls, crawler: Crawler) -> Self:
         middleware = super().from_crawler(crawler)
         crawler.signals.connect(middleware._downloaded, signal=signals.response_downloaded)
+        # the list of articles given up on, read as the spider opens (after the index
+        # extension has opened this crawl), before any answer can take one off it
+        GivenUpArticles.from_crawler(crawler)
         return middleware
 
     def _wait(self, request: Request, response: Response) -> float | None:

@@ -407,6 +407,7 @@ class GivenUpArticles:
 
     def answered(self, request: Request) -> None:
         """``request``, an article's, got an answer: it is no longer carried over."""
+        self.load()
         if self._current and (key := self._key(request)) in self._current:
             del self._current[key]
             self._publish()
@@ -616,7 +617,12 @@ class SeenMiddleware:
         for key, url in given_up.carried():
             request = make(url, "given-up")
             if request is None:
-                continue  # over the article limit, or no longer one of the outlet's articles
+                limit = getattr(spider, "max_articles", 0)
+                if not (limit and getattr(spider, "articles_requested", 0) >= limit):
+                    # requested by this crawl already (its answer was no answer: robots.txt
+                    # forbade it, say), or no longer one of the outlet's articles
+                    given_up.dismiss(key)
+                continue  # (over the article limit: left to the next crawl)
             request.meta[GIVEN_UP_KEY] = key
             if (request := self._article_request(request)) is None:
                 given_up.dismiss(key)  # archived since, and not due

@@ -42,7 +42,7 @@ from archiver.extract.markup import in_chrome
 from archiver.items import Page
 from archiver.middlewares import CAPTURE_META_KEY, FORBIDDEN_META_KEY, header_value
 from archiver.outlets import SOURCES, Outlet, get_outlet
-from archiver.seen import PAGINATION, ROLE, note_partial
+from archiver.seen import PAGINATION, ROLE, GivenUpArticles, note_partial
 from archiver.seen import normalize_url as seen_key
 
 if TYPE_CHECKING:
@@ -96,6 +96,8 @@ def parse_since(value: str | date | None) -> datetime | None:
     return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
+START_PAGE = "archiver_start_page"
+"""``request.meta`` key: on the page a crawl by URL starts from, which may be an article."""
 RESOURCE_DEPTH = "archiver_resource_depth"
 """``request.meta`` key of a resource request: 1 for what a page loads, 2 for what a stylesheet
 it loads imports or loads, and so on."""
@@ -244,6 +246,7 @@ class SectionSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         if request is None or not request.meta.get(FORBIDDEN_META_KEY):
             return failure
+        GivenUpArticles.from_crawler(self.crawler).answered(request)  # robots.txt's answer
         self.articles_requested -= 1
         # an errback's requests go to the engine without the spider middlewares: through the
         # seen-store's filter here (a known article not due is skipped, its place given back)
@@ -256,8 +259,10 @@ class SectionSpider(scrapy.Spider):
         candidate the limit turned away: the limit is a number of articles."""
         if not (self.max_articles and isinstance(item, Page)):
             return
-        if response is None or response.meta.get(ROLE) != "article":
-            return  # the page a crawl by URL starts from: it took no place
+        if response is None or not (
+            response.meta.get(ROLE) == "article" or response.meta.get(START_PAGE)
+        ):
+            return  # no candidate article: it took no place
         if getattr(exception, "page_type", None) not in ("listing", "other"):
             return  # an extraction that failed may have been an article: its place is spent
         self.articles_requested -= 1
@@ -329,7 +334,10 @@ class SectionSpider(scrapy.Spider):
             note_partial(self.crawler.stats, "sources")
         if "sections" in self.sources or "autodiscovery" in self.sources:
             for url in outlet.sections:
-                yield self._listing(url, self.parse_listing, page=1)
+                request = self._listing(url, self.parse_listing, page=1)
+                if self.bare or self.partial == "one page":
+                    request.meta[START_PAGE] = True
+                yield request
         if "feeds" in self.sources:
             for url in outlet.feeds:
                 yield self._listing(url, self.parse_feed)
@@ -354,9 +362,12 @@ class SectionSpider(scrapy.Spider):
     def parse_listing(self, response: Response, page: int) -> Iterator[Page | scrapy.Request]:
         if not isinstance(response, TextResponse):
             return
-        if page == 1 and (self.bare or self.partial == "one page"):
+        if page == 1 and response.meta.get(START_PAGE):
             # the page a crawl by URL starts from may be an article (the user named it): the
-            # extractor tells (a listing is dropped there), besides reading it for links
+            # extractor tells (a listing is dropped there, and gives its place back), besides
+            # reading it for links; it takes a place under max_articles meanwhile
+            self.articles_requested += 1
+            self._seen.add(article_key(response.url))
             yield self._page(response)
         yield from self._resources(response)
         if page == 1 and "autodiscovery" in self.sources and self.outlet.discover:

@@ -240,13 +240,7 @@ def test_a_bare_crawl_takes_feed_and_sitemap_entries_of_any_shape_but_listings()
         f"{root}/news/world-7"
     ]
     page = f'<html><body><main><a href="{root}/news/world-8">x</a></main></body></html>'
-    out = list(spider.parse_listing(response("/", page), page=1))
-    assert [type(o).__name__ for o in out] == ["Page"]  # the start page, for the extractor
-
-
-def is_page(item: object) -> bool:
-    """The page a crawl by URL starts from, handed to the extractor (not a request)."""
-    return type(item).__name__ == "Page"
+    assert list(spider.parse_listing(response("/", page), page=1)) == []
 
 
 def test_urls_the_seen_store_takes_for_one_article_are_requested_once() -> None:
@@ -282,15 +276,11 @@ def test_urls_the_seen_store_takes_for_one_article_are_requested_once() -> None:
         story % "third" + "?ref=rss",
         story % "fourth" + "?mkt_tok=abc&_ga=1.2&igshid=x",
     ]
-    requests = [o for o in spider.parse_listing(response("/news/", page), page=1) if not is_page(o)]
-    assert requests == []
+    assert list(spider.parse_listing(response("/news/", page), page=1)) == []
     assert crawler.stats.get_value("archiver/discovery/duplicates") == 4
     # and the other way round: the listing's spelling first, the feed's not again
     spider = SectionSpider.from_crawler(get_crawler(SectionSpider), url=f"{root}/news/")
-    assert (
-        len([o for o in spider.parse_listing(response("/news/", page), page=1) if not is_page(o)])
-        == 4
-    )
+    assert len(list(spider.parse_listing(response("/news/", page), page=1))) == 4
     assert list(spider.parse_feed(response("/feed/", feed))) == []
 
 
@@ -443,6 +433,9 @@ def test_a_crawl_from_an_articles_url_indexes_that_article(
     for name, start in (("bare", demo_server.url), ("defined", f"{BASE}/")):
         _, db = crawl(tmp_path / name, f"{start}{slug}/")
         assert f"{start}{slug}/" in indexed(db), name
+    # it takes one of the places --max-articles gives (it was a third article of two)
+    _, db = crawl(tmp_path / "limited", f"{demo_server.url}{slug}/", "--max-articles", "2")
+    assert len(indexed(db)) == 2 and f"{demo_server.url}{slug}/" in indexed(db)
     # a section page crawled from its URL is still no article
     _, db = crawl(tmp_path / "section", f"{demo_server.url}category/world/asia/")
     assert f"{demo_server.url}category/world/asia/" not in indexed(db)

@@ -7,6 +7,7 @@ versions and the diff, and that the shared verifier replays every capture, revis
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
@@ -600,9 +601,10 @@ class _FailingStory(BigSite):
     """A BigSite whose story 5 (on listing page 2) answers 503 while ``failing`` holds."""
 
     failing = True
+    story = "/news/story-5/"
 
     def page(self, path: str) -> tuple[bytes, int]:
-        if path == "/news/story-5/" and self.failing:
+        if path == self.story and self.failing:
             with self.lock:
                 self.hits[path] += 1
             return b"busy", 503
@@ -624,6 +626,28 @@ def test_an_article_given_up_on_is_fetched_by_the_next_crawl(tmp_path: Path) -> 
         assert second.returncode == 0, second.stderr[-2000:]
         assert set(site.snapshot() - before) == {"/news/story-5/"}
     assert "/news/story-5/" in {u.removeprefix(site.url) for u in article_urls(archive)}
+
+
+def test_an_article_given_up_on_and_then_fetched_from_a_listing_is_no_longer_carried(
+    tmp_path: Path,
+) -> None:
+    """The list was read only when first needed, after the answer that should have taken the
+    article off it: fetched fine from page 1, it was carried (and asked for) for ever."""
+    with _FailingStory(40) as site:
+        site.story = "/news/story-35/"  # on listing page 1
+        archive, outlets = tmp_path / "archive", outlet_file(tmp_path, site)
+        for failing in (True, False, False):
+            site.failing = failing
+            run = run_crawl_process(
+                "bigsite", archive, outlets=outlets, overrides={"RETRY_TIMES": 0}
+            )
+            assert run.returncode == 0, run.stderr[-2000:]
+    with contextlib.closing(sqlite3.connect(archive / "index.db")) as db:
+        lists = [
+            json.loads(stats).get("archiver/given_up/articles")
+            for (stats,) in db.execute("select stats from crawls order by id")
+        ]
+    assert lists == [{f"{site.url}/news/story-35/": 1}, {}, {}], lists
 
 
 def test_the_articles_given_up_on_are_those_of_the_last_crawl_that_kept_the_list(
