@@ -398,10 +398,14 @@ def dedupe_fingerprint(dupefilter: RFPDupeFilter, request: Request) -> str:
     """The fingerprint under which ``request`` is requested once across all workers. An
     article's is that of its key (:func:`spiders.news.article_key`, the seen-store's normalised
     URL), as a crawl on one machine requests it once: ``/A/`` and ``/A/?ref=home`` found by two
-    workers are one request. A redirect keeps its URL's own fingerprint: its target often shares
-    the key of the request it came from (``http://`` to ``https://``, ``?ref=home`` dropped)."""
-    if request.meta.get(ROLE) == "article" and not request.meta.get("redirect_urls"):
-        request = request.replace(url=f"http://{article_key(request.url)}")
+    workers are one request. So is a redirect's to another article (``/?p=123`` to
+    ``/2024/05/slug/``, which a listing may link too), but a redirect to the key of a URL it came
+    from (``http://`` to ``https://``, ``?ref=home`` dropped: a URL of its chain, in
+    ``redirect_urls``, took that key) keeps its URL's own fingerprint, or it would be dropped."""
+    if request.meta.get(ROLE) == "article":
+        key = article_key(request.url)
+        if key not in {article_key(url) for url in request.meta.get("redirect_urls", ())}:
+            request = request.replace(url=f"http://{key}")
     return str(dupefilter.request_fingerprint(request))
 
 

@@ -298,8 +298,9 @@ def scheduler(redis_url: str, worker: str) -> DistributedScheduler:
 
 def test_an_article_is_queued_once_under_any_spelling(redis_url: str) -> None:
     """The shared seen-set takes an article request under the key a crawl on one machine
-    does (the seen-store's normalised URL); other requests, and an article's redirect (to
-    https, or without its ``ref``), under the URL as written."""
+    does (the seen-store's normalised URL), a redirect to another article too (so that it and
+    the article linked directly are one request); other requests, and an article's redirect to
+    a spelling of itself (to https, or without its ``ref``), under the URL as written."""
     from scrapy import Request
 
     one, two = scheduler(redis_url, "w1"), scheduler(redis_url, "w2")
@@ -316,7 +317,20 @@ def test_an_article_is_queued_once_under_any_spelling(redis_url: str) -> None:
     assert two.enqueue_request(redirected)
     assert one.enqueue_request(Request("http://x.test/A/?page=2"))  # a listing: as written
     assert two.enqueue_request(Request("http://x.test/A/?page=2&ref=home"))
-    assert len(one.queue) == 5
+    # /?p=123 redirects to /2024/05/slug/, which a listing links too: one request, either way
+    assert one.enqueue_request(article("https://x.test/?p=123"))
+    moved = article("https://x.test/2024/05/slug/", redirect_urls=["https://x.test/?p=123"])
+    assert one.enqueue_request(moved)
+    assert not two.enqueue_request(article("https://x.test/2024/05/slug/"))
+    assert two.enqueue_request(article("https://x.test/?p=124"))
+    assert one.enqueue_request(article("https://x.test/2024/05/other"))
+    moved = article("https://x.test/2024/05/other/", redirect_urls=["https://x.test/?p=124"])
+    assert not two.enqueue_request(moved)
+    # and its hop to https or to the slash that a chain makes next is no new article
+    hops = ["http://x.test/?p=125", "http://x.test/2024/05/third"]
+    assert one.enqueue_request(article(hops[1], redirect_urls=hops[:1]))
+    assert two.enqueue_request(article("https://x.test/2024/05/third/", redirect_urls=hops))
+    assert len(one.queue) == 11
 
 
 def test_a_worker_killed_while_queueing_a_link_does_not_lose_it(
