@@ -202,8 +202,13 @@ class Archive:
     def outside_warc_files(self) -> list[Path]:
         """The WARC files outside ``warc/`` that captures point into, those that exist: a
         WACZ's unpacked in ``imported/``, foreign ones by absolute path (``reextract``)."""
+        return sorted(self._outside_names())
+
+    def _outside_names(self) -> dict[Path, list[str]]:
+        """Each existing WARC file outside ``warc/`` that captures point into, with the names
+        the index gives it."""
         if not self.index_path.is_file():
-            return []
+            return {}
         index = self.open_index()
         try:
             rows = index.db.execute(
@@ -212,15 +217,35 @@ class Archive:
             ).fetchall()
         finally:
             index.close()
-        found = set()
+        found: dict[Path, list[str]] = {}
         for (name,) in rows:
             try:
                 path = capture_path(self.warc_dir, {"warc_file": name, "warc_offset": 0})
             except WarcError:  # a damaged row: archiver check reports it
                 continue
             if path.is_file():
-                found.add(path)
-        return sorted(found)
+                found.setdefault(path, []).append(name)
+        return found
+
+    def outside_captures(self, files: list[Path]) -> dict[Path, list[str]]:
+        """The URLs of the captures in each of ``files`` (as :meth:`outside_warc_files` lists
+        them), oldest first."""
+        names = {n: path for path, ns in self._outside_names().items() for n in ns if path in files}
+        found: dict[Path, list[str]] = {path: [] for path in files}
+        if not names:
+            return found
+        index = self.open_index()
+        try:
+            rows = index.db.execute(
+                "select warc_file, url from captures"
+                f" where warc_file in ({', '.join('?' * len(names))}) order by captured_at, id",
+                list(names),
+            ).fetchall()
+        finally:
+            index.close()
+        for name, url in rows:
+            found[names[name]].append(url)
+        return found
 
     def warc_files(self) -> list[Path]:
         """Finished WARC files, oldest first."""

@@ -487,3 +487,68 @@ def test_captures_outside_the_warc_directory_replay(demo_archive: Path, tmp_path
         status, _, got = get(port, replay_path(ts, row["url"]), "identity")
         archived = read_response(demo_archive / "warc" / row["warc_file"], row["warc_offset"])
         assert (status, got) == (200, archived.payload)
+
+
+def test_a_foreign_warc_file_that_cannot_be_indexed_is_skipped(
+    demo_archive: Path, tmp_path: Path
+) -> None:
+    """A capture row pointing at a file outside ``warc/`` that cdxj-indexer cannot read (random
+    bytes) costs only that file's captures, with a one-line warning naming them; a foreign file
+    whose path is long (243 characters) gets an index file name within the 255-byte limit."""
+    archive = tmp_path / "archive"
+    shutil.copytree(demo_archive, archive)
+    row = article_captures(archive)[0]
+    body = b"<html><head><title>Deep</title></head><body><p>Filed deep down.</p></body></html>"
+    deep = tmp_path / "elsewhere"
+    while len(str(deep)) < 190:
+        deep /= "a-rather-long-directory-name"
+    writer = WarcWriter(deep, prefix="x" * 10, clock=lambda: datetime(2999, 1, 1, tzinfo=UTC))
+    writer.write_exchange(
+        url=row["url"],
+        method="GET",
+        request_headers=[("Host", urllib.parse.urlsplit(row["url"]).netloc)],
+        request_body=b"",
+        status=200,
+        reason="OK",
+        protocol="HTTP/1.1",
+        response_headers=[("Content-Type", "text/html; charset=utf-8")],
+        body=body,
+        ip_address="127.0.0.1",
+    )
+    (written,) = map(Path, writer.close())
+    foreign = deep / ("f" * (243 - len(str(deep / ".warc.gz"))) + ".warc.gz")
+    written.rename(foreign)
+    assert len(str(foreign)) == 243
+    result = run_cli("reextract", "--archive", archive, foreign, "--outlet", "demo")
+    assert result.returncode == 0, result.stderr
+
+    garbage = tmp_path / "garbage" / "random.warc.gz"
+    garbage.parent.mkdir()
+    garbage.write_bytes(bytes(range(256)) * 64)
+    lost = "http://demo-insight.test/lost-in-garbage/"
+    conn = sqlite3.connect(archive / "index.db")
+    with conn:
+        columns = [c[1] for c in conn.execute("pragma table_info(captures)") if c[1] != "id"]
+        picked = [{"url": "?", "record_id": "?", "warc_file": "?"}.get(c, c) for c in columns]
+        conn.execute(
+            f"insert into captures ({', '.join(columns)}) select {', '.join(picked)}"
+            " from captures where url = ? limit 1",
+            (lost, "<urn:uuid:garbage>", str(garbage), row["url"]),
+        )
+    conn.close()
+
+    with running_replay(archive, row["url"]) as (port, lines):
+        assert f"http://127.0.0.1:{port}/archive/29990101000000/{row['url']}\n" in lines, lines
+        status, _, got = get(port, replay_path("29990101000000", row["url"]), "identity")
+        assert (status, got) == (200, body)
+        other = article_captures(archive)[-1]
+        archived = read_response(archive / "warc" / other["warc_file"], other["warc_offset"])
+        status, _, got = get(port, replay_path(timestamp14(other["captured_at"]), other["url"]), "")
+        assert (status, got) == (200, archived.payload)
+        time.sleep(3)  # a refresh or more: the file is not tried, nor reported, again
+    warned = [line for line in lines if str(garbage) in line]
+    assert len(warned) == 1, lines
+    assert lost in warned[0] and "move it out" not in warned[0], warned
+    assert all(len(p.name) <= 255 for p in (archive / "cdxj").iterdir())
+    sidecars = [json.loads(p.read_text()) for p in (archive / "cdxj").glob("*.json")]
+    assert {str(foreign), str(garbage)} <= {s.get("path") for s in sidecars}

@@ -12,13 +12,20 @@ mtime differ from those its index was built from (a file put back with ``cp -p``
 than its index), or an index without that record (written by an older version), is indexed
 again; the file being written (``NAME.warc.gz.open``) is indexed under that name and, once the
 writer rotates and renames it, under its final name, the stale index going.
+
+A file outside the WARC directory (``others``) is indexed under a name made of its own name and
+a hash of its absolute path, which its record holds; one cdxj-indexer cannot read is skipped, not
+fatal: an empty index and a record of the error stand for it until the file changes, and
+:attr:`CdxjUpdate.failed` names it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -35,6 +42,11 @@ logger = logging.getLogger(__name__)
 SUFFIX = ".cdxj"
 DIRECTORY = "cdxj"
 """The directory of the indexes, a sibling of the WARC directory."""
+STEM_BYTES = 100
+"""At most this much of a file outside the WARC directory's own name starts its index's name
+(which then stays well within the 255 bytes a file name may have)."""
+_WARC_INDEX = re.compile(r"\.warc(\.gz)?(\.open)?" + re.escape(SUFFIX) + "$")
+"""The name of the index of a file in the WARC directory (see :func:`reindex.warc_files`)."""
 
 
 @attrs.define(kw_only=True)
@@ -48,10 +60,13 @@ class CdxjUpdate:
     current: int = 0
     """Index files that were already up to date."""
     new: list[Path] = attrs.field(factory=list)
-    """The WARC files of ``indexed``."""
+    """The WARC files of ``indexed``, and those of ``failed`` that failed this time."""
     damaged: dict[Path, str] = attrs.field(factory=dict)
     """WARC files found truncated or corrupt when indexed (their indexes cover only what
     cdxj-indexer could read), each with what is wrong; those indexed earlier too."""
+    failed: dict[Path, str] = attrs.field(factory=dict)
+    """WARC files outside the WARC directory that cdxj-indexer could not index, each with its
+    error: nothing of them replays (those that failed earlier too, until they change)."""
 
     def warnings(self, *, new_only: bool = False) -> list[str]:
         """One line per damaged WARC file (``new_only``: those indexed this time)."""
@@ -92,11 +107,12 @@ def _built_from(index: Path) -> dict[str, Any] | None:
     return record if isinstance(record, dict) and index.is_file() else None
 
 
-def _stale(warc: Path, index: Path) -> bool:
-    """Whether ``index`` was not built from ``warc`` as it is now (its size and mtime)."""
+def _stale(warc: Path, index: Path, path: str | None) -> bool:
+    """Whether ``index`` was not built from ``warc`` as it is now (its size and mtime; its
+    absolute path ``path``, if the record should hold one)."""
     record = _built_from(index)
     try:
-        now = _source(warc)
+        now: dict[str, Any] = {**_source(warc), **({} if path is None else {"path": path})}
     except FileNotFoundError:
         return True
     return record is None or any(record.get(k) != v for k, v in now.items())
@@ -128,7 +144,7 @@ def _damage(warc: Path, index: Path) -> str | None:
     return None
 
 
-def _write_source(index: Path, source: dict[str, int], damage: str | None) -> None:
+def _write_source(index: Path, source: dict[str, Any], damage: str | None) -> None:
     path = source_path(index)
     tmp = path.with_name(f".{path.name}.part")
     tmp.write_text(json.dumps({**source, "damage": damage}) + "\n")
@@ -137,12 +153,18 @@ def _write_source(index: Path, source: dict[str, int], damage: str | None) -> No
 
 def other_index_path(warc_dir: Path, warc: Path) -> Path:
     """The index file of a WARC file outside ``warc_dir``, in the same directory as the
-    others: named by its path from the archive (``imported/<wacz>/<file>``) or its absolute
-    path, ``/`` written ``%2F`` (which no index of a file in ``warc_dir`` has in its name)."""
-    warc = warc.resolve()
-    archive = warc_dir.parent.resolve()
-    name = str(warc.relative_to(archive)) if warc.is_relative_to(archive / IMPORTED) else str(warc)
-    return cdxj_dir(warc_dir) / (name.replace("%", "%25").replace("/", "%2F") + SUFFIX)
+    others: ``<its name>.<sha1 of its absolute path>.cdxj``, its name cut to
+    :data:`STEM_BYTES` (a name no index of a file in ``warc_dir`` has: those end
+    ``.warc.gz.cdxj``); the record beside it holds the whole path."""
+    key = hashlib.sha1(str(warc.resolve()).encode("utf-8", "surrogateescape")).hexdigest()
+    stem = warc.name.encode("utf-8", "surrogateescape")[:STEM_BYTES].decode("utf-8", "ignore")
+    return cdxj_dir(warc_dir) / f"{stem.lstrip('.')}.{key}{SUFFIX}"
+
+
+def _other(index: Path) -> bool:
+    """Whether ``index`` is that of a file outside the WARC directory (``%2F`` in its name:
+    named by its path, by an older version)."""
+    return not _WARC_INDEX.search(index.name) or "%2F" in index.name
 
 
 def index_roots(warc_dir: Path) -> list[Path]:
@@ -163,31 +185,40 @@ def update_cdxj(
 
     With ``others`` (WARC files outside ``warc_dir``: a WACZ's unpacked in the archive's
     ``imported/``, foreign ones by path), those too, in the same directory, and ``warc_dir``
-    may be missing or empty; without, the indexes of such files are left as they are.
+    may be missing or empty; without, the indexes of such files are left as they are. One
+    of ``others`` that cannot be indexed is in :attr:`CdxjUpdate.failed`, not an error.
     """
     warc_dir = Path(warc_dir)
     some = others is None or any(warc_dir.glob("*.warc*"))
     files = warc_files(warc_dir) if some else []
-    jobs = [(warc, cdxj_path(warc), warc_dir) for warc in files]
-    jobs += [(w, other_index_path(warc_dir, w), _root(warc_dir, w)) for w in others or ()]
+    jobs: list[tuple[Path, Path, Path, str | None]] = [
+        (warc, cdxj_path(warc), warc_dir, None) for warc in files
+    ]
+    jobs += [
+        (w, other_index_path(warc_dir, w), _root(warc_dir, w), str(w.resolve()))
+        for w in others or ()
+    ]
     update = CdxjUpdate()
-    wanted = {index for _, index, _ in jobs}
+    wanted = {index for _, index, _, _ in jobs}
     cdxj_dir(warc_dir).mkdir(parents=True, exist_ok=True)
     for index in sorted(cdxj_dir(warc_dir).glob(f"*{SUFFIX}")):
-        other = "%2F" in index.name
-        if index not in wanted and (others is not None or not other):
+        if index not in wanted and (others is not None or not _other(index)):
             index.unlink(missing_ok=True)
             source_path(index).unlink(missing_ok=True)
             update.removed.append(index)
-    for warc, index, root in jobs:
-        if not _stale(warc, index):
+    for warc, index, root, path in jobs:
+        if not _stale(warc, index, path):
             update.current += 1
-            if (damage := (_built_from(index) or {}).get("damage")) is not None:
+            record = _built_from(index) or {}
+            if (damage := record.get("damage")) is not None:
                 update.damaged[warc] = str(damage)
+            if (error := record.get("error")) is not None:
+                update.failed[warc] = str(error)
             continue
         tmp = index.with_name(f".{index.name}.part")
+        where: dict[str, Any] = {} if path is None else {"path": path}
         try:
-            source = _source(warc)  # before reading it: a file changed meanwhile is stale
+            source = {**_source(warc), **where}  # before reading it: one changed is stale
             tools.run(
                 "cdxj-indexer",
                 *("--sort", "--dir-root", str(root), "-o", str(tmp), str(warc.resolve())),
@@ -202,6 +233,12 @@ def update_cdxj(
             tmp.unlink(missing_ok=True)
             if warc.name.endswith(".open"):  # being written: a record may be half there
                 logger.debug("%s not indexed yet: %s", warc, e)
+                continue
+            if path is not None:  # outside warc_dir: skipped, the rest replays
+                index.write_bytes(b"")
+                _write_source(index, {**source, "error": str(e)}, None)
+                update.failed[warc] = str(e)
+                update.new.append(warc)
                 continue
             raise WarcError(
                 f"{warc}: cannot build its CDXJ index ({e}); check the file with "

@@ -84,6 +84,19 @@ def write_config(warc_dir: Path) -> Path:
     return where
 
 
+def failure_warnings(archive: Archive, failed: dict[Path, str]) -> list[str]:
+    """One line per WARC file outside the WARC directory that cdxj-indexer could not index,
+    naming it and the captures that will not replay."""
+    lines = []
+    for warc, urls in archive.outside_captures(list(failed)).items():
+        shown = ", ".join(urls[:3]) + (f" and {len(urls) - 3} more" if len(urls) > 3 else "")
+        lines.append(
+            f"{warc} is not replayed, cdxj-indexer cannot index it ({failed[warc]}): its "
+            f"{len(urls)} capture(s) will not replay ({shown}); the rest of the archive does"
+        )
+    return lines
+
+
 def _wait_until_up(proc: subprocess.Popen[bytes], base: str) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while True:
@@ -141,7 +154,8 @@ def serve(
     """Run pywb over the archive until interrupted (Ctrl-C or SIGTERM).
 
     ``announce`` gets the collection URL, then the replay URL of each of ``urls``, once pywb
-    answers; ``warn`` a line per damaged WARC file (at the start, then as files are indexed).
+    answers; ``warn`` a line per damaged WARC file, and per file outside the WARC directory
+    that cannot be indexed (at the start, then as files are indexed).
     """
     archive = Archive(archive_dir)
     others = archive.outside_warc_files()
@@ -156,7 +170,8 @@ def serve(
     base = collection_url(host, port)
     captures = capture_urls(archive, urls or [], base)  # unknown URL: fail before starting
     tools = ReplayTools().ensure(install=install_tools)
-    for line in update_cdxj(archive.warc_dir, tools, others=others).warnings():
+    update = update_cdxj(archive.warc_dir, tools, others=others)
+    for line in update.warnings() + failure_warnings(archive, update.failed):
         warn(line)
     cwd = write_config(archive.warc_dir)
     with _sigterm_exits():
@@ -182,7 +197,8 @@ def serve(
                 except ArchiverError as e:  # keep serving what is indexed
                     warn(f"CDXJ update failed: {e}")
                 else:
-                    for line in update.warnings(new_only=True):
+                    failed = {w: e for w, e in update.failed.items() if w in update.new}
+                    for line in update.warnings(new_only=True) + failure_warnings(archive, failed):
                         warn(line)
             raise ArchiverError(f"pywb exited with status {proc.returncode}")
         except KeyboardInterrupt:
