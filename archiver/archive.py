@@ -67,6 +67,9 @@ class Archive:
         self.directory = Path(directory)
         self.warc_dir = self.directory / "warc"
         self.index_path = self.directory / "index.db"
+        self._outside: tuple[object, list[str]] | None = None
+        """The names of the files outside ``warc/`` the index held when it had the size and
+        mtime recorded with them (:meth:`_index_stamp`)."""
 
     def open_index(self) -> ArchiveIndex:
         """The archive's index, for reading (read-only when this process may not write it);
@@ -206,19 +209,23 @@ class Archive:
 
     def _outside_names(self) -> dict[Path, list[str]]:
         """Each existing WARC file outside ``warc/`` that captures point into, with the names
-        the index gives it."""
-        if not self.index_path.is_file():
+        the index gives it. The query reads every capture row (no index on ``warc_file``), so
+        its answer is kept until ``index.db`` or its WAL changes (their size or mtime)."""
+        stamp = self._index_stamp()
+        if stamp is None:
             return {}
-        index = self.open_index()
-        try:
-            rows = index.db.execute(
-                "select distinct warc_file from captures"
-                " where warc_file like '/%' or warc_file like '../%'"
-            ).fetchall()
-        finally:
-            index.close()
-        found: dict[Path, list[str]] = {}
-        for (name,) in rows:
+        if self._outside is None or self._outside[0] != stamp:
+            index = self.open_index()
+            try:
+                rows = index.db.execute(
+                    "select distinct warc_file from captures"
+                    " where warc_file like '/%' or warc_file like '../%'"
+                ).fetchall()
+            finally:
+                index.close()
+            self._outside = (stamp, [name for (name,) in rows])  # stat before: a change
+        found: dict[Path, list[str]] = {}  # meanwhile is read next time
+        for name in self._outside[1]:
             try:
                 path = capture_path(self.warc_dir, {"warc_file": name, "warc_offset": 0})
             except WarcError:  # a damaged row: archiver check reports it
@@ -226,6 +233,21 @@ class Archive:
             if path.is_file():
                 found.setdefault(path, []).append(name)
         return found
+
+    def _index_stamp(self) -> object:
+        """The size and mtime of ``index.db`` and of its WAL (``None`` if there is no index):
+        what a commit or a checkpoint changes."""
+        stamp: list[tuple[int, int] | None] = []
+        for path in (self.index_path, self.index_path.with_name(self.index_path.name + "-wal")):
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                if path == self.index_path:
+                    return None
+                stamp.append(None)
+            else:
+                stamp.append((stat.st_size, stat.st_mtime_ns))
+        return tuple(stamp)
 
     def outside_captures(self, files: list[Path]) -> dict[Path, list[str]]:
         """The URLs of the captures in each of ``files`` (as :meth:`outside_warc_files` lists

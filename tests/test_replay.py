@@ -24,8 +24,10 @@ import brotli
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.archive import Archive
+from archiver.index import ArchiveIndex
 from archiver.replay.cdxj import cdxj_path, source_path
-from archiver.replay.server import timestamp14
+from archiver.replay.server import outside_warc_files, timestamp14
 from archiver.replay.tools import ReplayTools
 from archiver.warc import WarcWriter, read_response
 from tests.conftest import REPO, run_cli
@@ -526,16 +528,7 @@ def test_a_foreign_warc_file_that_cannot_be_indexed_is_skipped(
     garbage.parent.mkdir()
     garbage.write_bytes(bytes(range(256)) * 64)
     lost = "http://demo-insight.test/lost-in-garbage/"
-    conn = sqlite3.connect(archive / "index.db")
-    with conn:
-        columns = [c[1] for c in conn.execute("pragma table_info(captures)") if c[1] != "id"]
-        picked = [{"url": "?", "record_id": "?", "warc_file": "?"}.get(c, c) for c in columns]
-        conn.execute(
-            f"insert into captures ({', '.join(columns)}) select {', '.join(picked)}"
-            " from captures where url = ? limit 1",
-            (lost, "<urn:uuid:garbage>", str(garbage), row["url"]),
-        )
-    conn.close()
+    add_capture_in(archive, lost, str(garbage))
 
     with running_replay(archive, row["url"]) as (port, lines):
         assert f"http://127.0.0.1:{port}/archive/29990101000000/{row['url']}\n" in lines, lines
@@ -552,3 +545,57 @@ def test_a_foreign_warc_file_that_cannot_be_indexed_is_skipped(
     assert all(len(p.name) <= 255 for p in (archive / "cdxj").iterdir())
     sidecars = [json.loads(p.read_text()) for p in (archive / "cdxj").glob("*.json")]
     assert {str(foreign), str(garbage)} <= {s.get("path") for s in sidecars}
+
+
+def add_capture_in(archive: Path, url: str, warc_file: str) -> None:
+    """A capture row (a copy of the first one's) of ``url`` pointing into ``warc_file``."""
+    conn = sqlite3.connect(archive / "index.db")
+    with conn:
+        columns = [c[1] for c in conn.execute("pragma table_info(captures)") if c[1] != "id"]
+        picked = [{"url": "?", "record_id": "?", "warc_file": "?"}.get(c, c) for c in columns]
+        conn.execute(
+            f"insert into captures ({', '.join(columns)}) select {', '.join(picked)}"
+            " from captures order by id limit 1",
+            (url, f"<urn:uuid:{url}>", warc_file),
+        )
+    conn.close()
+
+
+def test_outside_warc_files_are_listed_again_only_when_the_index_changes(
+    demo_archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """replay asks every two seconds: the index is read again only once index.db or its WAL
+    changed, and an index it cannot read then (locked) costs a warning, not the replay."""
+    archive_dir = tmp_path / "archive"
+    shutil.copytree(demo_archive, archive_dir)
+    first, second = tmp_path / "first.warc.gz", tmp_path / "second.warc.gz"
+    first.write_bytes(b"")
+    second.write_bytes(b"")
+    add_capture_in(archive_dir, "http://demo-insight.test/first/", str(first))
+    archive = Archive(archive_dir)
+    opened = []
+    open_index = archive.open_index
+    monkeypatch.setattr(archive, "open_index", lambda: opened.append(1) or open_index())
+    assert archive.outside_warc_files() == [first]
+    for _ in range(3):
+        assert archive.outside_warc_files() == [first]
+    assert len(opened) == 1
+
+    add_capture_in(archive_dir, "http://demo-insight.test/second/", str(second))
+    assert archive.outside_warc_files() == [first, second]
+    assert len(opened) == 2
+    assert archive.outside_warc_files() == [first, second]
+    assert len(opened) == 2
+
+    add_capture_in(archive_dir, "http://demo-insight.test/third/", str(second))
+
+    def locked() -> ArchiveIndex:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(archive, "open_index", locked)
+    warned: list[str] = []
+    assert outside_warc_files(archive, [first, second], warned.append) == [first, second]
+    assert len(warned) == 1 and "database is locked" in warned[0], warned
+    monkeypatch.setattr(archive, "open_index", open_index)
+    assert outside_warc_files(archive, [], warned.append) == [first, second]
+    assert len(warned) == 1

@@ -20,6 +20,7 @@ import logging
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import urllib.error
@@ -84,15 +85,40 @@ def write_config(warc_dir: Path) -> Path:
     return where
 
 
+def outside_warc_files(
+    archive: Archive, last: list[Path], warn: Callable[[str], None]
+) -> list[Path]:
+    """The WARC files outside the archive's WARC directory that its index points into
+    (:meth:`Archive.outside_warc_files`); ``last`` (the list so far) and a warning if the
+    index cannot be read now (locked by another process, say)."""
+    try:
+        return archive.outside_warc_files()
+    except (ArchiverError, sqlite3.Error, OSError) as e:
+        warn(
+            f"cannot list the WARC files outside {archive.warc_dir} that the index names ({e}); "
+            f"replay keeps the {len(last)} it knew of"
+        )
+        return last
+
+
 def failure_warnings(archive: Archive, failed: dict[Path, str]) -> list[str]:
     """One line per WARC file outside the WARC directory that cdxj-indexer could not index,
     naming it and the captures that will not replay."""
+    if not failed:
+        return []
+    try:
+        captures: dict[Path, list[str] | None] = dict(archive.outside_captures(list(failed)))
+    except (ArchiverError, sqlite3.Error, OSError):  # the index locked, say: no URLs then
+        captures = dict.fromkeys(failed)
     lines = []
-    for warc, urls in archive.outside_captures(list(failed)).items():
-        shown = ", ".join(urls[:3]) + (f" and {len(urls) - 3} more" if len(urls) > 3 else "")
+    for warc, urls in captures.items():
+        which = "its captures"
+        if urls is not None:
+            more = f" and {len(urls) - 3} more" if len(urls) > 3 else ""
+            which = f"its {len(urls)} capture(s) ({', '.join(urls[:3])}{more})"
         lines.append(
-            f"{warc} is not replayed, cdxj-indexer cannot index it ({failed[warc]}): its "
-            f"{len(urls)} capture(s) will not replay ({shown}); the rest of the archive does"
+            f"{warc} is not replayed, cdxj-indexer cannot index it ({failed[warc]}): {which} "
+            "will not replay; the rest of the archive does"
         )
     return lines
 
@@ -191,8 +217,8 @@ def serve(
                 announce(url)
             while proc.poll() is None:
                 time.sleep(REFRESH_SECONDS)
+                others = outside_warc_files(archive, others, warn)  # reextract may add some
                 try:
-                    others = archive.outside_warc_files()  # reextract may add some
                     update = update_cdxj(archive.warc_dir, tools, others=others)
                 except ArchiverError as e:  # keep serving what is indexed
                     warn(f"CDXJ update failed: {e}")
