@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,14 +105,23 @@ def demo_archive(demo_run: DemoRun) -> Path:
     return demo_run.archive
 
 
+def scrapy_crawl_args(
+    archive: Path, *spider_args: str, settings: Sequence[str] = (), log_level: str = "WARNING"
+) -> list[str]:
+    """The command line of ``scrapy crawl news`` into ``archive``: ``-a`` spider arguments
+    (``outlet=demo``) and ``-s`` settings (``NAME=VALUE``)."""
+    return [
+        *(sys.executable, "-m", "scrapy", "crawl", "news"),
+        *(x for a in spider_args for x in ("-a", a)),
+        *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", f"LOG_LEVEL={log_level}"),
+        *(x for s in settings for x in ("-s", s)),
+    ]
+
+
 def scrapy_demo_crawl(archive: Path, *settings: str) -> subprocess.CompletedProcess[str]:
     """``scrapy crawl news -a outlet=demo`` into ``archive``, with ``-s`` settings."""
-    options = [x for s in settings for x in ("-s", s)]
     return subprocess.run(
-        [
-            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
-            *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING", *options),
-        ],
+        scrapy_crawl_args(archive, "outlet=demo", settings=settings),
         capture_output=True,
         text=True,
         timeout=300,

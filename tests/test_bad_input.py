@@ -21,7 +21,7 @@ from pathlib import Path
 import attrs
 import pytest
 
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, scrapy_crawl_args
 
 ARTICLE = "http://demo-insight.test/kazakhstan-adopts-first-human-rights-action-plan/"
 Setup = Callable[[Path, Path], None]
@@ -624,10 +624,7 @@ def test_scrapy_crawl_of_an_unreachable_site_is_the_same_error(tmp_path: Path) -
     says so in one line and exits 2."""
     archive = tmp_path / "archive"
     proc = subprocess.run(
-        [
-            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "url=http://127.0.0.1:1/"),
-            *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=CRITICAL"),
-        ],
+        scrapy_crawl_args(archive, "url=http://127.0.0.1:1/", log_level="CRITICAL"),
         capture_output=True,
         text=True,
         timeout=120,

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.bigsite import BigSite
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, scrapy_crawl_args
 from tests.test_verify_archive import VERIFIER
 
 ARTICLES = 2000
@@ -147,12 +147,11 @@ def test_rows_wait_no_longer_than_the_flush_time_while_a_download_hangs(tmp_path
     with _HangingStory(3) as site:
         archive = tmp_path / "archive"
         proc = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=bigsite"),
-                *("-a", f"outlets_file={outlet_file(tmp_path, site)}"),
-                *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING"),
-                *("-s", "ARCHIVER_INDEX_FLUSH_SECONDS=3"),
-            ],
+            scrapy_crawl_args(
+                archive,
+                *("outlet=bigsite", f"outlets_file={outlet_file(tmp_path, site)}"),
+                settings=["ARCHIVER_INDEX_FLUSH_SECONDS=3"],
+            ),
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -503,74 +503,21 @@ def test_a_crawl_whose_sources_start_nowhere_says_so(
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-class _RobotsFirst(ReplyHandler):
-    """A sitemap whose first five entries robots.txt forbids, then six articles."""
+class _Sitemapped(ReplyHandler):
+    """A site of a sitemap listing ``paths``, its robots.txt ``robots``; ``/news/`` pages are
+    articles (twenty paragraphs of their own), ``/page/`` ones are not; every page fetched is
+    noted in ``fetched``."""
 
     fetched: ClassVar[list[str]] = []
+    paths: ClassVar[list[str]] = []
+    robots: ClassVar[bytes] = b"User-agent: *\nAllow: /\n"
 
     def do_GET(self) -> None:
         host = f"http://{self.headers['Host']}"
         if self.path == "/robots.txt":
-            self.send(200, b"User-agent: *\nDisallow: /blocked/\n", "text/plain")
+            self.send(200, self.robots, "text/plain")
         elif self.path == "/sitemap.xml":
-            urls = [f"/blocked/story-{n}/" for n in range(5)] + [
-                f"/news/story-{n}/" for n in range(6)
-            ]
-            locs = "".join(f"<url><loc>{host}{u}</loc></url>" for u in urls)
-            body = f'<?xml version="1.0"?><urlset xmlns="{SITEMAP_NS}">{locs}</urlset>'
-            self.send(200, body.encode(), "application/xml")
-        elif self.path.startswith("/news/story-"):
-            self.fetched.append(self.path)
-            text = "".join(
-                f"<p>The council met on day {k} to agree budget line {k} of {self.path}.</p>"
-                for k in range(20)
-            )
-            page = f"<html><head><title>Story</title></head><body><article><h1>Story</h1>{text}"
-            self.send(200, (page + "</article></body></html>").encode())
-        else:
-            self.send(404, b"not found", "text/plain")
-
-
-def test_urls_robots_txt_forbids_do_not_count_against_max_articles(tmp_path: Path) -> None:
-    """--max-articles counts articles requested: a sitemap entry robots.txt forbids is never
-    fetched, so the next entry takes its place (before: five forbidden entries spent the
-    whole limit of five, and the crawl fetched no article)."""
-    _RobotsFirst.fetched = []
-    with serving(_RobotsFirst) as address:
-        path = tmp_path / "outlets.toml"
-        path.write_text(
-            f'[mine]\nallowed_domains = ["127.0.0.1"]\nsitemaps = ["http://{address}/sitemap.xml"]'
-            '\narticle_pattern = "/(news|blocked)/"\n'
-        )
-        archive = tmp_path / "archive"
-        result = run_cli(
-            "crawl", "mine", "--outlets", path, "--max-articles", "5", "--archive", archive
-        )
-        assert result.returncode == 0, result.stderr
-        assert sorted(_RobotsFirst.fetched) == [f"/news/story-{n}/" for n in range(5)]
-        # again: the five known articles are not due, so the places go to the sixth
-        _RobotsFirst.fetched = []
-        again = run_cli(
-            "crawl", "mine", "--outlets", path, "--max-articles", "5", "--archive", archive
-        )
-        assert again.returncode == 0, again.stderr
-        assert _RobotsFirst.fetched == ["/news/story-5/"]
-
-
-class _PagesFirst(ReplyHandler):
-    """A sitemap whose first three entries are pages of the site that are no articles (about,
-    contact, a list of links), then five articles."""
-
-    fetched: ClassVar[list[str]] = []
-
-    def do_GET(self) -> None:
-        host = f"http://{self.headers['Host']}"
-        if self.path == "/robots.txt":
-            self.send(200, b"User-agent: *\nAllow: /\n", "text/plain")
-        elif self.path == "/sitemap.xml":
-            urls = [f"/page/{name}/" for name in ("about", "contact", "links")]
-            urls += [f"/news/story-{n}/" for n in range(5)]
-            locs = "".join(f"<url><loc>{host}{u}</loc></url>" for u in urls)
+            locs = "".join(f"<url><loc>{host}{u}</loc></url>" for u in self.paths)
             body = f'<?xml version="1.0"?><urlset xmlns="{SITEMAP_NS}">{locs}</urlset>'
             self.send(200, body.encode(), "application/xml")
         elif self.path.startswith("/page/"):
@@ -588,22 +535,61 @@ class _PagesFirst(ReplyHandler):
             self.send(404, b"not found", "text/plain")
 
 
+class _RobotsFirst(_Sitemapped):
+    """A sitemap whose first five entries robots.txt forbids, then six articles."""
+
+    paths: ClassVar[list[str]] = [f"/blocked/story-{n}/" for n in range(5)] + [
+        f"/news/story-{n}/" for n in range(6)
+    ]
+    robots = b"User-agent: *\nDisallow: /blocked/\n"
+
+
+def test_urls_robots_txt_forbids_do_not_count_against_max_articles(tmp_path: Path) -> None:
+    """--max-articles counts articles requested: a sitemap entry robots.txt forbids is never
+    fetched, so the next entry takes its place (before: five forbidden entries spent the
+    whole limit of five, and the crawl fetched no article)."""
+    _RobotsFirst.fetched = []
+    with serving(_RobotsFirst) as address:
+        archive = tmp_path / "archive"
+        limited_crawl(tmp_path, address, "/(news|blocked)/", 5, archive)
+        assert sorted(_RobotsFirst.fetched) == [f"/news/story-{n}/" for n in range(5)]
+        # again: the five known articles are not due, so the places go to the sixth
+        _RobotsFirst.fetched = []
+        limited_crawl(tmp_path, address, "/(news|blocked)/", 5, archive)
+        assert _RobotsFirst.fetched == ["/news/story-5/"]
+
+
+def limited_crawl(tmp_path: Path, address: str, pattern: str, limit: int, archive: Path) -> None:
+    """``archiver crawl`` of the sitemap at ``address`` (articles: URLs ``pattern`` matches)
+    with ``--max-articles limit`` into ``archive``."""
+    path = tmp_path / "outlets.toml"
+    path.write_text(
+        f'[mine]\nallowed_domains = ["127.0.0.1"]\nsitemaps = ["http://{address}/sitemap.xml"]'
+        f'\narticle_pattern = "{pattern}"\n'
+    )
+    result = run_cli(
+        "crawl", "mine", "--outlets", path, "--max-articles", str(limit), "--archive", archive
+    )
+    assert result.returncode == 0, result.stderr
+
+
+class _PagesFirst(_Sitemapped):
+    """A sitemap whose first three entries are pages of the site that are no articles (about,
+    contact, a list of links), then five articles."""
+
+    paths: ClassVar[list[str]] = [f"/page/{name}/" for name in ("about", "contact", "links")] + [
+        f"/news/story-{n}/" for n in range(5)
+    ]
+
+
 def test_pages_that_are_no_articles_do_not_count_against_max_articles(tmp_path: Path) -> None:
     """--max-articles 3 is three articles: a page the extractor finds to be no article (an
     about page in the sitemap) gives its place to the next candidate (before: the three pages
     spent the limit, and the crawl archived no article)."""
     _PagesFirst.fetched = []
+    archive = tmp_path / "archive"
     with serving(_PagesFirst) as address:
-        path = tmp_path / "outlets.toml"
-        path.write_text(
-            f'[mine]\nallowed_domains = ["127.0.0.1"]\nsitemaps = ["http://{address}/sitemap.xml"]'
-            '\narticle_pattern = "/(news|page)/"\n'
-        )
-        archive = tmp_path / "archive"
-        result = run_cli(
-            "crawl", "mine", "--outlets", path, "--max-articles", "3", "--archive", archive
-        )
-        assert result.returncode == 0, result.stderr
+        limited_crawl(tmp_path, address, "/(news|page)/", 3, archive)
     stories = [u for u in _PagesFirst.fetched if u.startswith("/news/")]
     assert len(stories) == 3, _PagesFirst.fetched
     with contextlib.closing(sqlite3.connect(archive / "index.db")) as db:

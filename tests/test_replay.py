@@ -30,7 +30,7 @@ from archiver.replay.cdxj import cdxj_path, source_path
 from archiver.replay.server import outside_warc_files, timestamp14
 from archiver.replay.tools import ReplayTools
 from archiver.warc import WarcWriter, read_response
-from tests.conftest import REPO, run_cli
+from tests.conftest import REPO, run_cli, scrapy_demo_crawl
 from tests.localserver import ReplyHandler, serving
 from tests.test_browse import free_port
 
@@ -197,18 +197,7 @@ def test_rotated_warc_file_is_replayed_while_running(
     body = b"<html><head><title>Late</title></head><body><p>Late news.</p></body></html>"
     warc_dir = replay_archive / "warc"
     writer = WarcWriter(warc_dir, prefix="late", clock=lambda: datetime(2999, 1, 1, tzinfo=UTC))
-    writer.write_exchange(
-        url=url,
-        method="GET",
-        request_headers=[("Host", "demo-insight.test")],
-        request_body=b"",
-        status=200,
-        reason="OK",
-        protocol="HTTP/1.1",
-        response_headers=[("Content-Type", "text/html; charset=utf-8")],
-        body=body,
-        ip_address="127.0.0.1",
-    )
+    write_page(writer, url, body)
     open_path = Path(writer.open_path or "")
     assert open_path.name.endswith(".open")
     assert wait_for_replay(port, "29990101000000", url) == (200, body)
@@ -365,17 +354,7 @@ def test_crawl_keeps_cdxj_beside_rotated_files(tmp_path: Path) -> None:
     if not TOOLS.installed():
         pytest.fail(MISSING)
     archive = tmp_path / "archive"
-    proc = subprocess.run(
-        [
-            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
-            *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "ARCHIVER_WARC_MAX_SIZE=100000"),
-            *("-s", "LOG_LEVEL=WARNING"),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    proc = scrapy_demo_crawl(archive, "ARCHIVER_WARC_MAX_SIZE=100000")
     assert proc.returncode == 0, proc.stderr[-2000:]
     warcs = sorted((archive / "warc").glob("*.warc.gz"))
     assert len(warcs) >= 2
@@ -446,21 +425,21 @@ def test_warc_file_put_back_with_its_old_mtime_is_indexed_again(
     assert not any("archiver check" in line for line in lines), lines
 
 
-def test_captures_outside_the_warc_directory_replay(demo_archive: Path, tmp_path: Path) -> None:
-    """What ``archiver show`` reads, replay serves: a newer capture in a foreign WARC file
-    (indexed by absolute path by ``reextract FILE --outlet``) and an archive built only by
-    importing a WACZ (its files in ``imported/``, no ``warc/``)."""
-    archive = tmp_path / "archive"
-    shutil.copytree(demo_archive, archive)
-    row = article_captures(archive)[0]
-    body = b"<html><head><title>Later</title></head><body><p>A later version.</p></body></html>"
-    writer = WarcWriter(
-        tmp_path / "elsewhere", prefix="foreign", clock=lambda: datetime(2999, 1, 1, tzinfo=UTC)
-    )
+def later_capture(directory: Path, prefix: str, url: str, body: bytes) -> Path:
+    """A WARC file of its own in ``directory`` holding a 200 response of ``body`` for ``url``,
+    captured in 2999: later than any capture of the archive."""
+    writer = WarcWriter(directory, prefix=prefix, clock=lambda: datetime(2999, 1, 1, tzinfo=UTC))
+    write_page(writer, url, body)
+    (written,) = map(Path, writer.close())
+    return written
+
+
+def write_page(writer: WarcWriter, url: str, body: bytes) -> None:
+    """A GET of ``url`` answered 200 with the HTML ``body``, through ``writer``."""
     writer.write_exchange(
-        url=row["url"],
+        url=url,
         method="GET",
-        request_headers=[("Host", urllib.parse.urlsplit(row["url"]).netloc)],
+        request_headers=[("Host", urllib.parse.urlsplit(url).netloc)],
         request_body=b"",
         status=200,
         reason="OK",
@@ -469,7 +448,17 @@ def test_captures_outside_the_warc_directory_replay(demo_archive: Path, tmp_path
         body=body,
         ip_address="127.0.0.1",
     )
-    (foreign,) = map(Path, writer.close())
+
+
+def test_captures_outside_the_warc_directory_replay(demo_archive: Path, tmp_path: Path) -> None:
+    """What ``archiver show`` reads, replay serves: a newer capture in a foreign WARC file
+    (indexed by absolute path by ``reextract FILE --outlet``) and an archive built only by
+    importing a WACZ (its files in ``imported/``, no ``warc/``)."""
+    archive = tmp_path / "archive"
+    shutil.copytree(demo_archive, archive)
+    row = article_captures(archive)[0]
+    body = b"<html><head><title>Later</title></head><body><p>A later version.</p></body></html>"
+    foreign = later_capture(tmp_path / "elsewhere", "foreign", str(row["url"]), body)
     result = run_cli("reextract", "--archive", archive, foreign, "--outlet", "demo")
     assert result.returncode == 0, result.stderr
     with running_replay(archive, row["url"]) as (port, lines):
@@ -504,20 +493,7 @@ def test_a_foreign_warc_file_that_cannot_be_indexed_is_skipped(
     deep = tmp_path / "elsewhere"
     while len(str(deep)) < 190:
         deep /= "a-rather-long-directory-name"
-    writer = WarcWriter(deep, prefix="x" * 10, clock=lambda: datetime(2999, 1, 1, tzinfo=UTC))
-    writer.write_exchange(
-        url=row["url"],
-        method="GET",
-        request_headers=[("Host", urllib.parse.urlsplit(row["url"]).netloc)],
-        request_body=b"",
-        status=200,
-        reason="OK",
-        protocol="HTTP/1.1",
-        response_headers=[("Content-Type", "text/html; charset=utf-8")],
-        body=body,
-        ip_address="127.0.0.1",
-    )
-    (written,) = map(Path, writer.close())
+    written = later_capture(deep, "x" * 10, str(row["url"]), body)
     foreign = deep / ("f" * (243 - len(str(deep / ".warc.gz"))) + ".warc.gz")
     written.rename(foreign)
     assert len(str(foreign)) == 243

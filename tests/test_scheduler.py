@@ -23,7 +23,7 @@ from archiver.exceptions import ConfigError
 from archiver.locks import CrawlLockedError, is_locked, outlet_lock
 from archiver.outlets import load_outlets
 from archiver.scheduler import BUSY_RETRY, Scheduler
-from tests.conftest import REPO, run_cli, scrapy_demo_crawl
+from tests.conftest import REPO, run_cli, scrapy_crawl_args, scrapy_demo_crawl
 
 OUTLET = """
 [{name}]
@@ -325,39 +325,31 @@ def test_a_damaged_schedule_state_is_one_line(tmp_path: Path, stamp: object) -> 
         ScheduleState(path)
 
 
-def test_an_interrupted_scrapy_crawl_exits_3_too(tmp_path: Path) -> None:
-    """`scrapy crawl news` stopped by SIGTERM exited 0, as if it had finished."""
-    archive = tmp_path / "archive"
+def interrupted(command: list[str], archive: Path, signum: int) -> tuple[int, str, str]:
+    """Run ``command`` (a crawl into ``archive``), send it ``signum`` once its WARC file is
+    open: its exit status, stdout and stderr."""
     proc = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
-            *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING"),
-        ],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 60
     while not list((archive / "warc").glob("*.open")):
         assert time.monotonic() < deadline and proc.poll() is None
         time.sleep(0.01)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signum)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 3, out + err
+    return proc.returncode, out, err
+
+
+def test_an_interrupted_scrapy_crawl_exits_3_too(tmp_path: Path) -> None:
+    """`scrapy crawl news` stopped by SIGTERM exited 0, as if it had finished."""
+    archive = tmp_path / "archive"
+    command = scrapy_crawl_args(archive, "outlet=demo")
+    code, out, err = interrupted(command, archive, signal.SIGTERM)
+    assert code == 3, out + err
     assert "stopped before it finished" in err.strip().splitlines()[-1], err[-2000:]
     # and the same command resumes it, as the message says (its queue was never kept)
     assert (archive / "jobs" / "demo" / "requests.queue" / "active.json").exists()
-    again = subprocess.run(
-        [
-            *(sys.executable, "-m", "scrapy", "crawl", "news", "-a", "outlet=demo"),
-            *("-s", f"ARCHIVER_ARCHIVE_DIR={archive}", "-s", "LOG_LEVEL=WARNING"),
-        ],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    again = scrapy_demo_crawl(archive)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "resuming the interrupted crawl of demo" in again.stderr
     assert not (archive / "jobs").exists()
@@ -367,20 +359,9 @@ def test_an_interrupted_crawl_says_so_and_exits_3(tmp_path: Path) -> None:
     """Ctrl-C ended `archiver crawl` with its summary and exit 0: a cron job or script took the
     half-done crawl for a finished one."""
     archive = tmp_path / "archive"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "archiver", "crawl", "demo", "--archive", str(archive)],
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while not list((archive / "warc").glob("*.open")):
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.01)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 3, out + err
+    command = [sys.executable, "-m", "archiver", "crawl", "demo", "--archive", str(archive)]
+    code, out, err = interrupted(command, archive, signal.SIGINT)
+    assert code == 3, out + err
     assert ": shutdown" in out  # the summary
     assert err.strip().splitlines()[-1] == (
         "crawl of demo stopped before it finished (Ctrl-C or SIGTERM): run the same command "
