@@ -1270,3 +1270,12 @@ def test_a_modified_date_takes_the_zone_of_a_later_signal_that_agrees(
     assert (a.modified, a.provenance["modified"]) == ("2024-03-06T08:00:00-05:00", "json-ld")
     assert a.provenance["modified.time"] == "meta"
     assert "modified.rejected" not in a.provenance
+
+
+def test_an_authors_name_alone_in_the_body_is_dropped_with_or_without_its_accents() -> None:
+    """The name line was dropped only when spelled as the authors' list spells it: the page's
+    ``Lucia Perez`` beside JSON-LD's ``Lucía Pérez`` stayed in the body."""
+    text = "Lucia Perez\nThe footbridge over the canal will be rebuilt from next spring."
+    for author in ("Lucía Pérez", "Lucia Perez"):
+        kept, _, _ = clean_paragraphs(text, title=None, authors=[author], byline=None, box_texts=[])
+        assert kept == ["The footbridge over the canal will be rebuilt from next spring."], author

@@ -44,6 +44,7 @@ from archiver.dateline import parse_dateline
 from archiver.extract.boilerplate import is_boilerplate
 from archiver.extract.markup import PageSignals, clean_text, in_chrome
 from archiver.extract.metadata import norm, norm_key, site_host
+from archiver.extract.names import name_key
 
 _LABELS = (
     r"also|also read|read also|read more|more to read|must read|see also|related(?: \w+){0,2}"
@@ -165,6 +166,7 @@ def clean_paragraphs(
     )
     boxes = [norm(b) for b in box_texts]
     names = {norm(a) for a in authors}
+    name_keys = {name_key(a) for a in authors}  # an accent variant of an author's name too
     headline = norm_key(title) if title else None
     found_byline = None
     link_keys: Collection[str] | None = None
@@ -195,6 +197,8 @@ def clean_paragraphs(
                 found_byline = found_byline or para
             continue
         if (byline and key == norm(byline)) or key in names:
+            continue
+        if words <= 6 and name_keys and name_key(para) in name_keys:
             continue
         if _PROMO.match(para) or (words <= 40 and _PROMPT.search(para.lower())):
             continue

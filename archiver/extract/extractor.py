@@ -55,7 +55,8 @@ dropped, a malformed ``<base href>`` ignored, withdrawn language codes replaced,
 page of four long excerpts or more and no date of its own a listing; 24: no htmldate date
 the page gives only in its sidebars and other chrome, a JSON-LD Person named by its given and
 family names, microdata's ``isAccessibleForFree`` for the paywall, an author written with and
-without diacritics one author, ``nb`` and ``no`` one language)."""
+without diacritics one author (an accent variant of an author's name alone on a line of the
+body dropped too), ``nb`` and ``no`` one language)."""
 
 _JOINERS = frozenset("\u200c\u200d")
 _WORD = re.compile(r"\w+")
